@@ -1,0 +1,171 @@
+/*
+ * minference.h — the whole C ABI of libminference.
+ *
+ * Conventions (every function):
+ *   - returns an mi_status; MI_OK is 0. On failure, mi_last_error() returns a message for the
+ *     calling thread that names the argument, the value and what was expected.
+ *   - device memory is passed as raw device pointers; sizes and strides are int64 element counts.
+ *   - the caller owns streams, buffers and workspace. Entry points marked "async" enqueue work on
+ *     the caller's stream and return without synchronising; nothing on those paths allocates.
+ *   - arguments are validated before anything is launched or written: on a non-OK status no
+ *     output has been touched.
+ */
+#ifndef MINFERENCE_H_
+#define MINFERENCE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#  if defined(MI_BUILDING_LIBRARY)
+#    define MI_API __declspec(dllexport)
+#  else
+#    define MI_API __declspec(dllimport)
+#  endif
+#else
+#  define MI_API __attribute__((visibility("default")))
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define MI_NODISCARD __attribute__((warn_unused_result))
+#else
+#  define MI_NODISCARD
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a signature or struct layout below changes; bindings refuse a mismatch. */
+#define MI_ABI_VERSION 1
+
+typedef enum mi_status {
+  MI_OK = 0,
+  MI_ERR_INVALID_ARGUMENT = 1,   /* bad shape, stride, pointer, alignment or value */
+  MI_ERR_UNSUPPORTED = 2,        /* valid request this build does not implement (e.g. head_dim 96) */
+  MI_ERR_NO_DEVICE = 3,          /* no CUDA driver or no CUDA device */
+  MI_ERR_UNSUPPORTED_DEVICE = 4, /* device too old for the compiled kernels (needs sm_80+) */
+  MI_ERR_OUT_OF_MEMORY = 5,      /* cudaMalloc failed */
+  MI_ERR_CUDA = 6,               /* any other CUDA runtime error; message carries CUDA's text */
+  MI_ERR_INTERNAL = 7            /* a bug in this library */
+} mi_status;
+
+typedef enum mi_dtype {
+  MI_DTYPE_FLOAT16 = 0,
+  MI_DTYPE_BFLOAT16 = 1,
+  MI_DTYPE_FLOAT32 = 2
+} mi_dtype;
+
+/* A CUDA stream (cudaStream_t). NULL means the legacy default stream. */
+typedef struct mi_stream_st* mi_stream;
+/* A CUDA event (cudaEvent_t) created with timing enabled. */
+typedef struct mi_event_st* mi_event;
+
+/* ---- errors and build information ------------------------------------------------------------ */
+
+/* Message of the last failed call on this thread ("" if none). Library-owned, valid until the next
+ * mi_* call on the same thread. Never NULL. */
+MI_API const char* mi_last_error(void);
+MI_API int32_t mi_abi_version(void);
+/* Library version, e.g. "0.1.0". Static storage. */
+MI_API const char* mi_version(void);
+/* Compiled GPU targets, e.g. "sm_80;sm_90a". Static storage. */
+MI_API const char* mi_compiled_archs(void);
+/* CUDA toolkit the library was compiled with, as major*1000 + minor*10 (e.g. 13000). */
+MI_API int32_t mi_cuda_compile_version(void);
+
+/* ---- devices --------------------------------------------------------------------------------- */
+
+typedef struct mi_device_info {
+  char name[256];             /* NUL-terminated */
+  int32_t ordinal;
+  int32_t compute_major;
+  int32_t compute_minor;
+  int32_t multiprocessor_count;
+  int64_t total_memory_bytes;
+  int64_t shared_memory_per_block_optin; /* bytes */
+  int32_t driver_version;     /* e.g. 13000 */
+  int32_t runtime_version;    /* e.g. 13000 */
+} mi_device_info;
+
+/* Number of CUDA devices. With no driver or no device: *count = 0 and MI_ERR_NO_DEVICE, with the
+ * reason in mi_last_error(). Never crashes on a machine without a GPU. */
+MI_API MI_NODISCARD mi_status mi_device_count(int32_t* count);
+MI_API MI_NODISCARD mi_status mi_device_get_info(int32_t ordinal, mi_device_info* info);
+/* Makes `ordinal` the current device of the calling host thread (cudaSetDevice). */
+MI_API MI_NODISCARD mi_status mi_device_set(int32_t ordinal);
+MI_API MI_NODISCARD mi_status mi_device_synchronize(void);
+
+/* ---- memory (current device) ----------------------------------------------------------------- */
+
+/* Allocates `bytes` (> 0) of device memory, 256-byte aligned. */
+MI_API MI_NODISCARD mi_status mi_malloc(void** device_ptr, int64_t bytes);
+/* Frees memory from mi_malloc. NULL is a no-op. */
+MI_API MI_NODISCARD mi_status mi_free(void* device_ptr);
+/* Host → device. Blocks until the copy is done: `host_src` may be released on return. */
+MI_API MI_NODISCARD mi_status mi_memcpy_htod(void* device_dst, const void* host_src, int64_t bytes,
+                                             mi_stream stream);
+/* Device → host. Blocks until the copy is done. */
+MI_API MI_NODISCARD mi_status mi_memcpy_dtoh(void* host_dst, const void* device_src, int64_t bytes,
+                                             mi_stream stream);
+/* Device → device, async on `stream`. */
+MI_API MI_NODISCARD mi_status mi_memcpy_dtod(void* device_dst, const void* device_src, int64_t bytes,
+                                             mi_stream stream);
+/* Sets `bytes` bytes to `value` (0..255), async on `stream`. */
+MI_API MI_NODISCARD mi_status mi_memset(void* device_ptr, int32_t value, int64_t bytes,
+                                        mi_stream stream);
+
+/* ---- streams and events ---------------------------------------------------------------------- */
+
+MI_API MI_NODISCARD mi_status mi_stream_create(mi_stream* stream);
+MI_API MI_NODISCARD mi_status mi_stream_synchronize(mi_stream stream);
+/* NULL is a no-op. */
+MI_API MI_NODISCARD mi_status mi_stream_destroy(mi_stream stream);
+
+MI_API MI_NODISCARD mi_status mi_event_create(mi_event* event);
+MI_API MI_NODISCARD mi_status mi_event_record(mi_event event, mi_stream stream);
+MI_API MI_NODISCARD mi_status mi_event_synchronize(mi_event event);
+/* Milliseconds between two recorded, completed events. */
+MI_API MI_NODISCARD mi_status mi_event_elapsed_ms(mi_event start, mi_event stop, float* ms);
+/* NULL is a no-op. */
+MI_API MI_NODISCARD mi_status mi_event_destroy(mi_event event);
+
+/* ---- dense attention ------------------------------------------------------------------------- */
+
+/* A rank-4 attention operand in logical order [batch, heads, seq, head_dim]. Strides are in
+ * elements, per logical dimension, so [batch, seq, heads, dim] memory is described by permuted
+ * strides. The head_dim stride must be 1; the others must be multiples of 8 elements and `data`
+ * 16-byte aligned (the kernels move 16-byte vectors). */
+typedef struct mi_tensor4 {
+  void* data;
+  int64_t stride[4];
+} mi_tensor4;
+
+typedef struct mi_dense_attention_args {
+  mi_dtype dtype;      /* MI_DTYPE_FLOAT16 or MI_DTYPE_BFLOAT16, same for q, k, v and o */
+  int64_t batch;       /* >= 1 */
+  int64_t q_heads;     /* >= 1, a multiple of kv_heads (GQA/MQA) */
+  int64_t kv_heads;    /* >= 1 */
+  int64_t q_len;       /* >= 1 */
+  int64_t kv_len;      /* >= 1; causal requires q_len <= kv_len */
+  int64_t head_dim;    /* 64 or 128 */
+  mi_tensor4 q;        /* [batch, q_heads, q_len, head_dim] */
+  mi_tensor4 k;        /* [batch, kv_heads, kv_len, head_dim] */
+  mi_tensor4 v;        /* [batch, kv_heads, kv_len, head_dim] */
+  mi_tensor4 o;        /* [batch, q_heads, q_len, head_dim], written */
+  float* lse;          /* optional (NULL): fp32 [batch, q_heads, q_len] contiguous, natural-log
+                          log-sum-exp of the scaled scores of each query row */
+  float softmax_scale; /* > 0, or 0 for 1/sqrt(head_dim) */
+  int32_t causal;      /* 0 or 1; the mask is aligned bottom-right: query i sees keys
+                          j <= i + (kv_len - q_len) */
+} mi_dense_attention_args;
+
+/* O = softmax(scale · Q Kᵀ [+ causal mask]) V, fp32 accumulation. Async on `stream`. */
+MI_API MI_NODISCARD mi_status mi_attention_dense_fwd(const mi_dense_attention_args* args,
+                                                     mi_stream stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MINFERENCE_H_ */

@@ -1,0 +1,211 @@
+// Build information, devices, memory, streams and events: everything the C# layer needs so that
+// it never talks to the CUDA runtime itself.
+#include <cuda_runtime_api.h>
+
+#include <cstring>
+#include <string>
+
+#include "mi_build_config.h"
+#include "minference.h"
+#include "status.h"
+
+namespace {
+
+cudaStream_t as_cuda(mi_stream s) { return reinterpret_cast<cudaStream_t>(s); }
+cudaEvent_t as_cuda(mi_event e) { return reinterpret_cast<cudaEvent_t>(e); }
+
+void require_bytes(int64_t bytes, const char* name) {
+  if (bytes < 0) mi::invalid(std::string(name) + "=" + std::to_string(bytes) + " must be >= 0");
+}
+
+void require_pointer(const void* p, const char* name) {
+  if (p == nullptr) mi::invalid(std::string(name) + " must not be NULL");
+}
+
+// Blocking copies keep the host buffer's lifetime simple for managed callers: once the call
+// returns, the pinned span can be released.
+void copy_blocking(void* dst, const void* src, int64_t bytes, cudaMemcpyKind kind, mi_stream s) {
+  if (bytes == 0) return;
+  MI_CUDA_CHECK(cudaMemcpyAsync(dst, src, static_cast<size_t>(bytes), kind, as_cuda(s)));
+  MI_CUDA_CHECK(cudaStreamSynchronize(as_cuda(s)));
+}
+
+}  // namespace
+
+extern "C" {
+
+MI_API int32_t mi_abi_version(void) { return MI_ABI_VERSION; }
+MI_API const char* mi_version(void) { return MI_VERSION_STRING; }
+MI_API const char* mi_compiled_archs(void) { return MI_COMPILED_ARCHS; }
+MI_API int32_t mi_cuda_compile_version(void) { return CUDART_VERSION; }
+
+MI_API mi_status mi_device_count(int32_t* count) {
+  return mi::guarded([&] {
+    require_pointer(count, "count");
+    *count = 0;
+    int n = 0;
+    // With the static runtime, a machine without the driver library lands here with
+    // cudaErrorInsufficientDriver rather than failing to load us.
+    cudaError_t err = cudaGetDeviceCount(&n);
+    if (err != cudaSuccess) {
+      (void)cudaGetLastError();
+      mi::fail(MI_ERR_NO_DEVICE, std::string("no usable CUDA device: ") + cudaGetErrorName(err) +
+                                     ": " + cudaGetErrorString(err));
+    }
+    if (n == 0) mi::fail(MI_ERR_NO_DEVICE, "no usable CUDA device: the driver reports 0 devices");
+    *count = n;
+  });
+}
+
+MI_API mi_status mi_device_get_info(int32_t ordinal, mi_device_info* info) {
+  return mi::guarded([&] {
+    require_pointer(info, "info");
+    int n = 0;
+    MI_CUDA_CHECK(cudaGetDeviceCount(&n));
+    if (ordinal < 0 || ordinal >= n)
+      mi::invalid("ordinal=" + std::to_string(ordinal) + " must be in [0, " + std::to_string(n) +
+                  ")");
+    cudaDeviceProp prop{};
+    MI_CUDA_CHECK(cudaGetDeviceProperties(&prop, ordinal));
+    mi_device_info out{};
+    std::strncpy(out.name, prop.name, sizeof(out.name) - 1);
+    out.ordinal = ordinal;
+    out.compute_major = prop.major;
+    out.compute_minor = prop.minor;
+    out.multiprocessor_count = prop.multiProcessorCount;
+    out.total_memory_bytes = static_cast<int64_t>(prop.totalGlobalMem);
+    out.shared_memory_per_block_optin = static_cast<int64_t>(prop.sharedMemPerBlockOptin);
+    MI_CUDA_CHECK(cudaDriverGetVersion(&out.driver_version));
+    MI_CUDA_CHECK(cudaRuntimeGetVersion(&out.runtime_version));
+    *info = out;
+  });
+}
+
+MI_API mi_status mi_device_set(int32_t ordinal) {
+  return mi::guarded([&] { MI_CUDA_CHECK(cudaSetDevice(ordinal)); });
+}
+
+MI_API mi_status mi_device_synchronize(void) {
+  return mi::guarded([&] { MI_CUDA_CHECK(cudaDeviceSynchronize()); });
+}
+
+MI_API mi_status mi_malloc(void** device_ptr, int64_t bytes) {
+  return mi::guarded([&] {
+    require_pointer(device_ptr, "device_ptr");
+    *device_ptr = nullptr;
+    if (bytes <= 0) mi::invalid("bytes=" + std::to_string(bytes) + " must be > 0");
+    MI_CUDA_CHECK(cudaMalloc(device_ptr, static_cast<size_t>(bytes)));
+  });
+}
+
+MI_API mi_status mi_free(void* device_ptr) {
+  return mi::guarded([&] {
+    if (device_ptr != nullptr) MI_CUDA_CHECK(cudaFree(device_ptr));
+  });
+}
+
+MI_API mi_status mi_memcpy_htod(void* device_dst, const void* host_src, int64_t bytes,
+                                mi_stream stream) {
+  return mi::guarded([&] {
+    require_bytes(bytes, "bytes");
+    if (bytes > 0) {
+      require_pointer(device_dst, "device_dst");
+      require_pointer(host_src, "host_src");
+    }
+    copy_blocking(device_dst, host_src, bytes, cudaMemcpyHostToDevice, stream);
+  });
+}
+
+MI_API mi_status mi_memcpy_dtoh(void* host_dst, const void* device_src, int64_t bytes,
+                                mi_stream stream) {
+  return mi::guarded([&] {
+    require_bytes(bytes, "bytes");
+    if (bytes > 0) {
+      require_pointer(host_dst, "host_dst");
+      require_pointer(device_src, "device_src");
+    }
+    copy_blocking(host_dst, device_src, bytes, cudaMemcpyDeviceToHost, stream);
+  });
+}
+
+MI_API mi_status mi_memcpy_dtod(void* device_dst, const void* device_src, int64_t bytes,
+                                mi_stream stream) {
+  return mi::guarded([&] {
+    require_bytes(bytes, "bytes");
+    if (bytes == 0) return;
+    require_pointer(device_dst, "device_dst");
+    require_pointer(device_src, "device_src");
+    MI_CUDA_CHECK(cudaMemcpyAsync(device_dst, device_src, static_cast<size_t>(bytes),
+                                  cudaMemcpyDeviceToDevice, as_cuda(stream)));
+  });
+}
+
+MI_API mi_status mi_memset(void* device_ptr, int32_t value, int64_t bytes, mi_stream stream) {
+  return mi::guarded([&] {
+    require_bytes(bytes, "bytes");
+    if (value < 0 || value > 255) mi::invalid("value=" + std::to_string(value) + " must be 0..255");
+    if (bytes == 0) return;
+    require_pointer(device_ptr, "device_ptr");
+    MI_CUDA_CHECK(
+        cudaMemsetAsync(device_ptr, value, static_cast<size_t>(bytes), as_cuda(stream)));
+  });
+}
+
+MI_API mi_status mi_stream_create(mi_stream* stream) {
+  return mi::guarded([&] {
+    require_pointer(stream, "stream");
+    cudaStream_t s = nullptr;
+    MI_CUDA_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+    *stream = reinterpret_cast<mi_stream>(s);
+  });
+}
+
+MI_API mi_status mi_stream_synchronize(mi_stream stream) {
+  return mi::guarded([&] { MI_CUDA_CHECK(cudaStreamSynchronize(as_cuda(stream))); });
+}
+
+MI_API mi_status mi_stream_destroy(mi_stream stream) {
+  return mi::guarded([&] {
+    if (stream != nullptr) MI_CUDA_CHECK(cudaStreamDestroy(as_cuda(stream)));
+  });
+}
+
+MI_API mi_status mi_event_create(mi_event* event) {
+  return mi::guarded([&] {
+    require_pointer(event, "event");
+    cudaEvent_t e = nullptr;
+    MI_CUDA_CHECK(cudaEventCreate(&e));
+    *event = reinterpret_cast<mi_event>(e);
+  });
+}
+
+MI_API mi_status mi_event_record(mi_event event, mi_stream stream) {
+  return mi::guarded([&] {
+    require_pointer(event, "event");
+    MI_CUDA_CHECK(cudaEventRecord(as_cuda(event), as_cuda(stream)));
+  });
+}
+
+MI_API mi_status mi_event_synchronize(mi_event event) {
+  return mi::guarded([&] {
+    require_pointer(event, "event");
+    MI_CUDA_CHECK(cudaEventSynchronize(as_cuda(event)));
+  });
+}
+
+MI_API mi_status mi_event_elapsed_ms(mi_event start, mi_event stop, float* ms) {
+  return mi::guarded([&] {
+    require_pointer(start, "start");
+    require_pointer(stop, "stop");
+    require_pointer(ms, "ms");
+    MI_CUDA_CHECK(cudaEventElapsedTime(ms, as_cuda(start), as_cuda(stop)));
+  });
+}
+
+MI_API mi_status mi_event_destroy(mi_event event) {
+  return mi::guarded([&] {
+    if (event != nullptr) MI_CUDA_CHECK(cudaEventDestroy(as_cuda(event)));
+  });
+}
+
+}  // extern "C"

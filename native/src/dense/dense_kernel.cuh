@@ -1,0 +1,288 @@
+// Dense attention forward, FlashAttention-2 style: one CTA per (128-query tile, head, batch);
+// the Q tile stays in shared memory, K and V tiles stream through shared memory with cp.async,
+// S = Q·Kᵀ and O += P·V run on m16n8k16 tensor-core MMAs with fp32 accumulation, and an online
+// softmax in base 2 rescales O as new row maxima appear. O and the fp32 log-sum-exp are written
+// once at the end.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cmath>
+
+#include "../common/device_primitives.cuh"
+#include "dense_params.h"
+#include "dense_traits.cuh"
+
+namespace mi::dense {
+
+namespace detail {
+
+using index_t = DenseFwdParams::index_t;
+
+// Copies rows [row0, row0 + kRows) of a [rows, kHeadDim] matrix into a swizzled shared tile.
+// Rows at or past row_limit are zero-filled: a zero K row scores 0 (then masked) and a zero V row
+// contributes nothing, so ragged tails never inject garbage or NaN.
+// Every thread owns one fixed 16-byte chunk column and steps down the rows, so the swizzle term
+// and the global column offset are loop-invariant: the loop costs one pointer and no divisions,
+// which matters in a kernel that lives at the register limit.
+template <typename Traits, int kRows>
+__device__ __forceinline__ void load_tile_async(typename Traits::Element* smem,
+                                                const typename Traits::Element* gmem,
+                                                index_t row_stride, int row0, int row_limit) {
+  constexpr int kRowsPerPass = Traits::kThreads / Traits::kChunksPerRow;
+  static_assert(kRows % kRowsPerPass == 0, "tile rows load in whole passes");
+  static_assert(kRowsPerPass % 8 == 0, "the swizzle phase (row % 8) is fixed per thread");
+  const int chunk = threadIdx.x % Traits::kChunksPerRow;
+  const int first_row = threadIdx.x / Traits::kChunksPerRow;
+  const uint32_t smem_dst = device::smem_address(smem + Traits::swizzle(first_row, chunk));
+  const auto* src = gmem + static_cast<index_t>(row0 + first_row) * row_stride +
+                    chunk * Traits::kChunkElems;
+  const index_t src_step = row_stride * kRowsPerPass;
+#pragma unroll
+  for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
+    const bool valid = row0 + first_row + pass * kRowsPerPass < row_limit;
+    device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2,
+                        valid ? src + pass * src_step : gmem, valid);
+  }
+}
+
+}  // namespace detail
+
+template <typename Traits, bool kCausal>
+__global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
+    dense_fwd_kernel(const __grid_constant__ DenseFwdParams p) {
+  using Element = typename Traits::Element;
+  using Mma = device::Mma16816<Element>;
+  using detail::index_t;
+  constexpr int kBlockM = Traits::kBlockM;
+  constexpr int kBlockN = Traits::kBlockN;
+  constexpr int kMAtoms = Traits::kMAtoms;
+  constexpr int kSTiles = Traits::kSTiles;
+  constexpr int kOTiles = Traits::kOTiles;
+  constexpr int kHeadDim = Traits::kHeadDim;
+
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  Element* s_q = reinterpret_cast<Element*>(smem_raw);  // (kBlockM, kHeadDim)
+  Element* s_k = s_q + Traits::kQElems;                  // (kBlockN, kHeadDim)
+  Element* s_v = s_k + Traits::kKVElems;                 // (kBlockN, kHeadDim)
+
+  // Causal tiles differ in cost; launching the longest rows first shortens the tail.
+  const int m_block = kCausal ? int(gridDim.x) - 1 - int(blockIdx.x) : int(blockIdx.x);
+  const int head = blockIdx.y;
+  const int batch = blockIdx.z;
+  const int kv_head = head / p.q_heads_per_kv_head;
+  const int m0 = m_block * kBlockM;
+
+  const auto* q = static_cast<const Element*>(p.q) + batch * p.q_batch_stride +
+                  head * p.q_head_stride;
+  const auto* k = static_cast<const Element*>(p.k) + batch * p.k_batch_stride +
+                  kv_head * p.k_head_stride;
+  const auto* v = static_cast<const Element*>(p.v) + batch * p.v_batch_stride +
+                  kv_head * p.v_head_stride;
+
+  // Bottom-right aligned causal mask: query row i sees key j iff j <= i + causal_offset.
+  const int causal_offset = p.kv_len - p.q_len;
+  const int n_blocks_total = (p.kv_len + kBlockN - 1) / kBlockN;
+  const int n_end =
+      kCausal ? min(n_blocks_total, (min(m0 + kBlockM, p.q_len) + causal_offset + kBlockN - 1) /
+                                        kBlockN)
+              : n_blocks_total;
+
+  const int warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  const int group = lane / 4;   // row within an m16 atom's half
+  const int quad_lane = lane % 4;
+  const int warp_row0 = warp * Traits::kWarpRows;
+
+  detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_row_stride, m0, p.q_len);
+  detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_row_stride, (n_end - 1) * kBlockN,
+                                           p.kv_len);
+  device::cp_async_commit();
+
+  float acc_o[kMAtoms][kOTiles][4];
+#pragma unroll
+  for (int a = 0; a < kMAtoms; ++a)
+#pragma unroll
+    for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+      for (int e = 0; e < 4; ++e) acc_o[a][t][e] = 0.f;
+
+  // Per thread: rows (atom a, half h) → index 2a + h; row max of raw scores and an unreduced
+  // partial row sum (reduced across the quad once, at the end).
+  float row_max[2 * kMAtoms];
+  float row_sum[2 * kMAtoms];
+#pragma unroll
+  for (int r = 0; r < 2 * kMAtoms; ++r) {
+    row_max[r] = -INFINITY;
+    row_sum[r] = 0.f;
+  }
+
+  const uint32_t s_q_addr = device::smem_address(s_q);
+  const uint32_t s_k_addr = device::smem_address(s_k);
+  const uint32_t s_v_addr = device::smem_address(s_v);
+
+  // Iterating from the last key tile down puts every tile that needs a mask (kv_len tail, causal
+  // diagonal) first; the rest run mask-free.
+  for (int n_block = n_end - 1; n_block >= 0; --n_block) {
+    const int n0 = n_block * kBlockN;
+
+    device::cp_async_wait<0>();
+    __syncthreads();  // K[n] (and Q) landed; every warp finished reading V[n+1].
+    detail::load_tile_async<Traits, kBlockN>(s_v, v, p.v_row_stride, n0, p.kv_len);
+    device::cp_async_commit();
+
+    float acc_s[kMAtoms][kSTiles][4];
+#pragma unroll
+    for (int a = 0; a < kMAtoms; ++a)
+#pragma unroll
+      for (int t = 0; t < kSTiles; ++t)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) acc_s[a][t][e] = 0.f;
+
+#pragma unroll
+    for (int ks = 0; ks < kHeadDim / 16; ++ks) {
+      uint32_t q_frag[kMAtoms][4];
+#pragma unroll
+      for (int a = 0; a < kMAtoms; ++a) {
+        const int row = warp_row0 + a * 16 + (lane % 16);
+        device::ldmatrix_x4(q_frag[a],
+                            s_q_addr + 2 * Traits::swizzle(row, ks * 2 + lane / 16));
+      }
+#pragma unroll
+      for (int np = 0; np < kSTiles / 2; ++np) {
+        uint32_t k_frag[4];
+        const int row = np * 16 + (lane % 8) + (lane / 16) * 8;
+        device::ldmatrix_x4(k_frag, s_k_addr + 2 * Traits::swizzle(row, ks * 2 + (lane / 8) % 2));
+#pragma unroll
+        for (int a = 0; a < kMAtoms; ++a) {
+          Mma::run(acc_s[a][2 * np], q_frag[a], k_frag[0], k_frag[1]);
+          Mma::run(acc_s[a][2 * np + 1], q_frag[a], k_frag[2], k_frag[3]);
+        }
+      }
+    }
+
+    const bool needs_mask =
+        n0 + kBlockN > p.kv_len || (kCausal && n0 + kBlockN - 1 > m0 + causal_offset);
+    if (needs_mask) {
+#pragma unroll
+      for (int a = 0; a < kMAtoms; ++a)
+#pragma unroll
+        for (int t = 0; t < kSTiles; ++t)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const int row = m0 + warp_row0 + a * 16 + group + (e / 2) * 8;
+            const int col = n0 + t * 8 + quad_lane * 2 + (e % 2);
+            const bool visible = col < p.kv_len && (!kCausal || col <= row + causal_offset);
+            if (!visible) acc_s[a][t][e] = -INFINITY;
+          }
+    }
+
+    device::cp_async_wait<0>();
+    __syncthreads();  // V[n] landed; every warp finished reading K[n].
+    if (n_block > 0) {
+      detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_row_stride, n0 - kBlockN, p.kv_len);
+      device::cp_async_commit();
+    }
+
+    // Online softmax on this tile, overlapping the K prefetch.
+#pragma unroll
+    for (int a = 0; a < kMAtoms; ++a)
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const int r = 2 * a + h;
+        float tile_max = row_max[r];
+#pragma unroll
+        for (int t = 0; t < kSTiles; ++t)
+          tile_max = fmaxf(tile_max, fmaxf(acc_s[a][t][2 * h], acc_s[a][t][2 * h + 1]));
+        tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 1));
+        tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 2));
+        // A row that has seen only masked keys keeps max −inf; subtracting 0 instead keeps
+        // exp2(−inf − base) = 0 rather than NaN.
+        const float base = tile_max == -INFINITY ? 0.f : tile_max * p.scale_log2;
+        const float correction = device::fast_exp2(row_max[r] * p.scale_log2 - base);
+        row_max[r] = tile_max;
+        row_sum[r] *= correction;
+#pragma unroll
+        for (int t = 0; t < kOTiles; ++t) {
+          acc_o[a][t][2 * h] *= correction;
+          acc_o[a][t][2 * h + 1] *= correction;
+        }
+#pragma unroll
+        for (int t = 0; t < kSTiles; ++t)
+#pragma unroll
+          for (int e = 2 * h; e < 2 * h + 2; ++e) {
+            const float prob = device::fast_exp2(fmaf(acc_s[a][t][e], p.scale_log2, -base));
+            acc_s[a][t][e] = prob;
+            row_sum[r] += prob;
+          }
+      }
+
+    // O += P·V with P straight from the S accumulators: the m16n8 C layout of two adjacent n8
+    // tiles is exactly the m16k16 A layout, so P never touches shared memory.
+#pragma unroll
+    for (int kk = 0; kk < kBlockN / 16; ++kk) {
+      uint32_t p_frag[kMAtoms][4];
+#pragma unroll
+      for (int a = 0; a < kMAtoms; ++a) {
+        p_frag[a][0] = device::pack2<Element>(acc_s[a][2 * kk][0], acc_s[a][2 * kk][1]);
+        p_frag[a][1] = device::pack2<Element>(acc_s[a][2 * kk][2], acc_s[a][2 * kk][3]);
+        p_frag[a][2] = device::pack2<Element>(acc_s[a][2 * kk + 1][0], acc_s[a][2 * kk + 1][1]);
+        p_frag[a][3] = device::pack2<Element>(acc_s[a][2 * kk + 1][2], acc_s[a][2 * kk + 1][3]);
+      }
+#pragma unroll
+      for (int dp = 0; dp < kOTiles / 2; ++dp) {
+        uint32_t v_frag[4];
+        const int row = kk * 16 + (lane % 8) + ((lane / 8) % 2) * 8;
+        device::ldmatrix_x4_trans(v_frag, s_v_addr + 2 * Traits::swizzle(row, dp * 2 + lane / 16));
+#pragma unroll
+        for (int a = 0; a < kMAtoms; ++a) {
+          Mma::run(acc_o[a][2 * dp], p_frag[a], v_frag[0], v_frag[1]);
+          Mma::run(acc_o[a][2 * dp + 1], p_frag[a], v_frag[2], v_frag[3]);
+        }
+      }
+    }
+  }
+
+  // Epilogue. Each warp stages its own 32 rows of O in its own rows of the Q tile (which only it
+  // ever read), then writes them out as coalesced 16-byte rows.
+#pragma unroll
+  for (int a = 0; a < kMAtoms; ++a)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int r = 2 * a + h;
+      float sum = row_sum[r];
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      const float inv_sum = sum > 0.f ? 1.f / sum : 0.f;
+      const int local_row = warp_row0 + a * 16 + group + h * 8;
+#pragma unroll
+      for (int t = 0; t < kOTiles; ++t) {
+        const uint32_t packed = device::pack2<Element>(acc_o[a][t][2 * h] * inv_sum,
+                                                       acc_o[a][t][2 * h + 1] * inv_sum);
+        *reinterpret_cast<uint32_t*>(s_q + Traits::swizzle(local_row, t) + quad_lane * 2) = packed;
+      }
+      const int q_row = m0 + local_row;
+      if (p.lse != nullptr && quad_lane == 0 && q_row < p.q_len) {
+        const index_t lse_index =
+            (static_cast<index_t>(batch) * p.q_heads + head) * p.q_len + q_row;
+        p.lse[lse_index] = sum > 0.f ? fmaf(row_max[r], p.scale, logf(sum)) : -INFINITY;
+      }
+    }
+  __syncwarp();
+
+  auto* o = static_cast<Element*>(p.o) + batch * p.o_batch_stride + head * p.o_head_stride;
+  constexpr int kWarpChunks = Traits::kWarpRows * Traits::kChunksPerRow;
+#pragma unroll
+  for (int i = lane; i < kWarpChunks; i += 32) {
+    const int local_row = warp_row0 + i / Traits::kChunksPerRow;
+    const int chunk = i % Traits::kChunksPerRow;
+    const int q_row = m0 + local_row;
+    if (q_row < p.q_len) {
+      const uint4 value = *reinterpret_cast<const uint4*>(s_q + Traits::swizzle(local_row, chunk));
+      *reinterpret_cast<uint4*>(o + static_cast<index_t>(q_row) * p.o_row_stride +
+                                chunk * Traits::kChunkElems) = value;
+    }
+  }
+}
+
+}  // namespace mi::dense
