@@ -20,24 +20,33 @@ struct ElementOf<ElementType::kBFloat16> {
   using type = __nv_bfloat16;
 };
 
+// Tile choice per head dim, measured on H100 80GB HBM3 (CUDA 13.0, bf16, 32K tokens, 32 heads;
+// bench/compare_torch.py):
+//   hd 64:  4 warps x 32 rows, 128x128 tile, 2 CTAs/SM: 334 TFLOP/s causal (8 warps x 16 rows:
+//           272). ptxas keeps 2-4 words in local memory at the 255-register cap.
+//   hd 128: 8 warps x 16 rows, 128x128 tile, 1 CTA/SM at 224 registers, no spills: 320 causal.
+//           4 warps x 32 rows (128x64) ran 332 but spilled 12-64 bytes on sm_90a; 128x32 ran 326.
+// Rows per warp trade shared-memory traffic (a K/V fragment feeds one MMA per m16 atom) against
+// registers (S and O accumulators grow with them).
+struct DenseTileConfig {
+  int block_n;
+  int warps;
+  int min_blocks_per_sm;
+};
+
+constexpr DenseTileConfig dense_tile_config(int head_dim) {
+  return head_dim == 64 ? DenseTileConfig{128, 4, 2} : DenseTileConfig{128, 8, 1};
+}
+
 template <int kHeadDim_, ElementType kElement_>
 struct DenseFwdTraits {
   using Element = typename ElementOf<kElement_>::type;
   static constexpr int kHeadDim = kHeadDim_;
+  static constexpr DenseTileConfig kConfig = dense_tile_config(kHeadDim);
 
-  // 128 query rows per CTA over 4 warps: each warp owns 32 rows (two m16 atoms), so every K/V
-  // fragment read from shared memory feeds two MMAs, halving shared-memory traffic per FLOP
-  // against 16 rows per warp. The key tile is as wide as the register file allows without
-  // spilling: S (kBlockN) and O (kHeadDim) accumulators together stay at 192 fp32 per thread.
-#ifndef MI_EXP_WARPS
-#define MI_EXP_WARPS 4
-#define MI_EXP_BN64 128
-#define MI_EXP_BN128 64
-#define MI_EXP_MINB 2
-#endif
   static constexpr int kBlockM = 128;
-  static constexpr int kBlockN = kHeadDim == 64 ? MI_EXP_BN64 : MI_EXP_BN128;
-  static constexpr int kWarps = MI_EXP_WARPS;
+  static constexpr int kBlockN = kConfig.block_n;
+  static constexpr int kWarps = kConfig.warps;
   static constexpr int kThreads = kWarps * 32;
   static constexpr int kWarpRows = kBlockM / kWarps;
   static constexpr int kMAtoms = kWarpRows / 16;
@@ -54,8 +63,7 @@ struct DenseFwdTraits {
   static constexpr int kKVElems = kBlockN * kHeadDim;
   static constexpr int kSmemBytes = (kQElems + 2 * kKVElems) * int(sizeof(Element));
 
-  // Two CTAs per SM: 2 × 128 threads × 255 registers fits the 64K-register file.
-  static constexpr int kMinBlocksPerSm = MI_EXP_MINB;
+  static constexpr int kMinBlocksPerSm = kConfig.min_blocks_per_sm;
 
   static_assert(kHeadDim == 64 || kHeadDim == 128, "head_dim must be 64 or 128");
   static_assert(kWarpRows % 16 == 0, "each warp owns whole m16 atoms");
