@@ -49,8 +49,14 @@ MI_API mi_status mi_device_count(int32_t* count) {
     cudaError_t err = cudaGetDeviceCount(&n);
     if (err != cudaSuccess) {
       (void)cudaGetLastError();
-      mi::fail(MI_ERR_NO_DEVICE, std::string("no usable CUDA device: ") + cudaGetErrorName(err) +
-                                     ": " + cudaGetErrorString(err));
+      std::string message = std::string("no usable CUDA device: ") + cudaGetErrorName(err) +
+                            ": " + cudaGetErrorString(err);
+      // Also what a machine without any NVIDIA driver reports; say what would fix it.
+      if (err == cudaErrorInsufficientDriver)
+        message += " (no NVIDIA driver found, or one older than this build's CUDA " +
+                   std::to_string(CUDART_VERSION / 1000) + "." +
+                   std::to_string(CUDART_VERSION % 1000 / 10) + " runtime needs)";
+      mi::fail(MI_ERR_NO_DEVICE, message);
     }
     if (n == 0) mi::fail(MI_ERR_NO_DEVICE, "no usable CUDA device: the driver reports 0 devices");
     *count = n;
@@ -68,7 +74,8 @@ MI_API mi_status mi_device_get_info(int32_t ordinal, mi_device_info* info) {
     cudaDeviceProp prop{};
     MI_CUDA_CHECK(cudaGetDeviceProperties(&prop, ordinal));
     mi_device_info out{};
-    std::strncpy(out.name, prop.name, sizeof(out.name) - 1);
+    static_assert(sizeof(out.name) == sizeof(prop.name), "device name buffers match");
+    std::memcpy(out.name, prop.name, sizeof(out.name) - 1);  // out is zeroed: stays terminated
     out.ordinal = ordinal;
     out.compute_major = prop.major;
     out.compute_minor = prop.minor;
