@@ -25,17 +25,19 @@ struct ElementOf<ElementType::kBFloat16> {
 //   hd 64:  4 warps x 32 rows, 128x128 tile, 2 CTAs/SM: 334 TFLOP/s causal (8 warps x 16 rows:
 //           272). ptxas keeps 2-4 words in local memory at the 255-register cap.
 //   hd 128: 8 warps x 16 rows, 128x128 tile, 1 CTA/SM at 224 registers, no spills: 320 causal.
-//           4 warps x 32 rows (128x64) ran 332 but spilled 12-64 bytes on sm_90a; 128x32 ran 326.
+//           4 warps x 32 rows (128x64) ran 332 but spilled 12-64 bytes on sm_90a; 128x32 ran 326;
+//           64-row CTAs (4 warps x 16 rows, 2-3 CTAs/SM) ran 273-297.
 // Rows per warp trade shared-memory traffic (a K/V fragment feeds one MMA per m16 atom) against
 // registers (S and O accumulators grow with them).
 struct DenseTileConfig {
+  int block_m;
   int block_n;
   int warps;
   int min_blocks_per_sm;
 };
 
 constexpr DenseTileConfig dense_tile_config(int head_dim) {
-  return head_dim == 64 ? DenseTileConfig{128, 4, 2} : DenseTileConfig{128, 8, 1};
+  return head_dim == 64 ? DenseTileConfig{128, 128, 4, 2} : DenseTileConfig{128, 128, 8, 1};
 }
 
 template <int kHeadDim_, ElementType kElement_>
@@ -44,7 +46,7 @@ struct DenseFwdTraits {
   static constexpr int kHeadDim = kHeadDim_;
   static constexpr DenseTileConfig kConfig = dense_tile_config(kHeadDim);
 
-  static constexpr int kBlockM = 128;
+  static constexpr int kBlockM = kConfig.block_m;
   static constexpr int kBlockN = kConfig.block_n;
   static constexpr int kWarps = kConfig.warps;
   static constexpr int kThreads = kWarps * 32;
