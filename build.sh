@@ -3,7 +3,8 @@
 #
 #   ./build.sh [build]     native library (when nvcc is found) + .NET projects, Release
 #   ./build.sh demo        build, then `minference demo` (GPU if present, else the CPU backend)
-#   ./build.sh test        build, then the NUnit suite (GPU tests report "skipped" without a GPU)
+#   ./build.sh test [-- ARGS]  build, then the NUnit suite (GPU tests report "skipped" without a
+#                          GPU); ARGS go to the test runner, e.g. -- --filter "TestCategory!=Gpu"
 #   ./build.sh bench       build, then the dense-attention benchmark presets (needs a GPU)
 #   ./build.sh info        build, then `minference info`
 #
@@ -19,14 +20,16 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 
 command=build
 cuda_archs=""
 build_native=1
 ptxas_verbose=OFF
+test_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --) shift; test_args=("$@"); break ;;
     build|demo|test|bench|info) command=$1 ;;
     --cuda-archs) [ $# -ge 2 ] || { echo "--cuda-archs needs a value" >&2; exit 2; }; cuda_archs=$2; shift ;;
     --no-native) build_native=0 ;;
@@ -93,6 +96,15 @@ case "$command" in
   test)
     # The test project is a Microsoft.Testing.Platform executable; running it directly is what the
     # GPU machine does too (it has the .NET runtime only).
-    dotnet artifacts/bin/MInference.Tests/release/MInference.Tests.dll
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    set +e
+    dotnet artifacts/bin/MInference.Tests/release/MInference.Tests.dll "${test_args[@]}" 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    set -e
+    # The runner's summary as one plain closing line: "N passed, N failed, N skipped".
+    awk '/^ +failed:/{f=$2} /^ +succeeded:/{p=$2} /^ +skipped:/{s=$2}
+         END { if (p != "") printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+    exit "$status"
     ;;
 esac

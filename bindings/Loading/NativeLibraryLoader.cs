@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+
+namespace MInference.Interop;
+
+/// <summary>
+/// Finds libminference: the file named by <see cref="OverrideVariable"/>, the file next to the
+/// application, then the operating system's default search (LD_LIBRARY_PATH, system paths). Every
+/// attempt is recorded for the failure message, and a library whose <c>mi_abi_version()</c> differs
+/// from <see cref="MiNative.AbiVersion"/> is refused.
+/// </summary>
+internal static unsafe class NativeLibraryLoader
+{
+    /// <summary>Environment variable holding the full path of the library to try first.</summary>
+    public const string OverrideVariable = "MINFERENCE_NATIVE_LIBRARY";
+
+    /// <summary>The library's file name on this operating system.</summary>
+    public static string FileName { get; } =
+        OperatingSystem.IsWindows() ? "minference.dll"
+        : OperatingSystem.IsMacOS() ? "libminference.dylib"
+        : "libminference.so";
+
+    /// <summary>The places to look, in order.</summary>
+    /// <param name="overridePath">Value of <see cref="OverrideVariable"/>, or null/empty when unset.</param>
+    /// <param name="applicationDirectory">Directory of the application, normally <see cref="AppContext.BaseDirectory"/>.</param>
+    public static LibraryCandidate[] StandardCandidates(string? overridePath, string applicationDirectory)
+    {
+        var besideApplication = Path.Combine(applicationDirectory, FileName);
+        var defaultSearch = new LibraryCandidate("default search", FileName, IsFile: false);
+        return string.IsNullOrEmpty(overridePath)
+            ? [new(besideApplication, besideApplication, IsFile: true), defaultSearch]
+            : [new($"{OverrideVariable}={overridePath}", overridePath, IsFile: true), new(besideApplication, besideApplication, IsFile: true), defaultSearch];
+    }
+
+    /// <summary>Loads the first candidate that can be loaded and checks its ABI version; never throws.</summary>
+    public static NativeLibraryLoadResult Load(IEnumerable<LibraryCandidate> candidates)
+    {
+        var attempts = new List<string>();
+        foreach (LibraryCandidate candidate in candidates)
+        {
+            if (TryLoad(candidate, attempts, out nint handle))
+            {
+                return CheckAbiVersion(handle, candidate.PathOrName);
+            }
+        }
+
+        return NativeLibraryLoadResult.Failed(
+            $"native library {FileName} not found (tried: {string.Join("; ", attempts)}); set {OverrideVariable} to its full path");
+    }
+
+    private static bool TryLoad(LibraryCandidate candidate, List<string> attempts, out nint handle)
+    {
+        handle = 0;
+        if (candidate.IsFile && !File.Exists(candidate.PathOrName))
+        {
+            attempts.Add($"{candidate.Description}: no such file");
+            return false;
+        }
+
+        try
+        {
+            handle = NativeLibrary.Load(candidate.PathOrName);
+            return true;
+        }
+        catch (DllNotFoundException e)
+        {
+            attempts.Add($"{candidate.Description}: {WithoutRuntimeAdvice(e.Message)}");
+        }
+        catch (BadImageFormatException e)
+        {
+            attempts.Add($"{candidate.Description}: {e.Message}");
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The runtime wraps the loader's own error (dlerror) in advice about strace and LD_DEBUG; keep
+    /// only the loader's error, which names the missing file or dependency.
+    /// </summary>
+    private static string WithoutRuntimeAdvice(string message)
+    {
+        const string Marker = "environment variable: ";
+        int start = message.LastIndexOf(Marker, StringComparison.Ordinal);
+        return (start < 0 ? message : message[(start + Marker.Length)..]).Trim();
+    }
+
+    private static NativeLibraryLoadResult CheckAbiVersion(nint handle, string path)
+    {
+        if (!NativeLibrary.TryGetExport(handle, "mi_abi_version", out nint abiVersionExport))
+        {
+            NativeLibrary.Free(handle);
+            return NativeLibraryLoadResult.Failed($"{path} is not libminference: it exports no mi_abi_version");
+        }
+
+        int abiVersion = ((delegate* unmanaged<int>)abiVersionExport)();
+        if (abiVersion != MiNative.AbiVersion)
+        {
+            NativeLibrary.Free(handle);
+            return NativeLibraryLoadResult.Failed(
+                $"ABI version mismatch: {path} implements ABI {abiVersion}, these bindings need ABI {MiNative.AbiVersion}; " +
+                "rebuild native/ and the .NET projects from the same commit");
+        }
+
+        return NativeLibraryLoadResult.Loaded(handle, path);
+    }
+}

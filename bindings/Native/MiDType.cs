@@ -1,0 +1,14 @@
+namespace MInference.Interop;
+
+/// <summary><c>mi_dtype</c>: element type of a tensor crossing the ABI.</summary>
+internal enum MiDType
+{
+    /// <summary><c>MI_DTYPE_FLOAT16</c>.</summary>
+    Float16 = 0,
+
+    /// <summary><c>MI_DTYPE_BFLOAT16</c>.</summary>
+    BFloat16 = 1,
+
+    /// <summary><c>MI_DTYPE_FLOAT32</c>.</summary>
+    Float32 = 2,
+}

@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+
+namespace MInference.Interop;
+
+internal static unsafe partial class MiNative
+{
+    /// <summary>With no driver or no device: <paramref name="count"/> = 0 and <see cref="MiStatusCode.NoDevice"/>.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_device_count")]
+    internal static partial MiStatusCode mi_device_count(out int count);
+
+    [LibraryImport(LibraryName, EntryPoint = "mi_device_get_info")]
+    internal static partial MiStatusCode mi_device_get_info(int ordinal, out MiDeviceInfo info);
+
+    /// <summary>Makes <paramref name="ordinal"/> the current device of the calling host thread.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_device_set")]
+    internal static partial MiStatusCode mi_device_set(int ordinal);
+
+    [LibraryImport(LibraryName, EntryPoint = "mi_device_synchronize")]
+    internal static partial MiStatusCode mi_device_synchronize();
+}

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace MInference.Interop;
+
+internal static unsafe partial class MiNative
+{
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_create")]
+    internal static partial MiStatusCode mi_stream_create(out StreamHandle stream);
+
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_synchronize")]
+    internal static partial MiStatusCode mi_stream_synchronize(StreamHandle stream);
+
+    /// <summary>0 is a no-op. Called only by <see cref="StreamHandle"/>.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_destroy")]
+    internal static partial MiStatusCode mi_stream_destroy(nint stream);
+
+    /// <summary>Creates an event with timing enabled.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_event_create")]
+    internal static partial MiStatusCode mi_event_create(out EventHandle @event);
+
+    [LibraryImport(LibraryName, EntryPoint = "mi_event_record")]
+    internal static partial MiStatusCode mi_event_record(EventHandle @event, StreamHandle stream);
+
+    [LibraryImport(LibraryName, EntryPoint = "mi_event_synchronize")]
+    internal static partial MiStatusCode mi_event_synchronize(EventHandle @event);
+
+    /// <summary>Milliseconds between two recorded, completed events.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_event_elapsed_ms")]
+    internal static partial MiStatusCode mi_event_elapsed_ms(EventHandle start, EventHandle stop, out float ms);
+
+    /// <summary>0 is a no-op. Called only by <see cref="EventHandle"/>.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_event_destroy")]
+    internal static partial MiStatusCode mi_event_destroy(nint @event);
+}

@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+
+namespace MInference.Interop;
+
+/// <summary>
+/// The C ABI of libminference (<c>native/include/minference.h</c>), one <c>LibraryImport</c> per
+/// function, each named exactly like its C function. Every function returning
+/// <see cref="MiStatusCode"/> must be passed to <see cref="MiStatus.ThrowIfFailed"/>.
+/// Device pointers cross as <see cref="nint"/>; host pointers as raw pointers (pinned by the caller).
+/// </summary>
+internal static unsafe partial class MiNative
+{
+    /// <summary>The name every declaration binds to; <see cref="MiLibrary.Resolve"/> maps it to a file.</summary>
+    internal const string LibraryName = "minference";
+
+    /// <summary><c>MI_ABI_VERSION</c> of the header these declarations mirror.</summary>
+    internal const int AbiVersion = 1;
+
+    static MiNative() => NativeLibrary.SetDllImportResolver(typeof(MiNative).Assembly, MiLibrary.Resolve);
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace MInference.Cli;
+
+/// <summary>Source-generated JSON for benchmark results: one compact object per line.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DenseBenchmarkResult))]
+internal sealed partial class BenchmarkJsonContext : JsonSerializerContext;

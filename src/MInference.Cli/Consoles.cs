@@ -1,0 +1,48 @@
+using Spectre.Console;
+
+namespace MInference.Cli;
+
+/// <summary>
+/// Where the CLI writes: results (tables, JSON lines) to standard output; progress, warnings and
+/// errors to standard error, so `--json` output stays machine-readable.
+/// </summary>
+internal static class Consoles
+{
+    public static IAnsiConsole Out { get; } = AnsiConsole.Console;
+
+    public static IAnsiConsole Error { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, which reports what it is doing through the callback it is given:
+    /// shown as a spinner when standard error is a terminal, dropped when it is redirected (so logs
+    /// and JSON lines captured with 2&gt;&amp;1 stay clean).
+    /// </summary>
+    public static T WithProgress<T>(Func<Action<string>, T> work)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            return work(_ => { });
+        }
+
+        return Error.Status().Start("starting", status => work(message => status.Status(Markup.Escape(message))));
+    }
+
+    /// <summary>Runs <paramref name="command"/>, turning the library's expected exceptions into a message and an exit code.</summary>
+    public static int Run(Func<ExitCode> command)
+    {
+        try
+        {
+            return (int)command();
+        }
+        catch (GpuUnavailableException e)
+        {
+            Error.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            return (int)ExitCode.GpuUnavailable;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or CudaException)
+        {
+            Error.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return (int)ExitCode.Failure;
+        }
+    }
+}

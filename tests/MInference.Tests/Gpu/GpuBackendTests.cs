@@ -1,0 +1,63 @@
+using MInference.Interop;
+
+namespace MInference.Tests.Gpu;
+
+/// <summary>The probe itself: runs everywhere, with or without a GPU or the native library.</summary>
+public sealed class GpuBackendTests
+{
+    [Test]
+    public void ProbeIsConsistentAndExplainsUnavailability()
+    {
+        GpuBackendInfo info = GpuBackend.Probe();
+        Assert.Multiple(() =>
+        {
+            Assert.That(info.IsAvailable, Is.EqualTo(info.Library is not null && info.Devices.Any(device => device.IsSupported)));
+            Assert.That(info.IsAvailable || !string.IsNullOrWhiteSpace(info.UnavailableReason), "an unavailable backend says why");
+            Assert.That(GpuBackend.Probe(), Is.SameAs(info), "probed once");
+        });
+    }
+
+    [Test]
+    public void WithoutAGpuAContextCannotBeCreated()
+    {
+        Assume.That(GpuBackend.IsAvailable, Is.False, "only meaningful without a usable GPU");
+        var exception = Assert.Throws<GpuUnavailableException>(() => _ = new GpuContext());
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.Reason, Is.EqualTo(GpuBackend.UnavailableReason));
+            Assert.That(exception.Message, Does.StartWith("GPU backend unavailable: "));
+        });
+    }
+
+    [Test]
+    public void TheLoadedLibraryDescribesItsBuild()
+    {
+        if (!MiLibrary.LoadResult.IsLoaded)
+        {
+            Assert.Ignore($"native library unavailable: {MiLibrary.LoadResult.FailureReason}");
+        }
+
+        NativeLibraryInfo? library = GpuBackend.Probe().Library;
+        Assert.That(library, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(library!.AbiVersion, Is.EqualTo(MiNative.AbiVersion));
+            Assert.That(library.Version, Is.Not.Empty);
+            Assert.That(library.CompiledArchitectures, Is.Not.Empty.And.All.Match(@"^(sm|compute)_[0-9]+[af]?$"));
+            Assert.That(library.CudaCompileVersion.Major, Is.GreaterThanOrEqualTo(11));
+        });
+    }
+
+    [TestCase(13000, 13, 0, "13.0")]
+    [TestCase(12080, 12, 8, "12.8")]
+    [TestCase(11040, 11, 4, "11.4")]
+    public void CudaVersionsDecode(int encoded, int major, int minor, string text)
+    {
+        CudaVersion version = CudaVersion.FromEncoded(encoded);
+        Assert.Multiple(() =>
+        {
+            Assert.That(version, Is.EqualTo(new CudaVersion(major, minor)));
+            Assert.That(version.ToString(), Is.EqualTo(text));
+        });
+    }
+}

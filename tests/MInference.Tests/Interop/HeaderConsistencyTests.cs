@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using MInference.Interop;
+
+namespace MInference.Tests.Interop;
+
+/// <summary>
+/// Reads native/include/minference.h and checks the constants the bindings mirror. Skipped when the
+/// tests run outside a checkout (the header is found by walking up from the test assembly).
+/// </summary>
+public sealed partial class HeaderConsistencyTests
+{
+    private string _header = string.Empty;
+
+    [OneTimeSetUp]
+    public void ReadHeader()
+    {
+        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+        {
+            string candidate = Path.Combine(directory.FullName, "native", "include", "minference.h");
+            if (File.Exists(candidate))
+            {
+                _header = File.ReadAllText(candidate);
+                return;
+            }
+        }
+
+        Assert.Ignore("native/include/minference.h not found above the test directory: not running from a checkout");
+    }
+
+    [Test]
+    public void AbiVersionMatches() =>
+        Assert.That(int.Parse(AbiVersionDefine().Match(_header).Groups[1].Value), Is.EqualTo(MiNative.AbiVersion));
+
+    [Test]
+    public void StatusCodesMatch() => AssertEnumMatches<MiStatusCode>("MI_", StatusName);
+
+    [Test]
+    public void DTypeCodesMatch() => AssertEnumMatches<MiDType>("MI_DTYPE_", DTypeName);
+
+    private void AssertEnumMatches<TEnum>(string prefix, Func<TEnum, string> nativeName)
+        where TEnum : struct, Enum
+    {
+        Dictionary<string, int> declared = EnumeratorDefinition().Matches(_header)
+            .Where(match => match.Groups[1].Value.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(match => match.Groups[1].Value, match => int.Parse(match.Groups[2].Value));
+        Assert.Multiple(() =>
+        {
+            foreach (TEnum value in Enum.GetValues<TEnum>())
+            {
+                Assert.That(declared.GetValueOrDefault(nativeName(value), -1), Is.EqualTo(Convert.ToInt32(value)), nativeName(value));
+            }
+        });
+    }
+
+    private static string StatusName(MiStatusCode code) => code switch
+    {
+        MiStatusCode.Ok => "MI_OK",
+        MiStatusCode.InvalidArgument => "MI_ERR_INVALID_ARGUMENT",
+        MiStatusCode.Unsupported => "MI_ERR_UNSUPPORTED",
+        MiStatusCode.NoDevice => "MI_ERR_NO_DEVICE",
+        MiStatusCode.UnsupportedDevice => "MI_ERR_UNSUPPORTED_DEVICE",
+        MiStatusCode.OutOfMemory => "MI_ERR_OUT_OF_MEMORY",
+        MiStatusCode.Cuda => "MI_ERR_CUDA",
+        MiStatusCode.Internal => "MI_ERR_INTERNAL",
+        _ => throw new ArgumentOutOfRangeException(nameof(code)),
+    };
+
+    private static string DTypeName(MiDType dtype) => dtype switch
+    {
+        MiDType.Float16 => "MI_DTYPE_FLOAT16",
+        MiDType.BFloat16 => "MI_DTYPE_BFLOAT16",
+        MiDType.Float32 => "MI_DTYPE_FLOAT32",
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+    };
+
+    [GeneratedRegex(@"#define\s+MI_ABI_VERSION\s+(\d+)")]
+    private static partial Regex AbiVersionDefine();
+
+    [GeneratedRegex(@"\b(MI_[A-Z0-9_]+)\s*=\s*(\d+)")]
+    private static partial Regex EnumeratorDefinition();
+}

@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using MInference.Interop;
+
+namespace MInference.Tests.Interop;
+
+/// <summary>The C# mirrors of the ABI structs must match the C layout (x86-64 / aarch64 LP64) byte for byte.</summary>
+public sealed class StructLayoutTests
+{
+    [Test]
+    public void DeviceInfoMatchesTheHeader()
+    {
+        var info = default(MiDeviceInfo);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiDeviceInfo>(), Is.EqualTo(296));
+            Assert.That(OffsetOf(ref info, ref info.Ordinal), Is.EqualTo(256), "after char name[256]");
+            Assert.That(OffsetOf(ref info, ref info.ComputeMajor), Is.EqualTo(260));
+            Assert.That(OffsetOf(ref info, ref info.ComputeMinor), Is.EqualTo(264));
+            Assert.That(OffsetOf(ref info, ref info.MultiprocessorCount), Is.EqualTo(268));
+            Assert.That(OffsetOf(ref info, ref info.TotalMemoryBytes), Is.EqualTo(272));
+            Assert.That(OffsetOf(ref info, ref info.SharedMemoryPerBlockOptIn), Is.EqualTo(280));
+            Assert.That(OffsetOf(ref info, ref info.DriverVersion), Is.EqualTo(288));
+            Assert.That(OffsetOf(ref info, ref info.RuntimeVersion), Is.EqualTo(292));
+        });
+    }
+
+    [Test]
+    public void Tensor4MatchesTheHeader()
+    {
+        var tensor = default(MiTensor4);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiTensor4>(), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref tensor, ref tensor.Stride[0]), Is.EqualTo(8));
+            Assert.That(OffsetOf(ref tensor, ref tensor.Stride[3]), Is.EqualTo(32));
+        });
+    }
+
+    [Test]
+    public void DenseAttentionArgsMatchTheHeader()
+    {
+        var args = default(MiDenseAttentionArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiDenseAttentionArgs>(), Is.EqualTo(232));
+            Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
+            Assert.That(OffsetOf(ref args, ref args.QHeads), Is.EqualTo(16));
+            Assert.That(OffsetOf(ref args, ref args.KvHeads), Is.EqualTo(24));
+            Assert.That(OffsetOf(ref args, ref args.QLen), Is.EqualTo(32));
+            Assert.That(OffsetOf(ref args, ref args.KvLen), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref args, ref args.HeadDim), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(56));
+            Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(96));
+            Assert.That(OffsetOf(ref args, ref args.V), Is.EqualTo(136));
+            Assert.That(OffsetOf(ref args, ref args.O), Is.EqualTo(176));
+            Assert.That(OffsetOf(ref args, ref args.Lse), Is.EqualTo(216));
+            Assert.That(OffsetOf(ref args, ref args.SoftmaxScale), Is.EqualTo(224));
+            Assert.That(OffsetOf(ref args, ref args.Causal), Is.EqualTo(228));
+        });
+    }
+
+    [Test]
+    public void DeviceNameDecodesUpToTheTerminator()
+    {
+        var info = default(MiDeviceInfo);
+        "NVIDIA H100\0garbage"u8.CopyTo(info.Name);
+        Assert.That(info.GetName(), Is.EqualTo("NVIDIA H100"));
+    }
+
+    [Test]
+    public void PublicDTypeValuesAreTheNativeOnes() => Assert.Multiple(() =>
+    {
+        Assert.That((int)DType.Float16, Is.EqualTo((int)MiDType.Float16));
+        Assert.That((int)DType.BFloat16, Is.EqualTo((int)MiDType.BFloat16));
+        Assert.That((int)DType.Float32, Is.EqualTo((int)MiDType.Float32));
+    });
+
+    private static long OffsetOf<TStruct, TField>(ref TStruct container, ref TField field) =>
+        Unsafe.ByteOffset(ref Unsafe.As<TStruct, byte>(ref container), ref Unsafe.As<TField, byte>(ref field));
+}
