@@ -96,6 +96,10 @@ bool overlaps(std::pair<uintptr_t, uintptr_t> a, std::pair<uintptr_t, uintptr_t>
   return a.first < b.second && b.first < a.second;
 }
 
+DenseFwdParams::RowStrides row_strides(const mi_tensor4& t) {
+  return {t.stride[0], t.stride[1], t.stride[2]};
+}
+
 void check_device_supported() {
   int device = -1;
   MI_CUDA_CHECK(cudaGetDevice(&device));
@@ -171,18 +175,10 @@ DenseFwdParams validate(const mi_dense_attention_args& a) {
   p.v = a.v.data;
   p.o = a.o.data;
   p.lse = a.lse;
-  p.q_batch_stride = a.q.stride[0];
-  p.q_head_stride = a.q.stride[1];
-  p.q_row_stride = a.q.stride[2];
-  p.k_batch_stride = a.k.stride[0];
-  p.k_head_stride = a.k.stride[1];
-  p.k_row_stride = a.k.stride[2];
-  p.v_batch_stride = a.v.stride[0];
-  p.v_head_stride = a.v.stride[1];
-  p.v_row_stride = a.v.stride[2];
-  p.o_batch_stride = a.o.stride[0];
-  p.o_head_stride = a.o.stride[1];
-  p.o_row_stride = a.o.stride[2];
+  p.q_strides = row_strides(a.q);
+  p.k_strides = row_strides(a.k);
+  p.v_strides = row_strides(a.v);
+  p.o_strides = row_strides(a.o);
   p.batch = static_cast<int>(a.batch);
   p.q_heads = static_cast<int>(a.q_heads);
   p.q_heads_per_kv_head = static_cast<int>(a.q_heads / a.kv_heads);

@@ -46,6 +46,16 @@ __device__ __forceinline__ void load_tile_async(typename Traits::Element* smem,
   }
 }
 
+template <int kAtoms, int kTiles>
+__device__ __forceinline__ void zero(float (&acc)[kAtoms][kTiles][4]) {
+#pragma unroll
+  for (int a = 0; a < kAtoms; ++a)
+#pragma unroll
+    for (int t = 0; t < kTiles; ++t)
+#pragma unroll
+      for (int e = 0; e < 4; ++e) acc[a][t][e] = 0.f;
+}
+
 }  // namespace detail
 
 template <typename Traits, bool kCausal>
@@ -73,12 +83,12 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const int kv_head = head / p.q_heads_per_kv_head;
   const int m0 = m_block * kBlockM;
 
-  const auto* q = static_cast<const Element*>(p.q) + batch * p.q_batch_stride +
-                  head * p.q_head_stride;
-  const auto* k = static_cast<const Element*>(p.k) + batch * p.k_batch_stride +
-                  kv_head * p.k_head_stride;
-  const auto* v = static_cast<const Element*>(p.v) + batch * p.v_batch_stride +
-                  kv_head * p.v_head_stride;
+  const auto* q = static_cast<const Element*>(p.q) + batch * p.q_strides.batch +
+                  head * p.q_strides.head;
+  const auto* k = static_cast<const Element*>(p.k) + batch * p.k_strides.batch +
+                  kv_head * p.k_strides.head;
+  const auto* v = static_cast<const Element*>(p.v) + batch * p.v_strides.batch +
+                  kv_head * p.v_strides.head;
 
   // Bottom-right aligned causal mask: query row i sees key j iff j <= i + causal_offset.
   const int causal_offset = p.kv_len - p.q_len;
@@ -94,18 +104,13 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const int quad_lane = lane % 4;
   const int warp_row0 = warp * Traits::kWarpRows;
 
-  detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_row_stride, m0, p.q_len);
-  detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_row_stride, (n_end - 1) * kBlockN,
+  detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_strides.row, m0, p.q_len);
+  detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_strides.row, (n_end - 1) * kBlockN,
                                            p.kv_len);
   device::cp_async_commit();
 
-  float acc_o[kMAtoms][kOTiles][4];
-#pragma unroll
-  for (int a = 0; a < kMAtoms; ++a)
-#pragma unroll
-    for (int t = 0; t < kOTiles; ++t)
-#pragma unroll
-      for (int e = 0; e < 4; ++e) acc_o[a][t][e] = 0.f;
+  float acc_o[kMAtoms][kOTiles][4];  // (kWarpRows, kHeadDim) per warp
+  detail::zero(acc_o);
 
   // Per thread: rows (atom a, half h) → index 2a + h; row max of raw scores and an unreduced
   // partial row sum (reduced across the quad once, at the end).
@@ -128,16 +133,11 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
 
     device::cp_async_wait<0>();
     __syncthreads();  // K[n] (and Q) landed; every warp finished reading V[n+1].
-    detail::load_tile_async<Traits, kBlockN>(s_v, v, p.v_row_stride, n0, p.kv_len);
+    detail::load_tile_async<Traits, kBlockN>(s_v, v, p.v_strides.row, n0, p.kv_len);
     device::cp_async_commit();
 
-    float acc_s[kMAtoms][kSTiles][4];
-#pragma unroll
-    for (int a = 0; a < kMAtoms; ++a)
-#pragma unroll
-      for (int t = 0; t < kSTiles; ++t)
-#pragma unroll
-        for (int e = 0; e < 4; ++e) acc_s[a][t][e] = 0.f;
+    float acc_s[kMAtoms][kSTiles][4];  // (kWarpRows, kBlockN) per warp
+    detail::zero(acc_s);
 
 #pragma unroll
     for (int ks = 0; ks < kHeadDim / 16; ++ks) {
@@ -180,7 +180,7 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
     device::cp_async_wait<0>();
     __syncthreads();  // V[n] landed; every warp finished reading K[n].
     if (n_block > 0) {
-      detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_row_stride, n0 - kBlockN, p.kv_len);
+      detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_strides.row, n0 - kBlockN, p.kv_len);
       device::cp_async_commit();
     }
 
@@ -270,7 +270,7 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
     }
   __syncwarp();
 
-  auto* o = static_cast<Element*>(p.o) + batch * p.o_batch_stride + head * p.o_head_stride;
+  auto* o = static_cast<Element*>(p.o) + batch * p.o_strides.batch + head * p.o_strides.head;
   constexpr int kWarpChunks = Traits::kWarpRows * Traits::kChunksPerRow;
 #pragma unroll
   for (int i = lane; i < kWarpChunks; i += 32) {
@@ -279,7 +279,7 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
     const int q_row = m0 + local_row;
     if (q_row < p.q_len) {
       const uint4 value = *reinterpret_cast<const uint4*>(s_q + Traits::swizzle(local_row, chunk));
-      *reinterpret_cast<uint4*>(o + static_cast<index_t>(q_row) * p.o_row_stride +
+      *reinterpret_cast<uint4*>(o + static_cast<index_t>(q_row) * p.o_strides.row +
                                 chunk * Traits::kChunkElems) = value;
     }
   }

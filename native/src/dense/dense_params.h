@@ -20,10 +20,10 @@ struct DenseFwdParams {
   float* lse;  // optional, [batch, q_heads, q_len]
 
   // Element strides of the batch, head and row dimensions; the head_dim stride is 1.
-  index_t q_batch_stride, q_head_stride, q_row_stride;
-  index_t k_batch_stride, k_head_stride, k_row_stride;
-  index_t v_batch_stride, v_head_stride, v_row_stride;
-  index_t o_batch_stride, o_head_stride, o_row_stride;
+  struct RowStrides {
+    index_t batch, head, row;
+  };
+  RowStrides q_strides, k_strides, v_strides, o_strides;
 
   int batch;
   int q_heads;
