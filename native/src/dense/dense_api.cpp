@@ -1,205 +1,31 @@
-// mi_attention_dense_fwd: validates everything a caller can get wrong, before anything is
-// launched or written, then dispatches to the (head_dim, dtype) instantiation.
+// mi_attention_dense_fwd: validated arguments dispatched to the (head_dim, dtype) instantiation.
 #include <cuda_runtime_api.h>
 
-#include <algorithm>
-#include <array>
-#include <cmath>
 #include <cstdint>
-#include <limits>
 #include <string>
 
+#include "../attention/attention_validation.h"
 #include "../common/status.h"
+#include "dense_launch.h"
 #include "minference.h"
-#include "dense_params.h"
 
 namespace mi::dense {
 namespace {
 
-constexpr int64_t kMaxGridYZ = 65535;
-// Kernel-side row indices and tile arithmetic are 32-bit; keep comfortable headroom.
-constexpr int64_t kMaxSeqLen = int64_t{1} << 30;
-constexpr int64_t kVectorElems = 8;  // 16-byte vectors of 2-byte elements
-
-struct Operand {
-  const char* name;
-  const mi_tensor4& tensor;
-  std::array<int64_t, 4> shape;  // logical [batch, heads, seq, head_dim]
-};
-
-std::string str(int64_t v) { return std::to_string(v); }
-
-void require_range(const char* name, int64_t value, int64_t lo, int64_t hi) {
-  if (value < lo || value > hi)
-    invalid(std::string(name) + "=" + str(value) + " must be in [" + str(lo) + ", " + str(hi) +
-            "]");
-}
-
-void check_device_pointer(const char* name, const void* ptr) {
-  cudaPointerAttributes attributes{};
-  const cudaError_t err = cudaPointerGetAttributes(&attributes, ptr);
-  if (err != cudaSuccess) {
-    (void)cudaGetLastError();
-    invalid(std::string(name) + " is not a pointer CUDA recognises: " + cudaGetErrorString(err));
-  }
-  if (attributes.type != cudaMemoryTypeDevice && attributes.type != cudaMemoryTypeManaged)
-    invalid(std::string(name) + " is not device memory (a host pointer?); pass memory from " +
-            "mi_malloc");
-  int current = -1;
-  MI_CUDA_CHECK(cudaGetDevice(&current));
-  if (attributes.type == cudaMemoryTypeDevice && attributes.device != current)
-    invalid(std::string(name) + " lives on device " + str(attributes.device) +
-            " but the current device is " + str(current));
-}
-
-void check_operand(const Operand& op, bool is_output) {
-  const std::string name = op.name;
-  if (op.tensor.data == nullptr) invalid(name + ".data must not be NULL");
-  if (reinterpret_cast<uintptr_t>(op.tensor.data) % 16 != 0)
-    invalid(name + ".data must be 16-byte aligned (the kernels move 16-byte vectors)");
-  if (op.tensor.stride[3] != 1)
-    invalid(name + ".stride[3]=" + str(op.tensor.stride[3]) +
-            " must be 1 (head_dim must be contiguous)");
-  for (int d = 0; d < 3; ++d) {
-    const int64_t s = op.tensor.stride[d];
-    if (s < 0)
-      invalid(name + ".stride[" + str(d) + "]=" + str(s) + " must be >= 0");
-    if (s % kVectorElems != 0)
-      invalid(name + ".stride[" + str(d) + "]=" + str(s) + " must be a multiple of " +
-              str(kVectorElems) + " elements (16-byte rows)");
-  }
-  if (!is_output) return;
-  // Distinct output rows must be distinct memory, or CTAs race: sort the outer dimensions by
-  // stride and require each to step over everything inside it.
-  std::array<int, 3> order{0, 1, 2};
-  std::sort(order.begin(), order.end(),
-            [&](int a, int b) { return op.tensor.stride[a] < op.tensor.stride[b]; });
-  int64_t span = op.shape[3];
-  for (int d : order) {
-    if (op.shape[d] == 1) continue;
-    if (op.tensor.stride[d] < span)
-      invalid(name + " strides make distinct rows overlap: stride[" + str(d) + "]=" +
-              str(op.tensor.stride[d]) + " must be >= " + str(span));
-    span = op.tensor.stride[d] * op.shape[d];
-  }
-}
-
-// [first, last) byte range an operand touches.
-std::pair<uintptr_t, uintptr_t> byte_range(const Operand& op, int64_t element_bytes) {
-  int64_t last = 0;
-  for (int d = 0; d < 4; ++d) last += (op.shape[d] - 1) * op.tensor.stride[d];
-  const auto first = reinterpret_cast<uintptr_t>(op.tensor.data);
-  return {first, first + static_cast<uintptr_t>((last + 1) * element_bytes)};
-}
-
-bool overlaps(std::pair<uintptr_t, uintptr_t> a, std::pair<uintptr_t, uintptr_t> b) {
-  return a.first < b.second && b.first < a.second;
-}
-
-DenseFwdParams::RowStrides row_strides(const mi_tensor4& t) {
-  return {t.stride[0], t.stride[1], t.stride[2]};
-}
-
-void check_device_supported() {
-  int device = -1;
-  MI_CUDA_CHECK(cudaGetDevice(&device));
-  int major = 0, minor = 0;
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  if (major < 8)
-    fail(MI_ERR_UNSUPPORTED_DEVICE, "device " + str(device) + " has compute capability " +
-                                        str(major) + "." + str(minor) +
-                                        "; the attention kernels need 8.0 (sm_80) or newer");
-}
-
-DenseFwdParams validate(const mi_dense_attention_args& a) {
-  if (a.dtype != MI_DTYPE_FLOAT16 && a.dtype != MI_DTYPE_BFLOAT16) {
-    if (a.dtype == MI_DTYPE_FLOAT32)
-      fail(MI_ERR_UNSUPPORTED, "dtype=float32 is not supported; use float16 or bfloat16");
-    invalid("dtype=" + str(a.dtype) + " is not a mi_dtype value");
-  }
-  require_range("batch", a.batch, 1, kMaxGridYZ);
-  require_range("q_heads", a.q_heads, 1, kMaxGridYZ);
-  require_range("kv_heads", a.kv_heads, 1, a.q_heads);
-  if (a.q_heads % a.kv_heads != 0)
-    invalid("q_heads=" + str(a.q_heads) + " must be a multiple of kv_heads=" + str(a.kv_heads));
-  require_range("q_len", a.q_len, 1, kMaxSeqLen);
-  require_range("kv_len", a.kv_len, 1, kMaxSeqLen);
-  if (a.head_dim != 64 && a.head_dim != 128)
-    fail(MI_ERR_UNSUPPORTED, "head_dim=" + str(a.head_dim) + " is not supported; use 64 or 128");
-  if (a.causal != 0 && a.causal != 1) invalid("causal=" + str(a.causal) + " must be 0 or 1");
-  if (a.causal && a.q_len > a.kv_len)
-    invalid("causal attention needs q_len <= kv_len (the mask is aligned bottom-right, so q_len=" +
-            str(a.q_len) + " > kv_len=" + str(a.kv_len) + " leaves rows with no keys)");
-  if (!(std::isfinite(a.softmax_scale) && a.softmax_scale >= 0.f))
-    invalid("softmax_scale must be finite and > 0, or 0 for 1/sqrt(head_dim)");
-
-  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}};
-  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
-  const Operand v{"v", a.v, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
-  const Operand o{"o", a.o, {a.batch, a.q_heads, a.q_len, a.head_dim}};
-  check_operand(q, false);
-  check_operand(k, false);
-  check_operand(v, false);
-  check_operand(o, true);
-  if (reinterpret_cast<uintptr_t>(a.lse) % alignof(float) != 0)
-    invalid("lse must be 4-byte aligned");
-
-  constexpr int64_t kElementBytes = 2;
-  const auto o_range = byte_range(o, kElementBytes);
-  // O may alias Q exactly (each CTA reads its Q rows before writing the same O rows), but any
-  // overlap with K or V would be read by other CTAs after being overwritten.
-  if (overlaps(o_range, byte_range(k, kElementBytes)) ||
-      overlaps(o_range, byte_range(v, kElementBytes)))
-    invalid("o must not overlap k or v");
-  if (a.lse != nullptr) {
-    const auto lse_first = reinterpret_cast<uintptr_t>(a.lse);
-    const std::pair<uintptr_t, uintptr_t> lse_range{
-        lse_first, lse_first + static_cast<uintptr_t>(a.batch * a.q_heads * a.q_len * 4)};
-    if (overlaps(lse_range, o_range) || overlaps(lse_range, byte_range(q, kElementBytes)) ||
-        overlaps(lse_range, byte_range(k, kElementBytes)) ||
-        overlaps(lse_range, byte_range(v, kElementBytes)))
-      invalid("lse must not overlap q, k, v or o");
-  }
-
-  check_device_supported();
-  check_device_pointer("q.data", a.q.data);
-  check_device_pointer("k.data", a.k.data);
-  check_device_pointer("v.data", a.v.data);
-  check_device_pointer("o.data", a.o.data);
-  if (a.lse != nullptr) check_device_pointer("lse", a.lse);
-
-  DenseFwdParams p{};
-  p.q = a.q.data;
-  p.k = a.k.data;
-  p.v = a.v.data;
-  p.o = a.o.data;
-  p.lse = a.lse;
-  p.q_strides = row_strides(a.q);
-  p.k_strides = row_strides(a.k);
-  p.v_strides = row_strides(a.v);
-  p.o_strides = row_strides(a.o);
-  p.batch = static_cast<int>(a.batch);
-  p.q_heads = static_cast<int>(a.q_heads);
-  p.q_heads_per_kv_head = static_cast<int>(a.q_heads / a.kv_heads);
-  p.q_len = static_cast<int>(a.q_len);
-  p.kv_len = static_cast<int>(a.kv_len);
-  p.scale = a.softmax_scale > 0.f ? a.softmax_scale
-                                  : 1.f / std::sqrt(static_cast<float>(a.head_dim));
-  p.scale_log2 = p.scale * static_cast<float>(M_LOG2E);
-  p.causal = a.causal != 0;
-  return p;
-}
+using attention::AttentionFwdParams;
+using attention::ElementType;
 
 template <ElementType kElement>
-cudaError_t dispatch_head_dim(int64_t head_dim, const DenseFwdParams& p, cudaStream_t s) {
+cudaError_t dispatch_head_dim(int64_t head_dim, const AttentionFwdParams& p, bool causal,
+                              cudaStream_t s) {
   switch (head_dim) {
     case 64:
-      return run_dense_fwd<64, kElement>(p, s);
+      return run_dense_fwd<64, kElement>(p, causal, s);
     case 128:
-      return run_dense_fwd<128, kElement>(p, s);
+      return run_dense_fwd<128, kElement>(p, causal, s);
     default:
-      fail(MI_ERR_UNSUPPORTED, "head_dim=" + str(head_dim) + " has no kernel in this build");
+      fail(MI_ERR_UNSUPPORTED,
+           "head_dim=" + std::to_string(head_dim) + " has no kernel in this build");
   }
 }
 
@@ -211,11 +37,13 @@ extern "C" MI_API mi_status mi_attention_dense_fwd(const mi_dense_attention_args
   using namespace mi::dense;
   return mi::guarded([&] {
     if (args == nullptr) mi::invalid("args must not be NULL");
-    const DenseFwdParams params = validate(*args);
+    const AttentionFwdParams params = mi::attention::validate_attention_args(*args);
+    const bool causal = args->causal != 0;
     const auto s = reinterpret_cast<cudaStream_t>(stream);
-    const cudaError_t err = args->dtype == MI_DTYPE_BFLOAT16
-                                ? dispatch_head_dim<ElementType::kBFloat16>(args->head_dim, params, s)
-                                : dispatch_head_dim<ElementType::kFloat16>(args->head_dim, params, s);
+    const cudaError_t err =
+        args->dtype == MI_DTYPE_BFLOAT16
+            ? dispatch_head_dim<ElementType::kBFloat16>(args->head_dim, params, causal, s)
+            : dispatch_head_dim<ElementType::kFloat16>(args->head_dim, params, causal, s);
     MI_CUDA_CHECK(err);
   });
 }

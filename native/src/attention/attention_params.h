@@ -1,16 +1,16 @@
-// Plain parameters of the dense forward kernel, filled by the validated C entry point. Host-only
-// code includes this header, so it carries no device types.
+// Plain parameters of the attention forward mainloop (the operands and their shapes), filled by a
+// validated C entry point. Host-only code includes this header, so it carries no device types.
 #pragma once
 
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
 
-namespace mi::dense {
+namespace mi::attention {
 
 enum class ElementType { kFloat16, kBFloat16 };
 
-struct DenseFwdParams {
+struct AttentionFwdParams {
   using index_t = int64_t;  // N·H·D passes 2^31 at long context: every offset is 64-bit.
 
   const void* q;
@@ -33,11 +33,6 @@ struct DenseFwdParams {
 
   float scale;       // softmax scale applied to Q·Kᵀ
   float scale_log2;  // scale · log2(e): the kernel works in base 2
-  bool causal;
 };
 
-// One explicit instantiation per (head_dim, element type) lives in dense_fwd_hd*_*.cu.
-template <int kHeadDim, ElementType kElement>
-cudaError_t run_dense_fwd(const DenseFwdParams& params, cudaStream_t stream);
-
-}  // namespace mi::dense
+}  // namespace mi::attention

@@ -1,13 +1,13 @@
-// Tile shapes and shared-memory layout of the dense forward kernel, one specialisation per
+// Tile shapes and shared-memory layout of the attention forward mainloop, one specialisation per
 // (head_dim, element type). Everything derived from the tile choice lives here.
 #pragma once
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
-#include "dense_params.h"
+#include "attention_params.h"
 
-namespace mi::dense {
+namespace mi::attention {
 
 template <ElementType kElement>
 struct ElementOf;
@@ -20,8 +20,8 @@ struct ElementOf<ElementType::kBFloat16> {
   using type = __nv_bfloat16;
 };
 
-// Tile choice per head dim, measured on H100 80GB HBM3 (CUDA 13.0, bf16, 32K tokens, 32 heads;
-// bench/compare_torch.py):
+// Tile choice per head dim, measured with the dense policy on H100 80GB HBM3 (CUDA 13.0, bf16,
+// 32K tokens, 32 heads; bench/compare_torch.py):
 //   hd 64:  4 warps x 32 rows, 128x128 tile, 2 CTAs/SM: 334 TFLOP/s causal (8 warps x 16 rows:
 //           272). ptxas keeps 2-4 words in local memory at the 255-register cap.
 //   hd 128: 8 warps x 16 rows, 128x128 tile, 1 CTA/SM at 224 registers, no spills: 320 causal.
@@ -29,22 +29,22 @@ struct ElementOf<ElementType::kBFloat16> {
 //           64-row CTAs (4 warps x 16 rows, 2-3 CTAs/SM) ran 273-297.
 // Rows per warp trade shared-memory traffic (a K/V fragment feeds one MMA per m16 atom) against
 // registers (S and O accumulators grow with them).
-struct DenseTileConfig {
+struct TileConfig {
   int block_m;
   int block_n;
   int warps;
   int min_blocks_per_sm;
 };
 
-constexpr DenseTileConfig dense_tile_config(int head_dim) {
-  return head_dim == 64 ? DenseTileConfig{128, 128, 4, 2} : DenseTileConfig{128, 128, 8, 1};
+constexpr TileConfig tile_config(int head_dim) {
+  return head_dim == 64 ? TileConfig{128, 128, 4, 2} : TileConfig{128, 128, 8, 1};
 }
 
 template <int kHeadDim_, ElementType kElement_>
-struct DenseFwdTraits {
+struct AttentionFwdTraits {
   using Element = typename ElementOf<kElement_>::type;
   static constexpr int kHeadDim = kHeadDim_;
-  static constexpr DenseTileConfig kConfig = dense_tile_config(kHeadDim);
+  static constexpr TileConfig kConfig = tile_config(kHeadDim);
 
   static constexpr int kBlockM = kConfig.block_m;
   static constexpr int kBlockN = kConfig.block_n;
@@ -81,4 +81,4 @@ struct DenseFwdTraits {
   }
 };
 
-}  // namespace mi::dense
+}  // namespace mi::attention

@@ -1,8 +1,17 @@
-// Dense attention forward, FlashAttention-2 style: one CTA per (128-query tile, head, batch);
+// Attention forward mainloop, FlashAttention-2 style: one CTA per (128-query tile, head, batch);
 // the Q tile stays in shared memory, K and V tiles stream through shared memory with cp.async,
 // S = Q·Kᵀ and O += P·V run on m16n8k16 tensor-core MMAs with fp32 accumulation, and an online
 // softmax in base 2 rescales O as new row maxima appear. O and the fp32 log-sum-exp are written
 // once at the end.
+//
+// Patterns differ only in which key tiles a query tile visits and which entries inside them are
+// visible: that is the `Tiles` policy (dense_policy.cuh, ...). A policy is built per CTA from the
+// parameters and the query tile, and provides
+//   count()          number of key tiles visited,
+//   tile(i)          the i-th key tile index (tiles that need masking should come first),
+//   needs_mask(n0)   whether the key tile starting at column n0 has invisible entries,
+//   visible(row, c)  whether query row `row` sees key column `c` (row, c: absolute indices),
+//   kLongestFirst    whether query tiles run in reverse order (their cost grows with the index).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -10,14 +19,14 @@
 #include <cmath>
 
 #include "../common/device_primitives.cuh"
-#include "dense_params.h"
-#include "dense_traits.cuh"
+#include "attention_params.h"
+#include "attention_traits.cuh"
 
-namespace mi::dense {
+namespace mi::attention {
 
 namespace detail {
 
-using index_t = DenseFwdParams::index_t;
+using index_t = AttentionFwdParams::index_t;
 
 // Copies rows [row0, row0 + kRows) of a [rows, kHeadDim] matrix into a swizzled shared tile.
 // Rows at or past row_limit are zero-filled: a zero K row scores 0 (then masked) and a zero V row
@@ -58,9 +67,10 @@ __device__ __forceinline__ void zero(float (&acc)[kAtoms][kTiles][4]) {
 
 }  // namespace detail
 
-template <typename Traits, bool kCausal>
+template <typename Traits, typename Tiles>
 __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
-    dense_fwd_kernel(const __grid_constant__ DenseFwdParams p) {
+    attention_fwd_kernel(const __grid_constant__ AttentionFwdParams p,
+                         const __grid_constant__ typename Tiles::Params tiles_params) {
   using Element = typename Traits::Element;
   using Mma = device::Mma16816<Element>;
   using detail::index_t;
@@ -76,9 +86,10 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   Element* s_k = s_q + Traits::kQElems;                  // (kBlockN, kHeadDim)
   Element* s_v = s_k + Traits::kKVElems;                 // (kBlockN, kHeadDim)
 
-  // Causal tiles differ in cost; launching the longest rows first shortens the tail.
-  const int m_block = kCausal ? int(gridDim.x) - 1 - int(blockIdx.x) : int(blockIdx.x);
-  const int head = blockIdx.y;
+  // Where tiles differ in cost, launching the longest rows first shortens the tail.
+  const int m_block =
+      Tiles::kLongestFirst ? int(gridDim.x) - 1 - int(blockIdx.x) : int(blockIdx.x);
+  const int head = Tiles::head(tiles_params, blockIdx.y);
   const int batch = blockIdx.z;
   const int kv_head = head / p.q_heads_per_kv_head;
   const int m0 = m_block * kBlockM;
@@ -90,13 +101,8 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const auto* v = static_cast<const Element*>(p.v) + batch * p.v_strides.batch +
                   kv_head * p.v_strides.head;
 
-  // Bottom-right aligned causal mask: query row i sees key j iff j <= i + causal_offset.
-  const int causal_offset = p.kv_len - p.q_len;
-  const int n_blocks_total = (p.kv_len + kBlockN - 1) / kBlockN;
-  const int n_end =
-      kCausal ? min(n_blocks_total, (min(m0 + kBlockM, p.q_len) + causal_offset + kBlockN - 1) /
-                                        kBlockN)
-              : n_blocks_total;
+  const Tiles tiles(p, tiles_params, m0, kBlockM, kBlockN);
+  const int tile_count = tiles.count();
 
   const int warp = threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
@@ -105,7 +111,7 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const int warp_row0 = warp * Traits::kWarpRows;
 
   detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_strides.row, m0, p.q_len);
-  detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_strides.row, (n_end - 1) * kBlockN,
+  detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_strides.row, tiles.tile(0) * kBlockN,
                                            p.kv_len);
   device::cp_async_commit();
 
@@ -126,10 +132,8 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const uint32_t s_k_addr = device::smem_address(s_k);
   const uint32_t s_v_addr = device::smem_address(s_v);
 
-  // Iterating from the last key tile down puts every tile that needs a mask (kv_len tail, causal
-  // diagonal) first; the rest run mask-free.
-  for (int n_block = n_end - 1; n_block >= 0; --n_block) {
-    const int n0 = n_block * kBlockN;
+  for (int i = 0; i < tile_count; ++i) {
+    const int n0 = tiles.tile(i) * kBlockN;
 
     device::cp_async_wait<0>();
     __syncthreads();  // K[n] (and Q) landed; every warp finished reading V[n+1].
@@ -161,9 +165,7 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
       }
     }
 
-    const bool needs_mask =
-        n0 + kBlockN > p.kv_len || (kCausal && n0 + kBlockN - 1 > m0 + causal_offset);
-    if (needs_mask) {
+    if (tiles.needs_mask(n0)) {
 #pragma unroll
       for (int a = 0; a < kMAtoms; ++a)
 #pragma unroll
@@ -172,15 +174,15 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
           for (int e = 0; e < 4; ++e) {
             const int row = m0 + warp_row0 + a * 16 + group + (e / 2) * 8;
             const int col = n0 + t * 8 + quad_lane * 2 + (e % 2);
-            const bool visible = col < p.kv_len && (!kCausal || col <= row + causal_offset);
-            if (!visible) acc_s[a][t][e] = -INFINITY;
+            if (!tiles.visible(row, col)) acc_s[a][t][e] = -INFINITY;
           }
     }
 
     device::cp_async_wait<0>();
     __syncthreads();  // V[n] landed; every warp finished reading K[n].
-    if (n_block > 0) {
-      detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_strides.row, n0 - kBlockN, p.kv_len);
+    if (i + 1 < tile_count) {
+      detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_strides.row,
+                                               tiles.tile(i + 1) * kBlockN, p.kv_len);
       device::cp_async_commit();
     }
 
@@ -285,4 +287,4 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   }
 }
 
-}  // namespace mi::dense
+}  // namespace mi::attention

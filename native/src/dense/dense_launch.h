@@ -1,0 +1,15 @@
+// Host entry of the dense forward kernels; one explicit instantiation per (head_dim, element
+// type) lives in dense_fwd_hd*_*.cu.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include "../attention/attention_params.h"
+
+namespace mi::dense {
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_dense_fwd(const attention::AttentionFwdParams& params, bool causal,
+                          cudaStream_t stream);
+
+}  // namespace mi::dense

@@ -1,0 +1,49 @@
+// Dense tile policy: a query tile visits every key tile up to the causal diagonal (all of them
+// when not causal), from the last one down, so the tiles that need a mask (kv_len tail, diagonal)
+// come first and the rest run mask-free.
+#pragma once
+
+#include "../attention/attention_params.h"
+
+namespace mi::dense {
+
+template <bool kCausal>
+class DenseTiles {
+ public:
+  struct Params {};
+
+  // Causal query tiles cost more the later they are.
+  static constexpr bool kLongestFirst = kCausal;
+
+  __device__ static int head(const Params&, int grid_y) { return grid_y; }
+
+  __device__ DenseTiles(const attention::AttentionFwdParams& p, const Params&, int m0, int block_m,
+                        int block_n)
+      : kv_len_(p.kv_len), causal_offset_(p.kv_len - p.q_len), m0_(m0), block_n_(block_n) {
+    const int total = (p.kv_len + block_n - 1) / block_n;
+    // Bottom-right aligned causal mask: query row i sees key j iff j <= i + causal_offset.
+    end_ = kCausal ? min(total, (min(m0 + block_m, p.q_len) + causal_offset_ + block_n - 1) /
+                                    block_n)
+                   : total;
+  }
+
+  __device__ int count() const { return end_; }
+  __device__ int tile(int i) const { return end_ - 1 - i; }
+
+  __device__ bool needs_mask(int n0) const {
+    return n0 + block_n_ > kv_len_ || (kCausal && n0 + block_n_ - 1 > m0_ + causal_offset_);
+  }
+
+  __device__ bool visible(int row, int col) const {
+    return col < kv_len_ && (!kCausal || col <= row + causal_offset_);
+  }
+
+ private:
+  int kv_len_;
+  int causal_offset_;
+  int m0_;
+  int block_n_;
+  int end_;
+};
+
+}  // namespace mi::dense
