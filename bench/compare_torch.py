@@ -21,7 +21,7 @@ import torch.nn.functional as F
 MI_DTYPE = {torch.float16: 0, torch.bfloat16: 1}
 
 
-class Tensor4(ctypes.Structure):
+class Tensor4(ctypes.Structure):  # noqa: D101 - mirrors mi_tensor4
     _fields_ = [("data", ctypes.c_void_p), ("stride", ctypes.c_int64 * 4)]
 
 
@@ -44,6 +44,16 @@ class DenseArgs(ctypes.Structure):
     ]
 
 
+class AShapeArgs(ctypes.Structure):
+    _fields_ = [
+        ("attention", DenseArgs),
+        ("sink_tokens", ctypes.c_int64),
+        ("local_window", ctypes.c_int64),
+        ("heads", ctypes.POINTER(ctypes.c_int32)),
+        ("head_count", ctypes.c_int32),
+    ]
+
+
 def tensor4(t):
     return Tensor4(t.data_ptr(), (ctypes.c_int64 * 4)(*t.stride()))
 
@@ -53,21 +63,37 @@ class Library:
         self.lib = ctypes.CDLL(path)
         self.lib.mi_last_error.restype = ctypes.c_char_p
         self.lib.mi_attention_dense_fwd.argtypes = [ctypes.POINTER(DenseArgs), ctypes.c_void_p]
+        self.lib.mi_attention_ashape_fwd.argtypes = [ctypes.POINTER(AShapeArgs), ctypes.c_void_p]
 
-    def dense(self, q, k, v, o, causal, lse=None, scale=0.0):
-        """q, k, v, o in logical [B, H, S, D] (any strides with D contiguous)."""
-        args = DenseArgs(
+    @staticmethod
+    def _args(q, k, v, o, causal, lse, scale):
+        return DenseArgs(
             MI_DTYPE[q.dtype], q.shape[0], q.shape[1], k.shape[1], q.shape[2], k.shape[2],
             q.shape[3], tensor4(q), tensor4(k), tensor4(v), tensor4(o),
             lse.data_ptr() if lse is not None else None, scale, int(causal))
-        status = self.lib.mi_attention_dense_fwd(
-            ctypes.byref(args), ctypes.c_void_p(torch.cuda.current_stream().cuda_stream))
+
+    def _check(self, status):
         if status != 0:
             raise RuntimeError(f"status {status}: {self.lib.mi_last_error().decode()}")
 
+    def _stream(self):
+        return ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
 
-def reference(q, k, v, causal):
-    """fp32 attention with a bottom-right causal mask and GQA; returns (out, lse)."""
+    def dense(self, q, k, v, o, causal, lse=None, scale=0.0):
+        """q, k, v, o in logical [B, H, S, D] (any strides with D contiguous)."""
+        args = self._args(q, k, v, o, causal, lse, scale)
+        self._check(self.lib.mi_attention_dense_fwd(ctypes.byref(args), self._stream()))
+
+    def ashape(self, q, k, v, o, sink, local, heads=None, lse=None):
+        head_array = (ctypes.c_int32 * len(heads))(*heads) if heads is not None else None
+        args = AShapeArgs(self._args(q, k, v, o, True, lse, 0.0), sink, local, head_array,
+                          len(heads) if heads is not None else 0)
+        self._check(self.lib.mi_attention_ashape_fwd(ctypes.byref(args), self._stream()))
+
+
+def reference(q, k, v, causal, sink=None, local=None):
+    """fp32 attention with a bottom-right causal mask (optionally A-shape: sink tokens plus a local
+    window) and GQA; returns (out, lse)."""
     b, hq, sq, d = q.shape
     hk, sk = k.shape[1], k.shape[2]
     k = k.float().repeat_interleave(hq // hk, dim=1)
@@ -76,7 +102,10 @@ def reference(q, k, v, causal):
     if causal:
         i = torch.arange(sq, device=q.device)[:, None]
         j = torch.arange(sk, device=q.device)[None, :]
-        s = s.masked_fill(j > i + (sk - sq), float("-inf"))
+        hidden = j > i + (sk - sq)
+        if sink is not None:
+            hidden |= (j >= sink) & (j <= i + (sk - sq) - local)
+        s = s.masked_fill(hidden, float("-inf"))
     lse = torch.logsumexp(s, dim=-1)
     return torch.matmul(torch.softmax(s, dim=-1), v), lse
 
@@ -122,6 +151,39 @@ def check(lib):
     err = (o.float() - ref).abs().max().item()
     print(f"{'ok  ' if err <= 2e-2 else 'FAIL'} bshd-strided max_abs={err:.2e}")
     failures += err > 2e-2
+    return failures + check_ashape(lib)
+
+
+def check_ashape(lib):
+    """A-shape over a head subset: listed heads match the masked reference, the others stay NaN."""
+    failures = 0
+    for dtype in (torch.bfloat16, torch.float16):
+        for d in (64, 128):
+            for (b, hq, hk, n, sink, local, heads) in [
+                    (1, 4, 4, 1, 4, 16, None), (1, 4, 2, 65, 4, 16, [1, 3]),
+                    (2, 8, 2, 1000, 100, 300, [0, 5, 6]), (1, 4, 1, 4096, 128, 1024, [2]),
+                    (1, 4, 4, 4096, 0, 4096, None), (1, 2, 2, 3000, 64, 1, None),
+                    (1, 2, 2, 2500, 1000, 200, [1])]:
+                q = torch.randn(b, hq, n, d, device="cuda", dtype=dtype)
+                k = torch.randn(b, hk, n, d, device="cuda", dtype=dtype)
+                v = torch.randn(b, hk, n, d, device="cuda", dtype=dtype)
+                o = torch.full_like(q, float("nan"))
+                lse = torch.full((b, hq, n), float("nan"), device="cuda")
+                lib.ashape(q, k, v, o, sink, local, heads, lse)
+                torch.cuda.synchronize()
+                ref, ref_lse = reference(q, k, v, True, sink, local)
+                listed = heads if heads is not None else list(range(hq))
+                others = [h for h in range(hq) if h not in listed]
+                err = (o[:, listed].float() - ref[:, listed]).abs().max().item()
+                rel = ((o[:, listed].float() - ref[:, listed]).norm() / ref[:, listed].norm()).item()
+                lse_err = (lse[:, listed] - ref_lse[:, listed]).abs().max().item()
+                untouched = bool(o[:, others].isnan().all()) if others else True
+                tol = 2e-2 if dtype == torch.bfloat16 else 4e-3
+                ok = err <= tol and rel <= tol / 2 and lse_err <= 1e-3 and untouched
+                failures += not ok
+                print(f"{'ok  ' if ok else 'FAIL'} ashape {str(dtype)[6:]:8} d={d:3} b={b} "
+                      f"h={hq}/{hk} n={n:5} sink={sink} local={local} heads={heads} "
+                      f"max_abs={err:.2e} rel_l2={rel:.2e} lse={lse_err:.2e} untouched={untouched}")
     return failures
 
 
@@ -162,6 +224,25 @@ def bench(lib, seqs, heads, dims, iters, label):
                 print(json.dumps(row), flush=True)
 
 
+def bench_ashape(lib, n, heads, sink, local, iters):
+    """The issue's A-shape case; TFLOP/s counted on the entries actually visible."""
+    q = torch.randn(1, heads, n, 128, device="cuda", dtype=torch.bfloat16)
+    k, v = torch.randn_like(q), torch.randn_like(q)
+    o = torch.empty_like(q)
+    i = torch.arange(n, dtype=torch.float64)
+    # keys j <= i with j < sink, plus those in the band (i - local, i] that are not sinks
+    visible = (torch.clamp(i + 1, max=sink) +
+               torch.clamp(i + 1 - torch.clamp(i - local + 1, min=sink), min=0)).sum().item()
+    flops = 4 * heads * visible * 128
+    ms = time_ms(lambda: lib.ashape(q, k, v, o, sink, local), 3, iters)
+    dense_ms = time_ms(lambda: lib.dense(q, k, v, o, True), 3, iters)
+    print(json.dumps({"op": "ashape", "seq": n, "heads": heads, "sink": sink, "local": local,
+                      "ms": ms, "tflops_kept": flops / ms / 1e9,
+                      "density": visible / (n * (n + 1) / 2), "dense_ms": dense_ms,
+                      "speedup_vs_dense": dense_ms / ms,
+                      "device": torch.cuda.get_device_name()}), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lib", required=True)
@@ -172,12 +253,15 @@ def main():
     ap.add_argument("--heads", type=int, default=32)
     ap.add_argument("--dims", type=int, nargs="+", default=[128, 64])
     ap.add_argument("--iters", type=int, default=10)
+    ap.add_argument("--ashape", action="store_true", help="benchmark A-shape (128, 4096) at 128K x 8")
     a = ap.parse_args()
     torch.manual_seed(0)
     lib = Library(a.lib)
     failures = check(lib) if a.check else 0
     if a.bench:
         bench(lib, a.seq, a.heads, a.dims, a.iters, a.label)
+    if a.ashape:
+        bench_ashape(lib, 131072, 8, 128, 4096, a.iters)
     sys.exit(1 if failures else 0)
 
 

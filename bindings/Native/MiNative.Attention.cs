@@ -10,4 +10,25 @@ internal static unsafe partial class MiNative
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "mi_attention_dense_fwd")]
     internal static partial MiStatusCode mi_attention_dense_fwd(in MiDenseAttentionArgs args, StreamHandle stream);
+
+    /// <summary>
+    /// A-shape attention (sink tokens plus a local window, causal) for the query heads in
+    /// <c>args.Heads</c>, asynchronous on <paramref name="stream"/>; rows of other heads are not touched.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_attention_ashape_fwd")]
+    internal static partial MiStatusCode mi_attention_ashape_fwd(in MiAShapeAttentionArgs args, StreamHandle stream);
+
+    /// <summary>
+    /// Calls <see cref="mi_attention_ashape_fwd"/> with <paramref name="heads"/> pinned for the call
+    /// (the library reads the list during the call only); an empty span means every head.
+    /// </summary>
+    internal static MiStatusCode AShapeForward(MiAShapeAttentionArgs args, ReadOnlySpan<int> heads, StreamHandle stream)
+    {
+        fixed (int* headList = heads)
+        {
+            args.Heads = heads.IsEmpty ? 0 : (nint)headList;
+            args.HeadCount = heads.Length;
+            return mi_attention_ashape_fwd(in args, stream);
+        }
+    }
 }

@@ -164,6 +164,28 @@ typedef struct mi_dense_attention_args {
 MI_API MI_NODISCARD mi_status mi_attention_dense_fwd(const mi_dense_attention_args* args,
                                                      mi_stream stream);
 
+/* ---- sparse prefill patterns (MInference) ----------------------------------------------------
+ * Each pattern entry point computes a subset of the query heads of one layer (the heads that use
+ * that pattern), so a layer costs one launch per distinct pattern. Rows of heads outside the list
+ * are not touched. */
+
+/* Largest head list one launch takes. */
+#define MI_MAX_HEAD_LIST 1024
+
+/* A-shape ("stream_llm"): query i sees key j iff j <= i' and (j < sink_tokens or
+ * j > i' - local_window), with i' = i + (kv_len - q_len) (bottom-right alignment, as dense). */
+typedef struct mi_ashape_attention_args {
+  mi_dense_attention_args attention; /* operands as for dense; attention.causal must be 1 */
+  int64_t sink_tokens;               /* n_init >= 0: leading keys every query sees */
+  int64_t local_window;              /* n_local >= 1: the diagonal band's width, itself included */
+  const int32_t* heads;              /* host array of distinct query-head indices to compute, read
+                                        during the call; NULL = all q_heads */
+  int32_t head_count;                /* entries in `heads` (1..MI_MAX_HEAD_LIST); ignored if NULL */
+} mi_ashape_attention_args;
+
+MI_API MI_NODISCARD mi_status mi_attention_ashape_fwd(const mi_ashape_attention_args* args,
+                                                      mi_stream stream);
+
 #ifdef __cplusplus
 }
 #endif

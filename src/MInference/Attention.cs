@@ -3,7 +3,7 @@ using MInference.Interop;
 namespace MInference;
 
 /// <summary>Attention on the GPU. For the CPU reference with the same semantics see <see cref="CpuAttention"/>.</summary>
-public static class Attention
+public static partial class Attention
 {
     /// <summary>
     /// Dense attention, <c>output = softmax(scale · q kᵀ [+ causal mask]) v</c> with fp32 accumulation,
@@ -42,6 +42,26 @@ public static class Attention
         DeviceTensor output,
         DenseAttentionOptions options = default,
         DeviceBuffer? logSumExp = null)
+    {
+        Run(context, q, k, v, output, options, logSumExp, MiNative.mi_attention_dense_fwd);
+    }
+
+    /// <summary>The native entry point a validated call ends in, given the operands' arguments.</summary>
+    private delegate MiStatusCode NativeAttentionCall(in MiDenseAttentionArgs args, StreamHandle stream);
+
+    /// <summary>
+    /// Checks the context, the buffers and every operand rule, describes the operands for the C ABI
+    /// and makes <paramref name="nativeCall"/> while the buffers are leased.
+    /// </summary>
+    private static void Run(
+        GpuContext context,
+        DeviceTensor q,
+        DeviceTensor k,
+        DeviceTensor v,
+        DeviceTensor output,
+        DenseAttentionOptions options,
+        DeviceBuffer? logSumExp,
+        NativeAttentionCall nativeCall)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(q);
@@ -89,7 +109,7 @@ public static class Attention
             Causal = options.Causal ? 1 : 0,
         };
         context.MakeCurrent();
-        MiStatus.ThrowIfFailed(MiNative.mi_attention_dense_fwd(in args, context.Stream.Handle));
+        MiStatus.ThrowIfFailed(nativeCall(in args, context.Stream.Handle));
     }
 
     private static void RequireUsableOn(GpuContext context, DeviceBuffer buffer, string name)

@@ -10,6 +10,14 @@ namespace mi::attention {
 
 enum class ElementType { kFloat16, kBFloat16 };
 
+// The query heads one launch computes (grid.y indexes it), passed by value in the kernel
+// parameters: no device allocation, validated on the host.
+constexpr int kMaxHeadList = 1024;
+struct HeadList {
+  int count;
+  int16_t ids[kMaxHeadList];
+};
+
 struct AttentionFwdParams {
   using index_t = int64_t;  // N·H·D passes 2^31 at long context: every offset is 64-bit.
 

@@ -32,6 +32,10 @@ public sealed partial class HeaderConsistencyTests
         Assert.That(int.Parse(AbiVersionDefine().Match(_header).Groups[1].Value), Is.EqualTo(MiNative.AbiVersion));
 
     [Test]
+    public void HeadListCapacityMatches() =>
+        Assert.That(int.Parse(MaxHeadListDefine().Match(_header).Groups[1].Value), Is.EqualTo(HeadList.MaxCount));
+
+    [Test]
     public void StatusCodesMatch() => AssertEnumMatches<MiStatusCode>("MI_", StatusName);
 
     [Test]
@@ -75,6 +79,9 @@ public sealed partial class HeaderConsistencyTests
 
     [GeneratedRegex(@"#define\s+MI_ABI_VERSION\s+(\d+)")]
     private static partial Regex AbiVersionDefine();
+
+    [GeneratedRegex(@"#define\s+MI_MAX_HEAD_LIST\s+(\d+)")]
+    private static partial Regex MaxHeadListDefine();
 
     [GeneratedRegex(@"\b(MI_[A-Z0-9_]+)\s*=\s*(\d+)")]
     private static partial Regex EnumeratorDefinition();

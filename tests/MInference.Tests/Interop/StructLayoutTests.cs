@@ -60,6 +60,20 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void AShapeAttentionArgsMatchTheHeader()
+    {
+        var args = default(MiAShapeAttentionArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiAShapeAttentionArgs>(), Is.EqualTo(264), "232 + 3 x 8 + 4, padded to 8");
+            Assert.That(OffsetOf(ref args, ref args.SinkTokens), Is.EqualTo(232));
+            Assert.That(OffsetOf(ref args, ref args.LocalWindow), Is.EqualTo(240));
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(248));
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(256));
+        });
+    }
+
+    [Test]
     public void DeviceNameDecodesUpToTheTerminator()
     {
         var info = default(MiDeviceInfo);

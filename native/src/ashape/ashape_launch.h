@@ -1,0 +1,21 @@
+// Host entry of the A-shape forward kernels; one explicit instantiation per (head_dim, element
+// type) lives in ashape_fwd_hd*_*.cu.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include "../attention/attention_params.h"
+
+namespace mi::ashape {
+
+struct AShapeArgs {
+  int sink_tokens;
+  int local_window;
+  attention::HeadList heads;
+};
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_ashape_fwd(const attention::AttentionFwdParams& params, const AShapeArgs& args,
+                           cudaStream_t stream);
+
+}  // namespace mi::ashape
