@@ -22,11 +22,13 @@ struct ElementOf<ElementType::kBFloat16> {
 
 // Tile choice per head dim, measured with the dense policy on H100 80GB HBM3 (CUDA 13.0, bf16,
 // 32K tokens, 32 heads; bench/compare_torch.py):
-//   hd 64:  4 warps x 32 rows, 128x128 tile, 2 CTAs/SM: 334 TFLOP/s causal (8 warps x 16 rows:
-//           272). ptxas keeps 2-4 words in local memory at the 255-register cap.
+//   hd 64:  4 warps x 32 rows, 128x64 tile, 2 CTAs/SM: 324 TFLOP/s causal, 317 full. A 128x128
+//           tile ran 307/322 and kept a few words in local memory at the 255-register cap;
+//           3 CTAs/SM (170-register cap) ran 292/301; 8 warps x 16 rows ran 272.
 //   hd 128: 8 warps x 16 rows, 128x128 tile, 1 CTA/SM at 224 registers, no spills: 320 causal.
 //           4 warps x 32 rows (128x64) ran 332 but spilled 12-64 bytes on sm_90a; 128x32 ran 326;
-//           64-row CTAs (4 warps x 16 rows, 2-3 CTAs/SM) ran 273-297.
+//           64-row CTAs (4 warps x 16 rows, 2-3 CTAs/SM) ran 273-297. A two-stage K/V ring (one
+//           barrier per tile) ran 3 % slower: the loop is bound by shared-memory bandwidth.
 // Rows per warp trade shared-memory traffic (a K/V fragment feeds one MMA per m16 atom) against
 // registers (S and O accumulators grow with them).
 struct TileConfig {
@@ -37,7 +39,7 @@ struct TileConfig {
 };
 
 constexpr TileConfig tile_config(int head_dim) {
-  return head_dim == 64 ? TileConfig{128, 128, 4, 2} : TileConfig{128, 128, 8, 1};
+  return head_dim == 64 ? TileConfig{128, 64, 4, 2} : TileConfig{128, 128, 8, 1};
 }
 
 template <int kHeadDim_, ElementType kElement_>
