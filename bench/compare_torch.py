@@ -54,6 +54,35 @@ class AShapeArgs(ctypes.Structure):
     ]
 
 
+class CsrIndex(ctypes.Structure):
+    _fields_ = [("row_ptr", ctypes.c_void_p), ("values", ctypes.c_void_p),
+                ("value_count", ctypes.c_int64)]
+
+
+class BlockSparseArgs(ctypes.Structure):
+    _fields_ = [("attention", DenseArgs), ("blocks", CsrIndex),
+                ("heads", ctypes.POINTER(ctypes.c_int32)), ("head_count", ctypes.c_int32)]
+
+
+class VerticalSlashArgs(ctypes.Structure):
+    _fields_ = [("attention", DenseArgs), ("blocks", CsrIndex), ("columns", CsrIndex),
+                ("heads", ctypes.POINTER(ctypes.c_int32)), ("head_count", ctypes.c_int32)]
+
+
+def csr(rows):
+    """CSR (row_ptr int64, values int32, both on the GPU) from a list of per-row lists."""
+    counts = torch.tensor([0] + [len(r) for r in rows], dtype=torch.int64)
+    flat = [x for r in rows for x in r]
+    row_ptr = counts.cumsum(0).cuda()
+    values = torch.tensor(flat if flat else [0], dtype=torch.int32, device="cuda")
+    return (row_ptr, values), CsrIndex(row_ptr.data_ptr(), values.data_ptr(), len(flat))
+
+
+def head_array(heads):
+    return ((ctypes.c_int32 * len(heads))(*heads) if heads is not None else None,
+            len(heads) if heads is not None else 0)
+
+
 def tensor4(t):
     return Tensor4(t.data_ptr(), (ctypes.c_int64 * 4)(*t.stride()))
 
@@ -64,6 +93,10 @@ class Library:
         self.lib.mi_last_error.restype = ctypes.c_char_p
         self.lib.mi_attention_dense_fwd.argtypes = [ctypes.POINTER(DenseArgs), ctypes.c_void_p]
         self.lib.mi_attention_ashape_fwd.argtypes = [ctypes.POINTER(AShapeArgs), ctypes.c_void_p]
+        self.lib.mi_attention_block_sparse_fwd.argtypes = [ctypes.POINTER(BlockSparseArgs),
+                                                           ctypes.c_void_p]
+        self.lib.mi_attention_vertical_slash_fwd.argtypes = [ctypes.POINTER(VerticalSlashArgs),
+                                                             ctypes.c_void_p]
 
     @staticmethod
     def _args(q, k, v, o, causal, lse, scale):
@@ -90,10 +123,22 @@ class Library:
                           len(heads) if heads is not None else 0)
         self._check(self.lib.mi_attention_ashape_fwd(ctypes.byref(args), self._stream()))
 
+    def block_sparse(self, q, k, v, o, blocks, heads=None, lse=None):
+        """blocks: CsrIndex over [batch, listed head, query block]."""
+        h, n = head_array(heads)
+        args = BlockSparseArgs(self._args(q, k, v, o, True, lse, 0.0), blocks, h, n)
+        self._check(self.lib.mi_attention_block_sparse_fwd(ctypes.byref(args), self._stream()))
 
-def reference(q, k, v, causal, sink=None, local=None):
+    def vertical_slash(self, q, k, v, o, blocks, columns, heads=None, lse=None):
+        h, n = head_array(heads)
+        args = VerticalSlashArgs(self._args(q, k, v, o, True, lse, 0.0), blocks, columns, h, n)
+        self._check(self.lib.mi_attention_vertical_slash_fwd(ctypes.byref(args), self._stream()))
+
+
+def reference(q, k, v, causal, sink=None, local=None, visible=None):
     """fp32 attention with a bottom-right causal mask (optionally A-shape: sink tokens plus a local
-    window) and GQA; returns (out, lse)."""
+    window; or an explicit [B, H, Nq, Nk] bool mask of visible entries) and GQA; returns
+    (out, lse)."""
     b, hq, sq, d = q.shape
     hk, sk = k.shape[1], k.shape[2]
     k = k.float().repeat_interleave(hq // hk, dim=1)
@@ -105,6 +150,8 @@ def reference(q, k, v, causal, sink=None, local=None):
         hidden = j > i + (sk - sq)
         if sink is not None:
             hidden |= (j >= sink) & (j <= i + (sk - sq) - local)
+        if visible is not None:
+            hidden = hidden | ~visible
         s = s.masked_fill(hidden, float("-inf"))
     lse = torch.logsumexp(s, dim=-1)
     return torch.matmul(torch.softmax(s, dim=-1), v), lse
@@ -151,7 +198,7 @@ def check(lib):
     err = (o.float() - ref).abs().max().item()
     print(f"{'ok  ' if err <= 2e-2 else 'FAIL'} bshd-strided max_abs={err:.2e}")
     failures += err > 2e-2
-    return failures + check_ashape(lib)
+    return failures + check_ashape(lib) + check_indexed(lib)
 
 
 def check_ashape(lib):
@@ -222,6 +269,96 @@ def bench(lib, seqs, heads, dims, iters, label):
                             q, k, v, is_causal=causal), 3, iters)
                     row[name + "_tflops"] = flops / ms / 1e9
                 print(json.dumps(row), flush=True)
+
+
+def random_block_sparse(b, heads, n, keep, gen):
+    """Per (batch, head, query block): block 0, the diagonal block and a random `keep` fraction
+    of the others (ascending). Returns the per-row lists and the [B, H, N, N] visible mask."""
+    qb = (n + 63) // 64
+    rows, mask = [], torch.zeros(b, len(heads), n, n, dtype=torch.bool)
+    for bi in range(b):
+        for hi in range(len(heads)):
+            for m in range(qb):
+                picks = sorted({0, m} | {j for j in range(m) if torch.rand(1, generator=gen) < keep})
+                rows.append(picks)
+                for j in picks:
+                    mask[bi, hi, m * 64:(m + 1) * 64, j * 64:(j + 1) * 64] = True
+    return rows, mask
+
+
+def random_vertical_slash(b, heads, n, gen):
+    """Per (batch, head, query block): disjoint 64-key blocks at unaligned starts (the last one
+    covering the diagonal) and gathered columns left of the query block outside the blocks."""
+    qb = (n + 63) // 64
+    block_rows, column_rows = [], []
+    mask = torch.zeros(b, len(heads), n, n, dtype=torch.bool)
+    for bi in range(b):
+        for hi in range(len(heads)):
+            for m in range(qb):
+                start_m, end_m = m * 64, m * 64 + 64
+                starts, covered = [], set()
+                # a run ending at the diagonal, possibly a few blocks long
+                first = max(0, end_m - 64 * int(torch.randint(1, 4, (1,), generator=gen)) -
+                            int(torch.randint(0, 64, (1,), generator=gen)))
+                run = list(range(first, end_m, 64))
+                # an earlier run, unaligned, disjoint from the diagonal run
+                if first > 200:
+                    s0 = int(torch.randint(0, first - 128, (1,), generator=gen))
+                    starts.append(s0)
+                starts += run
+                for s0 in starts:
+                    covered.update(range(s0, s0 + 64))
+                cols = [c for c in range(0, start_m)
+                        if c not in covered and torch.rand(1, generator=gen) < 0.05]
+                block_rows.append(starts)
+                column_rows.append(cols)
+                for s0 in starts:
+                    mask[bi, hi, start_m:end_m, s0:min(s0 + 64, n)] = True
+                if cols:
+                    mask[bi, hi, start_m:end_m, cols] = True
+    return block_rows, column_rows, mask
+
+
+def check_indexed(lib):
+    """Block-sparse and vertical-slash over head subsets against the masked reference."""
+    failures, gen = 0, torch.Generator().manual_seed(1)
+    for dtype in (torch.bfloat16, torch.float16):
+        for d in (64, 128):
+            for (b, hq, hk, n, heads) in [(1, 2, 2, 1, None), (1, 4, 2, 65, [1, 3]),
+                                          (2, 4, 1, 1000, [0, 2]), (1, 2, 2, 2048, [1])]:
+                listed = heads if heads is not None else list(range(hq))
+                q = torch.randn(b, hq, n, d, device="cuda", dtype=dtype)
+                k = torch.randn(b, hk, n, d, device="cuda", dtype=dtype)
+                v = torch.randn(b, hk, n, d, device="cuda", dtype=dtype)
+                for pattern in ("block_sparse", "vertical_slash"):
+                    o = torch.full_like(q, float("nan"))
+                    lse = torch.full((b, hq, n), float("nan"), device="cuda")
+                    if pattern == "block_sparse":
+                        rows, mask = random_block_sparse(b, listed, n, 0.3, gen)
+                        keep, index = csr(rows)
+                        lib.block_sparse(q, k, v, o, index, heads, lse)
+                    else:
+                        brows, crows, mask = random_vertical_slash(b, listed, n, gen)
+                        keep_b, bindex = csr(brows)
+                        keep_c, cindex = csr(crows)
+                        lib.vertical_slash(q, k, v, o, bindex, cindex, heads, lse)
+                    torch.cuda.synchronize()
+                    visible = torch.ones(b, hq, n, n, dtype=torch.bool)
+                    visible[:, listed] = mask
+                    ref, ref_lse = reference(q, k, v, True, visible=visible.cuda())
+                    others = [h for h in range(hq) if h not in listed]
+                    err = (o[:, listed].float() - ref[:, listed]).abs().max().item()
+                    rel = ((o[:, listed].float() - ref[:, listed]).norm() /
+                           ref[:, listed].norm()).item()
+                    lse_err = (lse[:, listed] - ref_lse[:, listed]).abs().max().item()
+                    untouched = bool(o[:, others].isnan().all()) if others else True
+                    tol = 2e-2 if dtype == torch.bfloat16 else 4e-3
+                    ok = err <= tol and rel <= tol / 2 and lse_err <= 1e-3 and untouched
+                    failures += not ok
+                    print(f"{'ok  ' if ok else 'FAIL'} {pattern} {str(dtype)[6:]:8} d={d:3} b={b} "
+                          f"h={hq}/{hk} n={n:5} heads={heads} max_abs={err:.2e} rel_l2={rel:.2e} "
+                          f"lse={lse_err:.2e} untouched={untouched}")
+    return failures
 
 
 def bench_ashape(lib, n, heads, sink, local, iters):

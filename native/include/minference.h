@@ -186,6 +186,44 @@ typedef struct mi_ashape_attention_args {
 MI_API MI_NODISCARD mi_status mi_attention_ashape_fwd(const mi_ashape_attention_args* args,
                                                       mi_stream stream);
 
+/* Per-query-block lists of the index-driven patterns, in device memory: CSR rows flattened over
+ * [batch, listed head (in `heads` order), 64-row query block], so row r's entries are
+ * values[row_ptr[r] .. row_ptr[r + 1]). Every read is bounded by value_count: a malformed index
+ * gives wrong results, never an out-of-bounds access. */
+typedef struct mi_csr_index {
+  const int64_t* row_ptr; /* batch * head_count * ceil(q_len / 64) + 1 entries */
+  const int32_t* values;
+  int64_t value_count;    /* entries in `values` (0 allowed: every row empty) */
+} mi_csr_index;
+
+/* Block-sparse: each 64-row query block attends, causally, to the 64-key blocks listed in its row
+ * of `blocks` (key-block indices, ascending). Needs q_len == kv_len and attention.causal == 1. */
+typedef struct mi_block_sparse_attention_args {
+  mi_dense_attention_args attention;
+  mi_csr_index blocks;
+  const int32_t* heads;  /* as for A-shape: host array, NULL = all q_heads */
+  int32_t head_count;
+} mi_block_sparse_attention_args;
+
+MI_API MI_NODISCARD mi_status mi_attention_block_sparse_fwd(
+    const mi_block_sparse_attention_args* args, mi_stream stream);
+
+/* Vertical-Slash: each 64-row query block attends, causally, to the 64-key blocks starting at
+ * the columns listed in its row of `blocks` (ascending; any start, blocks may reach past the
+ * diagonal or the sequence end: those keys are masked) and to the key columns listed in its row of
+ * `columns` (each left of the block's first query row, as the index conversion guarantees).
+ * Needs q_len == kv_len and attention.causal == 1. */
+typedef struct mi_vertical_slash_attention_args {
+  mi_dense_attention_args attention;
+  mi_csr_index blocks;
+  mi_csr_index columns;
+  const int32_t* heads;  /* as for A-shape: host array, NULL = all q_heads */
+  int32_t head_count;
+} mi_vertical_slash_attention_args;
+
+MI_API MI_NODISCARD mi_status mi_attention_vertical_slash_fwd(
+    const mi_vertical_slash_attention_args* args, mi_stream stream);
+
 #ifdef __cplusplus
 }
 #endif

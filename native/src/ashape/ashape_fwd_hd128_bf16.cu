@@ -10,8 +10,7 @@ template <>
 cudaError_t run_ashape_fwd<128, attention::ElementType::kBFloat16>(
     const attention::AttentionFwdParams& params, const AShapeArgs& args, cudaStream_t stream) {
   using Traits = attention::AttentionFwdTraits<128, attention::ElementType::kBFloat16>;
-  const AShapeTiles::Params tiles{args.sink_tokens, args.local_window, args.heads};
-  return attention::launch_attention_fwd<Traits, AShapeTiles>(params, tiles, args.heads.count,
+  return attention::launch_attention_fwd<Traits, AShapeTiles>(params, args, args.heads.count,
                                                               stream);
 }
 

@@ -9,8 +9,8 @@
 namespace mi::ashape {
 
 struct AShapeArgs {
-  int sink_tokens;
-  int local_window;
+  int sink_tokens;   // n_init
+  int local_window;  // n_local: key j is in row i's band iff i' - n_local < j <= i'
   attention::HeadList heads;
 };
 

@@ -3,20 +3,18 @@
 // does not already cover. Everything else is skipped without being loaded.
 #pragma once
 
-#include "../attention/attention_params.h"
+#include "../attention/attention_fwd_kernel.cuh"
+#include "ashape_launch.h"
 
 namespace mi::ashape {
 
 class AShapeTiles {
  public:
-  struct Params {
-    int sink_tokens;   // n_init
-    int local_window;  // n_local: key j is in row i's band iff i' - n_local < j <= i'
-    attention::HeadList heads;
-  };
+  using Params = AShapeArgs;
 
   // Every query tile visits about the same number of keys.
   static constexpr bool kLongestFirst = false;
+  static constexpr bool kGathers = false;
 
   __device__ static int head(const Params& params, int grid_y) { return params.heads.ids[grid_y]; }
 
@@ -40,15 +38,17 @@ class AShapeTiles {
 
   __device__ int count() const { return (band_end_ - band_begin_) + sink_end_; }
 
-  __device__ int tile(int i) const {
+  __device__ attention::KeyTile tile(int i) const {
     const int band_tiles = band_end_ - band_begin_;
-    return i < band_tiles ? band_end_ - 1 - i : sink_end_ - 1 - (i - band_tiles);
+    const int index = i < band_tiles ? band_end_ - 1 - i : sink_end_ - 1 - (i - band_tiles);
+    return attention::KeyTile::contiguous(index * block_n_);
   }
 
   // A tile needs no mask only if every row of the query tile sees all of it: inside the sequence,
   // at or left of the first row's diagonal, and either all sinks or right of the last row's band
   // start.
-  __device__ bool needs_mask(int n0) const {
+  __device__ bool needs_mask(const attention::KeyTile& tile) const {
+    const int n0 = tile.first;
     const int n_last = n0 + block_n_ - 1;
     const bool in_sequence = n_last < kv_len_;
     const bool causal_for_all = n_last <= m0_ + causal_offset_;
@@ -57,7 +57,8 @@ class AShapeTiles {
     return !(in_sequence && causal_for_all && (all_sinks || in_every_band));
   }
 
-  __device__ bool visible(int row, int col) const {
+  __device__ bool visible(const attention::KeyTile& tile, int row, int c) const {
+    const int col = tile.first + c;
     const int diagonal = row + causal_offset_;
     return col < kv_len_ && col <= diagonal &&
            (col < sink_tokens_ || col > diagonal - local_window_);

@@ -5,13 +5,14 @@
 // once at the end.
 //
 // Patterns differ only in which key tiles a query tile visits and which entries inside them are
-// visible: that is the `Tiles` policy (dense_policy.cuh, ...). A policy is built per CTA from the
-// parameters and the query tile, and provides
-//   count()          number of key tiles visited,
-//   tile(i)          the i-th key tile index (tiles that need masking should come first),
-//   needs_mask(n0)   whether the key tile starting at column n0 has invisible entries,
-//   visible(row, c)  whether query row `row` sees key column `c` (row, c: absolute indices),
-//   kLongestFirst    whether query tiles run in reverse order (their cost grows with the index).
+// visible: that is the `Tiles` policy (dense_policy.cuh, ashape_policy.cuh, ...). A policy is
+// built per CTA from the parameters and the query tile, and provides
+//   count()               number of key tiles visited (>= 1),
+//   tile(i)               the i-th KeyTile (tiles that need masking should come first),
+//   needs_mask(tile)      whether the tile has entries some row of the query tile must not see,
+//   visible(tile, row, c) whether query row `row` (absolute) sees the tile's c-th key,
+//   head(params, y)       the query head of grid row y,
+//   kLongestFirst         whether query tiles run in reverse order (their cost grows with the index).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -23,6 +24,18 @@
 #include "attention_traits.cuh"
 
 namespace mi::attention {
+
+// kBlockN keys of one step: contiguous columns [first, first + kBlockN), or, when count > 0,
+// the `count` gathered columns list[0..count).
+struct KeyTile {
+  int first;
+  int count;
+  const int32_t* list;
+
+  __device__ static KeyTile contiguous(int first) { return {first, 0, nullptr}; }
+  __device__ static KeyTile gathered(const int32_t* list, int count) { return {0, count, list}; }
+  __device__ bool is_gathered() const { return count > 0; }
+};
 
 namespace detail {
 
@@ -49,10 +62,50 @@ __device__ __forceinline__ void load_tile_async(typename Traits::Element* smem,
   const index_t src_step = row_stride * kRowsPerPass;
 #pragma unroll
   for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
-    const bool valid = row0 + first_row + pass * kRowsPerPass < row_limit;
+    const int row = row0 + first_row + pass * kRowsPerPass;
+    const bool valid = row >= 0 && row < row_limit;
     device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2,
                         valid ? src + pass * src_step : gmem, valid);
   }
+}
+
+// Gathers key rows list[0..count) into a shared tile (rows past `count`, and listed columns outside
+// [0, row_limit) from a malformed index, are zero-filled rather than read).
+template <typename Traits, int kRows>
+__device__ __forceinline__ void gather_tile_async(typename Traits::Element* smem,
+                                                  const typename Traits::Element* gmem,
+                                                  index_t row_stride, const int32_t* list, int count,
+                                                  int row_limit) {
+  constexpr int kRowsPerPass = Traits::kThreads / Traits::kChunksPerRow;
+  static_assert(kRows % kRowsPerPass == 0, "tile rows load in whole passes");
+  static_assert(kRowsPerPass % 8 == 0, "the swizzle phase (row % 8) is fixed per thread");
+  const int chunk = threadIdx.x % Traits::kChunksPerRow;
+  const int first_row = threadIdx.x / Traits::kChunksPerRow;
+  const uint32_t smem_dst = device::smem_address(smem + Traits::swizzle(first_row, chunk));
+  int columns[kRows / kRowsPerPass];
+#pragma unroll
+  for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
+    const int row = first_row + pass * kRowsPerPass;
+    columns[pass] = row < count ? __ldg(list + row) : -1;  // all index loads in flight at once
+  }
+#pragma unroll
+  for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
+    const bool valid = columns[pass] >= 0 && columns[pass] < row_limit;
+    const auto* src = gmem + static_cast<index_t>(valid ? columns[pass] : 0) * row_stride +
+                      chunk * Traits::kChunkElems;
+    device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2, src, valid);
+  }
+}
+
+template <typename Traits, typename Tiles, int kRows>
+__device__ __forceinline__ void load_key_tile_async(typename Traits::Element* smem,
+                                                    const typename Traits::Element* gmem,
+                                                    index_t row_stride, const KeyTile& tile,
+                                                    int row_limit) {
+  if (Tiles::kGathers && tile.is_gathered())
+    gather_tile_async<Traits, kRows>(smem, gmem, row_stride, tile.list, tile.count, row_limit);
+  else
+    load_tile_async<Traits, kRows>(smem, gmem, row_stride, tile.first, row_limit);
 }
 
 template <int kAtoms, int kTiles>
@@ -111,8 +164,8 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const int warp_row0 = warp * Traits::kWarpRows;
 
   detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_strides.row, m0, p.q_len);
-  detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_strides.row, tiles.tile(0) * kBlockN,
-                                           p.kv_len);
+  detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, tiles.tile(0),
+                                                       p.kv_len);
   device::cp_async_commit();
 
   float acc_o[kMAtoms][kOTiles][4];  // (kWarpRows, kHeadDim) per warp
@@ -133,11 +186,11 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const uint32_t s_v_addr = device::smem_address(s_v);
 
   for (int i = 0; i < tile_count; ++i) {
-    const int n0 = tiles.tile(i) * kBlockN;
+    const KeyTile tile = tiles.tile(i);
 
     device::cp_async_wait<0>();
     __syncthreads();  // K[n] (and Q) landed; every warp finished reading V[n+1].
-    detail::load_tile_async<Traits, kBlockN>(s_v, v, p.v_strides.row, n0, p.kv_len);
+    detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_v, v, p.v_strides.row, tile, p.kv_len);
     device::cp_async_commit();
 
     float acc_s[kMAtoms][kSTiles][4];  // (kWarpRows, kBlockN) per warp
@@ -165,7 +218,7 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
       }
     }
 
-    if (tiles.needs_mask(n0)) {
+    if (tiles.needs_mask(tile)) {
 #pragma unroll
       for (int a = 0; a < kMAtoms; ++a)
 #pragma unroll
@@ -173,16 +226,16 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
 #pragma unroll
           for (int e = 0; e < 4; ++e) {
             const int row = m0 + warp_row0 + a * 16 + group + (e / 2) * 8;
-            const int col = n0 + t * 8 + quad_lane * 2 + (e % 2);
-            if (!tiles.visible(row, col)) acc_s[a][t][e] = -INFINITY;
+            const int c = t * 8 + quad_lane * 2 + (e % 2);
+            if (!tiles.visible(tile, row, c)) acc_s[a][t][e] = -INFINITY;
           }
     }
 
     device::cp_async_wait<0>();
     __syncthreads();  // V[n] landed; every warp finished reading K[n].
     if (i + 1 < tile_count) {
-      detail::load_tile_async<Traits, kBlockN>(s_k, k, p.k_strides.row,
-                                               tiles.tile(i + 1) * kBlockN, p.kv_len);
+      detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row,
+                                                           tiles.tile(i + 1), p.kv_len);
       device::cp_async_commit();
     }
 

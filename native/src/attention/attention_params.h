@@ -18,6 +18,13 @@ struct HeadList {
   int16_t ids[kMaxHeadList];
 };
 
+// Per-query-block lists of the index-driven patterns (mi_csr_index, device memory).
+struct CsrIndex {
+  const int64_t* row_ptr;  // [rows + 1]
+  const int32_t* values;
+  int64_t value_count;     // bounds every read of `values`
+};
+
 struct AttentionFwdParams {
   using index_t = int64_t;  // N·H·D passes 2^31 at long context: every offset is 64-bit.
 

@@ -38,15 +38,20 @@ struct TileConfig {
   int min_blocks_per_sm;
 };
 
-constexpr TileConfig tile_config(int head_dim) {
+// Index-driven patterns (block-sparse, vertical-slash) work on MInference's 64x64 blocks: one
+// 64-row query block per CTA, one 64-key block (or 64 gathered keys) per step; 4 warps x 16 rows.
+enum class TileFamily { kDense, kBlocks64 };
+
+constexpr TileConfig tile_config(int head_dim, TileFamily family) {
+  if (family == TileFamily::kBlocks64) return TileConfig{64, 64, 4, head_dim == 64 ? 3 : 2};
   return head_dim == 64 ? TileConfig{128, 64, 4, 2} : TileConfig{128, 128, 8, 1};
 }
 
-template <int kHeadDim_, ElementType kElement_>
+template <int kHeadDim_, ElementType kElement_, TileFamily kFamily_ = TileFamily::kDense>
 struct AttentionFwdTraits {
   using Element = typename ElementOf<kElement_>::type;
   static constexpr int kHeadDim = kHeadDim_;
-  static constexpr TileConfig kConfig = tile_config(kHeadDim);
+  static constexpr TileConfig kConfig = tile_config(kHeadDim, kFamily_);
 
   static constexpr int kBlockM = kConfig.block_m;
   static constexpr int kBlockN = kConfig.block_n;

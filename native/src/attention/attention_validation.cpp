@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "../common/status.h"
 
@@ -190,6 +191,59 @@ AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
                                   : 1.f / std::sqrt(static_cast<float>(a.head_dim));
   p.scale_log2 = p.scale * static_cast<float>(M_LOG2E);
   return p;
+}
+
+static_assert(kMaxHeadList == MI_MAX_HEAD_LIST, "head list capacity matches the ABI");
+
+HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads) {
+  HeadList list{};
+  if (heads == nullptr) {
+    if (q_heads > kMaxHeadList)
+      invalid("q_heads=" + std::to_string(q_heads) + " exceeds MI_MAX_HEAD_LIST=" +
+              std::to_string(kMaxHeadList) + "; pass explicit head lists");
+    list.count = static_cast<int>(q_heads);
+    for (int h = 0; h < list.count; ++h) list.ids[h] = static_cast<int16_t>(h);
+    return list;
+  }
+  if (head_count < 1 || head_count > kMaxHeadList)
+    invalid("head_count=" + std::to_string(head_count) + " must be in [1, " +
+            std::to_string(kMaxHeadList) + "]");
+  std::vector<bool> seen(static_cast<size_t>(q_heads), false);
+  list.count = head_count;
+  for (int i = 0; i < head_count; ++i) {
+    const int32_t h = heads[i];
+    if (h < 0 || h >= q_heads)
+      invalid("heads[" + std::to_string(i) + "]=" + std::to_string(h) + " must be in [0, " +
+              std::to_string(q_heads) + ")");
+    if (seen[static_cast<size_t>(h)])
+      invalid("heads[" + std::to_string(i) + "]=" + std::to_string(h) + " appears twice");
+    seen[static_cast<size_t>(h)] = true;
+    list.ids[i] = static_cast<int16_t>(h);
+  }
+  return list;
+}
+
+void validate_csr_index(const char* name, const mi_csr_index& index) {
+  const std::string n = name;
+  if (index.row_ptr == nullptr) invalid(n + ".row_ptr must not be NULL");
+  if (index.value_count < 0)
+    invalid(n + ".value_count=" + std::to_string(index.value_count) + " must be >= 0");
+  if (index.value_count > 0 && index.values == nullptr)
+    invalid(n + ".values must not be NULL when value_count > 0");
+  if (reinterpret_cast<uintptr_t>(index.row_ptr) % alignof(int64_t) != 0 ||
+      reinterpret_cast<uintptr_t>(index.values) % alignof(int32_t) != 0)
+    invalid(n + " arrays must be naturally aligned (int64 row_ptr, int32 values)");
+  check_device_pointer((n + ".row_ptr").c_str(), index.row_ptr);
+  if (index.value_count > 0) check_device_pointer((n + ".values").c_str(), index.values);
+}
+
+void require_square_causal(const mi_dense_attention_args& a, const char* pattern) {
+  if (a.causal != 1)
+    invalid(std::string("attention.causal=") + std::to_string(a.causal) + " must be 1: the " +
+            pattern + " pattern is causal");
+  if (a.q_len != a.kv_len)
+    invalid(std::string("the ") + pattern + " pattern needs q_len == kv_len (prefill); got q_len=" +
+            std::to_string(a.q_len) + ", kv_len=" + std::to_string(a.kv_len));
 }
 
 }  // namespace mi::attention

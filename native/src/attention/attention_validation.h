@@ -10,4 +10,15 @@ namespace mi::attention {
 // and the expectation) and returns the mainloop parameters. Reads no device memory.
 AttentionFwdParams validate_attention_args(const mi_dense_attention_args& args);
 
+// The query heads of a pattern launch: `heads` (host array of distinct indices in [0, q_heads))
+// or, when NULL, every head.
+HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads);
+
+// Pointers, alignment and length of a CSR index (its contents live on the device and are read
+// defensively by the kernels).
+void validate_csr_index(const char* name, const mi_csr_index& index);
+
+// The index-driven patterns are causal prefill: causal == 1 and q_len == kv_len.
+void require_square_causal(const mi_dense_attention_args& args, const char* pattern);
+
 }  // namespace mi::attention

@@ -3,7 +3,7 @@
 // come first and the rest run mask-free.
 #pragma once
 
-#include "../attention/attention_params.h"
+#include "../attention/attention_fwd_kernel.cuh"
 
 namespace mi::dense {
 
@@ -14,6 +14,7 @@ class DenseTiles {
 
   // Causal query tiles cost more the later they are.
   static constexpr bool kLongestFirst = kCausal;
+  static constexpr bool kGathers = false;
 
   __device__ static int head(const Params&, int grid_y) { return grid_y; }
 
@@ -28,13 +29,17 @@ class DenseTiles {
   }
 
   __device__ int count() const { return end_; }
-  __device__ int tile(int i) const { return end_ - 1 - i; }
-
-  __device__ bool needs_mask(int n0) const {
-    return n0 + block_n_ > kv_len_ || (kCausal && n0 + block_n_ - 1 > m0_ + causal_offset_);
+  __device__ attention::KeyTile tile(int i) const {
+    return attention::KeyTile::contiguous((end_ - 1 - i) * block_n_);
   }
 
-  __device__ bool visible(int row, int col) const {
+  __device__ bool needs_mask(const attention::KeyTile& tile) const {
+    const int n_last = tile.first + block_n_ - 1;
+    return n_last >= kv_len_ || (kCausal && n_last > m0_ + causal_offset_);
+  }
+
+  __device__ bool visible(const attention::KeyTile& tile, int row, int c) const {
+    const int col = tile.first + c;
     return col < kv_len_ && (!kCausal || col <= row + causal_offset_);
   }
 

@@ -1,0 +1,21 @@
+// Host entry of the block-sparse forward kernels; one explicit instantiation per (head_dim,
+// element type) lives in block_sparse_fwd_hd*_*.cu.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include "../attention/attention_params.h"
+
+namespace mi::blocksparse {
+
+struct BlockSparseArgs {
+  attention::CsrIndex blocks;  // key-block indices per query block, ascending
+  int q_blocks;                // query blocks per (batch, head) row group
+  attention::HeadList heads;
+};
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_block_sparse_fwd(const attention::AttentionFwdParams& params,
+                                 const BlockSparseArgs& args, cudaStream_t stream);
+
+}  // namespace mi::blocksparse

@@ -1,0 +1,22 @@
+// Host entry of the vertical-slash forward kernels; one explicit instantiation per (head_dim,
+// element type) lives in vs_fwd_hd*_*.cu.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include "../attention/attention_params.h"
+
+namespace mi::vertical_slash {
+
+struct VerticalSlashArgs {
+  attention::CsrIndex blocks;   // first key column of each 64-key block, ascending
+  attention::CsrIndex columns;  // gathered key columns, left of the query block
+  int q_blocks;                 // query blocks per (batch, head) row group
+  attention::HeadList heads;
+};
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_vertical_slash_fwd(const attention::AttentionFwdParams& params,
+                                   const VerticalSlashArgs& args, cudaStream_t stream);
+
+}  // namespace mi::vertical_slash
