@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One call on the GPU machine: the NUnit suite (GPU tests included), the dense benchmark presets
 # through the CLI, and the PyTorch cross-check. Run from the repository root with .gpu/ and
-# artifacts/ present (see README); logs go to $OUT (or ./gpu-results).
+# artifacts/bin/MInference.Tests and artifacts/bin/MInference.Cli present (see README); logs go to
+# $OUT (or ./gpu-results).
 #   bench/gpu-run.sh [--quick]     --quick: tests only
 set -uo pipefail
 out=${OUT:-gpu-results}
@@ -25,6 +26,6 @@ dotnet artifacts/bin/MInference.Tests/release/MInference.Tests.dll --results-dir
 } 2>&1 | tee "$out/bench.jsonl" || status=1
 
 lib=artifacts/bin/MInference.Cli/release/libminference.so
-python3 bench/compare_torch.py --lib "$lib" --check --bench --seq 32768 > "$out/torch.log" 2>&1 || status=1
+python3 bench/compare_torch.py --lib "$lib" --check --bench --ashape --seq 32768 > "$out/torch.log" 2>&1 || status=1
 grep -v '^ok' "$out/torch.log"  # failures and the benchmark rows
 exit $status

@@ -18,6 +18,14 @@ internal static unsafe partial class MiNative
     [LibraryImport(LibraryName, EntryPoint = "mi_attention_ashape_fwd")]
     internal static partial MiStatusCode mi_attention_ashape_fwd(in MiAShapeAttentionArgs args, StreamHandle stream);
 
+    /// <summary>Block-sparse attention over a CSR index of 64-key blocks, for the listed heads; asynchronous.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_attention_block_sparse_fwd")]
+    internal static partial MiStatusCode mi_attention_block_sparse_fwd(in MiBlockSparseAttentionArgs args, StreamHandle stream);
+
+    /// <summary>Vertical-slash attention over CSR indices of block runs and gathered columns, for the listed heads; asynchronous.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_attention_vertical_slash_fwd")]
+    internal static partial MiStatusCode mi_attention_vertical_slash_fwd(in MiVerticalSlashAttentionArgs args, StreamHandle stream);
+
     /// <summary>
     /// Calls <see cref="mi_attention_ashape_fwd"/> with <paramref name="heads"/> pinned for the call
     /// (the library reads the list during the call only); an empty span means every head.
@@ -29,6 +37,28 @@ internal static unsafe partial class MiNative
             args.Heads = heads.IsEmpty ? 0 : (nint)headList;
             args.HeadCount = heads.Length;
             return mi_attention_ashape_fwd(in args, stream);
+        }
+    }
+
+    /// <summary>Calls <see cref="mi_attention_block_sparse_fwd"/> with <paramref name="heads"/> pinned for the call.</summary>
+    internal static MiStatusCode BlockSparseForward(MiBlockSparseAttentionArgs args, ReadOnlySpan<int> heads, StreamHandle stream)
+    {
+        fixed (int* headList = heads)
+        {
+            args.Heads = heads.IsEmpty ? 0 : (nint)headList;
+            args.HeadCount = heads.Length;
+            return mi_attention_block_sparse_fwd(in args, stream);
+        }
+    }
+
+    /// <summary>Calls <see cref="mi_attention_vertical_slash_fwd"/> with <paramref name="heads"/> pinned for the call.</summary>
+    internal static MiStatusCode VerticalSlashForward(MiVerticalSlashAttentionArgs args, ReadOnlySpan<int> heads, StreamHandle stream)
+    {
+        fixed (int* headList = heads)
+        {
+            args.Heads = heads.IsEmpty ? 0 : (nint)headList;
+            args.HeadCount = heads.Length;
+            return mi_attention_vertical_slash_fwd(in args, stream);
         }
     }
 }

@@ -3,8 +3,11 @@ namespace MInference.Tests.Gpu;
 /// <summary>Kernel output against the reference on selected query rows, with the location of the worst element.</summary>
 internal sealed record RowComparison(ErrorStatistics Errors, string WorstElement)
 {
-    /// <summary>Compares rows <paramref name="rows"/> of every (batch, head) of two tensors sharing <paramref name="layout"/> ([B, H, N, D]).</summary>
-    public static RowComparison Compare(float[] actual, float[] expected, TensorLayout layout, int[] rows)
+    /// <summary>
+    /// Compares rows <paramref name="rows"/> of every (batch, head) of two tensors sharing
+    /// <paramref name="layout"/> ([B, H, N, D]); only the heads in <paramref name="heads"/> when given.
+    /// </summary>
+    public static RowComparison Compare(float[] actual, float[] expected, TensorLayout layout, int[] rows, IReadOnlyCollection<int>? heads = null)
     {
         ReadOnlySpan<nint> lengths = layout.Lengths;
         var actualRows = new List<float>();
@@ -15,6 +18,11 @@ internal sealed record RowComparison(ErrorStatistics Errors, string WorstElement
         {
             for (nint h = 0; h < lengths[1]; h++)
             {
+                if (heads is not null && !heads.Contains((int)h))
+                {
+                    continue;
+                }
+
                 foreach (int row in rows)
                 {
                     for (nint d = 0; d < lengths[3]; d++)

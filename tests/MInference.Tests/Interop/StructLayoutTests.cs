@@ -74,6 +74,45 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void CsrIndexMatchesTheHeader()
+    {
+        var index = default(MiCsrIndex);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiCsrIndex>(), Is.EqualTo(24));
+            Assert.That(OffsetOf(ref index, ref index.Values), Is.EqualTo(8));
+            Assert.That(OffsetOf(ref index, ref index.ValueCount), Is.EqualTo(16));
+        });
+    }
+
+    [Test]
+    public void BlockSparseAttentionArgsMatchTheHeader()
+    {
+        var args = default(MiBlockSparseAttentionArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiBlockSparseAttentionArgs>(), Is.EqualTo(272), "232 + 24 + 8 + 4, padded to 8");
+            Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(232));
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(256));
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(264));
+        });
+    }
+
+    [Test]
+    public void VerticalSlashAttentionArgsMatchTheHeader()
+    {
+        var args = default(MiVerticalSlashAttentionArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiVerticalSlashAttentionArgs>(), Is.EqualTo(296), "232 + 2 x 24 + 8 + 4, padded to 8");
+            Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(232));
+            Assert.That(OffsetOf(ref args, ref args.Columns), Is.EqualTo(256));
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(280));
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(288));
+        });
+    }
+
+    [Test]
     public void DeviceNameDecodesUpToTheTerminator()
     {
         var info = default(MiDeviceInfo);

@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+
+namespace MInference.Interop;
+
+/// <summary><c>mi_block_sparse_attention_args</c>, field for field (272 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct MiBlockSparseAttentionArgs
+{
+    /// <summary><c>attention</c>: the operands; causal, q_len == kv_len.</summary>
+    public MiDenseAttentionArgs Attention;
+
+    /// <summary><c>blocks</c>: key-block indices per (batch, listed head, query block).</summary>
+    public MiCsrIndex Blocks;
+
+    /// <summary><c>heads</c>: host array of query-head indices, or 0 for all heads.</summary>
+    public nint Heads;
+
+    /// <summary><c>head_count</c>.</summary>
+    public int HeadCount;
+}

@@ -1,0 +1,28 @@
+namespace MInference.Sparse;
+
+/// <summary>
+/// A-shape (<c>"stream_llm"</c>, StreamingLLM): query i sees key j when j &lt;= i and either
+/// j &lt; <see cref="SinkTokens"/> (the attention sinks at the start) or j &gt; i − <see cref="LocalWindow"/>
+/// (the local window, the query itself included). See <see cref="AShapeMask"/>.
+/// </summary>
+/// <param name="SinkTokens">MInference's n_init: leading keys every query sees.</param>
+/// <param name="LocalWindow">MInference's n_local: how many of the most recent keys (the query's own included) each query sees.</param>
+public sealed record AShapePattern(int SinkTokens, int LocalWindow) : HeadPattern
+{
+    /// <summary>The JSON name, <c>"stream_llm"</c>.</summary>
+    public const string Name = "stream_llm";
+
+    /// <summary>Leading keys every query sees, in [0, <see cref="HeadPattern.MaxSize"/>] (0: a pure sliding window).</summary>
+    public int SinkTokens { get; } = RequireSize(SinkTokens, 0, nameof(SinkTokens));
+
+    /// <summary>Recent keys each query sees, its own included, in [1, <see cref="HeadPattern.MaxSize"/>].</summary>
+    public int LocalWindow { get; } = RequireSize(LocalWindow, 1, nameof(LocalWindow));
+
+    /// <inheritdoc/>
+    public override string JsonName => Name;
+
+    internal override (int First, int Second) JsonSizes => (SinkTokens, LocalWindow);
+
+    /// <summary>For example <c>stream_llm(100, 800)</c>.</summary>
+    public override string ToString() => $"{Name}({SinkTokens}, {LocalWindow})";
+}

@@ -1,0 +1,24 @@
+namespace MInference.Sparse;
+
+/// <summary>
+/// Block-Sparse (<c>"block_sparse"</c>): each 64-query block sees the <see cref="TopKBlocks"/> 64-key
+/// blocks whose mean-pooled scores are highest, always including key block 0 and its own (diagonal)
+/// block (see <see cref="BlockSparseEstimation"/>).
+/// </summary>
+/// <param name="TopKBlocks">Key blocks kept per query block (fewer where fewer are causally visible).</param>
+public sealed record BlockSparsePattern(int TopKBlocks) : HeadPattern
+{
+    /// <summary>The JSON name, <c>"block_sparse"</c>.</summary>
+    public const string Name = "block_sparse";
+
+    /// <summary>Key blocks kept per query block, in [1, <see cref="HeadPattern.MaxSize"/>].</summary>
+    public int TopKBlocks { get; } = RequireSize(TopKBlocks, 1, nameof(TopKBlocks));
+
+    /// <inheritdoc/>
+    public override string JsonName => Name;
+
+    internal override (int First, int Second) JsonSizes => (TopKBlocks, 0);
+
+    /// <summary>For example <c>block_sparse(100)</c>.</summary>
+    public override string ToString() => $"{Name}({TopKBlocks})";
+}

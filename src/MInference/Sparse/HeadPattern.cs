@@ -1,0 +1,40 @@
+namespace MInference.Sparse;
+
+/// <summary>
+/// The sparse attention pattern one query head uses during prefill, as MInference's "best pattern"
+/// files name it: <see cref="VerticalSlashPattern"/> (<c>"vertical_and_slash"</c>),
+/// <see cref="AShapePattern"/> (<c>"stream_llm"</c>), <see cref="BlockSparsePattern"/>
+/// (<c>"block_sparse"</c>) or <see cref="DensePattern"/> (<c>"dense"</c>). Patterns are immutable
+/// values: two heads with equal patterns run in the same kernel launch.
+/// </summary>
+public abstract record HeadPattern
+{
+    /// <summary>The largest size a pattern accepts (2^30): far beyond any context length, small enough for int arithmetic.</summary>
+    public const int MaxSize = 1 << 30;
+
+    private protected HeadPattern()
+    {
+    }
+
+    /// <summary>The JSON names of the four patterns, in the order error messages list them.</summary>
+    public static IReadOnlyList<string> JsonNames { get; } =
+        [VerticalSlashPattern.Name, AShapePattern.Name, BlockSparsePattern.Name, DensePattern.Name];
+
+    /// <summary>The pattern's name in a pattern file, e.g. <c>"vertical_and_slash"</c>.</summary>
+    public abstract string JsonName { get; }
+
+    /// <summary>The two integers a pattern file stores after the name (0 where the pattern has no use for one).</summary>
+    internal abstract (int First, int Second) JsonSizes { get; }
+
+    /// <summary>Checks a size that must lie in [<paramref name="minimum"/>, <see cref="MaxSize"/>].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It does not.</exception>
+    private protected static int RequireSize(int value, int minimum, string name)
+    {
+        if (value < minimum || value > MaxSize)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} = {value}; expected an integer in [{minimum}, {MaxSize}]");
+        }
+
+        return value;
+    }
+}

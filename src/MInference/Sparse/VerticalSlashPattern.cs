@@ -1,0 +1,28 @@
+namespace MInference.Sparse;
+
+/// <summary>
+/// Vertical-Slash (<c>"vertical_and_slash"</c>): each query sees a few whole key columns ("verticals",
+/// such as attention sinks) and a few diagonals i − j = offset ("slashes", such as the local window),
+/// both chosen per input from the last 64 queries' attention (see <see cref="VerticalSlashEstimation"/>).
+/// </summary>
+/// <param name="VerticalSize">Key columns to keep; the estimation keeps at least 30 (the first 30 are always kept).</param>
+/// <param name="SlashSize">Diagonals to keep; the estimation keeps at least 50 (offsets 0..99 come first).</param>
+public sealed record VerticalSlashPattern(int VerticalSize, int SlashSize) : HeadPattern
+{
+    /// <summary>The JSON name, <c>"vertical_and_slash"</c>.</summary>
+    public const string Name = "vertical_and_slash";
+
+    /// <summary>Key columns to keep, in [1, <see cref="HeadPattern.MaxSize"/>].</summary>
+    public int VerticalSize { get; } = RequireSize(VerticalSize, 1, nameof(VerticalSize));
+
+    /// <summary>Diagonals to keep, in [1, <see cref="HeadPattern.MaxSize"/>].</summary>
+    public int SlashSize { get; } = RequireSize(SlashSize, 1, nameof(SlashSize));
+
+    /// <inheritdoc/>
+    public override string JsonName => Name;
+
+    internal override (int First, int Second) JsonSizes => (VerticalSize, SlashSize);
+
+    /// <summary>For example <c>vertical_and_slash(1000, 6096)</c>.</summary>
+    public override string ToString() => $"{Name}({VerticalSize}, {SlashSize})";
+}
