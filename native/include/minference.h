@@ -224,6 +224,85 @@ typedef struct mi_vertical_slash_attention_args {
 MI_API MI_NODISCARD mi_status mi_attention_vertical_slash_fwd(
     const mi_vertical_slash_attention_args* args, mi_stream stream);
 
+/* ---- vertical-slash estimation and index conversion (MInference) ---------------------------
+ * Three steps, each its own entry point so an index can be inspected or cached:
+ *   1. mi_vs_estimate: scores of the last min(64, N) queries of each listed head against all N
+ *      keys (scale, causal among those queries, fp32 softmax per row); vertical[j] = sum over those
+ *      rows of p(i, j); slash[o] = sum over those rows of p(i, i - o), o = diagonal offset.
+ *   2. mi_vs_select: per (batch, listed head) the vertical_count best key columns (the first 30
+ *      forced) in ascending order and the slash_count best offsets (offsets 0..99 forced) in
+ *      descending order; equal scores go to the smaller index.
+ *   3. mi_vs_index_count, then mi_vs_index_fill: MInference's conversion into the CSR indices of
+ *      mi_attention_vertical_slash_fwd. The entry counts depend on the data: count writes the row
+ *      pointers, whose last entries are the totals the caller reads to size the fill's outputs.
+ * Rows are (batch, listed head) pairs, in that order; every array is device memory. */
+
+#define MI_VS_LAST_QUERIES 64
+#define MI_VS_FORCED_VERTICALS 30
+#define MI_VS_FORCED_SLASHES 100
+
+typedef struct mi_vs_estimate_args {
+  mi_dtype dtype;          /* MI_DTYPE_FLOAT16 or MI_DTYPE_BFLOAT16 */
+  int64_t batch;
+  int64_t q_heads;
+  int64_t kv_heads;        /* q_heads a multiple of kv_heads */
+  int64_t seq_len;         /* N >= 1 (q_len == kv_len) */
+  int64_t head_dim;        /* 64 or 128 */
+  mi_tensor4 q;            /* [batch, q_heads, N, head_dim], rules as for dense */
+  mi_tensor4 k;            /* [batch, kv_heads, N, head_dim] */
+  const int32_t* heads;    /* host array of distinct query heads, NULL = all */
+  int32_t head_count;
+  float softmax_scale;     /* > 0, or 0 for 1/sqrt(head_dim) */
+  float* vertical_scores;  /* written: fp32 [batch, head_count, N] */
+  float* slash_scores;     /* written: fp32 [batch, head_count, N], indexed by offset */
+} mi_vs_estimate_args;
+
+/* Workspace mi_vs_estimate needs for `args` (only the shapes are read). */
+MI_API MI_NODISCARD mi_status mi_vs_estimate_workspace_size(const mi_vs_estimate_args* args,
+                                                            int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_vs_estimate(const mi_vs_estimate_args* args, void* workspace,
+                                             int64_t workspace_bytes, mi_stream stream);
+
+typedef struct mi_vs_select_args {
+  int64_t rows;                  /* batch * head_count */
+  int64_t seq_len;               /* N */
+  int64_t vertical_count;        /* 1..N (MInference: min(N, max(vertical_size, 30))) */
+  int64_t slash_count;           /* 1..N (MInference: min(N, max(slash_size, 50))) */
+  const float* vertical_scores;  /* [rows, N], read only */
+  const float* slash_scores;     /* [rows, N], read only */
+  int32_t* verticals;            /* written: [rows, vertical_count], ascending */
+  int32_t* slashes;              /* written: [rows, slash_count], descending */
+} mi_vs_select_args;
+
+MI_API MI_NODISCARD mi_status mi_vs_select_workspace_size(const mi_vs_select_args* args,
+                                                          int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_vs_select(const mi_vs_select_args* args, void* workspace,
+                                           int64_t workspace_bytes, mi_stream stream);
+
+typedef struct mi_vs_index_args {
+  int64_t rows;               /* batch * head_count */
+  int64_t seq_len;            /* N; ceil(N / 64) query blocks per row */
+  int64_t vertical_count;
+  int64_t slash_count;
+  const int32_t* verticals;   /* [rows, vertical_count], ascending, in [0, N) */
+  const int32_t* slashes;     /* [rows, slash_count], descending, in [0, N), ending with 0 */
+  int64_t* block_row_ptr;     /* written by count: [rows * ceil(N / 64) + 1] */
+  int64_t* column_row_ptr;    /* written by count: [rows * ceil(N / 64) + 1] */
+  int32_t* block_starts;      /* written by fill: block_row_ptr[last] entries */
+  int64_t block_capacity;     /* entries block_starts holds (checked on the device) */
+  int32_t* columns;           /* written by fill: column_row_ptr[last] entries */
+  int64_t column_capacity;
+} mi_vs_index_args;
+
+MI_API MI_NODISCARD mi_status mi_vs_index_count_workspace_size(const mi_vs_index_args* args,
+                                                               int64_t* bytes);
+/* Writes both row-pointer arrays (the outputs' pointers and capacities are not read). */
+MI_API MI_NODISCARD mi_status mi_vs_index_count(const mi_vs_index_args* args, void* workspace,
+                                                int64_t workspace_bytes, mi_stream stream);
+/* Writes block_starts and columns, using the row pointers from mi_vs_index_count; rows whose
+ * entries would pass a capacity are left short rather than written out of bounds. */
+MI_API MI_NODISCARD mi_status mi_vs_index_fill(const mi_vs_index_args* args, mi_stream stream);
+
 #ifdef __cplusplus
 }
 #endif

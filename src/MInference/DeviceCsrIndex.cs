@@ -61,6 +61,37 @@ public sealed class DeviceCsrIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes ownership of an index already on the device (built there, e.g. by the vertical-slash
+    /// index conversion): <paramref name="rowPointers"/> holds <paramref name="rowCount"/> + 1
+    /// int64 prefix sums, <paramref name="values"/> at least <paramref name="valueCount"/> int32.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer is too small for the counts or lives on another device.</exception>
+    internal static DeviceCsrIndex Wrap(GpuContext context, DeviceBuffer rowPointers, DeviceBuffer values, long rowCount, long valueCount)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(rowPointers);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(valueCount);
+        if (rowPointers.LengthInBytes < (rowCount + 1) * sizeof(long))
+        {
+            throw new ArgumentException($"rowPointers holds {rowPointers.LengthInBytes} bytes; {rowCount + 1} row pointers need {(rowCount + 1) * sizeof(long)}", nameof(rowPointers));
+        }
+
+        if (values.LengthInBytes < valueCount * sizeof(int))
+        {
+            throw new ArgumentException($"values holds {values.LengthInBytes} bytes; {valueCount} entries need {valueCount * sizeof(int)}", nameof(values));
+        }
+
+        if (rowPointers.Context.Device.Ordinal != context.Device.Ordinal || values.Context.Device.Ordinal != context.Device.Ordinal)
+        {
+            throw new ArgumentException("the index buffers must live on the context's device", nameof(context));
+        }
+
+        return new DeviceCsrIndex(context, rowPointers, values, rowCount, valueCount);
+    }
+
     /// <summary>Frees both device buffers.</summary>
     public void Dispose()
     {
