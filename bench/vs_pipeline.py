@@ -46,6 +46,15 @@ class IndexArgs(ctypes.Structure):
                 ("columns", ctypes.c_void_p), ("column_capacity", ctypes.c_int64)]
 
 
+class BlockSparseEstimateArgs(ctypes.Structure):
+    _fields_ = [("dtype", ctypes.c_int32), ("batch", ctypes.c_int64), ("q_heads", ctypes.c_int64),
+                ("kv_heads", ctypes.c_int64), ("seq_len", ctypes.c_int64),
+                ("head_dim", ctypes.c_int64), ("q", Tensor4), ("k", Tensor4),
+                ("heads", ctypes.POINTER(ctypes.c_int32)), ("head_count", ctypes.c_int32),
+                ("top_k", ctypes.c_int64), ("row_ptr", ctypes.c_void_p),
+                ("blocks", ctypes.c_void_p)]
+
+
 class Pipeline:
     def __init__(self, lib):
         self.lib = lib
@@ -80,6 +89,24 @@ class Pipeline:
         self.lib._check(self.c.mi_vs_select(ctypes.byref(args), ctypes.c_void_p(ws.data_ptr()),
                                             ws.numel(), self.lib._stream()))
         return verticals, slashes
+
+    def block_sparse(self, q, k, heads, top_k):
+        b, n = q.shape[0], q.shape[2]
+        rows = (len(heads) if heads is not None else q.shape[1]) * b
+        entries = ctypes.c_int64()
+        self.lib._check(self.c.mi_block_sparse_index_size(
+            ctypes.c_int64(b), ctypes.c_int64(rows // b), ctypes.c_int64(n),
+            ctypes.c_int64(top_k), ctypes.byref(entries)))
+        row_ptr = torch.empty(rows * ((n + 63) // 64) + 1, dtype=torch.int64, device="cuda")
+        blocks = torch.empty(max(entries.value, 1), dtype=torch.int32, device="cuda")
+        h, count = head_array(heads)
+        args = BlockSparseEstimateArgs(MI_DTYPE[q.dtype], b, q.shape[1], k.shape[1], n,
+                                       q.shape[3], tensor4(q), tensor4(k), h, count, top_k,
+                                       row_ptr.data_ptr(), blocks.data_ptr())
+        ws = self._ws(self.c.mi_block_sparse_estimate_workspace_size, args)
+        self.lib._check(self.c.mi_block_sparse_estimate(
+            ctypes.byref(args), ctypes.c_void_p(ws.data_ptr()), ws.numel(), self.lib._stream()))
+        return row_ptr, blocks, entries.value
 
     def index(self, verticals, slashes, n):
         rows = verticals.shape[0]
@@ -198,6 +225,51 @@ def check(pipe):
     return failures
 
 
+def reference_block_sparse(q, k, heads, top_k):
+    b, hq, n, d = q.shape
+    group = hq // k.shape[1]
+    qb = (n + 63) // 64
+    rows = []
+    for bi in range(b):
+        for h in heads:
+            pad = qb * 64 - n
+            def pool(x):
+                x = torch.nn.functional.pad(x.float(), (0, 0, 0, pad)).view(qb, 64, d).sum(1)
+                counts = torch.full((qb, 1), 64.0, device="cuda")
+                counts[-1] = 64 - pad
+                return x / counts
+            s = pool(q[bi, h]) @ pool(k[bi, h // group]).T
+            for m in range(qb):
+                row = s[m, :m + 1].clone()
+                row[0] = float("inf")
+                row[m] = float("inf")
+                best = torch.sort(row, descending=True, stable=True).indices[:min(top_k, m + 1)]
+                rows.append(sorted(best.tolist()))
+    return rows
+
+
+def check_block_sparse(pipe):
+    failures = 0
+    for dtype in (torch.bfloat16, torch.float16):
+        for d in (64, 128):
+            for (b, hq, hk, n, heads, top_k) in [(1, 2, 2, 1, [0], 1), (1, 4, 2, 65, [3, 1], 1),
+                                                 (2, 8, 2, 1000, [6, 1, 2], 4),
+                                                 (1, 4, 1, 4096, [2], 20)]:
+                q = torch.randn(b, hq, n, d, device="cuda", dtype=dtype)
+                k = torch.randn(b, hk, n, d, device="cuda", dtype=dtype)
+                row_ptr, blocks, entries = pipe.block_sparse(q, k, heads, top_k)
+                torch.cuda.synchronize()
+                got = [blocks[row_ptr[r]:row_ptr[r + 1]].tolist() for r in range(row_ptr.numel() - 1)]
+                ref = reference_block_sparse(q, k, heads, top_k)
+                mismatched = sum(g != r for g, r in zip(got, ref))
+                ok = mismatched == 0 and int(row_ptr[-1].item()) == entries
+                failures += not ok
+                print(f"{'ok  ' if ok else 'FAIL'} block-sparse-estimate {str(dtype)[6:]:8} d={d:3} "
+                      f"b={b} h={hq}/{hk} n={n:5} top_k={top_k} entries={entries} "
+                      f"mismatched_rows={mismatched}/{len(ref)}")
+    return failures
+
+
 def visible_entries(brp, starts, crp, n):
     """Entries the vertical-slash kernel computes: for a block of keys [a, b] in query block m
     (rows R0..R1), row i sees max(0, min(i, b) - a + 1) keys, summed in closed form; a gathered
@@ -244,6 +316,29 @@ def bench(pipe, lib, n, heads, v, s, iters):
                       "device": torch.cuda.get_device_name()}), flush=True)
 
 
+def bench_block_sparse(pipe, lib, n, heads, top_k, iters):
+    q = torch.randn(1, heads, n, 128, device="cuda", dtype=torch.bfloat16)
+    k, val = torch.randn_like(q), torch.randn_like(q)
+    o = torch.empty_like(q)
+    est = time_ms(lambda: pipe.block_sparse(q, k, None, top_k), 2, iters)
+    row_ptr, blocks, entries = pipe.block_sparse(q, k, None, top_k)
+    index = CsrIndex(row_ptr.data_ptr(), blocks.data_ptr(), entries)
+    att = time_ms(lambda: lib.block_sparse(q, k, val, o, index), 2, iters)
+    dense = time_ms(lambda: lib.dense(q, k, val, o, True), 1, 3)
+    # kept blocks: full 64 x 64 except the diagonal block (causal triangle, 64 * 65 / 2)
+    q_blocks = (n + 63) // 64
+    per_head = sum(min(top_k, m + 1) - 1 for m in range(q_blocks)) * 64 * 64 + q_blocks * 64 * 65 // 2
+    kept = per_head * heads
+    print(json.dumps({"op": "sparse", "pattern": "block", "top_k": top_k, "data": "random",
+                      "seq": n, "heads": heads, "ms_estimate": est, "ms_index": 0.0,
+                      "ms_attention": att, "ms_total": est + att,
+                      "density": kept / (heads * n * (n + 1) / 2),
+                      "tflops_kept": 4 * kept * 128 / att / 1e9, "dense_ms": dense,
+                      "dense_tflops": 2 * heads * n * n * 128 / dense / 1e9,
+                      "speedup_vs_dense": dense / (est + att),
+                      "device": torch.cuda.get_device_name()}), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lib", required=True)
@@ -254,11 +349,12 @@ def main():
     torch.manual_seed(0)
     lib = Library(a.lib)
     pipe = Pipeline(lib)
-    failures = check(pipe) if a.check else 0
+    failures = check(pipe) + check_block_sparse(pipe) if a.check else 0
     if a.bench:
         for (n, heads, v, s) in [(131072, 8, 1000, 6096), (1048576, 1, 1000, 6096),
                                  (1048576, 1, 100, 800)]:
             bench(pipe, lib, n, heads, v, s, a.iters)
+        bench_block_sparse(pipe, lib, 131072, 8, 100, a.iters)
     sys.exit(1 if failures else 0)
 
 

@@ -303,6 +303,42 @@ MI_API MI_NODISCARD mi_status mi_vs_index_count(const mi_vs_index_args* args, vo
  * entries would pass a capacity are left short rather than written out of bounds. */
 MI_API MI_NODISCARD mi_status mi_vs_index_fill(const mi_vs_index_args* args, mi_stream stream);
 
+/* ---- block-sparse estimation (MInference) ---------------------------------------------------
+ * Mean-pools Q and K over 64-token blocks (the last block over its real tokens), scores pooled
+ * query block against pooled key block (unscaled: only the ranking matters), causal at block
+ * level, and keeps per query block qb the min(top_k, qb + 1) best key blocks, block 0 and the
+ * diagonal block always among them (equal scores go to the smaller block), ascending: the
+ * index mi_attention_block_sparse_fwd reads. Each row's length is known in advance, so the
+ * caller sizes `blocks` with mi_block_sparse_index_size and no synchronisation is needed. */
+
+/* Entries of the index for the given shape: batch * head_count * sum over query blocks qb of
+ * min(top_k, qb + 1). */
+MI_API MI_NODISCARD mi_status mi_block_sparse_index_size(int64_t batch, int64_t head_count,
+                                                         int64_t seq_len, int64_t top_k,
+                                                         int64_t* entries);
+
+typedef struct mi_block_sparse_estimate_args {
+  mi_dtype dtype;
+  int64_t batch;
+  int64_t q_heads;
+  int64_t kv_heads;
+  int64_t seq_len;       /* N in [1, 2^21] */
+  int64_t head_dim;      /* 64 or 128 */
+  mi_tensor4 q;          /* [batch, q_heads, N, head_dim], rules as for dense */
+  mi_tensor4 k;          /* [batch, kv_heads, N, head_dim] */
+  const int32_t* heads;  /* host array of distinct query heads, NULL = all */
+  int32_t head_count;
+  int64_t top_k;         /* >= 1 */
+  int64_t* row_ptr;      /* written: [batch * head_count * ceil(N / 64) + 1] */
+  int32_t* blocks;       /* written: mi_block_sparse_index_size entries */
+} mi_block_sparse_estimate_args;
+
+MI_API MI_NODISCARD mi_status mi_block_sparse_estimate_workspace_size(
+    const mi_block_sparse_estimate_args* args, int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_block_sparse_estimate(const mi_block_sparse_estimate_args* args,
+                                                       void* workspace, int64_t workspace_bytes,
+                                                       mi_stream stream);
+
 #ifdef __cplusplus
 }
 #endif
