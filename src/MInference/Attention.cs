@@ -100,10 +100,10 @@ public static partial class Attention
             QLen = call.Shape.QLen,
             KvLen = call.Shape.KvLen,
             HeadDim = call.Shape.HeadDim,
-            Q = Describe(q, qMemory.Value),
-            K = Describe(k, kMemory.Value),
-            V = Describe(v, vMemory.Value),
-            O = Describe(output, outputMemory.Value),
+            Q = MiTensorDescriptor.Of(q, qMemory.Value),
+            K = MiTensorDescriptor.Of(k, kMemory.Value),
+            V = MiTensorDescriptor.Of(v, vMemory.Value),
+            O = MiTensorDescriptor.Of(output, outputMemory.Value),
             Lse = logSumExpMemory.Value,
             SoftmaxScale = call.SoftmaxScale,
             Causal = options.Causal ? 1 : 0,
@@ -123,16 +123,5 @@ public static partial class Attention
         {
             throw new ArgumentException($"{name} lives on device {buffer.Context.Device.Ordinal} but the context runs on device {context.Device.Ordinal}", name);
         }
-    }
-
-    private static MiTensor4 Describe(DeviceTensor tensor, nint bufferAddress)
-    {
-        var descriptor = new MiTensor4 { Data = bufferAddress + (nint)(tensor.ElementOffset * tensor.DType.ElementSize) };
-        for (int dimension = 0; dimension < 4; dimension++)
-        {
-            descriptor.Stride[dimension] = tensor.Layout.Strides[dimension];
-        }
-
-        return descriptor;
     }
 }

@@ -113,6 +113,23 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void BlockSparseEstimateArgsMatchTheHeader()
+    {
+        var args = default(MiBlockSparseEstimateArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiBlockSparseEstimateArgs>(), Is.EqualTo(168));
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(88));
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(128));
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(136));
+            Assert.That(OffsetOf(ref args, ref args.TopK), Is.EqualTo(144));
+            Assert.That(OffsetOf(ref args, ref args.RowPtr), Is.EqualTo(152));
+            Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(160));
+        });
+    }
+
+    [Test]
     public void DeviceNameDecodesUpToTheTerminator()
     {
         var info = default(MiDeviceInfo);
