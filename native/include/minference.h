@@ -257,7 +257,7 @@ typedef struct mi_vs_estimate_args {
   float* slash_scores;     /* written: fp32 [batch, head_count, N], indexed by offset */
 } mi_vs_estimate_args;
 
-/* Workspace mi_vs_estimate needs for `args` (only the shapes are read). */
+/* Workspace mi_vs_estimate needs for `args` (only the sizes and the head list are read). */
 MI_API MI_NODISCARD mi_status mi_vs_estimate_workspace_size(const mi_vs_estimate_args* args,
                                                             int64_t* bytes);
 MI_API MI_NODISCARD mi_status mi_vs_estimate(const mi_vs_estimate_args* args, void* workspace,
@@ -274,6 +274,7 @@ typedef struct mi_vs_select_args {
   int32_t* slashes;              /* written: [rows, slash_count], descending */
 } mi_vs_select_args;
 
+/* Only the sizes of `args` are read. */
 MI_API MI_NODISCARD mi_status mi_vs_select_workspace_size(const mi_vs_select_args* args,
                                                           int64_t* bytes);
 MI_API MI_NODISCARD mi_status mi_vs_select(const mi_vs_select_args* args, void* workspace,
@@ -294,6 +295,7 @@ typedef struct mi_vs_index_args {
   int64_t column_capacity;
 } mi_vs_index_args;
 
+/* Only the sizes of `args` are read. */
 MI_API MI_NODISCARD mi_status mi_vs_index_count_workspace_size(const mi_vs_index_args* args,
                                                                int64_t* bytes);
 /* Writes both row-pointer arrays (the outputs' pointers and capacities are not read). */

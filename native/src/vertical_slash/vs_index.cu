@@ -117,6 +117,7 @@ int64_t count_workspace_bytes(const mi_vs_index_args& a) {
   return 2 * aligned(items * 8) + aligned(scan_temp_bytes(items));
 }
 
+// The sizes (all a workspace query reads).
 void validate(const mi_vs_index_args* a) {
   if (a == nullptr) invalid("args must not be NULL");
   if (a->rows < 1 || a->seq_len < 1 || a->seq_len > (int64_t{1} << 30))
@@ -127,6 +128,9 @@ void validate(const mi_vs_index_args* a) {
     invalid("vertical_count=" + std::to_string(a->vertical_count) + " must be in [0, seq_len]");
   if (a->slash_count < 1 || a->slash_count > a->seq_len)
     invalid("slash_count=" + std::to_string(a->slash_count) + " must be in [1, seq_len]");
+}
+
+void require_pointers(const mi_vs_index_args* a) {
   if ((a->vertical_count > 0 && a->verticals == nullptr) || a->slashes == nullptr)
     invalid("verticals and slashes must not be NULL");
   if (a->block_row_ptr == nullptr || a->column_row_ptr == nullptr)
@@ -164,6 +168,7 @@ extern "C" MI_API mi_status mi_vs_index_count(const mi_vs_index_args* args, void
   using namespace mi::vertical_slash;
   return mi::guarded([&] {
     validate(args);
+    require_pointers(args);
     const int64_t needed = count_workspace_bytes(*args);
     if (workspace == nullptr || workspace_bytes < needed)
       mi::invalid("workspace holds " + std::to_string(workspace_bytes) + " bytes; " +
@@ -193,6 +198,7 @@ extern "C" MI_API mi_status mi_vs_index_fill(const mi_vs_index_args* args, mi_st
   using namespace mi::vertical_slash;
   return mi::guarded([&] {
     validate(args);
+    require_pointers(args);
     if (args->block_capacity < 0 || args->column_capacity < 0)
       mi::invalid("block_capacity and column_capacity must be >= 0");
     if ((args->block_capacity > 0 && args->block_starts == nullptr) ||

@@ -130,6 +130,7 @@ void select_one(const mi_vs_select_args& a, const Workspace& w, const float* sco
   MI_CUDA_CHECK(cudaGetLastError());
 }
 
+// The sizes (all a workspace query reads).
 void validate(const mi_vs_select_args* a) {
   if (a == nullptr) invalid("args must not be NULL");
   if (a->rows < 1 || a->seq_len < 1)
@@ -144,6 +145,9 @@ void validate(const mi_vs_select_args* a) {
   if (a->slash_count < 1 || a->slash_count > a->seq_len)
     invalid("slash_count=" + std::to_string(a->slash_count) + " must be in [1, seq_len=" +
             std::to_string(a->seq_len) + "]");
+}
+
+void require_pointers(const mi_vs_select_args* a) {
   if (a->vertical_scores == nullptr || a->slash_scores == nullptr || a->verticals == nullptr ||
       a->slashes == nullptr)
     invalid("vertical_scores, slash_scores, verticals and slashes must not be NULL");
@@ -166,6 +170,7 @@ extern "C" MI_API mi_status mi_vs_select(const mi_vs_select_args* args, void* wo
   using namespace mi::vertical_slash;
   return mi::guarded([&] {
     validate(args);
+    require_pointers(args);
     const int64_t needed = mi::vertical_slash::workspace_bytes(*args);
     if (workspace == nullptr || workspace_bytes < needed)
       mi::invalid("workspace holds " + std::to_string(workspace_bytes) + " bytes; " +

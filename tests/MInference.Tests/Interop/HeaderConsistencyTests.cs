@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MInference.Interop;
+using MInference.Sparse;
 
 namespace MInference.Tests.Interop;
 
@@ -34,6 +35,19 @@ public sealed partial class HeaderConsistencyTests
     [Test]
     public void HeadListCapacityMatches() =>
         Assert.That(int.Parse(MaxHeadListDefine().Match(_header).Groups[1].Value), Is.EqualTo(HeadList.MaxCount));
+
+    [TestCase("MI_VS_LAST_QUERIES", VerticalSlashEstimation.LastQueryRows)]
+    [TestCase("MI_VS_FORCED_VERTICALS", VerticalSlashEstimation.ForcedVerticals)]
+    [TestCase("MI_VS_FORCED_SLASHES", VerticalSlashEstimation.ForcedSlashes)]
+    public void VerticalSlashConstantsMatch(string define, int expected)
+    {
+        Match match = Regex.Match(_header, $@"#define\s+{define}\s+(\d+)");
+        Assert.Multiple(() =>
+        {
+            Assert.That(match.Success, Is.True, $"{define} is not defined in minference.h");
+            Assert.That(match.Success ? int.Parse(match.Groups[1].Value) : -1, Is.EqualTo(expected), $"{define} and the CPU reference's constant");
+        });
+    }
 
     [Test]
     public void StatusCodesMatch() => AssertEnumMatches<MiStatusCode>("MI_", StatusName);

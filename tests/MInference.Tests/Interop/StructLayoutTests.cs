@@ -130,6 +130,66 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void VsEstimateArgsMatchTheHeader()
+    {
+        var args = default(MiVsEstimateArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiVsEstimateArgs>(), Is.EqualTo(160), "4-byte enum padded to 8, 5 x 8, 2 x 40, 8, 4 + 4, 2 x 8");
+            Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
+            Assert.That(OffsetOf(ref args, ref args.QHeads), Is.EqualTo(16));
+            Assert.That(OffsetOf(ref args, ref args.KvHeads), Is.EqualTo(24));
+            Assert.That(OffsetOf(ref args, ref args.SeqLen), Is.EqualTo(32));
+            Assert.That(OffsetOf(ref args, ref args.HeadDim), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(88));
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(128));
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(136));
+            Assert.That(OffsetOf(ref args, ref args.SoftmaxScale), Is.EqualTo(140), "packed after head_count, no padding");
+            Assert.That(OffsetOf(ref args, ref args.VerticalScores), Is.EqualTo(144));
+            Assert.That(OffsetOf(ref args, ref args.SlashScores), Is.EqualTo(152));
+        });
+    }
+
+    [Test]
+    public void VsSelectArgsMatchTheHeader()
+    {
+        var args = default(MiVsSelectArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiVsSelectArgs>(), Is.EqualTo(64), "4 x int64, 4 x pointer");
+            Assert.That(OffsetOf(ref args, ref args.SeqLen), Is.EqualTo(8));
+            Assert.That(OffsetOf(ref args, ref args.VerticalCount), Is.EqualTo(16));
+            Assert.That(OffsetOf(ref args, ref args.SlashCount), Is.EqualTo(24));
+            Assert.That(OffsetOf(ref args, ref args.VerticalScores), Is.EqualTo(32));
+            Assert.That(OffsetOf(ref args, ref args.SlashScores), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref args, ref args.Verticals), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.Slashes), Is.EqualTo(56));
+        });
+    }
+
+    [Test]
+    public void VsIndexArgsMatchTheHeader()
+    {
+        var args = default(MiVsIndexArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiVsIndexArgs>(), Is.EqualTo(96), "4 x int64, 4 x pointer, (pointer, int64) x 2");
+            Assert.That(OffsetOf(ref args, ref args.SeqLen), Is.EqualTo(8));
+            Assert.That(OffsetOf(ref args, ref args.VerticalCount), Is.EqualTo(16));
+            Assert.That(OffsetOf(ref args, ref args.SlashCount), Is.EqualTo(24));
+            Assert.That(OffsetOf(ref args, ref args.Verticals), Is.EqualTo(32));
+            Assert.That(OffsetOf(ref args, ref args.Slashes), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref args, ref args.BlockRowPtr), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.ColumnRowPtr), Is.EqualTo(56));
+            Assert.That(OffsetOf(ref args, ref args.BlockStarts), Is.EqualTo(64));
+            Assert.That(OffsetOf(ref args, ref args.BlockCapacity), Is.EqualTo(72));
+            Assert.That(OffsetOf(ref args, ref args.Columns), Is.EqualTo(80));
+            Assert.That(OffsetOf(ref args, ref args.ColumnCapacity), Is.EqualTo(88));
+        });
+    }
+
+    [Test]
     public void DeviceNameDecodesUpToTheTerminator()
     {
         var info = default(MiDeviceInfo);
