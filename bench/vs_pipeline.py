@@ -243,7 +243,7 @@ def reference_block_sparse(q, k, heads, top_k):
                 row = s[m, :m + 1].clone()
                 row[0] = float("inf")
                 row[m] = float("inf")
-                best = torch.sort(row, descending=True, stable=True).indices[:min(top_k, m + 1)]
+                best = torch.sort(row, descending=True, stable=True).indices[:min(max(top_k, 2), m + 1)]
                 rows.append(sorted(best.tolist()))
     return rows
 

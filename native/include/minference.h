@@ -308,13 +308,13 @@ MI_API MI_NODISCARD mi_status mi_vs_index_fill(const mi_vs_index_args* args, mi_
 /* ---- block-sparse estimation (MInference) ---------------------------------------------------
  * Mean-pools Q and K over 64-token blocks (the last block over its real tokens), scores pooled
  * query block against pooled key block (unscaled: only the ranking matters), causal at block
- * level, and keeps per query block qb the min(top_k, qb + 1) best key blocks, block 0 and the
- * diagonal block always among them (equal scores go to the smaller block), ascending: the
+ * level, and keeps per query block qb the min(max(top_k, 2), qb + 1) best key blocks, block 0
+ * and the diagonal block always among them (equal scores go to the smaller block), ascending: the
  * index mi_attention_block_sparse_fwd reads. Each row's length is known in advance, so the
  * caller sizes `blocks` with mi_block_sparse_index_size and no synchronisation is needed. */
 
 /* Entries of the index for the given shape: batch * head_count * sum over query blocks qb of
- * min(top_k, qb + 1). */
+ * min(max(top_k, 2), qb + 1). */
 MI_API MI_NODISCARD mi_status mi_block_sparse_index_size(int64_t batch, int64_t head_count,
                                                          int64_t seq_len, int64_t top_k,
                                                          int64_t* entries);

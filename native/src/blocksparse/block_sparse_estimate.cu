@@ -45,6 +45,10 @@ struct EstimateParams {
   int32_t* blocks;
 };
 
+// Block 0 and the diagonal are always kept, so a row holds at least two blocks (one for the first
+// query block) even when top_k is 1: the effective k is max(top_k, 2).
+int64_t effective_top_k(int64_t top_k) { return top_k > 2 ? top_k : 2; }
+
 __host__ __device__ int64_t entries_before(int64_t qb, int64_t k) {
   // sum over j < qb of min(k, j + 1)
   return qb <= k ? qb * (qb + 1) / 2 : k * (k + 1) / 2 + (qb - k) * k;
@@ -214,7 +218,7 @@ extern "C" MI_API mi_status mi_block_sparse_index_size(int64_t batch, int64_t he
     if (entries == nullptr) mi::invalid("entries must not be NULL");
     if (batch < 1 || head_count < 1 || seq_len < 1 || top_k < 1)
       mi::invalid("batch, head_count, seq_len and top_k must be >= 1");
-    *entries = batch * head_count * entries_before(q_blocks_of(seq_len), top_k);
+    *entries = batch * head_count * entries_before(q_blocks_of(seq_len), effective_top_k(top_k));
   });
 }
 
@@ -254,7 +258,7 @@ extern "C" MI_API mi_status mi_block_sparse_estimate(const mi_block_sparse_estim
     p.q_blocks = static_cast<int>(q_blocks_of(args->seq_len));
     p.head_dim = static_cast<int>(args->head_dim);
     p.q_heads_per_kv_head = operands.q_heads_per_kv_head;
-    p.top_k = static_cast<int>(args->top_k);
+    p.top_k = static_cast<int>(effective_top_k(args->top_k));
     p.pooled_q = static_cast<float*>(workspace);
     p.pooled_k = reinterpret_cast<float*>(static_cast<char*>(workspace) + needed / 2);
     p.row_ptr = args->row_ptr;

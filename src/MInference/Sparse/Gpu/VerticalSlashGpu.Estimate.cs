@@ -94,7 +94,7 @@ public static partial class VerticalSlashGpu
     {
         VerticalSlashEstimateShape shape = ValidateEstimate(context, q, k, heads, softmaxScale);
         long workspaceBytes = QueryEstimateWorkspace(context, q, k, shape);
-        RequireWorkspace(context, workspaceBytes, workspace, DeviceBufferOperand.Of(DeviceOperand.Of(q, nameof(q))), DeviceBufferOperand.Of(DeviceOperand.Of(k, nameof(k))));
+        RequireOptionalWorkspace(context, workspaceBytes, workspace, DeviceBufferOperand.Of(DeviceOperand.Of(q, nameof(q))), DeviceBufferOperand.Of(DeviceOperand.Of(k, nameof(k))));
         var verticalScores = new DeviceBuffer(context, shape.ScoreBytes);
         DeviceBuffer? slashScores = null;
         DeviceBuffer? temporary = null;

@@ -57,7 +57,7 @@ public static partial class VerticalSlashGpu
         try
         {
             long workspaceBytes = QueryIndexWorkspace(context, sizes, buffers);
-            RequireWorkspace(
+            RequireOptionalWorkspace(
                 context, workspaceBytes, workspace, DeviceBufferOperand.Of(selection.Verticals, nameof(selection)), DeviceBufferOperand.Of(selection.Slashes, nameof(selection)));
             temporary = TemporaryWorkspace(context, workspaceBytes, workspace);
         }

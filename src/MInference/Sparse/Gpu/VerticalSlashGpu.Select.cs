@@ -138,7 +138,7 @@ public static partial class VerticalSlashGpu
             slashes = new DeviceBuffer(context, sizes.SlashBytes);
             var buffers = new SelectBuffers(scores.VerticalScores, scores.SlashScores, verticals, slashes);
             long workspaceBytes = QuerySelectWorkspace(context, sizes, buffers);
-            RequireWorkspace(
+            RequireOptionalWorkspace(
                 context, workspaceBytes, workspace, DeviceBufferOperand.Of(scores.VerticalScores, nameof(scores)), DeviceBufferOperand.Of(scores.SlashScores, nameof(scores)));
             temporary = TemporaryWorkspace(context, workspaceBytes, workspace);
             LaunchSelect(context, sizes, buffers, workspace ?? temporary);

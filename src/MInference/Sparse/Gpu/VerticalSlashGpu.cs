@@ -50,6 +50,15 @@ public static partial class VerticalSlashGpu
         VerticalSlashGpuValidation.RequireWorkspace(requiredBytes, workspace is null ? null : DeviceBufferOperand.Of(workspace, nameof(workspace)), operands);
     }
 
+    /// <summary>As <see cref="RequireWorkspace"/>, for the calls that allocate a workspace of their own when given none.</summary>
+    private static void RequireOptionalWorkspace(GpuContext context, long requiredBytes, DeviceBuffer? workspace, params ReadOnlySpan<DeviceBufferOperand> operands)
+    {
+        if (workspace is not null)
+        {
+            RequireWorkspace(context, requiredBytes, workspace, operands);
+        }
+    }
+
     /// <summary>A workspace of <paramref name="requiredBytes"/> for a call given none; null when the step needs none or one was given.</summary>
     private static DeviceBuffer? TemporaryWorkspace(GpuContext context, long requiredBytes, DeviceBuffer? given) =>
         given is null && requiredBytes > 0 ? new DeviceBuffer(context, requiredBytes) : null;
