@@ -25,6 +25,17 @@ dotnet artifacts/bin/MInference.Tests/release/MInference.Tests.dll --results-dir
   "${cli[@]}" bench dense --json --seq 8192 --heads 32 --kv-heads 8 --head-dim 128 --dtype bf16 --causal --batch 4
 } 2>&1 | tee "$out/bench.jsonl" || status=1
 
+# Sparse prefill (the cases): estimation + index + attention against our own dense kernel.
+sparse=("${cli[@]}" bench sparse --json --head-dim 128 --dtype bf16)
+{
+  "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data structured
+  "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data random
+  "${sparse[@]}" --pattern vs --vertical 100 --slash 800 --seq 1048576 --heads 1 --kv-heads 1 --data random
+  "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 131072 --heads 8 --kv-heads 8 --data random
+  "${sparse[@]}" --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --data random
+  "${sparse[@]}" --pattern block --top-k 100 --seq 131072 --heads 8 --kv-heads 8 --data random
+} 2>&1 | tee "$out/sparse.jsonl" || status=1
+
 lib=artifacts/bin/MInference.Cli/release/libminference.so
 python3 bench/compare_torch.py --lib "$lib" --check --bench --ashape --seq 32768 > "$out/torch.log" 2>&1 || status=1
 grep -v '^ok' "$out/torch.log"  # failures and the benchmark rows

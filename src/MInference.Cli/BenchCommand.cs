@@ -33,7 +33,7 @@ internal static class BenchCommand
             s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_causal, s_batch, s_warmup, s_iterations, s_json,
         };
         dense.SetAction(parse => Consoles.Run(() => Run(parse)));
-        return new Command("bench", "Benchmark GPU kernels (needs a CUDA device).") { dense };
+        return new Command("bench", "Benchmark GPU kernels (needs a CUDA device).") { dense, SparseBenchCommand.Create() };
     }
 
     private static ExitCode Run(ParseResult parse)

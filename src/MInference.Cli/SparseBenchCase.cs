@@ -1,0 +1,19 @@
+using MInference.Sparse;
+
+namespace MInference.Cli;
+
+/// <summary>One `bench sparse` case: a layer whose heads all use <paramref name="Pattern"/>, on one sequence.</summary>
+/// <param name="Pattern">The pattern of every head.</param>
+/// <param name="Problem">Sizes and dtype (batch 1, causal).</param>
+/// <param name="Data">random or structured.</param>
+/// <param name="Policy">The fallback policy the layer runs with.</param>
+/// <param name="Warmup">Untimed runs first.</param>
+/// <param name="Iterations">Timed runs per measurement; medians are reported.</param>
+internal sealed record SparseBenchCase(SparseBenchPattern Pattern, AttentionProblem Problem, string Data, SparsePrefillOptions Policy, int Warmup, int Iterations)
+{
+    /// <summary>The layer's patterns: the same one for every head.</summary>
+    public HeadPattern[] HeadPatterns => Enumerable.Repeat(Pattern.Pattern, Problem.Heads).ToArray();
+
+    /// <summary>FLOPs of 4·entries·head_dim over <paramref name="milliseconds"/>, in TFLOP/s.</summary>
+    public double Tflops(long entries, double milliseconds) => 4.0 * entries * Problem.HeadDim / (milliseconds * 1e9);
+}

@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.Json;
+using MInference.Sparse;
+using Spectre.Console;
+
+namespace MInference.Cli;
+
+/// <summary>
+/// `minference bench sparse`: one layer whose heads all use one pattern, run by
+/// <see cref="SparsePrefill"/>; each step timed by CUDA events (median of the timed runs after a
+/// warm-up), the density counted exactly on the indices, and our dense kernel timed on the same tensors.
+/// </summary>
+internal static class SparseBenchCommand
+{
+    private static readonly Option<string> s_pattern = CreatePatternOption();
+
+    private static readonly Option<int> s_vertical = new Option<int>("--vertical") { Description = "vs: vertical_size", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+    private static readonly Option<int> s_slash = new Option<int>("--slash") { Description = "vs: slash_size", DefaultValueFactory = _ => 6096 }.AtLeast(1);
+    private static readonly Option<int> s_sink = new Option<int>("--sink") { Description = "ashape: sink tokens (n_init)", DefaultValueFactory = _ => 128 }.AtLeast(0);
+    private static readonly Option<int> s_local = new Option<int>("--local") { Description = "ashape: local window (n_local)", DefaultValueFactory = _ => 4096 }.AtLeast(1);
+    private static readonly Option<int> s_topK = new Option<int>("--top-k") { Description = "block: 64-key blocks kept per query block", DefaultValueFactory = _ => 100 }.AtLeast(1);
+
+    private static readonly Option<int[]> s_sequenceLengths = new Option<int[]>("--seq")
+    {
+        Description = "Sequence length(s); several values give one result per value",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+    }.AllAtLeast(1);
+
+    private static readonly Option<int> s_heads = new Option<int>("--heads") { Description = "Query heads", DefaultValueFactory = _ => 32 }.AtLeast(1);
+    private static readonly Option<int> s_kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads (divides --heads)", DefaultValueFactory = _ => 8 }.AtLeast(1);
+    private static readonly Option<int> s_headDim = new Option<int>("--head-dim") { Description = "Head dimension (64 or 128)", DefaultValueFactory = _ => 128 }.AtLeast(1);
+    private static readonly Option<string> s_dtype = DTypeNames.CreateOption();
+    private static readonly Option<string> s_data = CreateDataOption();
+    private static readonly Option<int> s_minSequenceLength = new Option<int>("--min-seq")
+    {
+        Description = $"Dense fallback below this length (off by default, so the sparse kernels are measured; the driver's default is {SparsePrefillOptions.DefaultMinSequenceLength})",
+        DefaultValueFactory = _ => 0,
+    }.AtLeast(0);
+
+    private static readonly Option<double> s_maxDensity = CreateMaxDensityOption();
+    private static readonly Option<int> s_warmup = new Option<int>("--warmup") { Description = "Untimed layer runs first", DefaultValueFactory = _ => 3 }.AtLeast(0);
+    private static readonly Option<int> s_iterations = new Option<int>("--iters") { Description = "Timed runs per measurement (>= 10); medians are reported", DefaultValueFactory = _ => 10 }.AtLeast(10);
+    private static readonly Option<bool> s_json = new("--json") { Description = "One JSON object per case on its own line" };
+
+    public static Command Create()
+    {
+        var command = new Command("sparse", "Time sparse prefill of one layer (every head one pattern) against our dense kernel.")
+        {
+            s_pattern, s_vertical, s_slash, s_sink, s_local, s_topK, s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_data,
+            s_minSequenceLength, s_maxDensity, s_warmup, s_iterations, s_json,
+        };
+        command.Validators.Add(RejectOptionsOfOtherPatterns);
+        command.SetAction(parse => Consoles.Run(() => Run(parse)));
+        return command;
+    }
+
+    private static ExitCode Run(ParseResult parse)
+    {
+        // Shapes the kernels reject are reported before the (possibly long) data generation.
+        if (parse.GetValue(s_heads) % parse.GetValue(s_kvHeads) != 0)
+        {
+            throw new ArgumentException($"{s_kvHeads.Name} {parse.GetValue(s_kvHeads)} must divide {s_heads.Name} {parse.GetValue(s_heads)}");
+        }
+
+        if (parse.GetValue(s_headDim) is not (64 or 128))
+        {
+            throw new ArgumentException($"{s_headDim.Name} {parse.GetValue(s_headDim)} is not supported: the kernels take 64 or 128");
+        }
+
+        if (!GpuBackend.IsAvailable)
+        {
+            Consoles.Error.MarkupLineInterpolated($"[red]bench needs the GPU. GPU backend unavailable:[/] {GpuBackend.UnavailableReason}");
+            return ExitCode.GpuUnavailable;
+        }
+
+        SparseBenchPattern pattern = SparseBenchPattern.Create(
+            parse.GetRequiredValue(s_pattern), parse.GetValue(s_vertical), parse.GetValue(s_slash), parse.GetValue(s_sink), parse.GetValue(s_local), parse.GetValue(s_topK));
+        var policy = new SparsePrefillOptions { MinSequenceLength = parse.GetValue(s_minSequenceLength), MaxDensity = parse.GetValue(s_maxDensity) };
+        bool json = parse.GetValue(s_json);
+        using var context = new GpuContext();
+        var results = new List<SparseBenchmarkResult>();
+        foreach (int sequenceLength in parse.GetRequiredValue(s_sequenceLengths))
+        {
+            var problem = new AttentionProblem(
+                1, parse.GetValue(s_heads), parse.GetValue(s_kvHeads), sequenceLength, parse.GetValue(s_headDim), DTypeNames.Parse(parse.GetValue(s_dtype)), Causal: true);
+            var benchCase = new SparseBenchCase(pattern, problem, parse.GetValue(s_data)!, policy, parse.GetValue(s_warmup), parse.GetValue(s_iterations));
+            SparseBenchmarkResult result = Consoles.WithProgress(report => SparseBenchmark.Measure(context, benchCase, report));
+            if (json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(result, SparseBenchmarkJsonContext.Default.SparseBenchmarkResult));
+            }
+
+            results.Add(result);
+        }
+
+        if (!json)
+        {
+            Consoles.Out.Write(SparseBenchTable.Create(results, context.Device.Name));
+        }
+
+        return ExitCode.Success;
+    }
+
+    /// <summary>Pattern sizes given on the command line must belong to the chosen pattern.</summary>
+    private static void RejectOptionsOfOtherPatterns(CommandResult result)
+    {
+        // The raw token: the value itself may not convert yet (the option reports that error).
+        string? pattern = result.GetResult(s_pattern)?.Tokens is [{ } token, ..] ? token.Value : null;
+        (Option<int> Option, string Pattern)[] owners =
+        [
+            (s_vertical, SparseBenchPattern.VerticalSlash), (s_slash, SparseBenchPattern.VerticalSlash),
+            (s_sink, SparseBenchPattern.AShape), (s_local, SparseBenchPattern.AShape),
+            (s_topK, SparseBenchPattern.BlockSparse),
+        ];
+        foreach ((Option<int> option, string owner) in owners)
+        {
+            if (pattern is not null && result.GetResult(option) is { Implicit: false } && pattern != owner)
+            {
+                result.AddError($"{option.Name} applies to --pattern {owner}, not {pattern}");
+            }
+        }
+    }
+
+    private static Option<string> CreatePatternOption()
+    {
+        var option = new Option<string>("--pattern") { Description = "The pattern of every head", Required = true };
+        option.AcceptOnlyFromAmong(SparseBenchPattern.Names);
+        return option;
+    }
+
+    private static Option<string> CreateDataOption()
+    {
+        var option = new Option<string>("--data")
+        {
+            Description = "random: N(0, 1); structured: sinks, a local band, diagonals and vertical keys (slower to generate)",
+            DefaultValueFactory = _ => SparseBenchData.Random,
+        };
+        option.AcceptOnlyFromAmong(SparseBenchData.Kinds);
+        return option;
+    }
+
+    private static Option<double> CreateMaxDensityOption()
+    {
+        var option = new Option<double>("--max-density")
+        {
+            Description = $"Dense fallback for heads above this density (1: off, the default here; the driver's default is {SparsePrefillOptions.DefaultMaxDensity})",
+            DefaultValueFactory = _ => 1,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (>= 0 and <= 1))
+            {
+                result.AddError($"{option.Name} must be in [0, 1]");
+            }
+        });
+        return option;
+    }
+}

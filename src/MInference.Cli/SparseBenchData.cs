@@ -1,0 +1,119 @@
+using MInference.Sparse;
+
+namespace MInference.Cli;
+
+/// <summary>
+/// The inputs of `bench sparse`, generated on the host and uploaded once: "random" (N(0, 1)) or
+/// "structured" (<see cref="StructuredAttentionData"/> with a realistic shape: 4 sink tokens, a
+/// 256-token local band, diagonals at offsets 100, 1000, N/7 and N/3, four vertical keys, noise 0.25).
+/// Generation runs in parallel, in waves whose host memory stays under half the machine's; every
+/// upload is made from the calling thread, which owns the context. Structured data is generated per
+/// key/value head with its query heads on one core: 6.5 s at 128K tokens for 4 query heads at
+/// head_dim 128 (measured), so about 50 s at 1M, where one such task holds about 4.6 GB; 1M tokens
+/// with 32/8 heads take about a minute on a 16-core machine with 64 GB free. One task's queries
+/// must fit one .NET array: (heads / kv-heads) · N · head_dim &lt;= 2^31 (16 query heads per
+/// key/value head at 1M, head_dim 128). Random data is generated in 4M-element chunks on every core.
+/// </summary>
+internal static class SparseBenchData
+{
+    public const string Random = "random";
+    public const string Structured = "structured";
+
+    public static readonly string[] Kinds = [Random, Structured];
+
+    private const int RandomChunkElements = 1 << 22;
+
+    /// <summary>Fills q, k and v of <paramref name="buffers"/> with data of the given kind.</summary>
+    public static void Fill(DeviceAttentionBuffers buffers, AttentionProblem problem, string kind, int seed, Action<string> report)
+    {
+        if (kind == Structured)
+        {
+            FillStructured(buffers, problem, seed, report);
+        }
+        else
+        {
+            FillRandom(buffers, seed, report);
+        }
+    }
+
+    private static void FillRandom(DeviceAttentionBuffers buffers, int seed, Action<string> report)
+    {
+        var chunks = new List<(DeviceTensor Tensor, long Start, int Count)>();
+        foreach (DeviceTensor tensor in (DeviceTensor[])[buffers.Q, buffers.K, buffers.V])
+        {
+            for (long start = 0; start < tensor.Layout.ElementCount; start += RandomChunkElements)
+            {
+                chunks.Add((tensor, start, (int)Math.Min(RandomChunkElements, tensor.Layout.ElementCount - start)));
+            }
+        }
+
+        InWaves(chunks.Count, Environment.ProcessorCount, report, "random N(0, 1) inputs", chunk =>
+        {
+            (DeviceTensor tensor, long start, int count) = chunks[chunk];
+            var values = new float[count];
+            StandardNormal.Fill(new System.Random(unchecked(seed + (chunk * 7919))), values);
+            return [(tensor.Buffer, start * sizeof(ushort), Encode(values, tensor.DType))];
+        });
+    }
+
+    /// <summary>One generation per key/value head, with the query heads that read it (they share its frequencies).</summary>
+    private static void FillStructured(DeviceAttentionBuffers buffers, AttentionProblem problem, int seed, Action<string> report)
+    {
+        int n = problem.SequenceLength;
+        int group = problem.Heads / problem.KvHeads;
+        long headElements = (long)n * problem.HeadDim;
+        long bytesPerKvHead = (group + 2) * headElements * (sizeof(float) + sizeof(ushort));
+        long hostBudgetBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+        int parallelism = (int)Math.Clamp(hostBudgetBytes / bytesPerKvHead, 1, Environment.ProcessorCount);
+        InWaves(problem.KvHeads, parallelism, report, "structured inputs", kvHead =>
+        {
+            StructuredAttentionData data = StructuredAttentionData.Generate(new StructuredAttentionOptions
+            {
+                SequenceLength = n,
+                Heads = group,
+                KvHeads = 1,
+                HeadDim = problem.HeadDim,
+                Seed = unchecked(seed + (kvHead * 7919)),
+                SinkTokens = 4,
+                LocalWindow = 256,
+                DiagonalOffsets = [.. new[] { 100, 1000, n / 7, n / 3 }.Where(offset => offset < n).Distinct()],
+                VerticalPositions = [.. new[] { n / 5, n / 2, 3 * (n / 4), n - 1 - (n / 10) }.Distinct()],
+                NoiseLevel = 0.25,
+            });
+            long elementSize = sizeof(ushort);
+            return
+            [
+                (buffers.Q.Buffer, kvHead * group * headElements * elementSize, Encode(data.Q.Data.Span, problem.DType)),
+                (buffers.K.Buffer, kvHead * headElements * elementSize, Encode(data.K.Data.Span, problem.DType)),
+                (buffers.V.Buffer, kvHead * headElements * elementSize, Encode(data.V.Data.Span, problem.DType)),
+            ];
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="generate"/> for every task, <paramref name="parallelism"/> at a time, and
+    /// uploads each wave's results from this thread before the next wave starts.
+    /// </summary>
+    private static void InWaves(
+        int taskCount, int parallelism, Action<string> report, string what, Func<int, (DeviceBuffer Target, long ByteOffset, ushort[] Bits)[]> generate)
+    {
+        for (int first = 0; first < taskCount; first += parallelism)
+        {
+            int count = Math.Min(parallelism, taskCount - first);
+            report($"generating {what}: {first}/{taskCount}");
+            var results = new (DeviceBuffer Target, long ByteOffset, ushort[] Bits)[count][];
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i => results[i] = generate(first + i));
+            foreach ((DeviceBuffer target, long byteOffset, ushort[] bits) in results.SelectMany(wave => wave))
+            {
+                target.CopyFromHost<ushort>(bits, byteOffset);
+            }
+        }
+    }
+
+    private static ushort[] Encode(ReadOnlySpan<float> values, DType dtype)
+    {
+        var bits = new ushort[values.Length];
+        HalfPrecision.Encode(values, bits, dtype);
+        return bits;
+    }
+}

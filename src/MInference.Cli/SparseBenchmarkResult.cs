@@ -1,0 +1,45 @@
+namespace MInference.Cli;
+
+/// <summary>
+/// One line of `bench sparse --json`; serialised with snake_case names (ms_estimate, tflops_kept, ...).
+/// Times are GPU milliseconds, medians of the timed runs.
+/// </summary>
+/// <param name="Op">Always "sparse".</param>
+/// <param name="Pattern">The CLI pattern name: vs, ashape, block or dense.</param>
+/// <param name="Params">The pattern's parameters, then the fallback policy (min_seq, max_density) and how many heads ran dense (dense_fallback_heads).</param>
+/// <param name="Seq">N.</param>
+/// <param name="Heads">Query heads.</param>
+/// <param name="KvHeads">Key/value heads.</param>
+/// <param name="HeadDim">head_dim.</param>
+/// <param name="Dtype">bf16 or fp16.</param>
+/// <param name="Data">random or structured.</param>
+/// <param name="MsEstimate">Estimation (vertical-slash scoring and selection; block-sparse estimation).</param>
+/// <param name="MsIndex">Vertical-slash index conversion.</param>
+/// <param name="MsAttention">The attention launches.</param>
+/// <param name="MsTotal">The whole layer call end to end, timed without per-step events (includes host round trips).</param>
+/// <param name="Density">Computed entries over the heads · N(N+1)/2 causal entries, counted exactly on the indices.</param>
+/// <param name="TflopsKept">4 · computed entries · head_dim / attention time.</param>
+/// <param name="DenseMs">Our dense causal kernel on the same tensors, in the same run.</param>
+/// <param name="DenseTflops">4 · heads · N(N+1)/2 · head_dim / dense time.</param>
+/// <param name="SpeedupVsDense">DenseMs / MsTotal.</param>
+/// <param name="Device">The GPU's name.</param>
+internal sealed record SparseBenchmarkResult(
+    string Op,
+    string Pattern,
+    Dictionary<string, double> Params,
+    int Seq,
+    int Heads,
+    int KvHeads,
+    int HeadDim,
+    string Dtype,
+    string Data,
+    double MsEstimate,
+    double MsIndex,
+    double MsAttention,
+    double MsTotal,
+    double Density,
+    double TflopsKept,
+    double DenseMs,
+    double DenseTflops,
+    double SpeedupVsDense,
+    string Device);

@@ -1,0 +1,28 @@
+using MInference.Sparse;
+
+namespace MInference.Tests.Gpu;
+
+/// <summary>
+/// One <see cref="SparsePrefill"/> GPU test: a mixed layer of 8 query heads over 2 key/value heads
+/// (3 vertical-slash, 2 A-shape, 1 block-sparse, 2 dense, interleaved) on structured data.
+/// </summary>
+public sealed record SparsePrefillCase(DType DType, int HeadDim, int Batch, int SequenceLength, MemoryOrder Order = MemoryOrder.Bhsd)
+{
+    public const int QueryHeads = 8;
+    public const int KvHeads = 2;
+
+    /// <summary>Above this length the CPU reference covers sampled rows only.</summary>
+    public const int FullCheckLimit = 1024;
+
+    public static readonly VerticalSlashPattern VerticalSlash = new(VerticalSize: 64, SlashSize: 256);
+    public static readonly AShapePattern AShape = new(SinkTokens: 16, LocalWindow: 256);
+    public static readonly BlockSparsePattern BlockSparse = new(TopKBlocks: 4);
+
+    /// <summary>Heads 0, 2, 6 vertical-slash; 1, 5 A-shape; 3 block-sparse; 4, 7 dense.</summary>
+    public static HeadPattern[] MixedLayer =>
+        [VerticalSlash, AShape, VerticalSlash, BlockSparse, new DensePattern(), AShape, VerticalSlash, new DensePattern()];
+
+    public bool SampleRows => SequenceLength > FullCheckLimit;
+
+    public override string ToString() => $"B{Batch} N{SequenceLength} D{HeadDim} {DType} {Order}";
+}
