@@ -31,9 +31,9 @@ public sealed class SparseAttentionGpuTests : GpuFixture
             DiagonalOffsets = [Math.Max(1, n / 7), Math.Max(1, n / 3)],
             VerticalPositions = [n / 2, (3 * n) / 4],
         });
-        (ushort[] qBits, ReadOnlyHostTensor q) = RoundTo(dtype, data.Q);
-        (ushort[] kBits, ReadOnlyHostTensor k) = RoundTo(dtype, data.K);
-        (ushort[] vBits, ReadOnlyHostTensor v) = RoundTo(dtype, data.V);
+        (ushort[] qBits, ReadOnlyHostTensor q) = DTypeRounding.RoundTo(dtype, data.Q);
+        (ushort[] kBits, ReadOnlyHostTensor k) = DTypeRounding.RoundTo(dtype, data.K);
+        (ushort[] vBits, ReadOnlyHostTensor v) = DTypeRounding.RoundTo(dtype, data.V);
         TensorLayout queryLayout = q.Layout;
         int logSumExpLength = testCase.Batch * SparseCase.QueryHeads * n;
         int[] rows = testCase.SampleRows ? RowSampling.TileEdgesAndSpread(n) : Enumerable.Range(0, n).ToArray();
@@ -97,60 +97,7 @@ public sealed class SparseAttentionGpuTests : GpuFixture
         HalfPrecision.Decode(outputBits, actual, dtype);
         var logSumExp = new float[logSumExpLength];
         logSumExpBuffer.CopyToHost<float>(logSumExp);
-        AssertMatches(testCase, seed, rows, actual, expected, logSumExp, expectedLogSumExp);
-    }
-
-    private static void AssertMatches(SparseCase testCase, int seed, int[] rows, float[] actual, float[] expected, float[] logSumExp, float[] expectedLogSumExp)
-    {
-        TensorLayout layout = TensorLayout.Bhsd(testCase.Batch, SparseCase.QueryHeads, testCase.SequenceLength, testCase.HeadDim);
-        TensorLayout logSumExpLayout = TensorLayout.Contiguous(testCase.Batch, SparseCase.QueryHeads, testCase.SequenceLength, 1);
-        var comparison = RowComparison.Compare(actual, expected, layout, rows, SparseCase.Heads);
-        var logSumExpComparison = RowComparison.Compare(logSumExp, expectedLogSumExp, logSumExpLayout, rows, SparseCase.Heads);
-        int[] otherHeads = Enumerable.Range(0, SparseCase.QueryHeads).Except(SparseCase.Heads).ToArray();
-        long touchedElsewhere = CountFinite(actual, layout, otherHeads);
-        Tolerance tolerance = Tolerance.For(testCase.DType);
-        string context = $"{testCase} (seed {seed}, {rows.Length} rows/head): max-abs {comparison.Errors.MaxAbsoluteError:E3}, " +
-            $"rel-L2 {comparison.Errors.RelativeL2Error:E3}, tolerance {tolerance}; worst element {comparison.WorstElement}";
-        Assert.Multiple(() =>
-        {
-            Assert.That(comparison.Errors.NonFiniteCount, Is.Zero, $"{testCase}: listed heads have NaN/inf outputs (unwritten?)");
-            Assert.That(comparison.Errors.MaxAbsoluteError, Is.LessThanOrEqualTo(tolerance.MaxAbsoluteError), context);
-            Assert.That(comparison.Errors.RelativeL2Error, Is.LessThanOrEqualTo(tolerance.RelativeL2Error), context);
-            Assert.That(
-                logSumExpComparison.Errors.MaxAbsoluteError,
-                Is.LessThanOrEqualTo(Tolerance.LogSumExpMaxAbsoluteError),
-                $"{testCase}: log-sum-exp max-abs {logSumExpComparison.Errors.MaxAbsoluteError:E3}; worst {logSumExpComparison.WorstElement}");
-            Assert.That(touchedElsewhere, Is.Zero, $"{testCase}: {touchedElsewhere} outputs of unlisted heads were written");
-        });
-    }
-
-    private static long CountFinite(float[] values, TensorLayout layout, int[] heads)
-    {
-        long count = 0;
-        ReadOnlySpan<nint> lengths = layout.Lengths;
-        for (nint b = 0; b < lengths[0]; b++)
-        {
-            foreach (int h in heads)
-            {
-                for (nint row = 0; row < lengths[2]; row++)
-                {
-                    for (nint d = 0; d < lengths[3]; d++)
-                    {
-                        count += float.IsFinite(values[layout.GetOffset(b, h, row, d)]) ? 1 : 0;
-                    }
-                }
-            }
-        }
-
-        return count;
-    }
-
-    private static (ushort[] Bits, ReadOnlyHostTensor Rounded) RoundTo(DType dtype, ReadOnlyHostTensor tensor)
-    {
-        var bits = new ushort[tensor.Data.Length];
-        HalfPrecision.Encode(tensor.Data.Span, bits, dtype);
-        var rounded = new float[bits.Length];
-        HalfPrecision.Decode(bits, rounded, dtype);
-        return (bits, new ReadOnlyHostTensor(rounded, tensor.Layout));
+        HeadSubsetAssert.Matches(
+            $"{testCase} (seed {seed})", dtype, queryLayout, SparseCase.Heads, rows, actual, expected, logSumExp, expectedLogSumExp);
     }
 }

@@ -30,9 +30,9 @@ internal sealed class VerticalSlashGpuInputs : IDisposable
             DiagonalOffsets = [Math.Max(1, n / 7), Math.Max(1, n / 3)],
             VerticalPositions = [n / 2, (3 * n) / 4],
         });
-        (ushort[] qBits, Q) = RoundTo(testCase.DType, data.Q);
-        (ushort[] kBits, K) = RoundTo(testCase.DType, data.K);
-        (ushort[] vBits, V) = RoundTo(testCase.DType, data.V);
+        (ushort[] qBits, Q) = DTypeRounding.RoundTo(testCase.DType, data.Q);
+        (ushort[] kBits, K) = DTypeRounding.RoundTo(testCase.DType, data.K);
+        (ushort[] vBits, V) = DTypeRounding.RoundTo(testCase.DType, data.V);
         _q = Upload(context, qBits);
         _k = Upload(context, kBits);
         _v = Upload(context, vBits);
@@ -73,15 +73,5 @@ internal sealed class VerticalSlashGpuInputs : IDisposable
         var buffer = new DeviceBuffer(context, (long)bits.Length * sizeof(ushort));
         buffer.CopyFromHost<ushort>(bits);
         return buffer;
-    }
-
-    /// <summary>The same rounding as <see cref="SparseAttentionGpuTests"/>: encode to the dtype, decode back.</summary>
-    private static (ushort[] Bits, ReadOnlyHostTensor Rounded) RoundTo(DType dtype, ReadOnlyHostTensor tensor)
-    {
-        var bits = new ushort[tensor.Data.Length];
-        HalfPrecision.Encode(tensor.Data.Span, bits, dtype);
-        var rounded = new float[bits.Length];
-        HalfPrecision.Decode(bits, rounded, dtype);
-        return (bits, new ReadOnlyHostTensor(rounded, tensor.Layout));
     }
 }
