@@ -69,13 +69,13 @@ public static partial class Attention
         ArgumentNullException.ThrowIfNull(v);
         ArgumentNullException.ThrowIfNull(output);
         context.ThrowIfDisposed();
-        RequireUsableOn(context, q.Buffer, nameof(q));
-        RequireUsableOn(context, k.Buffer, nameof(k));
-        RequireUsableOn(context, v.Buffer, nameof(v));
-        RequireUsableOn(context, output.Buffer, nameof(output));
+        q.Buffer.RequireUsableOn(context, nameof(q));
+        k.Buffer.RequireUsableOn(context, nameof(k));
+        v.Buffer.RequireUsableOn(context, nameof(v));
+        output.Buffer.RequireUsableOn(context, nameof(output));
         if (logSumExp is not null)
         {
-            RequireUsableOn(context, logSumExp, nameof(logSumExp));
+            logSumExp.RequireUsableOn(context, nameof(logSumExp));
         }
 
         ValidatedDenseAttention call = DenseAttentionValidation.Validate(
@@ -110,18 +110,5 @@ public static partial class Attention
         };
         context.MakeCurrent();
         MiStatus.ThrowIfFailed(nativeCall(in args, context.Stream.Handle));
-    }
-
-    private static void RequireUsableOn(GpuContext context, DeviceBuffer buffer, string name)
-    {
-        if (buffer.IsDisposed)
-        {
-            throw new ObjectDisposedException(name, $"the DeviceBuffer behind {name} has been disposed");
-        }
-
-        if (buffer.Context.Device.Ordinal != context.Device.Ordinal)
-        {
-            throw new ArgumentException($"{name} lives on device {buffer.Context.Device.Ordinal} but the context runs on device {context.Device.Ordinal}", name);
-        }
     }
 }

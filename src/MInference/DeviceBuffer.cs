@@ -110,6 +110,24 @@ public sealed class DeviceBuffer : IDisposable
         MiStatus.ThrowIfFailed(MiNative.mi_memset(memory.Value, value, LengthInBytes, Context.Stream.Handle));
     }
 
+    /// <summary>Checks, before a launch, that the buffer is alive and on <paramref name="context"/>'s device.</summary>
+    /// <param name="context">The context the launch runs on.</param>
+    /// <param name="name">The caller's parameter name, for the exception.</param>
+    /// <exception cref="ObjectDisposedException">The buffer is disposed.</exception>
+    /// <exception cref="ArgumentException">The buffer lives on another device.</exception>
+    internal void RequireUsableOn(GpuContext context, string name)
+    {
+        if (IsDisposed)
+        {
+            throw new ObjectDisposedException(name, $"the DeviceBuffer behind {name} has been disposed");
+        }
+
+        if (Context.Device.Ordinal != context.Device.Ordinal)
+        {
+            throw new ArgumentException($"{name} lives on device {Context.Device.Ordinal} but the context runs on device {context.Device.Ordinal}", name);
+        }
+    }
+
     /// <summary>Frees the device memory. Views over the buffer become unusable.</summary>
     public void Dispose() => _memory.Dispose();
 

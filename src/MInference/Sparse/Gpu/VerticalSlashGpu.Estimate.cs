@@ -56,8 +56,8 @@ public static partial class VerticalSlashGpu
         VerticalSlashEstimateShape shape = ValidateEstimate(context, q, k, heads, softmaxScale);
         ArgumentNullException.ThrowIfNull(verticalScores);
         ArgumentNullException.ThrowIfNull(slashScores);
-        RequireUsableOn(context, verticalScores, nameof(verticalScores));
-        RequireUsableOn(context, slashScores, nameof(slashScores));
+        verticalScores.RequireUsableOn(context, nameof(verticalScores));
+        slashScores.RequireUsableOn(context, nameof(slashScores));
         DeviceBufferOperand vertical = DeviceBufferOperand.Of(verticalScores, nameof(verticalScores));
         DeviceBufferOperand slash = DeviceBufferOperand.Of(slashScores, nameof(slashScores));
         DeviceOperand qOperand = DeviceOperand.Of(q, nameof(q));

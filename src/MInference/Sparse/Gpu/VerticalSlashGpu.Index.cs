@@ -49,7 +49,7 @@ public static partial class VerticalSlashGpu
         ArgumentNullException.ThrowIfNull(selection);
         context.ThrowIfDisposed();
         ObjectDisposedException.ThrowIf(selection.IsDisposed, selection);
-        RequireUsableOn(context, selection.Verticals, nameof(selection));
+        selection.Verticals.RequireUsableOn(context, nameof(selection));
         VerticalSlashListSizes sizes = VerticalSlashGpuValidation.ValidateIndexSizes(
             selection.RowCount, selection.SequenceLength, selection.VerticalCount, selection.SlashCount);
         IndexBuffers buffers = AllocateRowPointers(context, sizes, selection.Verticals, selection.Slashes);

@@ -62,10 +62,10 @@ public static partial class VerticalSlashGpu
         ArgumentNullException.ThrowIfNull(verticals);
         ArgumentNullException.ThrowIfNull(slashes);
         context.ThrowIfDisposed();
-        RequireUsableOn(context, verticalScores, nameof(verticalScores));
-        RequireUsableOn(context, slashScores, nameof(slashScores));
-        RequireUsableOn(context, verticals, nameof(verticals));
-        RequireUsableOn(context, slashes, nameof(slashes));
+        verticalScores.RequireUsableOn(context, nameof(verticalScores));
+        slashScores.RequireUsableOn(context, nameof(slashScores));
+        verticals.RequireUsableOn(context, nameof(verticals));
+        slashes.RequireUsableOn(context, nameof(slashes));
         VerticalSlashListSizes sizes = VerticalSlashGpuValidation.ValidateSelectSizes(rows, sequenceLength, verticalCount, slashCount);
         DeviceBufferOperand[] operands =
         [
@@ -128,7 +128,7 @@ public static partial class VerticalSlashGpu
         ArgumentNullException.ThrowIfNull(scores);
         context.ThrowIfDisposed();
         ObjectDisposedException.ThrowIf(scores.IsDisposed, scores);
-        RequireUsableOn(context, scores.VerticalScores, nameof(scores));
+        scores.VerticalScores.RequireUsableOn(context, nameof(scores));
         VerticalSlashListSizes sizes = VerticalSlashGpuValidation.ValidateSelectSizes(scores.RowCount, scores.SequenceLength, verticalCount, slashCount);
         var verticals = new DeviceBuffer(context, sizes.VerticalBytes);
         DeviceBuffer? slashes = null;

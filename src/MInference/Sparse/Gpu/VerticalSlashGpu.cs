@@ -34,8 +34,8 @@ public static partial class VerticalSlashGpu
         ArgumentNullException.ThrowIfNull(q);
         ArgumentNullException.ThrowIfNull(k);
         context.ThrowIfDisposed();
-        RequireUsableOn(context, q.Buffer, nameof(q));
-        RequireUsableOn(context, k.Buffer, nameof(k));
+        q.Buffer.RequireUsableOn(context, nameof(q));
+        k.Buffer.RequireUsableOn(context, nameof(k));
         return VerticalSlashGpuValidation.ValidateEstimate(DeviceOperand.Of(q, nameof(q)), DeviceOperand.Of(k, nameof(k)), heads, softmaxScale);
     }
 
@@ -44,7 +44,7 @@ public static partial class VerticalSlashGpu
     {
         if (requiredBytes > 0 && workspace is not null)
         {
-            RequireUsableOn(context, workspace, nameof(workspace));
+            workspace.RequireUsableOn(context, nameof(workspace));
         }
 
         VerticalSlashGpuValidation.RequireWorkspace(requiredBytes, workspace is null ? null : DeviceBufferOperand.Of(workspace, nameof(workspace)), operands);
@@ -62,17 +62,4 @@ public static partial class VerticalSlashGpu
     /// <summary>A workspace of <paramref name="requiredBytes"/> for a call given none; null when the step needs none or one was given.</summary>
     private static DeviceBuffer? TemporaryWorkspace(GpuContext context, long requiredBytes, DeviceBuffer? given) =>
         given is null && requiredBytes > 0 ? new DeviceBuffer(context, requiredBytes) : null;
-
-    private static void RequireUsableOn(GpuContext context, DeviceBuffer buffer, string name)
-    {
-        if (buffer.IsDisposed)
-        {
-            throw new ObjectDisposedException(name, $"the DeviceBuffer behind {name} has been disposed");
-        }
-
-        if (buffer.Context.Device.Ordinal != context.Device.Ordinal)
-        {
-            throw new ArgumentException($"{name} lives on device {buffer.Context.Device.Ordinal} but the context runs on device {context.Device.Ordinal}", name);
-        }
-    }
 }

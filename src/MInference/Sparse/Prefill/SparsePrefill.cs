@@ -94,13 +94,13 @@ public sealed class SparsePrefill
         ArgumentNullException.ThrowIfNull(v);
         ArgumentNullException.ThrowIfNull(output);
         context.ThrowIfDisposed();
-        RequireUsableOn(context, q.Buffer, nameof(q));
-        RequireUsableOn(context, k.Buffer, nameof(k));
-        RequireUsableOn(context, v.Buffer, nameof(v));
-        RequireUsableOn(context, output.Buffer, nameof(output));
+        q.Buffer.RequireUsableOn(context, nameof(q));
+        k.Buffer.RequireUsableOn(context, nameof(k));
+        v.Buffer.RequireUsableOn(context, nameof(v));
+        output.Buffer.RequireUsableOn(context, nameof(output));
         if (logSumExp is not null)
         {
-            RequireUsableOn(context, logSumExp, nameof(logSumExp));
+            logSumExp.RequireUsableOn(context, nameof(logSumExp));
         }
 
         return SparsePrefillValidation.ValidateOperands(
@@ -109,18 +109,5 @@ public sealed class SparsePrefill
             DeviceOperand.Of(v, nameof(v)),
             DeviceOperand.Of(output, nameof(output)),
             logSumExp is null ? null : new LogSumExpTarget(logSumExp, logSumExp.LengthInBytes));
-    }
-
-    private static void RequireUsableOn(GpuContext context, DeviceBuffer buffer, string name)
-    {
-        if (buffer.IsDisposed)
-        {
-            throw new ObjectDisposedException(name, $"the DeviceBuffer behind {name} has been disposed");
-        }
-
-        if (buffer.Context.Device.Ordinal != context.Device.Ordinal)
-        {
-            throw new ArgumentException($"{name} lives on device {buffer.Context.Device.Ordinal} but the context runs on device {context.Device.Ordinal}", name);
-        }
     }
 }
