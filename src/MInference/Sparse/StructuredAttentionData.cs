@@ -84,7 +84,8 @@ public sealed class StructuredAttentionData
             {
                 Span<float> queries = q.AsSpan(((batch * options.Heads) + head) * headSize, headSize);
                 AddNoise(queries, DeterministicSeed.Derive(options.Seed, 1, batch, head), options.NoiseLevel);
-                FillQueries(queries, layout, options, localFrequencies, diagonalFrequencies);
+                StructuredHeadProfile profile = options.HeadProfiles.Count == 0 ? StructuredHeadProfile.Default : options.HeadProfiles[head];
+                FillQueries(queries, layout, options, profile, localFrequencies, diagonalFrequencies);
             }
         });
 
@@ -130,6 +131,23 @@ public sealed class StructuredAttentionData
                 throw new ArgumentOutOfRangeException(
                     nameof(options), position, $"options.VerticalPositions holds {position}; expected key positions in [0, {options.SequenceLength})");
             }
+        }
+
+        ArgumentNullException.ThrowIfNull(options.HeadProfiles, "options.HeadProfiles");
+        if (options.HeadProfiles.Count != 0 && options.HeadProfiles.Count != options.Heads)
+        {
+            throw new ArgumentException(
+                $"options.HeadProfiles holds {options.HeadProfiles.Count} profiles; expected none or one per query head ({options.Heads})", nameof(options));
+        }
+
+        for (int head = 0; head < options.HeadProfiles.Count; head++)
+        {
+            if (options.HeadProfiles[head] is null)
+            {
+                throw new ArgumentException($"options.HeadProfiles[{head}] is null; expected a profile", nameof(options));
+            }
+
+            options.HeadProfiles[head].Validate(head, nameof(options));
         }
 
         if (!double.IsFinite(options.NoiseLevel) || options.NoiseLevel < 0)
@@ -189,20 +207,22 @@ public sealed class StructuredAttentionData
         }
     }
 
+    /// <summary>Keys carry each component at its amplitude; a query's amplitude times the profile's weight scales that component's logits.</summary>
     private static void FillQueries(
-        Span<float> queries, StructuredSignalLayout layout, StructuredAttentionOptions options, double[] localFrequencies, double[] diagonalFrequencies)
+        Span<float> queries, StructuredSignalLayout layout, StructuredAttentionOptions options, StructuredHeadProfile profile,
+        double[] localFrequencies, double[] diagonalFrequencies)
     {
         int dim = options.HeadDim;
         for (int query = 0; query < options.SequenceLength; query++)
         {
             Span<float> row = queries.Slice(query * dim, dim);
-            AddConstant(row[..layout.SinkDims], layout.SinkAmplitude);
-            AddConstant(row.Slice(layout.SinkDims, layout.VerticalDims), layout.VerticalAmplitude);
-            AddRotation(row[layout.LocalStart..], localFrequencies, query, layout.LocalAmplitude);
+            AddConstant(row[..layout.SinkDims], profile.Sink * layout.SinkAmplitude);
+            AddConstant(row.Slice(layout.SinkDims, layout.VerticalDims), profile.Vertical * layout.VerticalAmplitude);
+            AddRotation(row[layout.LocalStart..], localFrequencies, query, profile.Local * layout.LocalAmplitude);
             foreach (int offset in options.DiagonalOffsets)
             {
                 // Rotating q back by the offset moves the peak of q_i · k_j to j = i − offset.
-                AddRotation(row[layout.DiagonalStart..], diagonalFrequencies, (long)query - offset, layout.DiagonalAmplitude);
+                AddRotation(row[layout.DiagonalStart..], diagonalFrequencies, (long)query - offset, profile.Diagonal * layout.DiagonalAmplitude);
             }
         }
     }

@@ -35,4 +35,11 @@ public sealed record StructuredAttentionOptions
 
     /// <summary>Standard deviation of the Gaussian noise added to every element of q and k, finite and &gt;= 0.</summary>
     public double NoiseLevel { get; init; } = 0.25;
+
+    /// <summary>
+    /// One profile per query head (<see cref="Heads"/> of them) scaling the head's planted logits,
+    /// or empty for <see cref="StructuredHeadProfile.Default"/> everywhere. The same profiles apply
+    /// in every batch element.
+    /// </summary>
+    public IReadOnlyList<StructuredHeadProfile> HeadProfiles { get; init; } = [];
 }

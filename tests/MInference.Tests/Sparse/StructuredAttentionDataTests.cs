@@ -137,6 +137,58 @@ public sealed class StructuredAttentionDataTests
         });
     }
 
+    [Test]
+    public void HeadProfilesScaleEachComponentOfTheirHeadOnly()
+    {
+        // Without noise each logit is a sum of the components' terms, linear in the query's weights.
+        StructuredAttentionOptions plain = s_planted with { NoiseLevel = 0 };
+        StructuredAttentionOptions profiled = plain with
+        {
+            HeadProfiles = [new StructuredHeadProfile(Sink: 2, Vertical: 0, Local: 1, Diagonal: 1), StructuredHeadProfile.Default],
+        };
+        double[] before = Scores(StructuredAttentionData.Generate(plain), 0, 0, row: 200);
+        StructuredAttentionData data = StructuredAttentionData.Generate(profiled);
+        double[] after = Scores(data, 0, 0, row: 200);
+        double[] otherHead = Scores(data, 0, 1, row: 200);
+        double[] otherHeadBefore = Scores(StructuredAttentionData.Generate(plain), 0, 1, row: 200);
+        int ordinary = Enumerable.Range(5, 190).First(key => key != 70 && key != 150 && key != 200 - 37 && key != 200 - 90);
+
+        Assert.Multiple(() =>
+        {
+            // Sink key 0 gains one more sink logit; vertical key 150 loses its vertical logit; an ordinary key is unchanged.
+            Assert.That(after[0] - before[0], Is.EqualTo(StructuredSignalLayout.SinkLogit).Within(0.05));
+            Assert.That(before[150] - after[150], Is.EqualTo(StructuredSignalLayout.VerticalLogit).Within(0.05));
+            Assert.That(after[ordinary], Is.EqualTo(before[ordinary]).Within(1e-4));
+            Assert.That(otherHead, Is.EqualTo(otherHeadBefore).Within(1e-4), "the default-profile head is untouched");
+        });
+    }
+
+    [Test]
+    public void ZeroWeightsLeaveOnlyNoiseInTheQueries()
+    {
+        StructuredAttentionOptions options = s_planted with { NoiseLevel = 0, HeadProfiles = [new StructuredHeadProfile(0, 0, 0, 0), StructuredHeadProfile.Default] };
+        StructuredAttentionData data = StructuredAttentionData.Generate(options);
+        int headSize = options.SequenceLength * options.HeadDim;
+        Assert.That(data.Q.Data.Span[..headSize].ToArray(), Is.All.EqualTo(0f));
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    public void ProfileCountMustMatchTheHeads(int count)
+    {
+        StructuredAttentionOptions options = s_planted with { HeadProfiles = [.. Enumerable.Repeat(StructuredHeadProfile.Default, count)] };
+        Assert.That(() => StructuredAttentionData.Generate(options), Throws.ArgumentException.With.Message.Contains("expected none or one per query head (2)"));
+    }
+
+    [TestCase(-1.0)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void NegativeOrNonFiniteWeightsAreRejected(double weight)
+    {
+        StructuredAttentionOptions options = s_planted with { HeadProfiles = [StructuredHeadProfile.Default, new StructuredHeadProfile(1, 1, weight, 1)] };
+        Assert.That(() => StructuredAttentionData.Generate(options), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("options.HeadProfiles[1].Local"));
+    }
+
     /// <summary>Scaled scores q_row · k_j / sqrt(D) of every key j, from the raw tensors.</summary>
     private static double[] Scores(StructuredAttentionData data, int batch, int head, int row)
     {
