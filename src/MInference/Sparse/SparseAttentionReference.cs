@@ -99,29 +99,7 @@ public static class SparseAttentionReference
         ArgumentNullException.ThrowIfNull(index);
         SparseReferenceRun run = SparseReferenceRun.Create(q, k, v, output, logSumExp, options, index.Heads.Span, nameof(index));
         run.RequireIndexShape(index.SequenceLength, index.BatchSize, nameof(index));
-        int n = run.Problem.SequenceLength;
-        run.Execute((batch, slot) => RowsOfBlocks(queryBlock =>
-        {
-            int lastRow = BlockLastRow(queryBlock, n);
-            var keys = new SortedSet<int>();
-            foreach (int start in index.GetBlockStarts(batch, slot, queryBlock))
-            {
-                for (int key = Math.Max(start, 0); key < start + Block && key <= lastRow; key++)
-                {
-                    keys.Add(key);
-                }
-            }
-
-            foreach (int column in index.GetColumns(batch, slot, queryBlock))
-            {
-                if (column <= lastRow)
-                {
-                    keys.Add(column);
-                }
-            }
-
-            return keys.ToArray();
-        }));
+        run.Execute((batch, slot) => VisibleKeys.VerticalSlash(index, batch, slot));
     }
 
     /// <summary>
@@ -144,21 +122,7 @@ public static class SparseAttentionReference
         ArgumentNullException.ThrowIfNull(index);
         SparseReferenceRun run = SparseReferenceRun.Create(q, k, v, output, logSumExp, options, index.Heads.Span, nameof(index));
         run.RequireIndexShape(index.SequenceLength, index.BatchSize, nameof(index));
-        int n = run.Problem.SequenceLength;
-        run.Execute((batch, slot) => RowsOfBlocks(queryBlock =>
-        {
-            int lastRow = BlockLastRow(queryBlock, n);
-            var keys = new SortedSet<int>();
-            foreach (int keyBlock in index.GetBlocks(batch, slot, queryBlock))
-            {
-                for (int key = keyBlock * Block; key < (keyBlock + 1) * Block && key <= lastRow; key++)
-                {
-                    keys.Add(key);
-                }
-            }
-
-            return keys.ToArray();
-        }));
+        run.Execute((batch, slot) => VisibleKeys.BlockSparse(index, batch, slot));
     }
 
     /// <summary>A-shape attention: query i sees key j when <see cref="AShapeMask.IsVisible"/> says so.</summary>
@@ -178,12 +142,7 @@ public static class SparseAttentionReference
     {
         ArgumentNullException.ThrowIfNull(pattern);
         SparseReferenceRun run = SparseReferenceRun.Create(q, k, v, output, logSumExp, options, heads, nameof(heads));
-        run.Execute((_, _) => row =>
-        {
-            var keys = new List<int>();
-            AShapeMask.AddVisibleKeys(row, pattern, keys);
-            return keys.ToArray();
-        });
+        run.Execute((_, _) => VisibleKeys.AShape(pattern));
     }
 
     /// <summary>Dense causal attention: query i sees every key j &lt;= i.</summary>
@@ -201,7 +160,7 @@ public static class SparseAttentionReference
         Memory<float> logSumExp = default, SparseReferenceOptions options = default)
     {
         SparseReferenceRun run = SparseReferenceRun.Create(q, k, v, output, logSumExp, options, heads, nameof(heads));
-        run.Execute((_, _) => row => Enumerable.Range(0, row + 1).ToArray());
+        run.Execute((_, _) => VisibleKeys.DenseCausal);
     }
 
     /// <summary>
@@ -236,35 +195,5 @@ public static class SparseAttentionReference
         }
 
         return maxScore + Math.Log(sum);
-    }
-
-    /// <summary>The last query row of a query block: min(64·qb + 64, N) − 1.</summary>
-    private static int BlockLastRow(int queryBlock, int n) => Math.Min((queryBlock * Block) + Block, n) - 1;
-
-    /// <summary>
-    /// Turns a per-query-block key set (ascending, within the block's last row) into the per-row
-    /// function <see cref="SparseReferenceRun.Execute"/> wants: the keys &lt;= row. Rows arrive in
-    /// ascending order, so the set of the current block is computed once and kept.
-    /// </summary>
-    private static Func<int, int[]> RowsOfBlocks(Func<int, int[]> keysOfBlock)
-    {
-        int currentBlock = -1;
-        int[] blockKeys = [];
-        return row =>
-        {
-            if (row / Block != currentBlock)
-            {
-                currentBlock = row / Block;
-                blockKeys = keysOfBlock(currentBlock);
-            }
-
-            int count = 0;
-            while (count < blockKeys.Length && blockKeys[count] <= row)
-            {
-                count++;
-            }
-
-            return blockKeys[..count];
-        };
     }
 }
