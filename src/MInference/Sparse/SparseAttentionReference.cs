@@ -14,8 +14,6 @@ namespace MInference.Sparse;
 /// </remarks>
 public static class SparseAttentionReference
 {
-    private const int Block = SparseBlocks.Size;
-
     /// <summary>
     /// Attention of one query row over an arbitrary set of visible keys:
     /// <c>output = Σ_j softmax_j(scale · q_row · k_j) v_j</c> over j in <paramref name="visibleKeys"/>.

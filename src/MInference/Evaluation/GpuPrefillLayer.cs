@@ -1,0 +1,143 @@
+using MInference.Sparse;
+
+namespace MInference.Evaluation;
+
+/// <summary>
+/// A layer uploaded to the GPU: q, k, v, the output and the log-sum-exp live on the device until
+/// disposed. A sparse run is timed without extras (no step events, no index copies), then run once
+/// more with step times and index copies for the report; the kernels are deterministic, so that
+/// last run's output is the timed runs' output.
+/// </summary>
+internal sealed class GpuPrefillLayer : IPrefillLayer
+{
+    private readonly GpuPrefillBackend _backend;
+    private readonly List<DeviceBuffer> _buffers = [];
+    private readonly DeviceTensor _q;
+    private readonly DeviceTensor _k;
+    private readonly DeviceTensor _v;
+    private readonly DeviceTensor _output;
+    private readonly DeviceBuffer _logSumExp;
+
+    public GpuPrefillLayer(GpuPrefillBackend backend, LayerInputs inputs)
+    {
+        _backend = backend;
+        Inputs = inputs;
+        try
+        {
+            _q = Upload(inputs.Q);
+            _k = Upload(inputs.K);
+            _v = Upload(inputs.V);
+            _output = new DeviceTensor(Allocate(inputs.OutputLayout.ElementCount * sizeof(ushort)), inputs.DType, inputs.OutputLayout);
+            _logSumExp = Allocate((long)inputs.BatchSize * inputs.Heads * inputs.SequenceLength * sizeof(float));
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public LayerInputs Inputs { get; }
+
+    private GpuContext Context => _backend.Context;
+
+    public LayerRun Dense()
+    {
+        var options = new DenseAttentionOptions { Causal = true };
+        double milliseconds = Time(() => Attention.Dense(Context, _q, _k, _v, _output, options, _logSumExp));
+        HeadRun[] runs = Enumerable.Range(0, Inputs.Heads).Select(head => new HeadRun(head, new DensePattern(), null, 1, VisibleKeys.DenseCausal)).ToArray();
+        (float[] output, float[] logSumExp) = Download();
+        return new LayerRun(output, logSumExp, runs, milliseconds);
+    }
+
+    public LayerRun Sparse(IReadOnlyList<HeadPattern> headPatterns, SparsePrefillOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var timed = new SparsePrefill(options with { MeasureStepTimes = false, KeepIndices = false, ExactDensity = false });
+        double milliseconds = Time(() => timed.RunLayer(Context, _q, _k, _v, headPatterns, _output, _logSumExp));
+        var reporting = new SparsePrefill(options with { KeepIndices = true });
+        SparsePrefillReport report = reporting.RunLayer(Context, _q, _k, _v, headPatterns, _output, _logSumExp);
+        (float[] output, float[] logSumExp) = Download();
+        return new LayerRun(output, logSumExp, HeadRuns(report), milliseconds, report.StepTimes);
+    }
+
+    public void Dispose()
+    {
+        foreach (DeviceBuffer buffer in _buffers)
+        {
+            buffer.Dispose();
+        }
+    }
+
+    private static HeadRun[] HeadRuns(SparsePrefillReport report)
+    {
+        var runs = new HeadRun[report.HeadCount];
+        foreach (PatternGroupReport group in report.Groups)
+        {
+            ReadOnlySpan<int> heads = group.Heads.Span;
+            ReadOnlySpan<double> densities = group.Densities.Span;
+            int[] sparseHeads = group.SparseHeads.ToArray();
+            for (int i = 0; i < heads.Length; i++)
+            {
+                int head = heads[i];
+                DenseFallbackReason? reason = group.Fallbacks.Where(fallback => fallback.Head == head).Select(fallback => (DenseFallbackReason?)fallback.Reason).FirstOrDefault();
+                int slot = Array.IndexOf(sparseHeads, head);
+                Func<int, int[]> visible = slot < 0 ? VisibleKeys.DenseCausal : group.Pattern switch
+                {
+                    AShapePattern aShape => VisibleKeys.AShape(aShape),
+                    VerticalSlashPattern => VisibleKeys.VerticalSlash(group.VerticalSlashIndex!, 0, slot),
+                    BlockSparsePattern => VisibleKeys.BlockSparse(group.BlockSparseIndex!, 0, slot),
+                    _ => VisibleKeys.DenseCausal,
+                };
+                runs[head] = new HeadRun(head, group.Pattern, reason, densities[i], visible);
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>One warm-up call, then the median of the backend's timed runs between CUDA events.</summary>
+    private double Time(Action call)
+    {
+        call();
+        using var timer = new GpuTimer(Context);
+        var milliseconds = new double[_backend.TimedRuns];
+        for (int i = 0; i < milliseconds.Length; i++)
+        {
+            timer.Start();
+            call();
+            milliseconds[i] = timer.Stop();
+        }
+
+        Array.Sort(milliseconds);
+        int middle = milliseconds.Length / 2;
+        return milliseconds.Length % 2 == 1 ? milliseconds[middle] : (milliseconds[middle - 1] + milliseconds[middle]) / 2;
+    }
+
+    private DeviceTensor Upload(ReadOnlyHostTensor tensor)
+    {
+        var bits = new ushort[tensor.Data.Length];
+        HalfPrecision.Encode(tensor.Data.Span, bits, Inputs.DType);
+        DeviceBuffer buffer = Allocate(bits.LongLength * sizeof(ushort));
+        buffer.CopyFromHost<ushort>(bits);
+        return new DeviceTensor(buffer, Inputs.DType, tensor.Layout);
+    }
+
+    private DeviceBuffer Allocate(long bytes)
+    {
+        var buffer = new DeviceBuffer(Context, Math.Max(bytes, 1));
+        _buffers.Add(buffer);
+        return buffer;
+    }
+
+    private (float[] Output, float[] LogSumExp) Download()
+    {
+        var bits = new ushort[Inputs.OutputLayout.ElementCount];
+        _output.Buffer.CopyToHost<ushort>(bits);
+        var output = new float[bits.Length];
+        HalfPrecision.Decode(bits, output, Inputs.DType);
+        var logSumExp = new float[_logSumExp.LengthInBytes / sizeof(float)];
+        _logSumExp.CopyToHost<float>(logSumExp);
+        return (output, logSumExp);
+    }
+}

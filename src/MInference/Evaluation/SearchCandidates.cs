@@ -1,0 +1,52 @@
+using MInference.Sparse;
+
+namespace MInference.Evaluation;
+
+/// <summary>
+/// The candidate grid of <see cref="PatternSearch"/>, scaled to the sample's length N so it spans
+/// densities from about 1/64 to 1/4 at any N: A-shape with 64 sinks and a local window of N/32 to
+/// N/4; Vertical-Slash with N/64 to N/8 slashes and a quarter of or as many verticals; Block-Sparse
+/// with N/1024 to N/256 key blocks (1/16 to 1/4 of the query blocks). Sizes are rounded up to
+/// multiples of 64 (blocks to whole numbers) and de-duplicated.
+/// </summary>
+public static class SearchCandidates
+{
+    /// <summary>The grid for a sample of <paramref name="sequenceLength"/> tokens, cheapest kind first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequenceLength"/> is below 1.</exception>
+    public static IReadOnlyList<HeadPattern> For(int sequenceLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
+        int n = sequenceLength;
+        int blocks = (n + SparseBlocks.Size - 1) / SparseBlocks.Size;
+        var grid = new List<HeadPattern>();
+        foreach (int divisor in (int[])[32, 16, 8, 4])
+        {
+            grid.Add(new AShapePattern(Math.Min(64, n), RoundUp64(n / divisor)));
+        }
+
+        foreach (int divisor in (int[])[16, 8, 4])
+        {
+            grid.Add(new BlockSparsePattern(Math.Max(2, blocks / divisor)));
+        }
+
+        foreach (int divisor in (int[])[64, 32, 16, 8])
+        {
+            int slashes = RoundUp64(n / divisor);
+            grid.Add(new VerticalSlashPattern(Math.Max(30, slashes / 4), slashes));
+            grid.Add(new VerticalSlashPattern(slashes, slashes));
+        }
+
+        return grid.Distinct().ToArray();
+    }
+
+    /// <summary>The kind order of ties: patterns without estimation first.</summary>
+    internal static int KindCost(HeadPattern pattern) => pattern switch
+    {
+        AShapePattern => 0,
+        BlockSparsePattern => 1,
+        VerticalSlashPattern => 2,
+        _ => 3,
+    };
+
+    private static int RoundUp64(int value) => Math.Max(SparseBlocks.Size, (value + SparseBlocks.Size - 1) / SparseBlocks.Size * SparseBlocks.Size);
+}
