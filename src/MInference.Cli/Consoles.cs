@@ -27,6 +27,28 @@ internal static class Consoles
         return Error.Status().Start("starting", status => work(message => status.Status(Markup.Escape(message))));
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> under a progress bar of <paramref name="totalUnits"/> units on
+    /// standard error (when it is a terminal; otherwise reports are dropped, as for <see cref="WithProgress{T}"/>).
+    /// </summary>
+    public static T WithProgressBar<T>(string title, double totalUnits, Func<WorkProgress, T> work)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            return work(WorkProgress.Silent);
+        }
+
+        return Error.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask(Markup.Escape(title), maxValue: Math.Max(totalUnits, 1));
+                T result = work(new WorkProgress(what => task.Description = Markup.Escape($"{title}: {what}"), units => task.Increment(units)));
+                task.Value = task.MaxValue;
+                return result;
+            });
+    }
+
     /// <summary>Runs <paramref name="command"/>, turning the library's expected exceptions into a message and an exit code.</summary>
     public static int Run(Func<ExitCode> command)
     {
@@ -39,7 +61,7 @@ internal static class Consoles
             Error.MarkupLineInterpolated($"[red]{e.Message}[/]");
             return (int)ExitCode.GpuUnavailable;
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or CudaException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or CudaException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException or KeyNotFoundException)
         {
             Error.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return (int)ExitCode.Failure;

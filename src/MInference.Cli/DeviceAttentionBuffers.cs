@@ -55,14 +55,6 @@ internal sealed class DeviceAttentionBuffers : IDisposable
         }
     }
 
-    /// <summary>Uploads the dtype bits of q, k and v.</summary>
-    public void Upload(HostAttentionInputs inputs)
-    {
-        Q.Buffer.CopyFromHost<ushort>(inputs.QBits);
-        K.Buffer.CopyFromHost<ushort>(inputs.KBits);
-        V.Buffer.CopyFromHost<ushort>(inputs.VBits);
-    }
-
     public void Dispose()
     {
         foreach (DeviceBuffer buffer in _buffers)

@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace MInference.Cli;
+
+/// <summary>The search options shared by `search` and `demo`.</summary>
+internal static class SearchBudget
+{
+    /// <summary>
+    /// The density budget when none is given: 10 % of the causal entries from 8K tokens up, where
+    /// the grid's smallest patterns fit it; 30 % below, where even 64 sinks plus a 64-token window
+    /// take a large share of each row.
+    /// </summary>
+    public static double DefaultFor(int sampleLength) => sampleLength >= 8192 ? 0.1 : 0.3;
+
+    public static Option<double?> CreateBudgetOption() => new("--budget")
+    {
+        Description = "Density budget of the search: a candidate is eligible for a head when it computes at most this fraction of the causal entries [0.1 from 8K tokens, 0.3 below]",
+    };
+
+    public static Option<double> CreateMaxErrorOption() => new("--max-error")
+    {
+        Description = "A head whose best eligible candidate has a larger relative L2 error than this stays dense",
+        DefaultValueFactory = _ => 0.05,
+    };
+}

@@ -1,0 +1,57 @@
+using MInference.Evaluation;
+using MInference.Sparse;
+
+namespace MInference.Cli;
+
+/// <summary>
+/// The demo's stand-in for a long-context model: <see cref="Layers"/> attention layers whose query
+/// heads carry the structured patterns of <see cref="StructuredAttentionData"/>, one
+/// <see cref="SyntheticHeadKind"/> per head (heads cycle through <see cref="SyntheticHeadKind.All"/>,
+/// shifted by the layer). A layer's keys and frequencies depend on the seed and layer only, so a
+/// short prompt (a search sample) and a long one come from the same "model". The structure: 4 sink
+/// tokens, a 1024-token local band, diagonals at offsets 100, N/7 and N/3, vertical keys at N/5,
+/// N/2, 3N/4 and 9N/10, noise 0.25.
+/// </summary>
+internal sealed record SyntheticModel(int Layers, int Heads, int KvHeads, int HeadDim, DType DType, int Seed)
+{
+    public const int LocalWindow = 1024;
+
+    /// <summary>The kind of a head.</summary>
+    public static SyntheticHeadKind KindOf(int layer, int head) => SyntheticHeadKind.All[(head + layer) % SyntheticHeadKind.All.Count];
+
+    /// <summary>Checks the shape before any (long) generation.</summary>
+    /// <exception cref="ArgumentException">A size is out of range or Hkv does not divide H.</exception>
+    public void Validate()
+    {
+        if (Layers < 1 || Heads < 1 || KvHeads < 1 || Heads % KvHeads != 0)
+        {
+            throw new ArgumentException($"model of {Layers} layers, {Heads} heads, {KvHeads} kv heads: expected >= 1 of each, kv heads dividing heads");
+        }
+
+        if (HeadDim is not (64 or 128))
+        {
+            throw new ArgumentException($"head_dim {HeadDim} is not supported: the kernels take 64 or 128");
+        }
+    }
+
+    /// <summary>Generates one layer's q, k, v for a prompt of <paramref name="sequenceLength"/> tokens, rounded to the dtype.</summary>
+    public LayerInputs GenerateLayer(int layer, int sequenceLength)
+    {
+        int n = sequenceLength;
+        StructuredAttentionData data = StructuredAttentionData.Generate(new StructuredAttentionOptions
+        {
+            SequenceLength = n,
+            Heads = Heads,
+            KvHeads = KvHeads,
+            HeadDim = HeadDim,
+            Seed = unchecked(Seed + (layer * 7919)),
+            SinkTokens = Math.Min(4, n),
+            LocalWindow = LocalWindow,
+            DiagonalOffsets = [.. new[] { 100, n / 7, n / 3 }.Where(offset => offset < n).Distinct()],
+            VerticalPositions = [.. new[] { n / 5, n / 2, 3 * (n / 4), n - 1 - (n / 10) }.Where(position => position >= 0).Distinct()],
+            NoiseLevel = 0.25,
+            HeadProfiles = [.. Enumerable.Range(0, Heads).Select(head => KindOf(layer, head).Profile)],
+        });
+        return LayerInputs.RoundedTo(DType, data.Q, data.K, data.V);
+    }
+}
