@@ -1,0 +1,68 @@
+using MInference.Cli.Plots;
+
+namespace MInference.Tests.Plots;
+
+public sealed class SpeedupChartTests
+{
+    [Test]
+    public void WritesOnePngOfTheStatedSize()
+    {
+        using var directory = new PlotDirectory();
+        string path = directory.File(PlotFileNames.SpeedupFileName);
+        SpeedupPoint[] points =
+        [
+            // Out of order on purpose: each series is drawn by increasing length.
+            new("sparse vs dense", 131072, 8.7), new("sparse vs dense", 4096, 0.6), new("sparse vs dense", 16384, 1.6),
+            new("sparse vs dense", 8192, 0.9), new("sparse vs dense", 32768, 2.9), new("sparse vs dense", 65536, 5.1),
+            new("sparse + estimate vs dense", 4096, 0.4), new("sparse + estimate vs dense", 131072, 7.1),
+        ];
+        SpeedupChart.Write(path, points, "vertical_and_slash prefill · bf16 · 32 heads, dim 128");
+        PngImage.AssertPng(path, SpeedupChart.Width, SpeedupChart.Height);
+        Assert.That(directory.FileNames(), Is.EqualTo(new[] { PlotFileNames.SpeedupFileName }), "no temporary file is left behind");
+    }
+
+    [Test]
+    public void TwoSeriesOfOnePointEach()
+    {
+        using var directory = new PlotDirectory();
+        string path = directory.File("one-length.png");
+        SpeedupChart.Write(path, [new("sparse vs dense", 8192, 2.5), new("block_sparse vs dense", 8192, 0.4)], "one length");
+        PngImage.AssertPng(path, SpeedupChart.Width, SpeedupChart.Height);
+    }
+
+    [Test]
+    public void LengthsThatAreNotPowersOfTwo()
+    {
+        using var directory = new PlotDirectory();
+        string path = directory.File("odd.png");
+        SpeedupChart.Write(path, [new("s", 1000, 1.1), new("s", 3000, 1.4), new("s", 100_000, 6)], "odd lengths");
+        PngImage.AssertPng(path, SpeedupChart.Width, SpeedupChart.Height);
+    }
+
+    [Test]
+    public void InvalidPointsAreRejectedNamingTheProblemAndWriteNothing()
+    {
+        using var directory = new PlotDirectory();
+        string path = directory.File("bad.png");
+        void Write(params SpeedupPoint[] points) => SpeedupChart.Write(path, points, "t");
+        static SpeedupPoint P(string series, int length, double speedup) => new(series, length, speedup);
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => SpeedupChart.Write(path, null!, "t"), Throws.ArgumentNullException);
+            Assert.That(() => SpeedupChart.Write(path, [P("s", 4096, 2)], null!), Throws.ArgumentNullException);
+            Assert.That(() => SpeedupChart.Write("", [P("s", 4096, 2)], "t"), Throws.ArgumentException.With.Message.Contains("path is empty"));
+            Assert.That(() => Write(), Throws.ArgumentException.With.Message.Contains("no speedup points"));
+            Assert.That(() => Write(P("s", 4096, 2), null!), Throws.ArgumentException.With.Message.Contains("point 1 is null"));
+            Assert.That(() => Write(P(" ", 4096, 2)), Throws.ArgumentException.With.Message.Contains("point 0 has no series name"));
+            Assert.That(() => Write(P("s", 0, 2)), Throws.ArgumentException.With.Message.Contains("sequence length 0"));
+            Assert.That(() => Write(P("s", -4096, 2)), Throws.ArgumentException.With.Message.Contains("sequence length -4096"));
+            Assert.That(() => Write(P("s", 4096, 0)), Throws.ArgumentException.With.Message.Contains("speedup 0; it must be finite and > 0"));
+            Assert.That(() => Write(P("s", 4096, -1)), Throws.ArgumentException.With.Message.Contains("speedup -1"));
+            Assert.That(() => Write(P("s", 4096, double.NaN)), Throws.ArgumentException.With.Message.Contains("speedup NaN"));
+            Assert.That(() => Write(P("s", 4096, double.PositiveInfinity)), Throws.ArgumentException.With.Message.Contains("speedup Infinity"));
+            Assert.That(() => Write(P("s", 4096, 2), P("s", 4096, 3)),
+                Throws.ArgumentException.With.Message.Contains("point 1 repeats series 's' at sequence length 4096"));
+        });
+        Assert.That(directory.FileNames(), Is.Empty, "nothing is written for invalid points");
+    }
+}
