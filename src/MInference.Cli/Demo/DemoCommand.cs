@@ -13,7 +13,7 @@ namespace MInference.Cli;
 internal static class DemoCommand
 {
     private const int GpuLength = 131072;
-    private const int CpuLength = 2048;
+    private const int CpuLength = 1024;
     private const int GpuSearchLength = 16384;
 
     public static Command Create()

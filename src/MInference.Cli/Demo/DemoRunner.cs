@@ -1,3 +1,4 @@
+using MInference.Cli.Plots;
 using MInference.Evaluation;
 using MInference.Sparse;
 

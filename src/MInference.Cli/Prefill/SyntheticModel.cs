@@ -9,12 +9,16 @@ namespace MInference.Cli;
 /// <see cref="SyntheticHeadKind"/> per head (heads cycle through <see cref="SyntheticHeadKind.All"/>,
 /// shifted by the layer). A layer's keys and frequencies depend on the seed and layer only, so a
 /// short prompt (a search sample) and a long one come from the same "model". The structure: 4 sink
-/// tokens, a 1024-token local band, diagonals at offsets 100, N/7 and N/3, vertical keys at N/5,
-/// N/2, 3N/4 and 9N/10, noise 0.25.
+/// tokens, a local band of 1024 tokens (N/16 below 16K tokens, so short CPU-sized prompts keep a
+/// long-context shape), diagonals at offsets 100, N/7 and N/3, vertical keys at N/5, N/2, 3N/4
+/// and 9N/10, noise 0.25.
 /// </summary>
 internal sealed record SyntheticModel(int Layers, int Heads, int KvHeads, int HeadDim, DType DType, int Seed)
 {
     public const int LocalWindow = 1024;
+
+    /// <summary>The local band's width for a prompt of <paramref name="sequenceLength"/> tokens.</summary>
+    public static int LocalWindowFor(int sequenceLength) => Math.Max(1, Math.Min(LocalWindow, sequenceLength / 16));
 
     /// <summary>The kind of a head.</summary>
     public static SyntheticHeadKind KindOf(int layer, int head) => SyntheticHeadKind.All[(head + layer) % SyntheticHeadKind.All.Count];
@@ -46,7 +50,7 @@ internal sealed record SyntheticModel(int Layers, int Heads, int KvHeads, int He
             HeadDim = HeadDim,
             Seed = unchecked(Seed + (layer * 7919)),
             SinkTokens = Math.Min(4, n),
-            LocalWindow = LocalWindow,
+            LocalWindow = LocalWindowFor(n),
             DiagonalOffsets = [.. new[] { 100, n / 7, n / 3 }.Where(offset => offset < n).Distinct()],
             VerticalPositions = [.. new[] { n / 5, n / 2, 3 * (n / 4), n - 1 - (n / 10) }.Where(position => position >= 0).Distinct()],
             NoiseLevel = 0.25,

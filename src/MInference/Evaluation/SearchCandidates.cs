@@ -5,7 +5,8 @@ namespace MInference.Evaluation;
 /// <summary>
 /// The candidate grid of <see cref="PatternSearch"/>, scaled to the sample's length N so it spans
 /// densities from about 1/64 to 1/4 at any N: A-shape with 64 sinks and a local window of N/32 to
-/// N/4; Vertical-Slash with N/64 to N/8 slashes and a quarter of or as many verticals; Block-Sparse
+/// N/4; Vertical-Slash with N/64 to N/8 slashes and as many verticals, or 100 (the first 30 key
+/// columns are always kept, so fewer would leave no room for the head's own verticals); Block-Sparse
 /// with N/1024 to N/256 key blocks (1/16 to 1/4 of the query blocks). Sizes are rounded up to
 /// multiples of 64 (blocks to whole numbers) and de-duplicated.
 /// </summary>
@@ -32,8 +33,8 @@ public static class SearchCandidates
         foreach (int divisor in (int[])[64, 32, 16, 8])
         {
             int slashes = RoundUp64(n / divisor);
-            grid.Add(new VerticalSlashPattern(Math.Max(30, slashes / 4), slashes));
-            grid.Add(new VerticalSlashPattern(slashes, slashes));
+            grid.Add(new VerticalSlashPattern(100, slashes));
+            grid.Add(new VerticalSlashPattern(Math.Max(100, slashes), slashes));
         }
 
         return grid.Distinct().ToArray();
