@@ -10,7 +10,8 @@ internal static class Consoles
 {
     public static IAnsiConsole Out { get; } = AnsiConsole.Console;
 
-    public static IAnsiConsole Error { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    /// <summary>Standard error as it is now (created per use, so a redirected <see cref="Console.Error"/> is honoured).</summary>
+    public static IAnsiConsole Error => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
     /// <summary>
     /// Runs <paramref name="work"/>, which reports what it is doing through the callback it is given:
