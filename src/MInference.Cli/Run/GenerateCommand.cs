@@ -59,7 +59,7 @@ internal static class GenerateCommand
             writer.SetMetadata("seed", model.Seed.ToString(CultureInfo.InvariantCulture));
             string path = parse.GetRequiredValue(output);
             writer.Write(path);
-            Consoles.Out.MarkupLineInterpolated($"wrote {path}: {model.Layers} layers of q [1, {model.Heads}, {n}, {model.HeadDim}] and k, v [1, {model.KvHeads}, {n}, {model.HeadDim}] ({DTypeNames.ToShortName(model.DType)})");
+            Consoles.Out.WriteLine($"wrote {path}: {model.Layers} layers of q [1, {model.Heads}, {n}, {model.HeadDim}] and k, v [1, {model.KvHeads}, {n}, {model.HeadDim}] ({DTypeNames.ToShortName(model.DType)})");
             return ExitCode.Success;
         }));
         return command;

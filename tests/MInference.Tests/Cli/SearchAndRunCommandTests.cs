@@ -1,0 +1,108 @@
+using System.Text.Json;
+using MInference.Evaluation;
+using MInference.IO;
+using MInference.Sparse;
+
+namespace MInference.Tests.Cli;
+
+/// <summary>generate → search → run, end to end on the CPU backend, against direct library calls.</summary>
+[NonParallelizable]
+public sealed class SearchAndRunCommandTests
+{
+    private const string Length = "1024";
+
+    [Test]
+    public void SearchPicksThePlantedPatternAndItsConfigRoundTrips()
+    {
+        using var directory = new TempDirectory();
+        string config = directory.File("patterns.json");
+        JsonElement search = CliRun.Json("search", "--backend", "cpu", "--layers", "1", "--heads", "8", "--kv-heads", "2", "--head-dim", "64", "--seq", Length, "--out", config);
+        JsonElement[] heads = [.. search.GetProperty("heads").EnumerateArray()];
+        string[] chosen = [.. heads.Select(head => head.GetProperty("chosen").GetString()!)];
+
+        // Layer 0 cycles through the kinds: sink-local, slash-vertical, mixture, vertical-local, sink-local, slash-vertical, mixture, diffuse.
+        Assert.Multiple(() =>
+        {
+            Assert.That(chosen[0], Does.StartWith(AShapePattern.Name), "sinks + local band: A-shape");
+            Assert.That(chosen[4], Does.StartWith(AShapePattern.Name), "sinks + local band: A-shape");
+            Assert.That(chosen[1], Does.StartWith(VerticalSlashPattern.Name), "diagonals + verticals: Vertical-Slash");
+            Assert.That(chosen[5], Does.StartWith(VerticalSlashPattern.Name), "diagonals + verticals: Vertical-Slash");
+            Assert.That(chosen[7], Is.EqualTo(DensePattern.Name), "no structure: dense");
+            Assert.That(heads.Select(head => head.GetProperty("candidates").GetArrayLength()), Is.All.EqualTo(SearchCandidates.For(1024).Count));
+        });
+
+        HeadPatternConfig loaded = HeadPatternConfig.Load(config, 1, 8);
+        Assert.That(loaded.GetLayer(0).Select(entry => entry.Pattern.ToString()), Is.EqualTo(chosen));
+        string again = directory.File("again.json");
+        CliRun.Json("search", "--backend", "cpu", "--layers", "1", "--heads", "8", "--kv-heads", "2", "--head-dim", "64", "--seq", Length, "--out", again);
+        Assert.That(File.ReadAllBytes(again), Is.EqualTo(File.ReadAllBytes(config)), "deterministic given the input");
+    }
+
+    [Test]
+    public void RunOnAGeneratedFileReproducesTheLibraryCall()
+    {
+        using var directory = new TempDirectory();
+        string tensors = directory.File("sample.safetensors");
+        string config = directory.File("patterns.json");
+        string outputs = directory.File("out.safetensors");
+        (int generated, _) = CliRun.Invoke("generate", "--out", tensors, "--seq", Length, "--layers", "2", "--heads", "4", "--kv-heads", "1", "--head-dim", "64");
+        Assert.That(generated, Is.Zero);
+        CliRun.Json("search", "--backend", "cpu", "--input", tensors, "--out", config);
+        JsonElement run = CliRun.Json("run", "--backend", "cpu", "--input", tensors, "--config", config, "--output", outputs);
+        DemoJsonChecks.CheckLength(run.GetProperty("result"), layers: 2, heads: 4);
+
+        HeadPatternConfig patterns = HeadPatternConfig.Load(config, 2, 4);
+        using SafetensorsFile input = SafetensorsFile.Open(tensors);
+        using SafetensorsFile written = SafetensorsFile.Open(outputs);
+        using var backend = new CpuPrefillBackend();
+        var policy = new SparsePrefillOptions { MinSequenceLength = SparsePrefillOptions.DefaultMinSequenceLength };
+        for (int layer = 0; layer < 2; layer++)
+        {
+            LayerInputs inputs = LayerInputs.RoundedTo(
+                DType.BFloat16, Read(input, $"layers.{layer}.q", 4), Read(input, $"layers.{layer}.k", 1), Read(input, $"layers.{layer}.v", 1));
+            using IPrefillLayer loaded = backend.Load(inputs);
+            LayerRun sparse = loaded.Sparse([.. patterns.GetLayer(layer).Select(entry => entry.Pattern)], policy);
+            LayerRun dense = loaded.Dense();
+            Assert.Multiple(() =>
+            {
+                Assert.That(written.ReadAsSingle($"layers.{layer}.o"), Is.EqualTo(sparse.Output), $"layer {layer} sparse output");
+                Assert.That(written.ReadAsSingle($"layers.{layer}.o_dense"), Is.EqualTo(dense.Output), $"layer {layer} dense output");
+                Assert.That(written.ReadAsSingle($"layers.{layer}.lse"), Is.EqualTo(sparse.LogSumExp), $"layer {layer} log-sum-exp");
+                Assert.That(written.Get($"layers.{layer}.o").Shape, Is.EqualTo(new long[] { 1, 4, 1024, 64 }));
+            });
+        }
+    }
+
+    [Test]
+    public void RunRejectsAMalformedFileWithoutCrashing()
+    {
+        using var directory = new TempDirectory();
+        string tensors = directory.File("broken.safetensors");
+        string config = directory.File("patterns.json");
+        File.WriteAllText(config, "[{\"0\": [\"dense\", 0, 0, 1.0]}]");
+        File.WriteAllBytes(tensors, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, (byte)'{']);
+        (int exitCode, string output, string errors) = CliRun.InvokeWithErrors("run", "--backend", "cpu", "--input", tensors, "--config", config, "--output", directory.File("out.safetensors"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(1));
+            Assert.That(errors, Does.Contain("broken.safetensors").And.Contain("header length"));
+            Assert.That(output, Is.Empty);
+            Assert.That(File.Exists(directory.File("out.safetensors")), Is.False, "nothing written on failure");
+        });
+    }
+
+    [Test]
+    public void RunNamesAMissingTensor()
+    {
+        using var directory = new TempDirectory();
+        string tensors = directory.File("partial.safetensors");
+        SafetensorsWriter.Write(tensors, [SafetensorsTensor.FromSingle("layers.0.q", [1, 2, 64, 64], new float[2 * 64 * 64])]);
+        File.WriteAllText(directory.File("p.json"), "[{\"0\": [\"dense\", 0, 0, 1.0], \"1\": [\"dense\", 0, 0, 1.0]}]");
+        (int exitCode, _, string errors) = CliRun.InvokeWithErrors("run", "--backend", "cpu", "--input", tensors, "--config", directory.File("p.json"));
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(errors, Does.Contain("layers.0.k"));
+    }
+
+    private static ReadOnlyHostTensor Read(SafetensorsFile file, string name, int heads) =>
+        new(file.ReadAsSingle(name), TensorLayout.Bhsd(1, heads, 1024, 64));
+}
