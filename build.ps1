@@ -65,7 +65,7 @@ Invoke-Checked 'dotnet' @('build', 'MInference.sln', '-c', 'Release', '-nologo',
 $cli = 'artifacts/bin/MInference.Cli/release/minference.dll'
 switch ($Command) {
   'build' { }
-  'demo' { Invoke-Checked 'dotnet' @($cli, 'demo') }
+  'demo' { Invoke-Checked 'dotnet' @($cli, 'demo', '--plot', 'artifacts/demo-plots') }
   'info' { Invoke-Checked 'dotnet' @($cli, 'info') }
   'bench' {
     $common = @('--heads', '32', '--kv-heads', '32', '--dtype', 'bf16')

@@ -2,7 +2,8 @@
 # Builds MInference for .NET (native CUDA library + managed projects) and runs its main jobs.
 #
 #   ./build.sh [build]     native library (when nvcc is found) + .NET projects, Release
-#   ./build.sh demo        build, then `minference demo` (GPU if present, else the CPU backend)
+#   ./build.sh demo        build, then `minference demo --plot artifacts/demo-plots` (GPU if present,
+#                          else the CPU backend): tables in the terminal, PNGs in artifacts/demo-plots/
 #   ./build.sh test [-- ARGS]  build, then the NUnit suite (GPU tests report "skipped" without a
 #                          GPU); ARGS go to the test runner, e.g. -- --filter "TestCategory!=Gpu"
 #   ./build.sh bench       build, then the dense-attention benchmark presets (needs a GPU)
@@ -86,7 +87,7 @@ build_managed
 cli=(dotnet artifacts/bin/MInference.Cli/release/minference.dll)
 case "$command" in
   build) ;;
-  demo) "${cli[@]}" demo ;;
+  demo) "${cli[@]}" demo --plot artifacts/demo-plots ;;
   info) "${cli[@]}" info ;;
   bench)
     "${cli[@]}" bench dense --seq 4096 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16 --causal
