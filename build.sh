@@ -73,7 +73,10 @@ build_native_library() {
 build_managed() {
   command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
   echo "==> managed projects: .NET SDK $(dotnet --version)"
-  dotnet build MInference.sln -c Release -nologo -v minimal
+  # demo, info and bench need the CLI only; build and test build everything.
+  local target=MInference.sln
+  case "$command" in demo|info|bench) target=src/MInference.Cli/MInference.Cli.csproj ;; esac
+  dotnet build "$target" -c Release -nologo -v minimal
 }
 
 if [ "$build_native" = 1 ]; then
