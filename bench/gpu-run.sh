@@ -1,42 +1,67 @@
 #!/usr/bin/env bash
-# One call on the GPU machine: the NUnit suite (GPU tests included), the dense benchmark presets
-# through the CLI, and the PyTorch cross-check. Run from the repository root with .gpu/ and
-# artifacts/bin/MInference.Tests and artifacts/bin/MInference.Cli present (see README); logs go to
-# $OUT (or ./gpu-results).
-#   bench/gpu-run.sh [--quick]     --quick: tests only
+# One call on the GPU machine (no .NET SDK needed): unpacks .gpu/bundle.tar.xz (bench/pack-for-gpu.sh)
+# and runs the chosen stages, writing logs and results to $OUT (or ./gpu-results).
+#   bench/gpu-run.sh [stage ...]     stages: tests dense sparse prefill torch (default: all of them)
+#     tests    the NUnit suite, GPU tests included
+#     dense    `bench dense` presets
+#     sparse   `bench sparse`: the sparse-prefill issue's cases and the dense-fallback crossover
+#     prefill  `demo` at 16K-128K with pictures, `search` on 32K tokens × 32 heads (timed)
+#     torch    bench/compare_torch.py: the C ABI against PyTorch (needs the library only)
 set -uo pipefail
 out=${OUT:-gpu-results}
 mkdir -p "$out"
 source .gpu/gpu-env.sh
-nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,power.draw,temperature.gpu --format=csv,noheader | tee "$out/gpu.txt"
-cli=(dotnet artifacts/bin/MInference.Cli/release/minference.dll)
+bundle=$(mktemp -d)
+tar -C "$bundle" -xJf .gpu/bundle.tar.xz
+bin=$bundle/bundle
+cli=(dotnet "$bin/minference.dll")
+stages=("$@")
+[ ${#stages[@]} -eq 0 ] && stages=(tests dense sparse prefill torch)
 status=0
-
+nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,power.draw,temperature.gpu --format=csv,noheader | tee "$out/gpu.txt"
 "${cli[@]}" info 2>&1 | tee "$out/info.txt"
-dotnet artifacts/bin/MInference.Tests/release/MInference.Tests.dll --results-directory "$out/tests" 2>&1 | tee "$out/tests.log" | tail -n 40 || status=1
-[ "${1:-}" = "--quick" ] && exit $status
 
-{
-  "${cli[@]}" bench dense --json --seq 4096 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16 --causal
-  "${cli[@]}" bench dense --json --seq 4096 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16
-  "${cli[@]}" bench dense --json --seq 32768 --heads 32 --kv-heads 32 --head-dim 64 --dtype bf16 --causal
-  "${cli[@]}" bench dense --json --seq 32768 --heads 32 --kv-heads 32 --head-dim 64 --dtype bf16
-  "${cli[@]}" bench dense --json --seq 32768 --heads 32 --kv-heads 8 --head-dim 128 --dtype fp16 --causal
-  "${cli[@]}" bench dense --json --seq 8192 --heads 32 --kv-heads 8 --head-dim 128 --dtype bf16 --causal --batch 4
-} 2>&1 | tee "$out/bench.jsonl" || status=1
-
-# Sparse prefill (the cases): estimation + index + attention against our own dense kernel.
-sparse=("${cli[@]}" bench sparse --json --head-dim 128 --dtype bf16)
-{
-  "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data structured
-  "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data random
-  "${sparse[@]}" --pattern vs --vertical 100 --slash 800 --seq 1048576 --heads 1 --kv-heads 1 --data random
-  "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 131072 --heads 8 --kv-heads 8 --data random
-  "${sparse[@]}" --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --data random
-  "${sparse[@]}" --pattern block --top-k 100 --seq 131072 --heads 8 --kv-heads 8 --data random
-} 2>&1 | tee "$out/sparse.jsonl" || status=1
-
-lib=artifacts/bin/MInference.Cli/release/libminference.so
-python3 bench/compare_torch.py --lib "$lib" --check --bench --ashape --seq 32768 > "$out/torch.log" 2>&1 || status=1
-grep -v '^ok' "$out/torch.log"  # failures and the benchmark rows
+for stage in "${stages[@]}"; do
+  start=$(date +%s)
+  case "$stage" in
+    tests)
+      dotnet "$bin/MInference.Tests.dll" --results-directory "$out/tests" > "$out/tests.log" 2>&1 || status=1
+      grep -E "^(failed|  (total|failed|succeeded|skipped))" "$out/tests.log" | tail -n 30
+      ;;
+    dense)
+      {
+        "${cli[@]}" bench dense --json --seq 4096 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16 --causal
+        "${cli[@]}" bench dense --json --seq 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16
+        "${cli[@]}" bench dense --json --seq 32768 --heads 32 --kv-heads 32 --head-dim 64 --dtype bf16 --causal
+      } 2>&1 | tee "$out/bench.jsonl" || status=1
+      ;;
+    sparse)
+      sparse=("${cli[@]}" bench sparse --json --head-dim 128 --dtype bf16)
+      {
+        "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data structured
+        "${sparse[@]}" --pattern vs --vertical 100 --slash 800 --seq 1048576 --heads 1 --kv-heads 1 --data structured
+        "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data random
+        "${sparse[@]}" --pattern vs --vertical 100 --slash 800 --seq 1048576 --heads 1 --kv-heads 1 --data random
+        "${sparse[@]}" --pattern vs --vertical 1000 --slash 6096 --seq 131072 --heads 8 --kv-heads 8 --data random
+        "${sparse[@]}" --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --data random
+        "${sparse[@]}" --pattern block --top-k 100 --seq 131072 --heads 8 --kv-heads 8 --data random
+        # Dense-fallback crossover: where does a small pattern start to beat dense (32 heads)?
+        "${sparse[@]}" --pattern vs --vertical 100 --slash 800 --seq 1024 2048 4096 8192 16384 --heads 32 --kv-heads 8 --data structured
+        "${sparse[@]}" --pattern ashape --sink 128 --local 1024 --seq 1024 2048 4096 8192 16384 --heads 32 --kv-heads 8 --data random
+      } 2>&1 | tee "$out/sparse.jsonl" || status=1
+      ;;
+    prefill)
+      ( time "${cli[@]}" demo --seq 16384 32768 65536 131072 --plot "$out/demo-plots" --json > "$out/demo.json" ) 2> "$out/demo.time" || status=1
+      "${cli[@]}" demo --seq 131072 > "$out/demo.txt" 2>&1 || status=1
+      ( time "${cli[@]}" search --seq 32768 --layers 4 --heads 8 --kv-heads 2 --out "$out/search-32k.json" --json > "$out/search.json" ) 2> "$out/search.time" || status=1
+      tail -n 25 "$out/demo.txt"; cat "$out/demo.time" "$out/search.time"
+      ;;
+    torch)
+      python3 bench/compare_torch.py --lib "$bin/libminference.so" --check --bench --ashape --seq 32768 > "$out/torch.log" 2>&1 || status=1
+      grep -v '^ok' "$out/torch.log"
+      ;;
+    *) echo "unknown stage $stage" >&2; status=2 ;;
+  esac
+  echo "== stage $stage: $(( $(date +%s) - start )) s"
+done
 exit $status
