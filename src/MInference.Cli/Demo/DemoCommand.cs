@@ -14,8 +14,6 @@ internal static class DemoCommand
 {
     private const int GpuLength = 131072;
     private const int CpuLength = 1024;
-    private const int GpuSearchLength = 16384;
-
     public static Command Create()
     {
         var lengths = new Option<int[]>("--seq")
@@ -30,7 +28,10 @@ internal static class DemoCommand
         Option<string> dtype = DTypeNames.CreateOption();
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic model", DefaultValueFactory = _ => 1 };
         var config = new Option<string?>("--config") { Description = "Pattern config (MInference JSON, e.g. from `minference search`); default: search on a sample first" };
-        var searchLength = new Option<int?>("--search-seq") { Description = $"Sample length of the pattern search [GPU: min({GpuSearchLength}, shortest --seq), CPU: shortest --seq]" }.AtLeast(64);
+        var searchLength = new Option<int?>("--search-seq")
+        {
+            Description = "Length of the prompt the pattern search runs on [the longest --seq: a shorter sample makes the search cheaper, but the noise mass grows with N, so errors at the full length exceed the sample's]",
+        }.AtLeast(64);
         Option<double?> budget = SearchBudget.CreateBudgetOption();
         Option<double> maxError = SearchBudget.CreateMaxErrorOption();
         var minSequence = new Option<int?>("--min-seq")
@@ -71,7 +72,7 @@ internal static class DemoCommand
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), parse.GetValue(timedRuns));
             bool onGpu = opened is GpuPrefillBackend;
             int[] sequenceLengths = parse.GetValue(lengths) is { Length: > 0 } given ? given : [onGpu ? GpuLength : CpuLength];
-            int sample = parse.GetValue(searchLength) ?? (onGpu ? Math.Min(GpuSearchLength, sequenceLengths.Min()) : sequenceLengths.Min());
+            int sample = parse.GetValue(searchLength) ?? sequenceLengths.Max();
             var model = new SyntheticModel(
                 parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(headDim) ?? (onGpu ? 128 : 64),
                 DTypeNames.Parse(parse.GetValue(dtype)), parse.GetValue(seed));

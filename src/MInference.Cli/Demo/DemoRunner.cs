@@ -84,7 +84,7 @@ internal static class DemoRunner
             $"pattern search on a {sample}-token sample",
             model.Layers * ModelSearch.UnitsPerLayer(sample),
             progress => ModelSearch.Run(backend, model.Layers, layer => model.GenerateLayer(layer, sample), options, progress));
-        return (PatternSearch.ToConfig(results), $"search on a {sample}-token sample of the same model (budget {settings.Budget:P0} density, max error {settings.MaxError:P0})");
+        return (PatternSearch.ToConfig(results), $"search on a {sample}-token prompt of the same model (budget {settings.Budget:P0} density, max error {settings.MaxError:P0})");
     }
 
     /// <summary>"auto": in layer 0 the first head of each kind; "all": every head of layer 0; or "L:H,L:H".</summary>

@@ -12,7 +12,7 @@ public sealed class DemoCommandTests
     {
         JsonElement demo = CliRun.Json([.. s_small, "--seq", "1024"]);
         Assert.That(demo.GetProperty("backend").GetString(), Does.StartWith("CPU reference"));
-        Assert.That(demo.GetProperty("pattern_source").GetString(), Does.StartWith("search on a 1024-token sample"));
+        Assert.That(demo.GetProperty("pattern_source").GetString(), Does.StartWith("search on a 1024-token prompt"));
         JsonElement model = demo.GetProperty("model");
         Assert.That(model.GetProperty("layers").GetInt32(), Is.EqualTo(2));
         JsonElement[] lengths = [.. demo.GetProperty("lengths").EnumerateArray()];
