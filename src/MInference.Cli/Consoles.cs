@@ -8,7 +8,8 @@ namespace MInference.Cli;
 /// </summary>
 internal static class Consoles
 {
-    public static IAnsiConsole Out { get; } = AnsiConsole.Console;
+    /// <summary>Standard output as it is now (created per use, so a redirected <see cref="Console.Out"/> is honoured).</summary>
+    public static IAnsiConsole Out => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
 
     /// <summary>Standard error as it is now (created per use, so a redirected <see cref="Console.Error"/> is honoured).</summary>
     public static IAnsiConsole Error => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });

@@ -9,13 +9,13 @@ namespace MInference.Cli;
 /// <see cref="SyntheticHeadKind"/> per head (heads cycle through <see cref="SyntheticHeadKind.All"/>,
 /// shifted by the layer). A layer's keys and frequencies depend on the seed and layer only, so a
 /// short prompt (a search sample) and a long one come from the same "model". The structure: 4 sink
-/// tokens, a local band of 1024 tokens (N/16 below 16K tokens, so short CPU-sized prompts keep a
-/// long-context shape), diagonals at offsets 100, N/7 and N/3, vertical keys at N/5, N/2, 3N/4
+/// tokens, a local band of N/16 tokens up to 8192 (it widens with the prompt, as the local windows of
+/// long-context heads do, and short CPU-sized prompts keep a long-context shape), diagonals at offsets 100, N/7 and N/3, vertical keys at N/5, N/2, 3N/4
 /// and 9N/10, noise 0.25.
 /// </summary>
 internal sealed record SyntheticModel(int Layers, int Heads, int KvHeads, int HeadDim, DType DType, int Seed)
 {
-    public const int LocalWindow = 1024;
+    public const int LocalWindow = 8192;
 
     /// <summary>The local band's width for a prompt of <paramref name="sequenceLength"/> tokens.</summary>
     public static int LocalWindowFor(int sequenceLength) => Math.Max(1, Math.Min(LocalWindow, sequenceLength / 16));

@@ -74,6 +74,19 @@ public sealed class SearchAndRunCommandTests
     }
 
     [Test]
+    public void EveryInvocationWritesToTheCurrentStandardOutput()
+    {
+        // Regression: a console cached at first use kept writing to the first invocation's (disposed) writer.
+        using var directory = new TempDirectory();
+        for (int i = 0; i < 2; i++)
+        {
+            (int exitCode, string output) = CliRun.Invoke("generate", "--out", directory.File($"g{i}.safetensors"), "--seq", "64", "--layers", "1", "--heads", "2", "--kv-heads", "1");
+            Assert.That(exitCode, Is.Zero);
+            Assert.That(output, Does.Contain($"g{i}.safetensors"));
+        }
+    }
+
+    [Test]
     public void RunRejectsAMalformedFileWithoutCrashing()
     {
         using var directory = new TempDirectory();

@@ -15,17 +15,22 @@ public sealed partial class HeaderConsistencyTests
     [OneTimeSetUp]
     public void ReadHeader()
     {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+        // Above the test directory in a checkout; the current directory on the GPU machine, whose
+        // tests run from an unpacked bundle in the repository root.
+        foreach (string start in (string[])[TestContext.CurrentContext.TestDirectory, Environment.CurrentDirectory])
         {
-            string candidate = Path.Combine(directory.FullName, "native", "include", "minference.h");
-            if (File.Exists(candidate))
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                _header = File.ReadAllText(candidate);
-                return;
+                string candidate = Path.Combine(directory.FullName, "native", "include", "minference.h");
+                if (File.Exists(candidate))
+                {
+                    _header = File.ReadAllText(candidate);
+                    return;
+                }
             }
         }
 
-        Assert.Ignore("native/include/minference.h not found above the test directory: not running from a checkout");
+        Assert.Ignore("native/include/minference.h not found above the test directory or the current directory: not running from a checkout");
     }
 
     [Test]
