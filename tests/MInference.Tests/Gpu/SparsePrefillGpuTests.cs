@@ -47,6 +47,40 @@ public sealed class SparsePrefillGpuTests : GpuFixture
         AssertMatches(layer, layer.Download(), layer.Reference(report), testCase.ToString());
     }
 
+    [TestCase(DType.BFloat16, 128)]
+    [TestCase(DType.Float16, 64)]
+    public void ALayerRunsFromAnMInferenceConfigFile(DType dtype, int headDim)
+    {
+        // The mixed layer written as MInference's JSON (head index → [pattern, a, b, score]), two layers, out of order.
+        string json = """
+            [
+              {"7": ["dense", 0, 0, 0.9], "0": ["vertical_and_slash", 64, 256, 0.8], "1": ["stream_llm", 16, 256, 0.7], "2": ["vertical_and_slash", 64, 256, 0.6],
+               "3": ["block_sparse", 4, 0, 0.5], "4": ["dense", 0, 0, 0.4], "5": ["stream_llm", 16, 256, 0.3], "6": ["vertical_and_slash", 64, 256, 0.2]},
+              {"0": ["dense", 0, 0, 1], "1": ["dense", 0, 0, 1], "2": ["dense", 0, 0, 1], "3": ["dense", 0, 0, 1],
+               "4": ["dense", 0, 0, 1], "5": ["dense", 0, 0, 1], "6": ["dense", 0, 0, 1], "7": ["dense", 0, 0, 1]}
+            ]
+            """;
+        string path = Path.Combine(Path.GetTempPath(), $"minference-config-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        HeadPatternConfig config;
+        try
+        {
+            config = HeadPatternConfig.Load(path, expectedLayerCount: 2, expectedHeadCount: SparsePrefillCase.QueryHeads);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var testCase = new SparsePrefillCase(dtype, headDim, Batch: 2, SequenceLength: 1000);
+        using var layer = new SparsePrefillLayer(Context, testCase, seed: 21);
+        SparsePrefillReport report = layer.Run(new SparsePrefill(s_everyHeadSparse), config.GroupHeadsByPattern(0));
+
+        Assert.That(config.GetLayer(0).Select(entry => entry.Pattern), Is.EqualTo(SparsePrefillCase.MixedLayer));
+        Assert.That(report.AttentionLaunchCount, Is.EqualTo(4), "one launch per distinct pattern of the file's layer");
+        AssertMatches(layer, layer.Download(), layer.Reference(report), $"config file, {testCase}");
+    }
+
     [Test]
     public void ShortSequencesRunEveryHeadDenseInOneLaunch()
     {
