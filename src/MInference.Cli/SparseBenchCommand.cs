@@ -35,7 +35,7 @@ internal static class SparseBenchCommand
     private static readonly Option<string> s_data = CreateDataOption();
     private static readonly Option<int> s_minSequenceLength = new Option<int>("--min-seq")
     {
-        Description = $"Dense fallback below this length (off by default, so the sparse kernels are measured; the driver's default is {SparsePrefillOptions.DefaultMinSequenceLength})",
+        Description = $"Dense fallback below this length, for every pattern (off by default, so the sparse kernels are measured; the driver's defaults are {SparsePrefillOptions.DefaultMinSequenceLength}, and {SparsePrefillOptions.DefaultMinEstimatedSequenceLength} for estimated patterns)",
         DefaultValueFactory = _ => 0,
     }.AtLeast(0);
 
@@ -77,7 +77,7 @@ internal static class SparseBenchCommand
 
         SparseBenchPattern pattern = SparseBenchPattern.Create(
             parse.GetRequiredValue(s_pattern), parse.GetValue(s_vertical), parse.GetValue(s_slash), parse.GetValue(s_sink), parse.GetValue(s_local), parse.GetValue(s_topK));
-        var policy = new SparsePrefillOptions { MinSequenceLength = parse.GetValue(s_minSequenceLength), MaxDensity = parse.GetValue(s_maxDensity) };
+        var policy = new SparsePrefillOptions { MinSequenceLength = parse.GetValue(s_minSequenceLength), MinEstimatedSequenceLength = parse.GetValue(s_minSequenceLength), MaxDensity = parse.GetValue(s_maxDensity) };
         bool json = parse.GetValue(s_json);
         using var context = new GpuContext();
         var results = new List<SparseBenchmarkResult>();

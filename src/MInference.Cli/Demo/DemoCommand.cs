@@ -38,6 +38,10 @@ internal static class DemoCommand
         {
             Description = $"Dense fallback below this length [GPU: {SparsePrefillOptions.DefaultMinSequenceLength}, measured; CPU: 0]",
         }.AtLeast(0);
+        var minEstimated = new Option<int?>("--min-seq-estimated")
+        {
+            Description = $"Vertical-slash and block-sparse heads run dense below this length [GPU: {SparsePrefillOptions.DefaultMinEstimatedSequenceLength}, measured; CPU: 0]",
+        }.AtLeast(0);
         var maxDensity = new Option<double>("--max-density")
         {
             Description = "A head whose density exceeds this runs dense (measured on the H100: sparse loses above ~0.8)",
@@ -64,7 +68,7 @@ internal static class DemoCommand
               minference demo --config my-patterns.json --json
             """)
         {
-            lengths, layers, heads, kvHeads, headDim, dtype, seed, config, searchLength, budget, maxError, minSequence, maxDensity,
+            lengths, layers, heads, kvHeads, headDim, dtype, seed, config, searchLength, budget, maxError, minSequence, minEstimated, maxDensity,
             plot, plotHeads, timedRuns, json, backend,
         };
         command.SetAction(parse => Consoles.Run(() =>
@@ -83,6 +87,7 @@ internal static class DemoCommand
                 new SparsePrefillOptions
                 {
                     MinSequenceLength = parse.GetValue(minSequence) ?? (onGpu ? SparsePrefillOptions.DefaultMinSequenceLength : 0),
+                    MinEstimatedSequenceLength = parse.GetValue(minEstimated) ?? (onGpu ? SparsePrefillOptions.DefaultMinEstimatedSequenceLength : 0),
                     MaxDensity = parse.GetValue(maxDensity),
                 },
                 parse.GetValue(plot), parse.GetValue(plotHeads)!, parse.GetValue(json));

@@ -28,6 +28,11 @@ internal static class RunCommand
             Description = $"Dense fallback below this length (measured on the H100; default {SparsePrefillOptions.DefaultMinSequenceLength})",
             DefaultValueFactory = _ => SparsePrefillOptions.DefaultMinSequenceLength,
         }.AtLeast(0);
+        var minEstimated = new Option<int>("--min-seq-estimated")
+        {
+            Description = $"Vertical-slash and block-sparse heads run dense below this length (measured on the H100; default {SparsePrefillOptions.DefaultMinEstimatedSequenceLength})",
+            DefaultValueFactory = _ => SparsePrefillOptions.DefaultMinEstimatedSequenceLength,
+        }.AtLeast(0);
         var maxDensity = new Option<double>("--max-density") { Description = "A head whose density exceeds this runs dense", DefaultValueFactory = _ => SparsePrefillOptions.DefaultMaxDensity };
         var timedRuns = new Option<int>("--timed-runs") { Description = "GPU: timed runs per measurement (median reported)", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of tables" };
@@ -42,7 +47,7 @@ internal static class RunCommand
               minference run --input sample.safetensors --config patterns.json --output out.safetensors
             """)
         {
-            input, config, output, dtype, minSequence, maxDensity, timedRuns, json, backend,
+            input, config, output, dtype, minSequence, minEstimated, maxDensity, timedRuns, json, backend,
         };
         command.SetAction(parse => Consoles.Run(() =>
         {
@@ -50,7 +55,7 @@ internal static class RunCommand
             using CapturedTensors captured = CapturedTensors.Open(parse.GetRequiredValue(input), dtypeName is null ? null : DTypeNames.Parse(dtypeName));
             string configPath = parse.GetRequiredValue(config);
             HeadPatternConfig patterns = HeadPatternConfig.Load(configPath, captured.Layers, captured.Heads);
-            var policy = new SparsePrefillOptions { MinSequenceLength = parse.GetValue(minSequence), MaxDensity = parse.GetValue(maxDensity) };
+            var policy = new SparsePrefillOptions { MinSequenceLength = parse.GetValue(minSequence), MinEstimatedSequenceLength = parse.GetValue(minEstimated), MaxDensity = parse.GetValue(maxDensity) };
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), parse.GetValue(timedRuns));
             string? outputPath = parse.GetValue(output);
             var writer = outputPath is null ? null : new SafetensorsWriter();

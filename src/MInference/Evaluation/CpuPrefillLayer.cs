@@ -35,11 +35,10 @@ internal sealed class CpuPrefillLayer(LayerInputs inputs) : IPrefillLayer
         var target = new HostTensor(output, Inputs.OutputLayout);
         var runs = new HeadRun[Inputs.Heads];
         var denseHeads = new List<int>();
-        bool tooShort = options.IsTooShort(Inputs.SequenceLength);
         foreach (PatternHeadGroup group in groups)
         {
             int[] heads = group.Heads.ToArray();
-            if (group.Pattern is DensePattern || tooShort)
+            if (group.Pattern is DensePattern || options.IsTooShort(Inputs.SequenceLength, group.Pattern))
             {
                 DenseFallbackReason? reason = group.Pattern is DensePattern ? null : DenseFallbackReason.ShortSequence;
                 foreach (int head in heads)

@@ -37,7 +37,7 @@ public static class PatternSearch
 
         int heads = layer.Inputs.Heads;
         // Candidates are measured as they are: no fallback may replace one by dense attention.
-        var measure = new SparsePrefillOptions { MinSequenceLength = 0, MaxDensity = 1, ExactDensity = true };
+        var measure = new SparsePrefillOptions { MinSequenceLength = 0, MinEstimatedSequenceLength = 0, MaxDensity = 1, ExactDensity = true };
         var scores = new CandidateScore[heads][];
         for (int head = 0; head < heads; head++)
         {

@@ -48,14 +48,14 @@ public sealed class SearchAndRunCommandTests
         (int generated, _) = CliRun.Invoke("generate", "--out", tensors, "--seq", Length, "--layers", "2", "--heads", "4", "--kv-heads", "1", "--head-dim", "64");
         Assert.That(generated, Is.Zero);
         CliRun.Json("search", "--backend", "cpu", "--input", tensors, "--out", config);
-        JsonElement run = CliRun.Json("run", "--backend", "cpu", "--input", tensors, "--config", config, "--output", outputs);
+        JsonElement run = CliRun.Json("run", "--backend", "cpu", "--input", tensors, "--config", config, "--output", outputs, "--min-seq", "0", "--min-seq-estimated", "0");
         DemoJsonChecks.CheckLength(run.GetProperty("result"), layers: 2, heads: 4);
 
         HeadPatternConfig patterns = HeadPatternConfig.Load(config, 2, 4);
         using SafetensorsFile input = SafetensorsFile.Open(tensors);
         using SafetensorsFile written = SafetensorsFile.Open(outputs);
         using var backend = new CpuPrefillBackend();
-        var policy = new SparsePrefillOptions { MinSequenceLength = SparsePrefillOptions.DefaultMinSequenceLength };
+        var policy = new SparsePrefillOptions { MinSequenceLength = 0, MinEstimatedSequenceLength = 0 };
         for (int layer = 0; layer < 2; layer++)
         {
             LayerInputs inputs = LayerInputs.RoundedTo(

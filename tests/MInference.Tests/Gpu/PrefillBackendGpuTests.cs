@@ -23,7 +23,7 @@ public sealed class PrefillBackendGpuTests : GpuFixture
         using var cpu = new CpuPrefillBackend();
         using IPrefillLayer onGpu = gpu.Load(inputs);
         using IPrefillLayer onCpu = cpu.Load(inputs);
-        var policy = new SparsePrefillOptions { MinSequenceLength = 0, MaxDensity = 1 };
+        var policy = new SparsePrefillOptions { MinSequenceLength = 0, MinEstimatedSequenceLength = 0, MaxDensity = 1 };
         LayerRun gpuSparse = onGpu.Sparse(s_everyKind, policy);
         LayerRun cpuSparse = onCpu.Sparse(s_everyKind, policy);
         LayerRun gpuDense = onGpu.Dense();
@@ -63,7 +63,7 @@ public sealed class PrefillBackendGpuTests : GpuFixture
         string outputs = directory.File("out.safetensors");
         Assert.That(CliRun.Invoke("generate", "--out", tensors, "--seq", "8192", "--layers", "1", "--heads", "8", "--kv-heads", "2", "--head-dim", "128").ExitCode, Is.Zero);
         CliRun.Json("search", "--backend", "gpu", "--input", tensors, "--out", config);
-        CliRun.Json("run", "--backend", "gpu", "--input", tensors, "--config", config, "--output", outputs, "--timed-runs", "2");
+        CliRun.Json("run", "--backend", "gpu", "--input", tensors, "--config", config, "--output", outputs, "--timed-runs", "2", "--min-seq-estimated", "0");
 
         using var input = MInference.IO.SafetensorsFile.Open(tensors);
         using var written = MInference.IO.SafetensorsFile.Open(outputs);
@@ -74,7 +74,7 @@ public sealed class PrefillBackendGpuTests : GpuFixture
             new(input.ReadAsSingle("layers.0.v"), TensorLayout.Bhsd(1, 2, 8192, 128)));
         using var gpu = new GpuPrefillBackend(timedRuns: 1);
         using IPrefillLayer layer = gpu.Load(inputs);
-        LayerRun sparse = layer.Sparse([.. HeadPatternConfig.Load(config, 1, 8).GetLayer(0).Select(entry => entry.Pattern)], new SparsePrefillOptions());
+        LayerRun sparse = layer.Sparse([.. HeadPatternConfig.Load(config, 1, 8).GetLayer(0).Select(entry => entry.Pattern)], new SparsePrefillOptions { MinEstimatedSequenceLength = 0 });
         Assert.That(written.ReadAsSingle("layers.0.o"), Is.EqualTo(sparse.Output), "the kernels are deterministic");
     }
 
@@ -82,7 +82,7 @@ public sealed class PrefillBackendGpuTests : GpuFixture
     public void GpuSearchPicksThePlantedPatterns()
     {
         using var directory = new TempDirectory();
-        System.Text.Json.JsonElement search = CliRun.Json("search", "--backend", "gpu", "--layers", "1", "--seq", "16384", "--out", directory.File("p.json"));
+        System.Text.Json.JsonElement search = CliRun.Json("search", "--backend", "gpu", "--layers", "1", "--seq", "32768", "--out", directory.File("p.json"));
         string[] chosen = [.. search.GetProperty("heads").EnumerateArray().Select(head => head.GetProperty("chosen").GetString()!)];
         Assert.Multiple(() =>
         {

@@ -13,6 +13,7 @@ public sealed class SparsePrefillGpuTests : GpuFixture
     private static readonly SparsePrefillOptions s_everyHeadSparse = new()
     {
         MinSequenceLength = 0,
+        MinEstimatedSequenceLength = 0,
         MaxDensity = 1,
         MeasureStepTimes = true,
         KeepIndices = true,

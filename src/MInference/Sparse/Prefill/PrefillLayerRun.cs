@@ -65,7 +65,7 @@ internal sealed partial class PrefillLayerRun : IDisposable
             return Finish(group.Pattern, heads, new FallbackDecision([], []), [], default, exact: true);
         }
 
-        if (_options.IsTooShort(SequenceLength))
+        if (_options.IsTooShort(SequenceLength, group.Pattern))
         {
             return Finish(group.Pattern, heads, FallbackDecision.ShortSequence(heads), [], default, exact: true);
         }

@@ -16,6 +16,16 @@ public sealed record SparsePrefillOptions
     public const int DefaultMinSequenceLength = 4096;
 
     /// <summary>
+    /// The default <see cref="MinEstimatedSequenceLength"/>, 32768. Measured on an H100 (bench sparse,
+    /// 32 heads over 8 kv heads, head_dim 128, structured data, vertical-slash (100, 800)): estimation,
+    /// index conversion and their host round trip cost about 1.5 ms per layer whatever the length,
+    /// so the pattern ran at 0.05× dense at 1K tokens, 0.21× at 4K, 0.49× at 8K and 0.90× at 16K; in
+    /// the demo (8 heads, several patterns per layer) sparse layers first won at 64K (1.7×). A-shape,
+    /// which needs no estimation, already won at 2K (1.03×) and 4K (1.5×).
+    /// </summary>
+    public const int DefaultMinEstimatedSequenceLength = 32768;
+
+    /// <summary>
     /// The default <see cref="MaxDensity"/>, 0.8. Measured on an H100: the vertical-slash kernel
     /// keeps about 82-86 % of the dense kernel's TFLOP/s per computed entry, so a sparse head is
     /// cheaper than dense only while it computes less than about 0.8 of the causal entries.
@@ -27,6 +37,14 @@ public sealed record SparsePrefillOptions
     /// <see cref="DenseFallbackReason.ShortSequence"/>), skipping estimation; &gt;= 0 (0 or 1: never).
     /// </summary>
     public int MinSequenceLength { get; init; } = DefaultMinSequenceLength;
+
+    /// <summary>
+    /// Sequences shorter than this run the heads of patterns that need an estimate (vertical-slash,
+    /// block-sparse) dense (reason <see cref="DenseFallbackReason.ShortSequence"/>), skipping the
+    /// estimation, whose fixed cost outweighs the savings at short lengths; &gt;= 0 (0 or 1: never).
+    /// <see cref="MinSequenceLength"/> applies to every pattern on top of it.
+    /// </summary>
+    public int MinEstimatedSequenceLength { get; init; } = DefaultMinEstimatedSequenceLength;
 
     /// <summary>
     /// A sparse head whose density (the fraction of the N(N+1)/2 causal entries its pattern would
@@ -59,8 +77,10 @@ public sealed record SparsePrefillOptions
     /// </summary>
     public bool KeepIndices { get; init; }
 
-    /// <summary>True when a sequence of <paramref name="sequenceLength"/> tokens runs every head dense.</summary>
-    internal bool IsTooShort(int sequenceLength) => sequenceLength < MinSequenceLength;
+    /// <summary>True when a sequence of <paramref name="sequenceLength"/> tokens runs the heads of <paramref name="pattern"/> dense.</summary>
+    internal bool IsTooShort(int sequenceLength, HeadPattern pattern) =>
+        sequenceLength < MinSequenceLength
+        || (pattern is VerticalSlashPattern or BlockSparsePattern && sequenceLength < MinEstimatedSequenceLength);
 
     /// <summary>True when a head of this density runs dense.</summary>
     internal bool IsTooDense(double density) => density > MaxDensity;
@@ -72,6 +92,12 @@ public sealed record SparsePrefillOptions
         if (MinSequenceLength < 0)
         {
             throw new ArgumentOutOfRangeException(parameterName, MinSequenceLength, $"MinSequenceLength = {MinSequenceLength}; expected a length >= 0");
+        }
+
+        if (MinEstimatedSequenceLength < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                parameterName, MinEstimatedSequenceLength, $"MinEstimatedSequenceLength = {MinEstimatedSequenceLength}; expected a length >= 0");
         }
 
         if (!(MaxDensity is >= 0 and <= 1))

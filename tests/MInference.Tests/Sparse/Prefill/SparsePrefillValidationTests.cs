@@ -113,12 +113,15 @@ public sealed class SparsePrefillValidationTests
     }
 
     [TestCase(-1, 0.5, "MinSequenceLength")]
+    [TestCase(-2, 0.5, "MinEstimatedSequenceLength")]
     [TestCase(4096, -0.01, "MaxDensity")]
     [TestCase(4096, 1.01, "MaxDensity")]
     [TestCase(4096, double.NaN, "MaxDensity")]
     public void APolicyOutOfRangeIsRejected(int minSequenceLength, double maxDensity, string field)
     {
-        var options = new SparsePrefillOptions { MinSequenceLength = minSequenceLength, MaxDensity = maxDensity };
+        var options = minSequenceLength == -2
+            ? new SparsePrefillOptions { MinEstimatedSequenceLength = -1, MaxDensity = maxDensity }
+            : new SparsePrefillOptions { MinSequenceLength = minSequenceLength, MaxDensity = maxDensity };
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SparsePrefill(options));
         Assert.Multiple(() =>
         {
@@ -130,16 +133,22 @@ public sealed class SparsePrefillValidationTests
     [Test]
     public void TheLimitsAreStrict()
     {
-        var options = new SparsePrefillOptions { MinSequenceLength = 4096, MaxDensity = 0.8 };
+        var options = new SparsePrefillOptions { MinSequenceLength = 4096, MinEstimatedSequenceLength = 32768, MaxDensity = 0.8 };
+        var aShape = new AShapePattern(4, 64);
+        var verticalSlash = new VerticalSlashPattern(30, 64);
         Assert.Multiple(() =>
         {
-            Assert.That(options.IsTooShort(4095), Is.True);
-            Assert.That(options.IsTooShort(4096), Is.False);
+            Assert.That(options.IsTooShort(4095, aShape), Is.True);
+            Assert.That(options.IsTooShort(4096, aShape), Is.False);
+            Assert.That(options.IsTooShort(32767, verticalSlash), Is.True, "estimated patterns need longer sequences");
+            Assert.That(options.IsTooShort(32767, new BlockSparsePattern(2)), Is.True);
+            Assert.That(options.IsTooShort(32768, verticalSlash), Is.False);
             Assert.That(options.IsTooDense(0.8), Is.False);
             Assert.That(options.IsTooDense(0.8000001), Is.True);
             Assert.That(new SparsePrefillOptions { MaxDensity = 1 }.IsTooDense(1), Is.False, "1 never falls back");
             Assert.That(new SparsePrefillOptions { MaxDensity = 0 }.IsTooDense(1e-9), Is.True, "0 always falls back");
-            Assert.That(new SparsePrefillOptions { MinSequenceLength = 0 }.IsTooShort(1), Is.False);
+            Assert.That(new SparsePrefillOptions { MinSequenceLength = 0 }.IsTooShort(1, aShape), Is.False);
+            Assert.That(new SparsePrefillOptions { MinSequenceLength = 0, MinEstimatedSequenceLength = 0 }.IsTooShort(1, verticalSlash), Is.False);
         });
     }
 
