@@ -96,16 +96,7 @@ internal sealed class SafetensorsHeaderParser
         }
         catch (JsonException exception)
         {
-            // JsonException counts from 0 and repeats the position in its message; report 1-based positions once.
-            string detail = exception.Message;
-            int positionText = detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            int pathText = detail.IndexOf(" Path:", StringComparison.Ordinal);
-            int cut = pathText >= 0 ? pathText : positionText;
-            detail = cut >= 0 ? detail[..cut] : detail;
-            string position = exception.LineNumber is { } line
-                ? $" at line {line + 1}, byte {(exception.BytePositionInLine ?? 0) + 1} of the line"
-                : "";
-            throw Error(null, $"the header is not valid JSON{position}: {detail}", exception);
+            throw Error(null, $"the header is not valid JSON{JsonErrorText.Describe(exception)}", exception);
         }
     }
 

@@ -45,16 +45,7 @@ internal sealed class PatternConfigReader
         }
         catch (JsonException exception)
         {
-            // JsonException counts lines and bytes from 0 and repeats them in its message; report 1-based positions once.
-            string detail = exception.Message;
-            int positionText = detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            int pathText = detail.IndexOf(" Path:", StringComparison.Ordinal);
-            int cut = pathText >= 0 ? pathText : positionText;
-            detail = cut >= 0 ? detail[..cut] : detail;
-            string position = exception.LineNumber is { } line
-                ? $" at line {line + 1}, byte {(exception.BytePositionInLine ?? 0) + 1} of the line"
-                : "";
-            throw Error(null, null, $"malformed JSON{position}: {detail}", exception);
+            throw Error(null, null, $"malformed JSON{JsonErrorText.Describe(exception)}", exception);
         }
     }
 

@@ -44,10 +44,7 @@ public static class VisibleKeys
             var keys = new SortedSet<int>();
             foreach (int start in index.GetBlockStarts(batch, headSlot, queryBlock))
             {
-                for (int key = Math.Max(start, 0); key < start + Block && key <= lastRow; key++)
-                {
-                    keys.Add(key);
-                }
+                AddBlock(keys, start, lastRow);
             }
 
             foreach (int column in index.GetColumns(batch, headSlot, queryBlock))
@@ -77,14 +74,20 @@ public static class VisibleKeys
             var keys = new SortedSet<int>();
             foreach (int keyBlock in index.GetBlocks(batch, headSlot, queryBlock))
             {
-                for (int key = keyBlock * Block; key < (keyBlock + 1) * Block && key <= lastRow; key++)
-                {
-                    keys.Add(key);
-                }
+                AddBlock(keys, keyBlock * Block, lastRow);
             }
 
             return keys.ToArray();
         });
+    }
+
+    /// <summary>Adds the 64 keys from <paramref name="start"/> (which may be negative), cut at the block's last row.</summary>
+    private static void AddBlock(SortedSet<int> keys, int start, int lastRow)
+    {
+        for (int key = Math.Max(start, 0); key < start + Block && key <= lastRow; key++)
+        {
+            keys.Add(key);
+        }
     }
 
     /// <summary>The last query row of a query block: min(64·qb + 64, N) − 1.</summary>
