@@ -28,12 +28,12 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var dense = new Command("dense", "Time dense attention (FLOPs = 4·B·H·N_q·N_kv·D, halved when causal).")
+        var dense = new Command("dense", "Time dense attention with CUDA events (median of the timed runs after warm-up; FLOPs = 4·B·H·N_q·N_kv·D, halved when causal).")
         {
             s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_causal, s_batch, s_warmup, s_iterations, s_json,
-        };
+        }.WithExamples("minference bench dense --seq 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16 --causal --json");
         dense.SetAction(parse => Consoles.Run(() => Run(parse)));
-        return new Command("bench", "Benchmark GPU kernels (needs a CUDA device).") { dense, SparseBenchCommand.Create() };
+        return new Command("bench", "Benchmark the GPU kernels (needs a CUDA device): `bench dense`, `bench sparse`.") { dense, SparseBenchCommand.Create() };
     }
 
     private static ExitCode Run(ParseResult parse)

@@ -19,5 +19,5 @@ internal static class CliApp
         BenchCommand.Create(),
     };
 
-    public static int Run(string[] args) => CreateRootCommand().Parse(args).Invoke();
+    public static int Run(string[] args) => CreateRootCommand().ShowingExamples().Parse(args).Invoke();
 }

@@ -8,7 +8,7 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var command = new Command("info", "Show the native library's version, ABI, compiled GPU targets and CUDA version, and the CUDA devices.");
+        var command = new Command("info", "Show the native library's version, ABI, compiled GPU targets and CUDA version, the CUDA devices, and the .NET runtime.").WithExamples("minference info");
         command.SetAction(_ => Consoles.Run(Show));
         return command;
     }
@@ -17,15 +17,18 @@ internal static class InfoCommand
     {
         GpuBackendInfo backend = GpuBackend.Probe();
         IAnsiConsole console = Consoles.Out;
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("minference", Markup.Escape(typeof(InfoCommand).Assembly.GetName().Version?.ToString() ?? "unknown"));
+        grid.AddRow(".NET", Markup.Escape($"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}"));
         if (backend.Library is { } library)
         {
-            var grid = new Grid().AddColumn().AddColumn();
             grid.AddRow("Library", Markup.Escape($"libminference {library.Version} (ABI {library.AbiVersion})"));
             grid.AddRow("Loaded from", Markup.Escape(library.Path));
             grid.AddRow("Compiled for", Markup.Escape(string.Join(", ", library.CompiledArchitectures)));
             grid.AddRow("CUDA (compile)", library.CudaCompileVersion.ToString());
-            console.Write(grid);
         }
+
+        console.Write(grid);
 
         if (backend.Devices.Count > 0)
         {

@@ -46,11 +46,11 @@ internal static class SparseBenchCommand
 
     public static Command Create()
     {
-        var command = new Command("sparse", "Time sparse prefill of one layer (every head one pattern) against our dense kernel.")
+        var command = new Command("sparse", "Time sparse prefill of one layer (every head one pattern: estimation, index, attention) against our dense kernel.")
         {
             s_pattern, s_vertical, s_slash, s_sink, s_local, s_topK, s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_data,
             s_minSequenceLength, s_maxDensity, s_warmup, s_iterations, s_json,
-        };
+        }.WithExamples("minference bench sparse --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data structured", "minference bench sparse --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --json");
         command.Validators.Add(RejectOptionsOfOtherPatterns);
         command.SetAction(parse => Consoles.Run(() => Run(parse)));
         return command;

@@ -57,20 +57,11 @@ internal static class DemoCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of tables" };
         Option<string> backend = BackendChoice.CreateOption();
 
-        var command = new Command("demo", """
-            Sparse prefill of a synthetic long-context model (4 layers × 8 heads, GQA 4:1, heads with sinks, local bands,
-            diagonals, vertical keys, mixtures and one diffuse head) against dense attention: per head the pattern, density,
-            time, error and attention recall; then the end-to-end attention speedup.
-
-            Examples:
-              minference demo
-              minference demo --seq 32768 65536 131072 --plot plots
-              minference demo --config my-patterns.json --json
-            """)
+        var command = new Command("demo", "Sparse prefill of a synthetic long-context model (4 layers × 8 heads, GQA 4:1, heads with sinks, local bands, diagonals, vertical keys, mixtures and one diffuse head) against dense attention: per head the pattern, density, time, error and attention recall; then the end-to-end attention speedup.")
         {
             lengths, layers, heads, kvHeads, headDim, dtype, seed, config, searchLength, budget, maxError, minSequence, minEstimated, maxDensity,
             plot, plotHeads, timedRuns, json, backend,
-        };
+        }.WithExamples("minference demo", "minference demo --seq 32768 65536 131072 --plot plots", "minference demo --config my-patterns.json --json");
         command.SetAction(parse => Consoles.Run(() =>
         {
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), parse.GetValue(timedRuns));

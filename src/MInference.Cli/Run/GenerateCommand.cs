@@ -22,15 +22,10 @@ internal static class GenerateCommand
         var headDim = new Option<int>("--head-dim") { Description = "Head dimension, 64 or 128", DefaultValueFactory = _ => 64 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
         Option<string> dtype = DTypeNames.CreateOption();
-        var command = new Command("generate", """
-            Write the synthetic model's q, k, v to a .safetensors file in the layout `run` and `search` read.
-
-            Example:
-              minference generate --out sample.safetensors --seq 4096 --layers 2
-            """)
+        var command = new Command("generate", "Write the synthetic model's q, k, v to a .safetensors file in the layout `run` and `search` read.")
         {
             output, length, layers, heads, kvHeads, headDim, seed, dtype,
-        };
+        }.WithExamples("minference generate --out sample.safetensors --seq 4096 --layers 2");
         command.SetAction(parse => Consoles.Run(() =>
         {
             var model = new SyntheticModel(

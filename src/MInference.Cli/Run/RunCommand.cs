@@ -37,18 +37,10 @@ internal static class RunCommand
         var timedRuns = new Option<int>("--timed-runs") { Description = "GPU: timed runs per measurement (median reported)", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of tables" };
         Option<string> backend = BackendChoice.CreateOption();
-        var command = new Command("run", """
-            Run sparse prefill (each head with its configured pattern) and dense attention on tensors captured from your
-            model, print per-head timing, density, recall and error against dense, and optionally write the outputs.
-
-            Examples:
-              minference generate --out sample.safetensors
-              minference search --input sample.safetensors --out patterns.json
-              minference run --input sample.safetensors --config patterns.json --output out.safetensors
-            """)
+        var command = new Command("run", "Run sparse prefill (each head with its configured pattern) and dense attention on tensors captured from your model, print per-head timing, density, recall and error against dense, and optionally write the outputs.")
         {
             input, config, output, dtype, minSequence, minEstimated, maxDensity, timedRuns, json, backend,
-        };
+        }.WithExamples("minference generate --out sample.safetensors", "minference search --input sample.safetensors --out patterns.json", "minference run --input sample.safetensors --config patterns.json --output out.safetensors");
         command.SetAction(parse => Consoles.Run(() =>
         {
             string? dtypeName = parse.GetValue(dtype);

@@ -27,19 +27,10 @@ internal static class SearchCommand
         Option<double> maxError = SearchBudget.CreateMaxErrorOption();
         var json = new Option<bool>("--json") { Description = "Print every head's candidates as JSON instead of the table" };
         Option<string> backend = BackendChoice.CreateOption();
-        var command = new Command("search", """
-            Offline, kernel-aware pattern search: every candidate (A-shape, Block-Sparse and Vertical-Slash grids scaled to
-            the sample length) runs on every head through the backend's kernels; within the density budget, the candidate
-            that best reproduces the head's dense output wins (ties go to the cheaper kind); heads nothing reproduces
-            within --max-error stay dense. Writes an MInference pattern config.
-
-            Examples:
-              minference search --out patterns.json
-              minference search --input captured.safetensors --budget 0.05 --out patterns.json
-            """)
+        var command = new Command("search", "Offline, kernel-aware pattern search: every candidate (A-shape, Block-Sparse and Vertical-Slash grids scaled to the sample length) runs on every head through the backend's kernels; within the density budget, the candidate that best reproduces the head's dense output wins (ties go to the cheaper kind); heads nothing reproduces within --max-error stay dense. Writes an MInference pattern config.")
         {
             input, output, length, layers, heads, kvHeads, headDim, seed, dtype, budget, maxError, json, backend,
-        };
+        }.WithExamples("minference search --out patterns.json", "minference search --input captured.safetensors --budget 0.05 --out patterns.json");
         command.SetAction(parse => Consoles.Run(() =>
         {
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), timedRuns: 1);
