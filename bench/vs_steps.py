@@ -194,14 +194,14 @@ def main():
     ap.add_argument("--base", help="a second library to compare outputs and times with")
     ap.add_argument("--iters", type=int, default=20)
     ap.add_argument("--profile", action="store_true", help="also sum kernel times (profiler)")
+    ap.add_argument("--cases", type=int, nargs="*", help="indices of the cases to run (default all)")
     a = ap.parse_args()
     torch.manual_seed(0)
     libs = [("new", VsLibrary(a.lib))] + ([("base", VsLibrary(a.base))] if a.base else [])
     failures = 0
-    for (n, heads, v, s, data) in [(1048576, 1, 1000, 6096, "random"),
-                                   (1048576, 1, 100, 800, "random"),
-                                   (131072, 8, 1000, 6096, "random"),
-                                   (1048576, 1, 1000, 6096, "peaked")]:
+    cases = [(1048576, 1, 1000, 6096, "random"), (1048576, 1, 100, 800, "random"),
+             (131072, 8, 1000, 6096, "random"), (1048576, 1, 1000, 6096, "peaked")]
+    for (n, heads, v, s, data) in [c for i, c in enumerate(cases) if a.cases is None or i in a.cases]:
         q = torch.randn(1, heads, n, 128, device="cuda", dtype=torch.bfloat16)
         k = torch.randn_like(q)
         if data == "peaked":  # a few strong keys and a local band: clustered selections
