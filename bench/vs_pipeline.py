@@ -306,9 +306,12 @@ def bench(pipe, lib, n, heads, v, s, iters):
     dense = time_ms(lambda: lib.dense(q, k, val, o, True), 1, 3)
     entries = visible_entries(brp, starts, crp, n)  # the index rows cover every head
     total = est + sel + idx + att
+    # ms_estimate: scores only; ms_index: selection + conversion (each step also on its own;
+    # bench/vs_steps.py times the steps on preallocated buffers and lists their kernels).
     print(json.dumps({"op": "sparse", "pattern": "vs", "vertical_size": v, "slash_size": s,
                       "data": "random", "seq": n, "heads": heads, "ms_estimate": est,
-                      "ms_index": sel + idx, "ms_attention": att, "ms_total": total,
+                      "ms_index": sel + idx, "ms_select": sel, "ms_convert": idx,
+                      "ms_attention": att, "ms_total": total,
                       "density": entries / (heads * n * (n + 1) / 2),
                       "tflops_kept": 4 * entries * 128 / att / 1e9, "dense_ms": dense,
                       "dense_tflops": 2 * heads * n * n * 128 / dense / 1e9,

@@ -1,12 +1,25 @@
 // Vertical-slash estimation: the last min(64, N) queries of a head against all N keys, causal,
-// softmax per row in fp32, then column sums (vertical scores) and diagonal sums (slash scores).
-// It reads K once per pass and is tiny next to the attention it plans (64 rows against N keys), so
-// it runs on CUDA cores in fp32 with no N×N matrix anywhere:
+// softmax per row in fp32, then column sums (vertical scores) and diagonal sums (slash scores),
+// with no N x N matrix anywhere:
 //   pass 1: each CTA scores its key range and writes per-row (max, sum of exp) partials;
 //   reduce: one CTA per (batch, head) folds the partials into each row's final (max, sum);
 //   pass 2: each CTA rescores its range, turns scores into probabilities, writes its columns'
 //           vertical sums directly and adds its diagonals' sums into the slash array (atomics:
-//           neighbouring CTAs share diagonals).
+//           neighbouring CTAs share the diagonals that cross their boundary).
+// At 1M keys each pass reads 256 MB of K, so both must run at memory speed: q·kᵀ runs on tensor
+// cores (mma.sync m16n8k16, fp32 accumulation; 64 x 64 x 128 per tile is 0.5 MFMA, far beyond what
+// CUDA cores keep up with at 3 TB/s), Q stays in registers, K streams through a 3-stage cp.async
+// ring. Scores are kept in log2 units (q·k · scale · log2 e), so each probability is one exp2.
+//
+// A CTA is 4 warps in a 2 x 2 grid over the 64 x 64 score tile: warp (wr, wc) owns rows
+// 32wr..32wr+31 (two m16 atoms, Q fragments in registers) and keys 32wc..32wc+31 (four n8 tiles),
+// so each K fragment feeds two MMAs and K is read from shared memory twice per tile, not four times.
+//
+// Pass 2 reduces the probability tile along columns and diagonals through shared memory: element
+// (r, c) is stored at r * (kPitch - 1) + c + 64, so that column c of the tile is read along
+// addresses r * (kPitch - 1) + c + 64 and diagonal c - r = x - 64 is the column x of a kPitch-wide
+// array. 64 threads sum the 127 diagonals (thread t: diagonals t and t + 64, whose rows together
+// are 0..63), 64 threads the 64 columns: 64 loads each, every load conflict-free.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -16,71 +29,108 @@
 
 #include "../attention/attention_params.h"
 #include "../attention/attention_traits.cuh"
+#include "../common/device_primitives.cuh"
 #include "vs_estimate_params.h"
 
 namespace mi::vertical_slash {
 
 namespace estimate {
 
-constexpr int kRows = 64;          // MI_VS_LAST_QUERIES
-constexpr int kKeysPerTile = 64;
-constexpr int kTilesPerCta = 8;    // 512 keys per CTA: fewer partials to fold, Q loaded once
-constexpr int kThreads = 256;      // 16 x 16 threads, each owning a 4 x 4 block of the 64 x 64 tile
-constexpr int kDimChunk = 32;      // head_dim slice staged in shared memory at a time
-constexpr int kStride = kDimChunk + 1;  // +1 float: row-wise reads hit distinct banks
+constexpr int kRows = 64;     // MI_VS_LAST_QUERIES
+constexpr int kKeys = 64;     // keys per tile
+constexpr int kThreads = 128;
+constexpr int kStages = 3;
+// Odd (8-byte aligned pairs at even columns) and kPitch - 1 = 8 (mod 32): the two-float stores of
+// an MMA fragment hit distinct banks within each half-warp.
+constexpr int kPitch = 137;
+constexpr float kLog2e = 1.4426950408889634f;
 
-__device__ __forceinline__ float to_float(__half x) { return __half2float(x); }
-__device__ __forceinline__ float to_float(__nv_bfloat16 x) { return __bfloat162float(x); }
+template <int kHeadDim>
+struct Shape {
+  static constexpr int kChunks = kHeadDim / 8;  // 16-byte chunks per row
+  static constexpr int kTileElems = kKeys * kHeadDim;
+  static constexpr int kQBytes = kRows * kHeadDim * 2;
+  static constexpr int kKBytes = kStages * kTileElems * 2;
+  static constexpr int kProbBytes = kRows * kPitch * 4;     // pass 2: the probability tile
+  static constexpr int kStatBytes = 2 * kRows * 2 * 4;      // pass 1: (max, sum) per key half
+  static constexpr int smem_bytes(bool second_pass) {
+    return kQBytes + kKBytes + (second_pass ? kProbBytes : kStatBytes);
+  }
+  // Rows of kHeadDim elements; 16-byte chunks XOR-swizzled by row % 8 so the 8 row addresses of
+  // one ldmatrix hit 8 distinct bank groups (as in the attention mainloop).
+  __device__ __forceinline__ static int swizzle(int row, int chunk) {
+    return row * kHeadDim + ((chunk ^ (row & 7)) * 8);
+  }
+};
 
-// scores[a][b] = q[row a*16 + ty] · k[key b*16 + tx] over all of head_dim (unscaled).
+// Copies rows first .. first + 63 (those below valid_rows, zeros for the rest) into a swizzled tile.
 template <int kHeadDim, typename Element>
-__device__ void score_tile(const Element* q, const Element* k, int64_t q_row_stride,
-                           int64_t k_row_stride, int q_first, int q_rows, int key_first,
-                           int key_count, float (*s_q)[kStride], float (*s_k)[kStride],
-                           float (&scores)[4][4]) {
-  const int tx = threadIdx.x % 16;
-  const int ty = threadIdx.x / 16;
+__device__ __forceinline__ void load_rows_async(Element* smem, const Element* src,
+                                                int64_t row_stride, int first, int valid_rows) {
+  using S = Shape<kHeadDim>;
 #pragma unroll
-  for (int a = 0; a < 4; ++a)
+  for (int j = 0; j < kKeys * S::kChunks / kThreads; ++j) {
+    const int i = j * kThreads + threadIdx.x;
+    const int r = i / S::kChunks;
+    const int c = i % S::kChunks;
+    const bool valid = r < valid_rows;
+    // Masked rows still pass an in-range address (nothing is read from it).
+    const Element* g = src + int64_t(valid ? first + r : first) * row_stride + c * 8;
+    device::cp_async_16(device::smem_address(smem + S::swizzle(r, c)), g, valid);
+  }
+}
+
+// acc[a][nt] (+)= Q rows of atom a · K keys of n8 tile nt, over all of head_dim.
+template <int kHeadDim, typename Element>
+__device__ __forceinline__ void score_tile(const uint32_t (&q_frag)[2][kHeadDim / 16][4],
+                                           uint32_t k_tile, int wc, int lane,
+                                           float (&acc)[2][4][4]) {
+  using S = Shape<kHeadDim>;
+  using Mma = device::Mma16816<Element>;
 #pragma unroll
-    for (int b = 0; b < 4; ++b) scores[a][b] = 0.f;
-  for (int d0 = 0; d0 < kHeadDim; d0 += kDimChunk) {
-    __syncthreads();  // the previous chunk is consumed
-    for (int i = threadIdx.x; i < kRows * kDimChunk; i += kThreads) {
-      const int r = i / kDimChunk;
-      const int d = i % kDimChunk;
-      s_q[r][d] = r < q_rows ? to_float(q[int64_t(q_first + r) * q_row_stride + d0 + d]) : 0.f;
-      s_k[r][d] = r < key_count ? to_float(k[int64_t(key_first + r) * k_row_stride + d0 + d])
-                                : 0.f;
-    }
-    __syncthreads();
-#pragma unroll 8
-    for (int d = 0; d < kDimChunk; ++d) {
-      float qv[4], kv[4];
+  for (int a = 0; a < 2; ++a)
 #pragma unroll
-      for (int a = 0; a < 4; ++a) qv[a] = s_q[a * 16 + ty][d];
+    for (int nt = 0; nt < 4; ++nt)
 #pragma unroll
-      for (int b = 0; b < 4; ++b) kv[b] = s_k[b * 16 + tx][d];
+      for (int e = 0; e < 4; ++e) acc[a][nt][e] = 0.f;
 #pragma unroll
-      for (int a = 0; a < 4; ++a)
+  for (int ks = 0; ks < kHeadDim / 16; ++ks) {
 #pragma unroll
-        for (int b = 0; b < 4; ++b) scores[a][b] = fmaf(qv[a], kv[b], scores[a][b]);
+    for (int np = 0; np < 2; ++np) {
+      uint32_t k_frag[4];
+      const int row = 32 * wc + 16 * np + (lane % 8) + (lane / 16) * 8;
+      device::ldmatrix_x4(k_frag, k_tile + 2 * S::swizzle(row, ks * 2 + (lane / 8) % 2));
+#pragma unroll
+      for (int a = 0; a < 2; ++a) {
+        Mma::run(acc[a][2 * np], q_frag[a][ks], k_frag[0], k_frag[1]);
+        Mma::run(acc[a][2 * np + 1], q_frag[a][ks], k_frag[2], k_frag[3]);
+      }
     }
   }
 }
 
+// (m, l) of two partial softmax sums in log2 units, merged; a row that saw no key has m = -inf.
+__device__ __forceinline__ void merge_stats(float& m, float& l, float m2, float l2) {
+  const float top = fmaxf(m, m2);
+  if (top == -INFINITY) return;
+  l = (m == -INFINITY ? 0.f : l * device::fast_exp2(m - top)) +
+      (m2 == -INFINITY ? 0.f : l2 * device::fast_exp2(m2 - top));
+  m = top;
+}
+
 }  // namespace estimate
 
+// Two CTAs per SM (the launch sizes the grid for that): about 170 registers a thread at head_dim
+// 128, Q fragments included, and up to 99 KB of shared memory in pass 2.
 template <int kHeadDim, typename Element, bool kSecondPass>
-__global__ void __launch_bounds__(estimate::kThreads)
+__global__ void __launch_bounds__(estimate::kThreads, 2)
     vs_estimate_kernel(const __grid_constant__ VsEstimateParams p) {
   using namespace estimate;
-  __shared__ float s_q[kRows][kStride];
-  __shared__ float s_k[kKeysPerTile][kStride];
-  __shared__ float s_max[kRows][16];  // per row: one partial per tx column group
-  __shared__ float s_sum[kRows][16];
-  __shared__ float s_slash[kRows + kKeysPerTile];  // the 127 diagonals one tile spans
-  __shared__ float s_column[16][kKeysPerTile];     // per-ty partial column sums
+  using S = Shape<kHeadDim>;
+  extern __shared__ __align__(16) unsigned char smem[];
+  auto* s_q = reinterpret_cast<Element*>(smem);
+  auto* s_k = reinterpret_cast<Element*>(smem + S::kQBytes);
+  auto* s_extra = reinterpret_cast<float*>(smem + S::kQBytes + S::kKBytes);
 
   const int slot = blockIdx.y;
   const int batch = blockIdx.z;
@@ -94,120 +144,220 @@ __global__ void __launch_bounds__(estimate::kThreads)
                   head * p.q_strides.head;
   const auto* k = static_cast<const Element*>(p.k) + batch * p.k_strides.batch +
                   kv_head * p.k_strides.head;
-  const int tx = threadIdx.x % 16;
-  const int ty = threadIdx.x / 16;
 
-  // Pass 2 needs each row's final max and sum (from the reduce), in scaled units.
-  float row_max[4], row_inv_sum[4];
-  if constexpr (kSecondPass) {
+  // This CTA's tiles: an even share of ceil(n / 64).
+  const int64_t tiles = (n + kKeys - 1) / kKeys;
+  const int tile_begin = static_cast<int>(tiles * blockIdx.x / gridDim.x);
+  const int tile_end = static_cast<int>(tiles * (blockIdx.x + 1) / gridDim.x);
+
+  const int warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  const int wr = warp / 2;         // rows 32wr..
+  const int wc = warp % 2;         // keys 32wc.. of each tile
+  const int group = lane / 4;      // row within an m16 half
+  const int quad_lane = lane % 4;  // column pair within an n8 tile
+  const float scale_log2 = p.scale * kLog2e;
+
+  // Row (a, h) of this thread: 32wr + 16a + 8h + group.
+  float row_max[2][2], row_inv_sum[2][2];  // pass 2: the final statistics; pass 1: running ones
+  float row_sum[2][2];
 #pragma unroll
-    for (int a = 0; a < 4; ++a) {
-      row_max[a] = p.row_max[row_group * kRows + a * 16 + ty];
-      const float sum = p.row_sum[row_group * kRows + a * 16 + ty];
-      row_inv_sum[a] = sum > 0.f ? 1.f / sum : 0.f;
+  for (int a = 0; a < 2; ++a)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int r = 32 * wr + 16 * a + 8 * h + group;
+      if constexpr (kSecondPass) {
+        row_max[a][h] = p.row_max[row_group * kRows + r];
+        const float sum = p.row_sum[row_group * kRows + r];
+        row_inv_sum[a][h] = sum > 0.f ? 1.f / sum : 0.f;
+      } else {
+        row_max[a][h] = -INFINITY;
+        row_sum[a][h] = 0.f;
+      }
     }
-  }
-  float run_max[4], run_sum[4];
+
+  const uint32_t s_k_addr = device::smem_address(s_k);
+  if (tile_begin < tile_end) {
+    load_rows_async<kHeadDim>(s_q, q, p.q_strides.row, q_first, q_rows);
 #pragma unroll
-  for (int a = 0; a < 4; ++a) {
-    run_max[a] = -INFINITY;
-    run_sum[a] = 0.f;
+    for (int s = 0; s < kStages - 1; ++s) {
+      const int t = tile_begin + s;
+      if (t < tile_end)
+        load_rows_async<kHeadDim>(s_k + s * S::kTileElems, k, p.k_strides.row, t * kKeys,
+                                  n - t * kKeys);
+      device::cp_async_commit();  // always: keeps the group count per tile fixed
+    }
+    device::cp_async_wait<kStages - 2>();
+    __syncthreads();
+  }
+  uint32_t q_frag[2][kHeadDim / 16][4];
+  {
+    const uint32_t s_q_addr = device::smem_address(s_q);
+#pragma unroll
+    for (int a = 0; a < 2; ++a)
+#pragma unroll
+      for (int ks = 0; ks < kHeadDim / 16; ++ks)
+        device::ldmatrix_x4(q_frag[a][ks], s_q_addr + 2 * S::swizzle(32 * wr + 16 * a + lane % 16,
+                                                                     ks * 2 + lane / 16));
   }
 
-  for (int t = 0; t < kTilesPerCta; ++t) {
-    const int key_first = (blockIdx.x * kTilesPerCta + t) * kKeysPerTile;
-    if (key_first >= n) break;
-    const int key_count = min(kKeysPerTile, n - key_first);
-    float scores[4][4];
-    estimate::score_tile<kHeadDim>(q, k, p.q_strides.row, p.k_strides.row, q_first, q_rows,
-                                   key_first, key_count, s_q, s_k, scores);
-    if constexpr (kSecondPass) {
-      for (int i = threadIdx.x; i < kRows + kKeysPerTile; i += kThreads) s_slash[i] = 0.f;
-      __syncthreads();
+  float carry = 0.f;  // pass 2, threads 0..63: the diagonal crossing into the next tile
+  for (int t = tile_begin; t < tile_end; ++t) {
+    const int i = t - tile_begin;
+    device::cp_async_wait<kStages - 2>();
+    __syncthreads();  // tile t landed; every warp is done with tile t - 1 (its stage, s_extra)
+    {
+      // Tile tile_begin + j lives in stage j % kStages; this one goes where tile t - 1 was.
+      const int next = t + kStages - 1;
+      if (next < tile_end)
+        load_rows_async<kHeadDim>(s_k + ((i + kStages - 1) % kStages) * S::kTileElems, k,
+                                  p.k_strides.row, next * kKeys, n - next * kKeys);
+      device::cp_async_commit();
     }
-    float column_sum[4] = {0.f, 0.f, 0.f, 0.f};
+    float acc[2][4][4];
+    score_tile<kHeadDim, Element>(q_frag, s_k_addr + 2 * (i % kStages) * S::kTileElems, wc, lane,
+                                  acc);
+
+    const int key_first = t * kKeys;
+    // Only the tiles that reach past the first score row's query need the causal mask (for
+    // n < 64 that is every tile, and it also hides the zero-filled rows >= q_rows).
+    const bool masked = key_first + kKeys - 1 > q_first;
 #pragma unroll
-    for (int a = 0; a < 4; ++a) {
-      const int r = a * 16 + ty;
-      const int query = q_first + r;
+    for (int a = 0; a < 2; ++a)
 #pragma unroll
-      for (int b = 0; b < 4; ++b) {
-        const int key = key_first + b * 16 + tx;
-        const bool visible = r < q_rows && b * 16 + tx < key_count && key <= query;
-        const float s = visible ? scores[a][b] * p.scale : -INFINITY;
-        if constexpr (!kSecondPass) {
-          if (visible) {
-            const float m = fmaxf(run_max[a], s);
-            run_sum[a] = run_sum[a] * __expf(run_max[a] - m) + __expf(s - m);
-            run_max[a] = m;
+      for (int h = 0; h < 2; ++h) {
+        const int r = 32 * wr + 16 * a + 8 * h + group;
+#pragma unroll
+        for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+          for (int e = 0; e < 2; ++e) {
+            const int key = key_first + 32 * wc + 8 * nt + 2 * quad_lane + e;
+            const bool visible = !masked || (r < q_rows && key <= q_first + r);
+            float& x = acc[a][nt][2 * h + e];
+            if constexpr (kSecondPass)
+              x = visible ? device::fast_exp2(x * scale_log2 - row_max[a][h]) * row_inv_sum[a][h]
+                          : 0.f;
+            else
+              x = visible ? x * scale_log2 : -INFINITY;
           }
-        } else if (visible) {
-          const float prob = __expf(s - row_max[a]) * row_inv_sum[a];
-          column_sum[b] += prob;
-          // diagonal offset query - key, relative to the tile's smallest possible offset
-          atomicAdd(&s_slash[(query - key) - (q_first - (key_first + kKeysPerTile - 1))], prob);
+        if constexpr (!kSecondPass) {
+          float tile_max = -INFINITY;
+#pragma unroll
+          for (int nt = 0; nt < 4; ++nt)
+            tile_max = fmaxf(tile_max, fmaxf(acc[a][nt][2 * h], acc[a][nt][2 * h + 1]));
+          if (tile_max != -INFINITY) {
+            const float top = fmaxf(row_max[a][h], tile_max);
+            float sum = row_sum[a][h] * device::fast_exp2(row_max[a][h] - top);  // 0 at -inf
+#pragma unroll
+            for (int nt = 0; nt < 4; ++nt)
+              sum += device::fast_exp2(acc[a][nt][2 * h] - top) +
+                     device::fast_exp2(acc[a][nt][2 * h + 1] - top);
+            row_max[a][h] = top;
+            row_sum[a][h] = sum;
+          }
         }
       }
-    }
+
     if constexpr (kSecondPass) {
-      // Column sums: the 16 ty-rows of a column live in 16 threads with the same tx.
+      float* s_prob = s_extra;
 #pragma unroll
-      for (int b = 0; b < 4; ++b) s_column[ty][b * 16 + tx] = column_sum[b];
+      for (int a = 0; a < 2; ++a)
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+          const int r = 32 * wr + 16 * a + 8 * h + group;
+#pragma unroll
+          for (int nt = 0; nt < 4; ++nt) {
+            const int c = 32 * wc + 8 * nt + 2 * quad_lane;
+            *reinterpret_cast<float2*>(s_prob + r * (kPitch - 1) + c + 64) =
+                make_float2(acc[a][nt][2 * h], acc[a][nt][2 * h + 1]);
+          }
+        }
       __syncthreads();
-      if (threadIdx.x < key_count) {
+      const int x = threadIdx.x % 64;
+      if (threadIdx.x < 64) {
+        // Diagonals x (rows 64 - x..63) and x + 64 (rows 0..63 - x); offset of diagonal d:
+        // q_first - key_first + 64 - d.
+        float low = 0.f, high = 0.f;
+#pragma unroll 16
+        for (int r = 0; r < kRows; ++r) {
+          const bool upper = r < 64 - x;
+          const float v = s_prob[r * kPitch + (upper ? x + 64 : x)];
+          if (upper) high += v;
+          else low += v;
+        }
+        const int offset = q_first - key_first + 64 - x;
+        const float value = carry + low;
+        if (value != 0.f && offset >= 0 && offset < n)
+          atomicAdd(p.slash_scores + row_group * n + offset, value);
+        carry = high;  // offset q_first - key_first - x: diagonal x of the next tile
+      } else {
         float total = 0.f;
-#pragma unroll
-        for (int y = 0; y < 16; ++y) total += s_column[y][threadIdx.x];
-        p.vertical_scores[row_group * n + key_first + threadIdx.x] = total;
-      }
-      const int smallest_offset = q_first - (key_first + kKeysPerTile - 1);
-      for (int i = threadIdx.x; i < kRows + kKeysPerTile - 1; i += kThreads) {
-        const int offset = smallest_offset + i;
-        if (offset >= 0 && offset < n && s_slash[i] != 0.f)
-          atomicAdd(&p.slash_scores[row_group * n + offset], s_slash[i]);
+#pragma unroll 16
+        for (int r = 0; r < kRows; ++r) total += s_prob[r * (kPitch - 1) + x + 64];
+        if (key_first + x < n) p.vertical_scores[row_group * n + key_first + x] = total;
       }
     }
   }
+  device::cp_async_wait<0>();
 
-  if constexpr (!kSecondPass) {
-    // Fold the 16 tx partials of each row, then write this CTA's partial (max, sum).
+  if constexpr (kSecondPass) {
+    const int x = threadIdx.x;
+    const int offset = q_first - tile_end * kKeys + 64 - x;  // diagonal x of the tile after the last
+    if (x < 64 && carry != 0.f && offset >= 0 && offset < n)
+      atomicAdd(p.slash_scores + row_group * n + offset, carry);
+  } else {
+    // Fold the four lanes of a row, then the two key halves, and write this CTA's partial.
+    float* s_stat = s_extra;  // [wc][row][max, sum]
 #pragma unroll
-    for (int a = 0; a < 4; ++a) {
-      s_max[a * 16 + ty][tx] = run_max[a];
-      s_sum[a * 16 + ty][tx] = run_sum[a];
-    }
+    for (int a = 0; a < 2; ++a)
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        float m = row_max[a][h], l = row_sum[a][h];
+#pragma unroll
+        for (int mask = 1; mask <= 2; mask <<= 1)
+          merge_stats(m, l, __shfl_xor_sync(0xffffffffu, m, mask),
+                      __shfl_xor_sync(0xffffffffu, l, mask));
+        if (quad_lane == 0) {
+          const int r = 32 * wr + 16 * a + 8 * h + group;
+          s_stat[(wc * kRows + r) * 2] = m;
+          s_stat[(wc * kRows + r) * 2 + 1] = l;
+        }
+      }
     __syncthreads();
     if (threadIdx.x < kRows) {
-      float m = -INFINITY;
-      for (int x = 0; x < 16; ++x) m = fmaxf(m, s_max[threadIdx.x][x]);
-      float sum = 0.f;
-      if (m != -INFINITY)
-        for (int x = 0; x < 16; ++x)
-          if (s_max[threadIdx.x][x] != -INFINITY)
-            sum += s_sum[threadIdx.x][x] * __expf(s_max[threadIdx.x][x] - m);
-      const int64_t partial = (row_group * gridDim.x + blockIdx.x) * kRows + threadIdx.x;
+      const int r = threadIdx.x;
+      float m = s_stat[r * 2], l = s_stat[r * 2 + 1];
+      merge_stats(m, l, s_stat[(kRows + r) * 2], s_stat[(kRows + r) * 2 + 1]);
+      const int64_t partial = (row_group * gridDim.x + blockIdx.x) * kRows + r;
       p.partial_max[partial] = m;
-      p.partial_sum[partial] = sum;
+      p.partial_sum[partial] = l;
     }
   }
 }
 
-// One CTA per (head slot, batch), one thread per query row: folds the key-range partials.
-__global__ void vs_estimate_reduce_kernel(const __grid_constant__ VsEstimateParams p,
-                                          int partials_per_row) {
+// Folds the key-range partials into each row's max and sum (log2 units): one warp per query row,
+// 8 rows per CTA (grid: head slot, batch, row / 8), so that the ~hundreds of partials per row are
+// read by many SMs at once rather than by one CTA walking all 64 rows.
+constexpr int kReduceRowsPerCta = 8;
+__global__ void __launch_bounds__(32 * kReduceRowsPerCta)
+    vs_estimate_reduce_kernel(const __grid_constant__ VsEstimateParams p, int partials_per_row) {
   const int64_t row_group = int64_t(blockIdx.y) * p.heads.count + blockIdx.x;
-  const int r = threadIdx.x;
-  float m = -INFINITY;
-  for (int c = 0; c < partials_per_row; ++c)
-    m = fmaxf(m, p.partial_max[(row_group * partials_per_row + c) * estimate::kRows + r]);
-  float sum = 0.f;
-  if (m != -INFINITY)
-    for (int c = 0; c < partials_per_row; ++c) {
-      const int64_t i = (row_group * partials_per_row + c) * estimate::kRows + r;
-      if (p.partial_max[i] != -INFINITY) sum += p.partial_sum[i] * __expf(p.partial_max[i] - m);
-    }
-  p.row_max[row_group * estimate::kRows + r] = m;
-  p.row_sum[row_group * estimate::kRows + r] = sum;
+  const int lane = threadIdx.x % 32;
+  const int r = blockIdx.z * kReduceRowsPerCta + threadIdx.x / 32;
+  float m = -INFINITY, l = 0.f;
+#pragma unroll 4
+  for (int c = lane; c < partials_per_row; c += 32) {
+    const int64_t i = (row_group * partials_per_row + c) * estimate::kRows + r;
+    estimate::merge_stats(m, l, p.partial_max[i], p.partial_sum[i]);
+  }
+#pragma unroll
+  for (int mask = 16; mask >= 1; mask >>= 1)
+    estimate::merge_stats(m, l, __shfl_xor_sync(0xffffffffu, m, mask),
+                          __shfl_xor_sync(0xffffffffu, l, mask));
+  if (lane == 0) {
+    p.row_max[row_group * estimate::kRows + r] = m;
+    p.row_sum[row_group * estimate::kRows + r] = l;
+  }
 }
 
 }  // namespace mi::vertical_slash

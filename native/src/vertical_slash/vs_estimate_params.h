@@ -17,7 +17,7 @@ struct VsEstimateParams {
   attention::HeadList heads;
   float* vertical_scores;  // [batch, heads.count, seq_len]
   float* slash_scores;     // [batch, heads.count, seq_len]
-  // workspace
+  // workspace; maxima in log2 units (score * scale * log2 e), sums of exp2(x - max)
   float* partial_max;      // [batch, heads.count, ctas, 64]
   float* partial_sum;
   float* row_max;          // [batch, heads.count, 64]

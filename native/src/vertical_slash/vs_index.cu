@@ -1,14 +1,26 @@
-// mi_vs_index_count / mi_vs_index_fill: MInference's vertical-slash index conversion, one thread
-// per (row, 64-row query block).
+// mi_vs_index_count / mi_vs_index_fill: MInference's vertical-slash index conversion.
 //
-// Walking the slash offsets in descending order (so the diagonal ranges' ends ascend), each kept
-// diagonal covers the 64 columns ending at end_m - offset; a range that starts within 64 columns
-// of the current one extends it by a whole block, a farther one flushes the current range as
-// 64-wide blocks and opens a new one. Verticals are interleaved: one left of the current range is
-// kept as a gathered column, one inside it is already covered. The count pass and the fill pass
-// run the same walk, so the fill writes exactly the counted entries.
+// MInference converts each 64-row query block by walking all kept diagonals and verticals
+// (O(slash_count + vertical_count) sequential steps per block: at 1M tokens, 16,384 blocks x ~7,000
+// steps, one thread each, took milliseconds). The walks of different blocks differ only in their
+// first few ranges (vs_index_chain.cuh), so here one CTA per (row, slice of query blocks) first
+// computes the row's main chain in shared memory, and then one warp per query block walks its few
+// own ranges, copies the rest of the main chain (shifted by the block's end) and tests each vertical
+// left of the block against the ranges (binary search): work proportional to the output.
+//
+// Two shared-memory tables make the per-block work cheap when they fit (the launch sizes them): a
+// coverage table that answers "is this vertical inside one of the main chain's ranges" with one
+// load instead of a binary search, and (fill) the main chain's block starts relative to end_m, so
+// that a block's entries are a shifted copy.
+//
+// The count pass and the fill pass run the same code (the fill has no workspace, so it rebuilds the
+// main chain): the fill writes exactly the counted entries. Two cases take MInference's plain
+// walk, one thread per query block, which is exact for any input: a slash list too long for
+// shared memory, and the rare query block whose walk needs more than kMaxSerial ranges before it
+// joins the main chain.
 #include <cuda_runtime.h>
 
+#include <cub/block/block_scan.cuh>
 #include <cub/device/device_scan.cuh>
 
 #include <climits>
@@ -17,12 +29,18 @@
 
 #include "../common/status.h"
 #include "minference.h"
+#include "vs_index_chain.cuh"
 
 namespace mi::vertical_slash {
 namespace {
 
-constexpr int kBlock = 64;
-constexpr int kThreads = 128;
+constexpr int kBlock = chain::kBlock;
+// Chain kernels: one CTA per SM (each rebuilds its row's main chain, so few and large), 24 warps
+// (the register cap of 1024 threads made ptxas spill on sm_90a), one query block each at a time.
+constexpr int kThreads = 768;
+constexpr int kWarps = kThreads / 32;
+constexpr int kMaxSerial = 16;  // ranges a block may walk before the main chain (typically 0-2)
+constexpr int kWalkThreads = 128;  // plain walk: one thread per query block
 constexpr int64_t kAlign = 256;
 int64_t aligned(int64_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 
@@ -34,6 +52,9 @@ struct IndexParams {
   int slash_count;
   const int32_t* verticals;
   const int32_t* slashes;
+  // chain kernels' optional shared-memory tables (sized at launch)
+  bool cover_table;  // the coverage table fits: columns are tested in O(1)
+  int block_list_capacity;  // fill: the main chain's block list, when it has at most this many
   // count pass
   int64_t* block_counts;
   int64_t* column_counts;
@@ -46,12 +67,16 @@ struct IndexParams {
   int64_t column_capacity;
 };
 
+// MInference's walk of query block m of `row` (t = row * q_blocks + m), by one thread: slash offsets
+// in descending order (so the diagonal ranges' ends ascend), each kept diagonal covers the 64
+// columns ending at end_m - offset; a range that starts within 64 columns of the current one
+// extends it by a whole block, a farther one flushes the current range as 64-wide blocks and opens
+// a new one. Verticals are interleaved: one left of the current range is kept as a gathered
+// column, one inside it is already covered.
 template <bool kFill>
-__global__ void vs_index_kernel(const __grid_constant__ IndexParams p) {
-  const int64_t t = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (t >= p.rows * p.q_blocks) return;
-  const int64_t row = t / p.q_blocks;
-  const int end_m = static_cast<int>(t % p.q_blocks + 1) * kBlock;
+__device__ __forceinline__ void walk_block(const IndexParams& p, int64_t row, int m) {
+  const int64_t t = row * p.q_blocks + m;
+  const int end_m = (m + 1) * kBlock;
   const int32_t* slashes = p.slashes + row * p.slash_count;
   const int32_t* verticals = p.verticals + row * p.vertical_count;
 
@@ -102,6 +127,239 @@ __global__ void vs_index_kernel(const __grid_constant__ IndexParams p) {
   }
 }
 
+template <bool kFill>
+__global__ void __launch_bounds__(kWalkThreads)
+    vs_index_walk_kernel(const __grid_constant__ IndexParams p) {
+  const int64_t t = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= p.rows * p.q_blocks) return;
+  walk_block<kFill>(p, t / p.q_blocks, static_cast<int>(t % p.q_blocks));
+}
+
+// Shared memory of a chain kernel, in this order: the slash list, next_gap and the main chain
+// (4 ints a slash), each warp's serial ranges, then the optional tables: the coverage table
+// (2 bytes per 64 columns) and, in the fill, the main chain's block list (4 bytes a block).
+__host__ __device__ int64_t align16(int64_t bytes) { return (bytes + 15) / 16 * 16; }
+__host__ __device__ int64_t chain_base_bytes(int64_t slash_count) {
+  return align16((4 * slash_count + 1) * int64_t{sizeof(int32_t)} +
+                 int64_t{kWarps} * kMaxSerial * int64_t{sizeof(chain::Serial)});
+}
+__host__ __device__ int64_t cover_bytes(int64_t n) {
+  return align16(chain::cover_buckets(n) * int64_t{sizeof(uint16_t)});
+}
+
+// Where the upper bound of x lies in the ascending a[lo..hi): the last i with a[i] <= x.
+__device__ __forceinline__ int last_at_most(const int32_t* a, int lo, int hi, int x) {
+  while (hi - lo > 1) {
+    const int mid = (lo + hi) / 2;
+    if (a[mid] <= x) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+using BlockScanInt = cub::BlockScan<int, kThreads>;
+using BlockScanPair = cub::BlockScan<long long, kThreads>;
+struct Min {
+  __device__ int operator()(int a, int b) const { return a < b ? a : b; }
+};
+
+// Builds `row`'s slash list, next_gap and main chain in shared memory (all threads; ends with a
+// barrier), then the coverage table and, with kFill, the main chain's block list when they fit.
+// Each thread owns a contiguous piece of the list for the two scans.
+template <bool kFill>
+__device__ __forceinline__ chain::Row build_row(const IndexParams& p, int64_t row,
+                                                int32_t* smem, int32_t*& block_list) {
+  __shared__ union {
+    typename BlockScanInt::TempStorage gap;
+    typename BlockScanPair::TempStorage chain;
+  } scan;
+  __shared__ int mc_count;
+
+  const int count = p.slash_count;
+  int32_t* s = smem;
+  int32_t* next_gap = s + count;
+  int32_t* mc_s = next_gap + count;
+  int32_t* mc_pos = mc_s + count;  // count + 1
+  const int32_t* src = p.slashes + row * count;
+  for (int i = threadIdx.x; i < count; i += kThreads) s[i] = __ldg(src + i);
+  __syncthreads();
+
+  const int per = (count + kThreads - 1) / kThreads;
+  auto gap_above_64 = [&](int t) { return t < count - 1 && s[t] - s[t + 1] > kBlock; };
+  {
+    // next_gap is a suffix minimum: thread i takes piece kThreads - 1 - i of the list, so an
+    // exclusive prefix scan over threads is a scan over the pieces to the right.
+    const int lo = min(count, (kThreads - 1 - int(threadIdx.x)) * per);
+    const int hi = min(count, lo + per);
+    int first = INT_MAX;
+    for (int t = hi - 1; t >= lo; --t)
+      if (gap_above_64(t)) first = t;
+    int right;
+    BlockScanInt(scan.gap).ExclusiveScan(first, right, INT_MAX, Min());
+    int next = right == INT_MAX ? count - 1 : right;
+    for (int t = hi - 1; t >= lo; --t) {
+      if (gap_above_64(t)) next = t;
+      next_gap[t] = next;
+    }
+  }
+  __syncthreads();
+
+  chain::Row r{s, next_gap, mc_s, mc_pos, nullptr, count, 0};
+  // The main chain, one segment (between gaps >= 128) per walker: the walk from slash 0 passes
+  // through every segment's first slash, so segments can be walked independently. First the
+  // openings and blocks per thread, then their prefix sums place each segment's entries.
+  const int lo = min(count, int(threadIdx.x) * per);
+  const int hi = min(count, lo + per);
+  auto walk_segments = [&](auto&& emit) {
+    for (int i = lo; i < hi; ++i) {
+      if (!chain::opens_segment(r, i)) continue;
+      int head = i;
+      do {
+        const chain::Range range = chain::range_walk(r, s[head], head);
+        emit(s[head], range.blocks);
+        head = range.last + 1;
+      } while (head < count && !chain::opens_segment(r, head));
+    }
+  };
+  long long mine = 0;  // openings << 32 | blocks (blocks < 2^31 in all)
+  walk_segments([&](int, int blocks) { mine += (1ll << 32) + blocks; });
+  long long before, total;
+  __syncthreads();  // scan.gap is reused
+  BlockScanPair(scan.chain).ExclusiveSum(mine, before, total);
+  int at = static_cast<int>(before >> 32);
+  int pos = static_cast<int>(before & 0xffffffffll);
+  walk_segments([&](int offset, int blocks) {
+    mc_s[at] = offset;
+    mc_pos[at++] = pos;
+    pos += blocks;
+  });
+  if (threadIdx.x == kThreads - 1) {
+    mc_count = static_cast<int>(total >> 32);
+    mc_pos[mc_count] = static_cast<int>(total & 0xffffffffll);
+  }
+  __syncthreads();
+  r.mc_count = mc_count;
+
+  auto* tables = reinterpret_cast<unsigned char*>(smem) + chain_base_bytes(count);
+  if (p.cover_table) {
+    auto* cover = reinterpret_cast<uint16_t*>(tables);
+    const int64_t buckets = chain::cover_buckets(p.n);
+    for (int64_t b = threadIdx.x; b < buckets; b += kThreads)
+      cover[b] = chain::cover_bucket(r, b, buckets * kBlock);
+    r.cover = cover;
+    tables += cover_bytes(p.n);
+  }
+  block_list = nullptr;
+  if (kFill && mc_pos[r.mc_count] <= p.block_list_capacity) {
+    // Block x of the main chain starts at end_m - block_list[x] in every query block.
+    block_list = reinterpret_cast<int32_t*>(tables);
+    for (int x = threadIdx.x; x < mc_pos[r.mc_count]; x += kThreads) {
+      const int q = last_at_most(mc_pos, 0, r.mc_count, x);
+      block_list[x] = mc_s[q] + kBlock - (x - mc_pos[q]) * kBlock;
+    }
+  }
+  __syncthreads();
+  return r;
+}
+
+// The number of entries of the ascending list v[0..count) below x.
+__device__ __forceinline__ int count_below(const int32_t* v, int count, int x) {
+  int lo = 0, hi = count;
+  while (lo < hi) {
+    const int mid = (lo + hi) / 2;
+    if (__ldg(v + mid) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+template <bool kFill>
+__global__ void __launch_bounds__(kThreads, 1)
+    vs_index_chain_kernel(const __grid_constant__ IndexParams p, int slices) {
+  extern __shared__ __align__(16) int32_t smem[];
+  const int64_t row = blockIdx.x / slices;
+  const int slice = static_cast<int>(blockIdx.x % slices);
+  int32_t* block_list;
+  const chain::Row r = build_row<kFill>(p, row, smem, block_list);
+  const int warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  chain::Serial* serial = reinterpret_cast<chain::Serial*>(smem + 4 * p.slash_count + 1) +
+                          warp * kMaxSerial;
+  const int32_t* verticals = p.verticals + row * p.vertical_count;
+  const unsigned below_lane = (1u << lane) - 1;
+
+  // Query blocks slice, + slices, ...: interleaved, so every CTA gets short and long rows.
+  for (int m = slice + slices * warp; m < p.q_blocks; m += slices * kWarps) {
+    const int64_t t = row * p.q_blocks + m;
+    const int end_m = (m + 1) * kBlock;
+    // Every lane plans (the same plan); lane 0 stores the serial ranges.
+    const chain::Plan plan = chain::plan_block(r, m, serial, kMaxSerial, lane == 0);
+    __syncwarp();
+    if (plan.overflow) {
+      if (lane == 0) walk_block<kFill>(p, row, m);
+      __syncwarp();
+      continue;
+    }
+    const int candidates = count_below(verticals, p.vertical_count, plan.limit);
+
+    if constexpr (!kFill) {
+      int64_t columns = 0;
+      for (int base = 0; base < candidates; base += 32) {
+        const int i = base + lane;
+        const bool gathered = i < candidates && !chain::covered(r, plan, serial, end_m, __ldg(verticals + i));
+        columns += __popc(__ballot_sync(0xffffffffu, gathered));
+      }
+      if (lane == 0) {
+        p.block_counts[t] = plan.blocks;
+        p.column_counts[t] = columns;
+      }
+    } else {
+      const int64_t block_base = p.block_row_ptr[t];
+      int64_t at = 0;  // block entries written so far
+      for (int i = 0; i < plan.serial; ++i) {
+        for (int j = lane; j < serial[i].blocks; j += 32)
+          if (block_base + at + j < p.block_capacity)
+            p.block_starts[block_base + at + j] = serial[i].start + j * kBlock;
+        at += serial[i].blocks;
+      }
+      if (plan.mc_first >= 0) {
+        const int first_pos = r.mc_pos[plan.mc_first];
+        const int total = r.mc_pos[r.mc_count] - first_pos;
+        if (block_list != nullptr) {  // a shifted copy
+          for (int x = lane; x < total; x += 32) {
+            const int64_t slot = block_base + at + x;
+            if (slot < p.block_capacity) p.block_starts[slot] = end_m - block_list[first_pos + x];
+          }
+        } else {
+          // Output slot x of the main-chain part is block x - mc_pos[q] of the opening q with
+          // mc_pos[q] <= x < mc_pos[q + 1]; every opening has >= 1 block, so a lane's q
+          // advances by at most 32 openings per step.
+          int q = plan.mc_first;
+          for (int x = lane; x < total; x += 32) {
+            const int target = first_pos + x;
+            q = last_at_most(r.mc_pos, q, min(q + 33, r.mc_count), target);
+            const int64_t slot = block_base + at + x;
+            if (slot < p.block_capacity)
+              p.block_starts[slot] = chain::mc_start(r, q, end_m) + (target - r.mc_pos[q]) * kBlock;
+          }
+        }
+      }
+      const int64_t column_base = p.column_row_ptr[t];
+      int64_t written = 0;
+      for (int base = 0; base < candidates; base += 32) {
+        const int i = base + lane;
+        const int c = i < candidates ? __ldg(verticals + i) : 0;
+        const bool gathered = i < candidates && !chain::covered(r, plan, serial, end_m, c);
+        const unsigned ballot = __ballot_sync(0xffffffffu, gathered);
+        const int64_t slot = column_base + written + __popc(ballot & below_lane);
+        if (gathered && slot < p.column_capacity) p.columns[slot] = c;
+        written += __popc(ballot);
+      }
+    }
+    __syncwarp();  // the serial ranges are rewritten for the next block
+  }
+}
+
 int64_t scan_temp_bytes(int64_t items) {
   size_t bytes = 0;
   MI_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, static_cast<const int64_t*>(nullptr),
@@ -149,7 +407,47 @@ IndexParams params_of(const mi_vs_index_args& a) {
   return p;
 }
 
-int grid_for(int64_t items) { return static_cast<int>((items + kThreads - 1) / kThreads); }
+// Launches the count or fill pass: the chain kernel when the row's slash list fits in shared
+// memory, else the plain walk. Both passes decide alike (same sizes, same device); the tables
+// only change how fast the chain kernel finds its answers, not the answers.
+template <bool kFill>
+void launch(IndexParams p, cudaStream_t s) {
+  int device = 0, sms = 0, smem_optin = 0;
+  MI_CUDA_CHECK(cudaGetDevice(&device));
+  MI_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  MI_CUDA_CHECK(cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  cudaFuncAttributes attributes{};
+  MI_CUDA_CHECK(cudaFuncGetAttributes(&attributes, vs_index_chain_kernel<kFill>));
+  const int64_t budget =  // less the static shared memory (the scans)
+      int64_t{smem_optin} - static_cast<int64_t>(attributes.sharedSizeBytes);
+  int64_t smem = chain_base_bytes(p.slash_count);
+  if (smem <= budget) {
+    p.cover_table = smem + cover_bytes(p.n) <= budget;
+    if (p.cover_table) smem += cover_bytes(p.n);
+    if (kFill) {
+      // The main chain's blocks are disjoint 64-column windows of u = end_m - column, all within
+      // [-62, n + 63] (vs_index_chain.cuh: cover_gap), so there are at most n / 64 + 2.
+      const int64_t most = int64_t{p.n} / kBlock + 2;
+      const int64_t room = (budget - smem) / int64_t{sizeof(int32_t)};
+      p.block_list_capacity = static_cast<int>(most < room ? most : room);
+      smem += align16(int64_t{p.block_list_capacity} * int64_t{sizeof(int32_t)});
+    }
+    MI_CUDA_CHECK(cudaFuncSetAttribute(vs_index_chain_kernel<kFill>,
+                                       cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(smem)));
+    // One CTA per SM in all; each rebuilds its row's chain, so no more than needed.
+    const int64_t per_row = (int64_t{sms} + p.rows - 1) / p.rows;
+    const int slices = static_cast<int>(per_row < p.q_blocks ? per_row : p.q_blocks);
+    // rows * slices <= rows * q_blocks <= 2^31 - 1 (validated)
+    vs_index_chain_kernel<kFill><<<static_cast<unsigned>(p.rows * slices), kThreads,
+                                   static_cast<size_t>(smem), s>>>(p, slices);
+  } else {
+    const int64_t items = p.rows * p.q_blocks;
+    vs_index_walk_kernel<kFill><<<static_cast<int>((items + kWalkThreads - 1) / kWalkThreads),
+                                  kWalkThreads, 0, s>>>(p);
+  }
+  MI_CUDA_CHECK(cudaGetLastError());
+}
 
 }  // namespace
 }  // namespace mi::vertical_slash
@@ -180,8 +478,7 @@ extern "C" MI_API mi_status mi_vs_index_count(const mi_vs_index_args* args, void
     p.column_counts = reinterpret_cast<int64_t*>(base + aligned(items * 8));
     void* scan_temp = base + 2 * aligned(items * 8);
     const auto s = reinterpret_cast<cudaStream_t>(stream);
-    vs_index_kernel<false><<<grid_for(items), kThreads, 0, s>>>(p);
-    MI_CUDA_CHECK(cudaGetLastError());
+    launch<false>(p, s);
     // row_ptr = [0, inclusive prefix sums of the counts]
     MI_CUDA_CHECK(cudaMemsetAsync(args->block_row_ptr, 0, sizeof(int64_t), s));
     MI_CUDA_CHECK(cudaMemsetAsync(args->column_row_ptr, 0, sizeof(int64_t), s));
@@ -211,8 +508,6 @@ extern "C" MI_API mi_status mi_vs_index_fill(const mi_vs_index_args* args, mi_st
     p.block_capacity = args->block_capacity;
     p.columns = args->columns;
     p.column_capacity = args->column_capacity;
-    const auto s = reinterpret_cast<cudaStream_t>(stream);
-    vs_index_kernel<true><<<grid_for(index_rows(*args)), kThreads, 0, s>>>(p);
-    MI_CUDA_CHECK(cudaGetLastError());
+    launch<true>(p, reinterpret_cast<cudaStream_t>(stream));
   });
 }
