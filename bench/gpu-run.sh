@@ -46,7 +46,7 @@ for stage in "${stages[@]}"; do
         "${sparse[@]}" --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --data random
         "${sparse[@]}" --pattern block --top-k 100 --seq 131072 --heads 8 --kv-heads 8 --data random
         # Dense-fallback crossover: where does a small pattern start to beat dense (32 heads)?
-        "${sparse[@]}" --pattern vs --vertical 100 --slash 800 --seq 1024 2048 4096 8192 16384 --heads 32 --kv-heads 8 --data structured
+        "${sparse[@]}" --pattern vs --vertical 100 --slash 800 --seq 1024 2048 4096 8192 16384 32768 --heads 32 --kv-heads 8 --data structured
         "${sparse[@]}" --pattern ashape --sink 128 --local 1024 --seq 1024 2048 4096 8192 16384 --heads 32 --kv-heads 8 --data random
       } 2>&1 | tee "$out/sparse.jsonl" || status=1
       ;;
