@@ -17,6 +17,8 @@ rm -rf "$stage/bundle/runtimes" "$stage/bundle"/*.xml
 mkdir -p "$stage/bundle/runtimes"
 cp -a "$tests/runtimes/linux-x64" "$stage/bundle/runtimes/"
 cp "$cli/minference.runtimeconfig.json" "$cli/minference.deps.json" "$stage/bundle/"
+# The header-consistency tests look for native/include/minference.h above their directory.
+mkdir -p "$stage/bundle/native/include" && cp native/include/minference.h "$stage/bundle/native/include/"
 mkdir -p .gpu
 tar -C "$stage" -cJf .gpu/bundle.tar.xz bundle
 du -h .gpu/bundle.tar.xz

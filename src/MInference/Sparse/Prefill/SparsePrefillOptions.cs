@@ -16,14 +16,13 @@ public sealed record SparsePrefillOptions
     public const int DefaultMinSequenceLength = 4096;
 
     /// <summary>
-    /// The default <see cref="MinEstimatedSequenceLength"/>, 32768. Measured on an H100 (bench sparse,
+    /// The default <see cref="MinEstimatedSequenceLength"/>, 16384. Measured on an H100 (bench sparse,
     /// 32 heads over 8 kv heads, head_dim 128, structured data, vertical-slash (100, 800)): estimation,
-    /// index conversion and their host round trip cost about 1.5 ms per layer whatever the length,
-    /// so the pattern ran at 0.05× dense at 1K tokens, 0.21× at 4K, 0.49× at 8K and 0.90× at 16K; in
-    /// the demo (8 heads, several patterns per layer) sparse layers first won at 64K (1.7×). A-shape,
-    /// which needs no estimation, already won at 2K (1.03×) and 4K (1.5×).
+    /// index conversion and the driver's host round trips and allocations cost 0.6-1.4 ms per layer,
+    /// so the pattern ran at 0.09× dense at 1K tokens, 0.39× at 4K and 0.60× at 8K, and won from 16K
+    /// (1.12×; 2.23× at 32K). A-shape, which needs no estimation, won from 4K (1.57×).
     /// </summary>
-    public const int DefaultMinEstimatedSequenceLength = 32768;
+    public const int DefaultMinEstimatedSequenceLength = 16384;
 
     /// <summary>
     /// The default <see cref="MaxDensity"/>, 0.8. Measured on an H100: the vertical-slash kernel
