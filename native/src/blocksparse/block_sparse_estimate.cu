@@ -247,9 +247,7 @@ extern "C" MI_API mi_status mi_block_sparse_estimate(const mi_block_sparse_estim
       mi::invalid("row_ptr and blocks must not be NULL");
     const int64_t needed = workspace_bytes(args->batch, p.heads.count, args->seq_len,
                                            args->head_dim);
-    if (workspace == nullptr || workspace_bytes_given < needed)
-      mi::invalid("workspace holds " + std::to_string(workspace_bytes_given) + " bytes; " +
-                  std::to_string(needed) + " needed (mi_block_sparse_estimate_workspace_size)");
+    mi::require_workspace(workspace, workspace_bytes_given, needed, "mi_block_sparse_estimate_workspace_size");
     p.q = operands.q;
     p.k = operands.k;
     p.q_strides = operands.q_strides;

@@ -28,6 +28,14 @@ class Failure : public std::runtime_error {
   fail(MI_ERR_INVALID_ARGUMENT, std::move(message));
 }
 
+// A caller-provided workspace must exist and hold at least `needed` bytes; `size_query` names the
+// entry point that reports the size, so the message tells the caller how to fix the call.
+inline void require_workspace(const void* workspace, int64_t bytes, int64_t needed, const char* size_query) {
+  if (workspace == nullptr || bytes < needed)
+    invalid("workspace holds " + std::to_string(bytes) + " bytes; " + std::to_string(needed) +
+            " needed (" + size_query + ")");
+}
+
 void set_last_error(const char* message) noexcept;
 void clear_last_error() noexcept;
 

@@ -73,9 +73,7 @@ extern "C" MI_API mi_status mi_vs_estimate(const mi_vs_estimate_args* args, void
     check_scores("slash_scores", args->slash_scores);
     const int64_t needed =
         mi::vertical_slash::vs_estimate_workspace_bytes(args->batch, p.heads.count, args->seq_len);
-    if (workspace == nullptr || workspace_bytes < needed)
-      mi::invalid("workspace holds " + std::to_string(workspace_bytes) + " bytes; " +
-                  std::to_string(needed) + " needed (mi_vs_estimate_workspace_size)");
+    mi::require_workspace(workspace, workspace_bytes, needed, "mi_vs_estimate_workspace_size");
     p.q = operands.q;
     p.k = operands.k;
     p.q_strides = operands.q_strides;

@@ -468,9 +468,7 @@ extern "C" MI_API mi_status mi_vs_index_count(const mi_vs_index_args* args, void
     validate(args);
     require_pointers(args);
     const int64_t needed = count_workspace_bytes(*args);
-    if (workspace == nullptr || workspace_bytes < needed)
-      mi::invalid("workspace holds " + std::to_string(workspace_bytes) + " bytes; " +
-                  std::to_string(needed) + " needed (mi_vs_index_count_workspace_size)");
+    mi::require_workspace(workspace, workspace_bytes, needed, "mi_vs_index_count_workspace_size");
     const int64_t items = index_rows(*args);
     IndexParams p = params_of(*args);
     auto* base = static_cast<char*>(workspace);

@@ -336,9 +336,7 @@ extern "C" MI_API mi_status mi_vs_select(const mi_vs_select_args* args, void* wo
     validate(args);
     require_pointers(args);
     const int64_t needed = layout_of(*args).total;
-    if (workspace == nullptr || workspace_bytes < needed)
-      mi::invalid("workspace holds " + std::to_string(workspace_bytes) + " bytes; " +
-                  std::to_string(needed) + " needed (mi_vs_select_workspace_size)");
+    mi::require_workspace(workspace, workspace_bytes, needed, "mi_vs_select_workspace_size");
     select(*args, workspace, reinterpret_cast<cudaStream_t>(stream));
   });
 }
