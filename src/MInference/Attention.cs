@@ -63,20 +63,7 @@ public static partial class Attention
         DeviceBuffer? logSumExp,
         NativeAttentionCall nativeCall)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(q);
-        ArgumentNullException.ThrowIfNull(k);
-        ArgumentNullException.ThrowIfNull(v);
-        ArgumentNullException.ThrowIfNull(output);
-        context.ThrowIfDisposed();
-        q.Buffer.RequireUsableOn(context, nameof(q));
-        k.Buffer.RequireUsableOn(context, nameof(k));
-        v.Buffer.RequireUsableOn(context, nameof(v));
-        output.Buffer.RequireUsableOn(context, nameof(output));
-        if (logSumExp is not null)
-        {
-            logSumExp.RequireUsableOn(context, nameof(logSumExp));
-        }
+        AttentionOperandChecks.RequireUsable(context, q, k, v, output, logSumExp);
 
         ValidatedDenseAttention call = DenseAttentionValidation.Validate(
             DeviceOperand.Of(q, nameof(q)),

@@ -88,20 +88,7 @@ public sealed class SparsePrefill
     /// <summary>Checks the context and every operand before anything is launched.</summary>
     private static CausalProblem Validate(GpuContext context, DeviceTensor q, DeviceTensor k, DeviceTensor v, DeviceTensor output, DeviceBuffer? logSumExp)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(q);
-        ArgumentNullException.ThrowIfNull(k);
-        ArgumentNullException.ThrowIfNull(v);
-        ArgumentNullException.ThrowIfNull(output);
-        context.ThrowIfDisposed();
-        q.Buffer.RequireUsableOn(context, nameof(q));
-        k.Buffer.RequireUsableOn(context, nameof(k));
-        v.Buffer.RequireUsableOn(context, nameof(v));
-        output.Buffer.RequireUsableOn(context, nameof(output));
-        if (logSumExp is not null)
-        {
-            logSumExp.RequireUsableOn(context, nameof(logSumExp));
-        }
+        AttentionOperandChecks.RequireUsable(context, q, k, v, output, logSumExp);
 
         return SparsePrefillValidation.ValidateOperands(
             DeviceOperand.Of(q, nameof(q)),
