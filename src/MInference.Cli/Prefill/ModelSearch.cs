@@ -19,7 +19,7 @@ internal static class ModelSearch
             LayerInputs inputs = sampleOfLayer(layerIndex);
             using IPrefillLayer layer = backend.Load(inputs);
             progress.Describe($"layer {layerIndex}: dense reference");
-            LayerRun dense = layer.Dense();
+            LayerRun dense = layer.Dense(timed: false);
             progress.Advance();
             IReadOnlyList<HeadPattern> candidates = SearchCandidates.For(inputs.SequenceLength);
             int index = layerIndex;

@@ -7,13 +7,14 @@ namespace MInference.Evaluation;
 /// A layer on the CPU backend. Sparse runs follow <see cref="SparsePrefill"/> step for step: heads
 /// grouped by pattern, each group estimated and indexed, the fallback policy applied to the exact
 /// densities, the dense heads computed together. Outputs are rounded to the dtype, as the kernels
-/// store them, so CPU and GPU errors compare like for like.
+/// store them, so CPU and GPU errors compare like for like. Every call runs once and is timed by a
+/// stopwatch (cheap next to the reference itself), whether or not timing was asked for.
 /// </summary>
 internal sealed class CpuPrefillLayer(LayerInputs inputs) : IPrefillLayer
 {
     public LayerInputs Inputs { get; } = inputs;
 
-    public LayerRun Dense()
+    public LayerRun Dense(bool timed = true)
     {
         var stopwatch = Stopwatch.StartNew();
         (float[] output, float[] logSumExp) = NewResult();
@@ -25,7 +26,7 @@ internal sealed class CpuPrefillLayer(LayerInputs inputs) : IPrefillLayer
         return new LayerRun(output, logSumExp, runs, stopwatch.Elapsed.TotalMilliseconds);
     }
 
-    public LayerRun Sparse(IReadOnlyList<HeadPattern> headPatterns, SparsePrefillOptions options)
+    public LayerRun Sparse(IReadOnlyList<HeadPattern> headPatterns, SparsePrefillOptions options, bool timed = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         PatternHeadGroup[] groups = SparsePrefillValidation.Group(headPatterns, Inputs.Heads, nameof(headPatterns));

@@ -4,9 +4,9 @@ namespace MInference.Evaluation;
 
 /// <summary>
 /// A layer uploaded to the GPU: q, k, v, the output and the log-sum-exp live on the device until
-/// disposed. A sparse run is timed without extras (no step events, no index copies), then run once
-/// more with step times and index copies for the report; the kernels are deterministic, so that
-/// last run's output is the timed runs' output.
+/// disposed. A timed sparse run is timed without extras (no step events, no index copies), then run
+/// once more with step times and index copies for the report; the kernels are deterministic, so that
+/// last run's output is the timed runs' output. An untimed run is only the reporting run.
 /// </summary>
 internal sealed class GpuPrefillLayer : IPrefillLayer
 {
@@ -41,20 +41,35 @@ internal sealed class GpuPrefillLayer : IPrefillLayer
 
     private GpuContext Context => _backend.Context;
 
-    public LayerRun Dense()
+    public LayerRun Dense(bool timed = true)
     {
         var options = new DenseAttentionOptions { Causal = true };
-        double milliseconds = Time(() => Attention.Dense(Context, _q, _k, _v, _output, options, _logSumExp));
+        void Run() => Attention.Dense(Context, _q, _k, _v, _output, options, _logSumExp);
+        double milliseconds = double.NaN;
+        if (timed)
+        {
+            milliseconds = Time(Run);
+        }
+        else
+        {
+            Run();
+        }
+
         HeadRun[] runs = Enumerable.Range(0, Inputs.Heads).Select(head => new HeadRun(head, new DensePattern(), null, 1, VisibleKeys.DenseCausal)).ToArray();
         (float[] output, float[] logSumExp) = Download();
         return new LayerRun(output, logSumExp, runs, milliseconds);
     }
 
-    public LayerRun Sparse(IReadOnlyList<HeadPattern> headPatterns, SparsePrefillOptions options)
+    public LayerRun Sparse(IReadOnlyList<HeadPattern> headPatterns, SparsePrefillOptions options, bool timed = true)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var timed = new SparsePrefill(options with { MeasureStepTimes = false, KeepIndices = false, ExactDensity = false });
-        double milliseconds = Time(() => timed.RunLayer(Context, _q, _k, _v, headPatterns, _output, _logSumExp));
+        double milliseconds = double.NaN;
+        if (timed)
+        {
+            var plain = new SparsePrefill(options with { MeasureStepTimes = false, KeepIndices = false, ExactDensity = false });
+            milliseconds = Time(() => plain.RunLayer(Context, _q, _k, _v, headPatterns, _output, _logSumExp));
+        }
+
         var reporting = new SparsePrefill(options with { KeepIndices = true });
         SparsePrefillReport report = reporting.RunLayer(Context, _q, _k, _v, headPatterns, _output, _logSumExp);
         (float[] output, float[] logSumExp) = Download();

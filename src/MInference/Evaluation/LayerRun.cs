@@ -27,7 +27,7 @@ public sealed class LayerRun
     /// <summary>One entry per query head, in head order.</summary>
     public IReadOnlyList<HeadRun> Heads { get; }
 
-    /// <summary>Time of the whole layer (estimation, index and attention), as the backend measures it.</summary>
+    /// <summary>Time of the whole layer (estimation, index and attention), as the backend measures it; NaN for an untimed GPU run.</summary>
     public double Milliseconds { get; }
 
     /// <summary>GPU time of each step of a sparse run, when measured.</summary>

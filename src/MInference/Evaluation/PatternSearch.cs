@@ -46,7 +46,7 @@ public static class PatternSearch
 
         for (int c = 0; c < candidates.Count; c++)
         {
-            LayerRun run = layer.Sparse(Enumerable.Repeat(candidates[c], heads).ToArray(), measure);
+            LayerRun run = layer.Sparse(Enumerable.Repeat(candidates[c], heads).ToArray(), measure, timed: false);
             for (int head = 0; head < heads; head++)
             {
                 double density = run.Heads[head].Density;

@@ -64,9 +64,9 @@ public sealed class PatternSearchTests
     {
         public LayerInputs Inputs { get; } = inputs;
 
-        public LayerRun Dense() => Make(_ => 0, _ => 1, new DensePattern());
+        public LayerRun Dense(bool timed = true) => Make(_ => 0, _ => 1, new DensePattern());
 
-        public LayerRun Sparse(IReadOnlyList<HeadPattern> headPatterns, SparsePrefillOptions options)
+        public LayerRun Sparse(IReadOnlyList<HeadPattern> headPatterns, SparsePrefillOptions options, bool timed = true)
         {
             (double[] errors, double[] densities) = script[headPatterns[0]];
             return Make(head => errors[head], head => densities[head], headPatterns[0]);
