@@ -11,5 +11,10 @@ internal sealed class StreamHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
     }
 
+    /// <summary>Wraps a CUDA stream created elsewhere (a <c>cudaStream_t</c>); it is never destroyed here.</summary>
+    /// <param name="stream">The stream; must stay valid while the handle is used.</param>
+    internal StreamHandle(nint stream)
+        : base(ownsHandle: false) => SetHandle(stream);
+
     protected override bool ReleaseHandle() => MiNative.mi_stream_destroy(handle) == MiStatusCode.Ok;
 }

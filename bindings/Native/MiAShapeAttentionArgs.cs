@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MInference.Interop;
 
-/// <summary><c>mi_ashape_attention_args</c>, field for field (264 bytes).</summary>
+/// <summary><c>mi_ashape_attention_args</c>, field for field (280 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct MiAShapeAttentionArgs
 {
@@ -20,4 +20,7 @@ internal struct MiAShapeAttentionArgs
 
     /// <summary><c>head_count</c>: entries in <see cref="Heads"/>.</summary>
     public int HeadCount;
+
+    /// <summary><c>routes</c>: the optional device-side filter of the listed heads (zeroed: none).</summary>
+    public MiHeadRoutes Routes;
 }

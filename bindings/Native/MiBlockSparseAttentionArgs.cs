@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MInference.Interop;
 
-/// <summary><c>mi_block_sparse_attention_args</c>, field for field (272 bytes).</summary>
+/// <summary><c>mi_block_sparse_attention_args</c>, field for field (288 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct MiBlockSparseAttentionArgs
 {
@@ -17,4 +17,7 @@ internal struct MiBlockSparseAttentionArgs
 
     /// <summary><c>head_count</c>.</summary>
     public int HeadCount;
+
+    /// <summary><c>routes</c>: the optional device-side filter of the listed heads (zeroed: none).</summary>
+    public MiHeadRoutes Routes;
 }

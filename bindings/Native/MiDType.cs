@@ -11,4 +11,10 @@ internal enum MiDType
 
     /// <summary><c>MI_DTYPE_FLOAT32</c>.</summary>
     Float32 = 2,
+
+    /// <summary><c>MI_DTYPE_UINT8</c>: codes of quantized caches.</summary>
+    UInt8 = 3,
+
+    /// <summary><c>MI_DTYPE_INT32</c>: indices.</summary>
+    Int32 = 4,
 }

@@ -11,6 +11,10 @@ internal static unsafe partial class MiNative
     [LibraryImport(LibraryName, EntryPoint = "mi_attention_dense_fwd")]
     internal static partial MiStatusCode mi_attention_dense_fwd(in MiDenseAttentionArgs args, StreamHandle stream);
 
+    /// <summary>Causal dense attention of the listed heads (optionally filtered by route codes), asynchronous.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_attention_dense_heads_fwd")]
+    internal static partial MiStatusCode mi_attention_dense_heads_fwd(in MiDenseHeadsAttentionArgs args, StreamHandle stream);
+
     /// <summary>
     /// A-shape attention (sink tokens plus a local window, causal) for the query heads in
     /// <c>args.Heads</c>, asynchronous on <paramref name="stream"/>; rows of other heads are not touched.
@@ -37,6 +41,17 @@ internal static unsafe partial class MiNative
             args.Heads = heads.IsEmpty ? 0 : (nint)headList;
             args.HeadCount = heads.Length;
             return mi_attention_ashape_fwd(in args, stream);
+        }
+    }
+
+    /// <summary>Calls <see cref="mi_attention_dense_heads_fwd"/> with <paramref name="heads"/> pinned for the call; empty: every head.</summary>
+    internal static MiStatusCode DenseHeadsForward(MiDenseHeadsAttentionArgs args, ReadOnlySpan<int> heads, StreamHandle stream)
+    {
+        fixed (int* headList = heads)
+        {
+            args.Heads = heads.IsEmpty ? 0 : (nint)headList;
+            args.HeadCount = heads.Length;
+            return mi_attention_dense_heads_fwd(in args, stream);
         }
     }
 

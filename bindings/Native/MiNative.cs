@@ -14,7 +14,7 @@ internal static unsafe partial class MiNative
     internal const string LibraryName = "minference";
 
     /// <summary><c>MI_ABI_VERSION</c> of the header these declarations mirror.</summary>
-    internal const int AbiVersion = 1;
+    internal const int AbiVersion = 2;
 
     static MiNative() => NativeLibrary.SetDllImportResolver(typeof(MiNative).Assembly, MiLibrary.Resolve);
 }

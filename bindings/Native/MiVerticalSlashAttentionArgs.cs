@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MInference.Interop;
 
-/// <summary><c>mi_vertical_slash_attention_args</c>, field for field (296 bytes).</summary>
+/// <summary><c>mi_vertical_slash_attention_args</c>, field for field (312 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct MiVerticalSlashAttentionArgs
 {
@@ -20,4 +20,7 @@ internal struct MiVerticalSlashAttentionArgs
 
     /// <summary><c>head_count</c>.</summary>
     public int HeadCount;
+
+    /// <summary><c>routes</c>: the optional device-side filter of the listed heads (zeroed: none).</summary>
+    public MiHeadRoutes Routes;
 }

@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout below changes; bindings refuse a mismatch. */
-#define MI_ABI_VERSION 1
+#define MI_ABI_VERSION 2
 
 typedef enum mi_status {
   MI_OK = 0,
@@ -53,8 +53,13 @@ typedef enum mi_status {
 typedef enum mi_dtype {
   MI_DTYPE_FLOAT16 = 0,
   MI_DTYPE_BFLOAT16 = 1,
-  MI_DTYPE_FLOAT32 = 2
+  MI_DTYPE_FLOAT32 = 2,
+  MI_DTYPE_UINT8 = 3,  /* codes of quantized caches; no attention kernel takes it */
+  MI_DTYPE_INT32 = 4   /* indices; no attention kernel takes it */
 } mi_dtype;
+
+/* Bytes per element of `dtype` (0 for a value outside the enum). */
+MI_API int32_t mi_dtype_size(mi_dtype dtype);
 
 /* A CUDA stream (cudaStream_t). NULL means the legacy default stream. */
 typedef struct mi_stream_st* mi_stream;
@@ -130,6 +135,29 @@ MI_API MI_NODISCARD mi_status mi_event_elapsed_ms(mi_event start, mi_event stop,
 /* NULL is a no-op. */
 MI_API MI_NODISCARD mi_status mi_event_destroy(mi_event event);
 
+/* ---- CUDA graphs ------------------------------------------------------------------------------
+ * A layer whose launches neither allocate nor synchronise (a plan's run) can be captured once and
+ * replayed: capture records the work enqueued on `stream` between begin and end without running
+ * it; the capture is thread-local, so other threads' CUDA calls are unaffected, while a call on this
+ * thread that is illegal during capture (an allocation, a synchronisation, a blocking copy) fails
+ * and invalidates the capture. */
+
+/* An instantiated, launchable graph (cudaGraphExec_t). */
+typedef struct mi_graph_st* mi_graph;
+
+MI_API MI_NODISCARD mi_status mi_stream_begin_capture(mi_stream stream);
+/* Ends the capture begun on `stream` and instantiates it into *graph. If anything enqueued during
+ * the capture failed, the capture is discarded and the first failure is reported. */
+MI_API MI_NODISCARD mi_status mi_stream_end_capture(mi_stream stream, mi_graph* graph);
+/* Enqueues one replay of `graph` on `stream` (async). */
+MI_API MI_NODISCARD mi_status mi_graph_launch(mi_graph graph, mi_stream stream);
+/* NULL is a no-op. */
+MI_API MI_NODISCARD mi_status mi_graph_destroy(mi_graph graph);
+
+/* Successful mi_malloc calls since the library was loaded (for tests: a plan's run must add none;
+ * the library allocates device memory nowhere else). */
+MI_API int64_t mi_allocation_count(void);
+
 /* ---- dense attention ------------------------------------------------------------------------- */
 
 /* A rank-4 attention operand in logical order [batch, heads, seq, head_dim]. Strides are in
@@ -172,6 +200,43 @@ MI_API MI_NODISCARD mi_status mi_attention_dense_fwd(const mi_dense_attention_ar
 /* Largest head list one launch takes. */
 #define MI_MAX_HEAD_LIST 1024
 
+/* Query rows are split into blocks of this many rows (and keys into blocks of as many keys) by every
+ * index-driven pattern and estimator; mi_sparse_block_size returns it. */
+#define MI_SPARSE_BLOCK 64
+MI_API int32_t mi_sparse_block_size(void);
+
+/* Route codes of a (batch, query head): which launch computes it. Written on the device by
+ * mi_vs_route (or by the caller), read by the pattern launches through mi_head_routes, so a head can
+ * fall back to dense after an estimation without the host reading anything back. */
+typedef enum mi_route_code {
+  MI_ROUTE_SPARSE = 0,          /* the head's sparse pattern launch computes it */
+  MI_ROUTE_DENSE = 1,           /* dense: chosen before the run (pattern dense or fallback) */
+  MI_ROUTE_DENSE_SLOWER = 2,    /* dense: its index predicted slower than dense attention */
+  MI_ROUTE_DENSE_TOO_DENSE = 3, /* dense: its index's density passed the caller's limit */
+  MI_ROUTE_DENSE_CAPACITY = 4   /* dense: its index did not fit the capacity it was given */
+} mi_route_code;
+
+/* Optional per-launch filter over the listed heads. With `codes` NULL every listed head runs;
+ * otherwise (batch b, listed head h) runs iff codes[b * q_heads + h] is MI_ROUTE_SPARSE when
+ * run_dense is 0, or is anything else when run_dense is 1. The codes are device memory, read by
+ * the kernels: skipped rows are not touched. */
+typedef struct mi_head_routes {
+  const int32_t* codes;  /* device [batch, q_heads] int32, or NULL */
+  int32_t run_dense;     /* 0 or 1 */
+} mi_head_routes;
+
+/* Causal dense attention of the listed heads only (filtered by route codes): the heads of a sparse
+ * layer that run dense, on the dense kernel's tiles. */
+typedef struct mi_dense_heads_attention_args {
+  mi_dense_attention_args attention; /* attention.causal must be 1 */
+  const int32_t* heads;              /* host array of distinct query heads, NULL = all q_heads */
+  int32_t head_count;
+  mi_head_routes routes;             /* optional device-side filter (zeroed: none) */
+} mi_dense_heads_attention_args;
+
+MI_API MI_NODISCARD mi_status mi_attention_dense_heads_fwd(const mi_dense_heads_attention_args* args,
+                                                           mi_stream stream);
+
 /* A-shape ("stream_llm"): query i sees key j iff j <= i' and (j < sink_tokens or
  * j > i' - local_window), with i' = i + (kv_len - q_len) (bottom-right alignment, as dense). */
 typedef struct mi_ashape_attention_args {
@@ -181,6 +246,7 @@ typedef struct mi_ashape_attention_args {
   const int32_t* heads;              /* host array of distinct query-head indices to compute, read
                                         during the call; NULL = all q_heads */
   int32_t head_count;                /* entries in `heads` (1..MI_MAX_HEAD_LIST); ignored if NULL */
+  mi_head_routes routes;             /* optional device-side filter (zeroed: none) */
 } mi_ashape_attention_args;
 
 MI_API MI_NODISCARD mi_status mi_attention_ashape_fwd(const mi_ashape_attention_args* args,
@@ -203,6 +269,7 @@ typedef struct mi_block_sparse_attention_args {
   mi_csr_index blocks;
   const int32_t* heads;  /* as for A-shape: host array, NULL = all q_heads */
   int32_t head_count;
+  mi_head_routes routes; /* as for A-shape */
 } mi_block_sparse_attention_args;
 
 MI_API MI_NODISCARD mi_status mi_attention_block_sparse_fwd(
@@ -219,6 +286,7 @@ typedef struct mi_vertical_slash_attention_args {
   mi_csr_index columns;
   const int32_t* heads;  /* as for A-shape: host array, NULL = all q_heads */
   int32_t head_count;
+  mi_head_routes routes; /* as for A-shape */
 } mi_vertical_slash_attention_args;
 
 MI_API MI_NODISCARD mi_status mi_attention_vertical_slash_fwd(
@@ -304,6 +372,44 @@ MI_API MI_NODISCARD mi_status mi_vs_index_count(const mi_vs_index_args* args, vo
 /* Writes block_starts and columns, using the row pointers from mi_vs_index_count; rows whose
  * entries would pass a capacity are left short rather than written out of bounds. */
 MI_API MI_NODISCARD mi_status mi_vs_index_fill(const mi_vs_index_args* args, mi_stream stream);
+
+/* 4. mi_vs_route: per listed head, over every batch element, decides on the device whether the
+ *    index just built is worth running, so no count has to come back to the host. From the row
+ *    pointers of step 3 it counts the head's tiles: a row with b block starts and c columns costs
+ *    b * block_tile_cost + ceil(c / 64) * column_tile_cost, its dense causal counterpart
+ *    (qb + 1) * dense_tile_cost for query block qb; and its entries, b * 64 + c per row (an upper
+ *    bound: block runs may overlap the diagonal), summed over the batch. The code written (for
+ *    every batch element) is MI_ROUTE_DENSE_CAPACITY when the head's rows of some batch element
+ *    end past a capacity (the fill left them short), else MI_ROUTE_DENSE_TOO_DENSE when
+ *    entries / (batch N (N + 1) / 2) > max_density, else
+ *    MI_ROUTE_DENSE_SLOWER when the summed sparse cost is not below the dense one, else
+ *    MI_ROUTE_SPARSE. Costs are summed as exact integers per kind, then weighed in double precision
+ *    without fused multiply-adds, so a host computing the same formula decides identically. */
+typedef struct mi_vs_route_args {
+  int64_t batch;
+  int64_t q_heads;                /* codes are [batch, q_heads] */
+  int64_t seq_len;                /* N */
+  const int32_t* heads;           /* host array of the index's listed heads (its rows' order), NULL = all */
+  int32_t head_count;
+  const int64_t* block_row_ptr;   /* from mi_vs_index_count, [batch * head_count * ceil(N / 64) + 1] */
+  const int64_t* column_row_ptr;
+  int64_t block_capacity;         /* as given to mi_vs_index_fill */
+  int64_t column_capacity;
+  double block_tile_cost;         /* >= 0, any unit: only ratios matter */
+  double column_tile_cost;        /* >= 0 */
+  double dense_tile_cost;         /* > 0 */
+  double max_density;             /* in [0, 1] */
+  int32_t* codes;                 /* written for the listed heads: device [batch, q_heads] */
+  int64_t* entries;               /* optional (NULL), written: device [head_count], over the batch */
+} mi_vs_route_args;
+
+MI_API MI_NODISCARD mi_status mi_vs_route(const mi_vs_route_args* args, mi_stream stream);
+
+/* Sets codes[b * q_heads + heads[i]] = values[i] for every batch b, on the device (async): the
+ * route codes a run decides before it starts (a kernel launch, so it can be captured in a graph). */
+MI_API MI_NODISCARD mi_status mi_routes_set(int32_t* codes, int64_t batch, int64_t q_heads,
+                                            const int32_t* heads, const int32_t* values,
+                                            int32_t head_count, mi_stream stream);
 
 /* ---- block-sparse estimation (MInference) ---------------------------------------------------
  * Mean-pools Q and K over 64-token blocks (the last block over its real tokens), scores pooled

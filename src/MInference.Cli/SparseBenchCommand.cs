@@ -35,7 +35,7 @@ internal static class SparseBenchCommand
     private static readonly Option<string> s_data = CreateDataOption();
     private static readonly Option<int> s_minSequenceLength = new Option<int>("--min-seq")
     {
-        Description = $"Dense fallback below this length, for every pattern (off by default, so the sparse kernels are measured; the driver's defaults are {SparsePrefillOptions.DefaultMinSequenceLength}, and {SparsePrefillOptions.DefaultMinEstimatedSequenceLength} for estimated patterns)",
+        Description = "Dense fallback below this length, for every pattern (off by default)",
         DefaultValueFactory = _ => 0,
     }.AtLeast(0);
 

@@ -28,7 +28,8 @@ extern "C" MI_API mi_status mi_attention_ashape_fwd(const mi_ashape_attention_ar
       mi::invalid("local_window=" + std::to_string(args->local_window) + " must be in [1, 2^30]");
     mi::ashape::AShapeArgs ashape{};
     ashape.heads =
-        mi::attention::validate_head_list(args->heads, args->head_count, args->attention.q_heads);
+        mi::attention::validate_head_list(args->heads, args->head_count,
+                                            args->attention.q_heads, args->routes);
     ashape.sink_tokens = static_cast<int>(args->sink_tokens);
     ashape.local_window = static_cast<int>(args->local_window);
     const auto params = mi::attention::validate_attention_args(args->attention);

@@ -17,6 +17,9 @@ class AShapeTiles {
   static constexpr bool kGathers = false;
 
   __device__ static int head(const Params& params, int grid_y) { return params.heads.ids[grid_y]; }
+  __device__ static bool runs(const Params& params, int batch, int head, int q_heads) {
+    return params.heads.runs(batch, head, q_heads);
+  }
 
   __device__ AShapeTiles(const attention::AttentionFwdParams& p, const Params& params, int m0,
                          int block_m, int block_n)

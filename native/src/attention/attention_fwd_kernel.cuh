@@ -12,6 +12,7 @@
 //   needs_mask(tile)      whether the tile has entries some row of the query tile must not see,
 //   visible(tile, row, c) whether query row `row` (absolute) sees the tile's c-th key,
 //   head(params, y)       the query head of grid row y,
+//   runs(params, b, h, H) whether this launch computes (batch b, head h) (device route codes),
 //   kLongestFirst         whether query tiles run in reverse order (their cost grows with the index).
 #pragma once
 
@@ -144,6 +145,8 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
       Tiles::kLongestFirst ? int(gridDim.x) - 1 - int(blockIdx.x) : int(blockIdx.x);
   const int head = Tiles::head(tiles_params, blockIdx.y);
   const int batch = blockIdx.z;
+  // The whole CTA leaves before any barrier: another launch of the layer computes this head.
+  if (!Tiles::runs(tiles_params, batch, head, p.q_heads)) return;
   const int kv_head = head / p.q_heads_per_kv_head;
   const int m0 = m_block * kBlockM;
 

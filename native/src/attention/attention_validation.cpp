@@ -195,8 +195,15 @@ AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
 
 static_assert(kMaxHeadList == MI_MAX_HEAD_LIST, "head list capacity matches the ABI");
 
-HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads) {
+HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads,
+                            const mi_head_routes& routes) {
   HeadList list{};
+  if (routes.run_dense != 0 && routes.run_dense != 1)
+    invalid("routes.run_dense=" + std::to_string(routes.run_dense) + " must be 0 or 1");
+  if (reinterpret_cast<uintptr_t>(routes.codes) % alignof(int32_t) != 0)
+    invalid("routes.codes must be 4-byte aligned");
+  list.route_codes = routes.codes;
+  list.run_dense = routes.run_dense;
   if (heads == nullptr) {
     if (q_heads > kMaxHeadList)
       invalid("q_heads=" + std::to_string(q_heads) + " exceeds MI_MAX_HEAD_LIST=" +

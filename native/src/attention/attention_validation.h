@@ -11,8 +11,10 @@ namespace mi::attention {
 AttentionFwdParams validate_attention_args(const mi_dense_attention_args& args);
 
 // The query heads of a pattern launch: `heads` (host array of distinct indices in [0, q_heads))
-// or, when NULL, every head.
-HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads);
+// or, when NULL, every head; `routes` optionally filters them on the device (its pointer is checked
+// for alignment, its contents are read by the kernels).
+HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads,
+                            const mi_head_routes& routes = mi_head_routes{});
 
 // Pointers, alignment and length of a CSR index (its contents live on the device and are read
 // defensively by the kernels).

@@ -15,7 +15,8 @@ extern "C" MI_API mi_status mi_attention_block_sparse_fwd(
     mi::attention::require_square_causal(args->attention, "block-sparse");
     mi::blocksparse::BlockSparseArgs pattern{};
     pattern.heads =
-        mi::attention::validate_head_list(args->heads, args->head_count, args->attention.q_heads);
+        mi::attention::validate_head_list(args->heads, args->head_count,
+                                            args->attention.q_heads, args->routes);
     const auto params = mi::attention::validate_attention_args(args->attention);
     mi::attention::validate_csr_index("blocks", args->blocks);
     pattern.blocks = {args->blocks.row_ptr, args->blocks.values, args->blocks.value_count};

@@ -2,6 +2,7 @@
 // it never talks to the CUDA runtime itself.
 #include <cuda_runtime_api.h>
 
+#include <atomic>
 #include <cstring>
 #include <string>
 
@@ -10,6 +11,9 @@
 #include "status.h"
 
 namespace {
+
+// Counted for tests (mi_allocation_count): a plan's run must not allocate.
+std::atomic<int64_t> g_allocations{0};
 
 cudaStream_t as_cuda(mi_stream s) { return reinterpret_cast<cudaStream_t>(s); }
 cudaEvent_t as_cuda(mi_event e) { return reinterpret_cast<cudaEvent_t>(e); }
@@ -38,6 +42,21 @@ MI_API int32_t mi_abi_version(void) { return MI_ABI_VERSION; }
 MI_API const char* mi_version(void) { return MI_VERSION_STRING; }
 MI_API const char* mi_compiled_archs(void) { return MI_COMPILED_ARCHS; }
 MI_API int32_t mi_cuda_compile_version(void) { return CUDART_VERSION; }
+MI_API int32_t mi_sparse_block_size(void) { return MI_SPARSE_BLOCK; }
+
+MI_API int32_t mi_dtype_size(mi_dtype dtype) {
+  switch (dtype) {
+    case MI_DTYPE_FLOAT16:
+    case MI_DTYPE_BFLOAT16:
+      return 2;
+    case MI_DTYPE_FLOAT32:
+    case MI_DTYPE_INT32:
+      return 4;
+    case MI_DTYPE_UINT8:
+      return 1;
+  }
+  return 0;
+}
 
 MI_API mi_status mi_device_count(int32_t* count) {
   return mi::guarded([&] {
@@ -102,8 +121,11 @@ MI_API mi_status mi_malloc(void** device_ptr, int64_t bytes) {
     *device_ptr = nullptr;
     if (bytes <= 0) mi::invalid("bytes=" + std::to_string(bytes) + " must be > 0");
     MI_CUDA_CHECK(cudaMalloc(device_ptr, static_cast<size_t>(bytes)));
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
   });
 }
+
+MI_API int64_t mi_allocation_count(void) { return g_allocations.load(std::memory_order_relaxed); }
 
 MI_API mi_status mi_free(void* device_ptr) {
   return mi::guarded([&] {

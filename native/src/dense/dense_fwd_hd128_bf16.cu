@@ -9,8 +9,12 @@ namespace mi::dense {
 
 template <>
 cudaError_t run_dense_fwd<128, attention::ElementType::kBFloat16>(
-    const attention::AttentionFwdParams& params, bool causal, cudaStream_t stream) {
+    const attention::AttentionFwdParams& params, bool causal,
+    const attention::HeadList* heads, cudaStream_t stream) {
   using Traits = attention::AttentionFwdTraits<128, attention::ElementType::kBFloat16>;
+  if (heads != nullptr)
+    return attention::launch_attention_fwd<Traits, DenseTiles<true, true>>(params, {*heads},
+                                                                          heads->count, stream);
   return causal ? attention::launch_attention_fwd<Traits, DenseTiles<true>>(params, {},
                                                                            params.q_heads, stream)
                 : attention::launch_attention_fwd<Traits, DenseTiles<false>>(params, {},

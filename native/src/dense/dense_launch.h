@@ -8,8 +8,9 @@
 
 namespace mi::dense {
 
+// `heads` (optional, causal only): compute just the listed heads, filtered by their route codes.
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_dense_fwd(const attention::AttentionFwdParams& params, bool causal,
-                          cudaStream_t stream);
+                          const attention::HeadList* heads, cudaStream_t stream);
 
 }  // namespace mi::dense

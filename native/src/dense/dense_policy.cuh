@@ -3,20 +3,36 @@
 // come first and the rest run mask-free.
 #pragma once
 
+#include <type_traits>
+
 #include "../attention/attention_fwd_kernel.cuh"
 
 namespace mi::dense {
 
-template <bool kCausal>
+// kListed: grid rows are the heads of a head list (with optional route codes) rather than every
+// query head; a sparse layer's dense heads then run on the dense kernel's tiles.
+struct NoHeadList {};
+struct ListedHeads {
+  attention::HeadList heads;
+};
+
+template <bool kCausal, bool kListed = false>
 class DenseTiles {
  public:
-  struct Params {};
+  using Params = std::conditional_t<kListed, ListedHeads, NoHeadList>;
 
   // Causal query tiles cost more the later they are.
   static constexpr bool kLongestFirst = kCausal;
   static constexpr bool kGathers = false;
 
-  __device__ static int head(const Params&, int grid_y) { return grid_y; }
+  __device__ static int head(const Params& params, int grid_y) {
+    if constexpr (kListed) return params.heads.ids[grid_y];
+    else return grid_y;
+  }
+  __device__ static bool runs(const Params& params, int batch, int head, int q_heads) {
+    if constexpr (kListed) return params.heads.runs(batch, head, q_heads);
+    else return true;
+  }
 
   __device__ DenseTiles(const attention::AttentionFwdParams& p, const Params&, int m0, int block_m,
                         int block_n)

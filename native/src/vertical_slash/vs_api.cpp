@@ -15,7 +15,8 @@ extern "C" MI_API mi_status mi_attention_vertical_slash_fwd(
     mi::attention::require_square_causal(args->attention, "vertical-slash");
     mi::vertical_slash::VerticalSlashArgs pattern{};
     pattern.heads =
-        mi::attention::validate_head_list(args->heads, args->head_count, args->attention.q_heads);
+        mi::attention::validate_head_list(args->heads, args->head_count,
+                                            args->attention.q_heads, args->routes);
     const auto params = mi::attention::validate_attention_args(args->attention);
     mi::attention::validate_csr_index("blocks", args->blocks);
     mi::attention::validate_csr_index("columns", args->columns);

@@ -19,6 +19,9 @@ class VerticalSlashTiles {
   static constexpr bool kGathers = true;
 
   __device__ static int head(const Params& params, int grid_y) { return params.heads.ids[grid_y]; }
+  __device__ static bool runs(const Params& params, int batch, int head, int q_heads) {
+    return params.heads.runs(batch, head, q_heads);
+  }
 
   __device__ VerticalSlashTiles(const attention::AttentionFwdParams& p, const Params& params,
                                 int m0, int block_m, int block_n)

@@ -36,11 +36,11 @@ internal static class DemoCommand
         Option<double> maxError = SearchBudget.CreateMaxErrorOption();
         var minSequence = new Option<int?>("--min-seq")
         {
-            Description = $"Dense fallback below this length [GPU: {SparsePrefillOptions.DefaultMinSequenceLength}, measured; CPU: 0]",
+            Description = "Every head runs dense below this length [default 0: the backend's cost model decides]",
         }.AtLeast(0);
         var minEstimated = new Option<int?>("--min-seq-estimated")
         {
-            Description = $"Vertical-slash and block-sparse heads run dense below this length [GPU: {SparsePrefillOptions.DefaultMinEstimatedSequenceLength}, measured; CPU: 0]",
+            Description = "Vertical-slash and block-sparse heads run dense below this length [default 0: the backend's cost model decides]",
         }.AtLeast(0);
         var maxDensity = new Option<double>("--max-density")
         {
@@ -77,8 +77,8 @@ internal static class DemoCommand
                 parse.GetValue(budget) ?? SearchBudget.DefaultFor(sample), parse.GetValue(maxError),
                 new SparsePrefillOptions
                 {
-                    MinSequenceLength = parse.GetValue(minSequence) ?? (onGpu ? SparsePrefillOptions.DefaultMinSequenceLength : 0),
-                    MinEstimatedSequenceLength = parse.GetValue(minEstimated) ?? (onGpu ? SparsePrefillOptions.DefaultMinEstimatedSequenceLength : 0),
+                    MinSequenceLength = parse.GetValue(minSequence) ?? 0,
+                    MinEstimatedSequenceLength = parse.GetValue(minEstimated) ?? 0,
                     MaxDensity = parse.GetValue(maxDensity),
                 },
                 parse.GetValue(plot), parse.GetValue(plotHeads)!, parse.GetValue(json));

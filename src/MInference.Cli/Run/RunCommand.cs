@@ -25,13 +25,13 @@ internal static class RunCommand
         dtype.AcceptOnlyFromAmong("bf16", "fp16");
         var minSequence = new Option<int>("--min-seq")
         {
-            Description = $"Dense fallback below this length (measured on the H100; default {SparsePrefillOptions.DefaultMinSequenceLength})",
-            DefaultValueFactory = _ => SparsePrefillOptions.DefaultMinSequenceLength,
+            Description = "Every head runs dense below this length (default 0: the backend's cost model decides)",
+            DefaultValueFactory = _ => 0,
         }.AtLeast(0);
         var minEstimated = new Option<int>("--min-seq-estimated")
         {
-            Description = $"Vertical-slash and block-sparse heads run dense below this length (measured on the H100; default {SparsePrefillOptions.DefaultMinEstimatedSequenceLength})",
-            DefaultValueFactory = _ => SparsePrefillOptions.DefaultMinEstimatedSequenceLength,
+            Description = "Vertical-slash and block-sparse heads run dense below this length (default 0: the backend's cost model decides)",
+            DefaultValueFactory = _ => 0,
         }.AtLeast(0);
         var maxDensity = new Option<double>("--max-density") { Description = "A head whose density exceeds this runs dense", DefaultValueFactory = _ => SparsePrefillOptions.DefaultMaxDensity };
         var timedRuns = new Option<int>("--timed-runs") { Description = "GPU: timed runs per measurement (median reported)", DefaultValueFactory = _ => 10 }.AtLeast(1);

@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using MInference.Prefill;
 using MInference.Sparse;
 
 namespace MInference.Evaluation;
 
 /// <summary>
-/// A layer on the CPU backend. Sparse runs follow <see cref="SparsePrefill"/> step for step: heads
-/// grouped by pattern, each group estimated and indexed, the fallback policy applied to the exact
-/// densities, the dense heads computed together. Outputs are rounded to the dtype, as the kernels
+/// A layer on the CPU backend. Sparse runs follow <see cref="SparsePrefillPlan"/> step for step:
+/// heads grouped by pattern, the same fallback decisions (made by the same group plans and cost
+/// formulas, under the CPU's cost model unless the options name one), each group estimated and
+/// indexed, the dense heads computed together. Outputs are rounded to the dtype, as the kernels
 /// store them, so CPU and GPU errors compare like for like. Every call runs once and is timed by a
 /// stopwatch (cheap next to the reference itself), whether or not timing was asked for.
 /// </summary>
@@ -34,33 +36,43 @@ internal sealed class CpuPrefillLayer(LayerInputs inputs) : IPrefillLayer
         var stopwatch = Stopwatch.StartNew();
         (float[] output, float[] logSumExp) = NewResult();
         var target = new HostTensor(output, Inputs.OutputLayout);
+        var plan = new GroupPlanContext(
+            Inputs.Problem, Inputs.DType, options, options.CostModel ?? PrefillCostModel.CpuReference);
         var runs = new HeadRun[Inputs.Heads];
         var denseHeads = new List<int>();
         foreach (PatternHeadGroup group in groups)
         {
-            int[] heads = group.Heads.ToArray();
-            if (group.Pattern is DensePattern || options.IsTooShort(Inputs.SequenceLength, group.Pattern))
+            // The same decisions as the GPU plan: the group's plan decides before estimation, and
+            // heads it routes after estimation are routed here by the host twin of mi_vs_route.
+            GroupPlan decisions = group.Pattern.CreateGroupPlan(plan, group.Heads.ToArray());
+            Dictionary<int, DenseFallbackReason> reasons = decisions.StaticFallbacks.ToDictionary(fallback => fallback.Head, fallback => fallback.Reason);
+            foreach (int head in decisions.StaticDenseHeads)
             {
-                DenseFallbackReason? reason = group.Pattern is DensePattern ? null : DenseFallbackReason.ShortSequence;
-                foreach (int head in heads)
-                {
-                    runs[head] = new HeadRun(head, group.Pattern, reason, 1, VisibleKeys.DenseCausal);
-                }
+                runs[head] = new HeadRun(head, group.Pattern, reasons.TryGetValue(head, out DenseFallbackReason reason) ? reason : null, 1, VisibleKeys.DenseCausal);
+                denseHeads.Add(head);
+            }
 
-                denseHeads.AddRange(heads);
+            int[] sparse = group.Heads.ToArray().Except(decisions.StaticDenseHeads).ToArray();
+            if (sparse.Length == 0)
+            {
                 continue;
             }
 
-            GroupRun run = RunGroup(group.Pattern, heads, target, logSumExp);
-            for (int slot = 0; slot < heads.Length; slot++)
+            ReferenceGroup run = group.Pattern.RunReference(Inputs.Q, Inputs.K, Inputs.V, sparse, target, logSumExp, default);
+            for (int slot = 0; slot < sparse.Length; slot++)
             {
-                bool fallsBack = options.IsTooDense(run.Densities[slot]);
-                runs[heads[slot]] = fallsBack
-                    ? new HeadRun(heads[slot], group.Pattern, DenseFallbackReason.DensityAboveLimit, 1, VisibleKeys.DenseCausal)
-                    : new HeadRun(heads[slot], group.Pattern, null, run.Densities[slot], run.VisibleKeys(slot));
-                if (fallsBack)
+                double density = run.Entries[slot] / (double)plan.CausalEntriesPerHead;
+                DenseFallbackReason? reason = run.RouteTiles is { } tiles
+                    ? HeadCosts.VerticalSlashRoute(
+                        tiles[slot].Blocks, tiles[slot].ColumnTiles, tiles[slot].EntriesBound, pastCapacity: false,
+                        VerticalSlashTileCosts.Of(plan.Costs, Inputs.HeadDim), Inputs.BatchSize, Inputs.SequenceLength, options.MaxDensity)
+                    : null;
+                runs[sparse[slot]] = reason is null
+                    ? new HeadRun(sparse[slot], group.Pattern, null, density, run.VisibleKeys(slot))
+                    : new HeadRun(sparse[slot], group.Pattern, reason, 1, VisibleKeys.DenseCausal);
+                if (reason is not null)
                 {
-                    denseHeads.Add(heads[slot]);
+                    denseHeads.Add(sparse[slot]);
                 }
             }
         }
@@ -80,35 +92,6 @@ internal sealed class CpuPrefillLayer(LayerInputs inputs) : IPrefillLayer
     {
     }
 
-    /// <summary>Estimates, indexes and computes one sparse group; returns each head's density and mask.</summary>
-    private GroupRun RunGroup(HeadPattern pattern, int[] heads, HostTensor target, float[] logSumExp)
-    {
-        (ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v) = (Inputs.Q, Inputs.K, Inputs.V);
-        int n = Inputs.SequenceLength;
-        double causal = (double)Inputs.BatchSize * SparseDensity.CausalEntries(n);
-        switch (pattern)
-        {
-            case AShapePattern aShape:
-                SparseAttentionReference.AShape(q, k, v, heads, aShape, target, logSumExp);
-                double density = SparseDensity.AShapeEntries(n, aShape) / (double)SparseDensity.CausalEntries(n);
-                return new GroupRun([.. heads.Select(_ => density)], _ => VisibleKeys.AShape(aShape));
-            case VerticalSlashPattern verticalSlash:
-                VerticalSlashIndex vsIndex = VerticalSlashIndexBuilder.Build(VerticalSlashEstimation.Estimate(q, k, heads, verticalSlash).Selection);
-                SparseAttentionReference.VerticalSlash(q, k, v, vsIndex, target, logSumExp);
-                return new GroupRun(
-                    [.. heads.Select((_, slot) => Enumerable.Range(0, Inputs.BatchSize).Sum(batch => SparseDensity.VerticalSlashEntries(vsIndex, batch, slot)) / causal)],
-                    slot => VisibleKeys.VerticalSlash(vsIndex, 0, slot));
-            case BlockSparsePattern blockSparse:
-                BlockSparseIndex blockIndex = BlockSparseEstimation.Estimate(q, k, heads, blockSparse);
-                SparseAttentionReference.BlockSparse(q, k, v, blockIndex, target, logSumExp);
-                return new GroupRun(
-                    [.. heads.Select((_, slot) => Enumerable.Range(0, Inputs.BatchSize).Sum(batch => SparseDensity.BlockSparseEntries(blockIndex, batch, slot)) / causal)],
-                    slot => VisibleKeys.BlockSparse(blockIndex, 0, slot));
-            default:
-                throw new NotSupportedException($"pattern {pattern} has no CPU reference");
-        }
-    }
-
     private (float[] Output, float[] LogSumExp) NewResult() =>
         (new float[Inputs.OutputLayout.ElementCount], new float[(long)Inputs.BatchSize * Inputs.Heads * Inputs.SequenceLength]);
 
@@ -118,6 +101,4 @@ internal sealed class CpuPrefillLayer(LayerInputs inputs) : IPrefillLayer
         HalfPrecision.Encode(output, bits, Inputs.DType);
         HalfPrecision.Decode(bits, output, Inputs.DType);
     }
-
-    private sealed record GroupRun(double[] Densities, Func<int, Func<int, int[]>> VisibleKeys);
 }

@@ -23,6 +23,16 @@ public sealed record AShapePattern(int SinkTokens, int LocalWindow) : HeadPatter
 
     internal override (int First, int Second) JsonSizes => (SinkTokens, LocalWindow);
 
+    internal override ReferenceGroup RunReference(
+        ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options)
+    {
+        SparseAttentionReference.AShape(q, k, v, heads, this, output, logSumExp, options);
+        long entries = q.Layout.Lengths[0] * SparseDensity.AShapeEntries((int)q.Layout.Lengths[2], this);
+        return new ReferenceGroup([.. heads.Select(_ => entries)], _ => VisibleKeys.AShape(this));
+    }
+
+    internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.AShapeGroupPlan(context, this, heads);
+
     /// <summary>For example <c>stream_llm(100, 800)</c>.</summary>
     public override string ToString() => $"{Name}({SinkTokens}, {LocalWindow})";
 }

@@ -19,6 +19,17 @@ public sealed record BlockSparsePattern(int TopKBlocks) : HeadPattern
 
     internal override (int First, int Second) JsonSizes => (TopKBlocks, 0);
 
+    internal override ReferenceGroup RunReference(
+        ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options)
+    {
+        BlockSparseIndex index = BlockSparseEstimation.Estimate(q, k, heads, this);
+        SparseAttentionReference.BlockSparse(q, k, v, index, output, logSumExp, options);
+        long[] entries = [.. heads.Select((_, slot) => Enumerable.Range(0, index.BatchSize).Sum(batch => SparseDensity.BlockSparseEntries(index, batch, slot)))];
+        return new ReferenceGroup(entries, slot => VisibleKeys.BlockSparse(index, 0, slot));
+    }
+
+    internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.BlockSparseGroupPlan(context, this, heads);
+
     /// <summary>For example <c>block_sparse(100)</c>.</summary>
     public override string ToString() => $"{Name}({TopKBlocks})";
 }

@@ -11,6 +11,16 @@ public sealed record DensePattern : HeadPattern
 
     internal override (int First, int Second) JsonSizes => (0, 0);
 
+    internal override ReferenceGroup RunReference(
+        ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options)
+    {
+        SparseAttentionReference.DenseCausal(q, k, v, heads, output, logSumExp, options);
+        long entries = q.Layout.Lengths[0] * SparseDensity.CausalEntries((int)q.Layout.Lengths[2]);
+        return new ReferenceGroup([.. heads.Select(_ => entries)], _ => VisibleKeys.DenseCausal);
+    }
+
+    internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.DenseGroupPlan(context, this, heads);
+
     /// <summary><c>dense</c>.</summary>
     public override string ToString() => Name;
 }

@@ -26,6 +26,16 @@ public abstract record HeadPattern
     /// <summary>The two integers a pattern file stores after the name (0 where the pattern has no use for one).</summary>
     internal abstract (int First, int Second) JsonSizes { get; }
 
+    /// <summary>
+    /// Computes the listed heads with this pattern on the CPU (estimating their index first where the
+    /// pattern needs one), writing their rows of <paramref name="output"/> and <paramref name="logSumExp"/>.
+    /// </summary>
+    internal abstract ReferenceGroup RunReference(
+        ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options);
+
+    /// <summary>The part of a <see cref="Prefill.SparsePrefillPlan"/> that runs this pattern's heads of a layer on the GPU.</summary>
+    internal abstract Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads);
+
     /// <summary>Checks a size that must lie in [<paramref name="minimum"/>, <see cref="MaxSize"/>].</summary>
     /// <exception cref="ArgumentOutOfRangeException">It does not.</exception>
     private protected static int RequireSize(int value, int minimum, string name)

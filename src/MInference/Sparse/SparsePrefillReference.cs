@@ -40,23 +40,7 @@ public static class SparsePrefillReference
 
         foreach (PatternHeadGroup group in PatternGrouping.Group(headPatterns))
         {
-            ReadOnlySpan<int> heads = group.Heads.Span;
-            switch (group.Pattern)
-            {
-                case VerticalSlashPattern verticalSlash:
-                    VerticalSlashEstimate estimate = VerticalSlashEstimation.Estimate(q, k, heads, verticalSlash, options.SoftmaxScale);
-                    SparseAttentionReference.VerticalSlash(q, k, v, VerticalSlashIndexBuilder.Build(estimate.Selection), output, logSumExp, options);
-                    break;
-                case BlockSparsePattern blockSparse:
-                    SparseAttentionReference.BlockSparse(q, k, v, BlockSparseEstimation.Estimate(q, k, heads, blockSparse), output, logSumExp, options);
-                    break;
-                case AShapePattern aShape:
-                    SparseAttentionReference.AShape(q, k, v, heads, aShape, output, logSumExp, options);
-                    break;
-                default:
-                    SparseAttentionReference.DenseCausal(q, k, v, heads, output, logSumExp, options);
-                    break;
-            }
+            group.Pattern.RunReference(q, k, v, group.Heads.ToArray(), output, logSumExp, options);
         }
     }
 }

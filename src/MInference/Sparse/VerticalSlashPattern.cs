@@ -23,6 +23,18 @@ public sealed record VerticalSlashPattern(int VerticalSize, int SlashSize) : Hea
 
     internal override (int First, int Second) JsonSizes => (VerticalSize, SlashSize);
 
+    internal override ReferenceGroup RunReference(
+        ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options)
+    {
+        VerticalSlashEstimate estimate = VerticalSlashEstimation.Estimate(q, k, heads, this, options.SoftmaxScale);
+        VerticalSlashIndex index = VerticalSlashIndexBuilder.Build(estimate.Selection);
+        SparseAttentionReference.VerticalSlash(q, k, v, index, output, logSumExp, options);
+        long[] entries = [.. heads.Select((_, slot) => Enumerable.Range(0, index.BatchSize).Sum(batch => SparseDensity.VerticalSlashEntries(index, batch, slot)))];
+        return new ReferenceGroup(entries, slot => VisibleKeys.VerticalSlash(index, 0, slot), [.. heads.Select((_, slot) => IndexTiles.Of(index, slot))]);
+    }
+
+    internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.VerticalSlashGroupPlan(context, this, heads);
+
     /// <summary>For example <c>vertical_and_slash(1000, 6096)</c>.</summary>
     public override string ToString() => $"{Name}({VerticalSize}, {SlashSize})";
 }

@@ -55,6 +55,16 @@ public sealed partial class HeaderConsistencyTests
     [Test]
     public void DTypeCodesMatch() => AssertEnumMatches<MiDType>("MI_DTYPE_", DTypeName);
 
+    [Test]
+    public void RouteCodesMatch() => AssertEnumMatches<MiRouteCode>("MI_ROUTE_", RouteName);
+
+    [Test]
+    public void SparseBlockSizeMatches()
+    {
+        Match match = Regex.Match(_header, @"#define\s+MI_SPARSE_BLOCK\s+(\d+)");
+        Assert.That(match.Success ? int.Parse(match.Groups[1].Value) : -1, Is.EqualTo(SparseBlocks.Size), "MI_SPARSE_BLOCK and the C# block size");
+    }
+
     private void AssertEnumMatches<TEnum>(string prefix, Func<TEnum, string> nativeName)
         where TEnum : struct, Enum
     {
@@ -88,7 +98,19 @@ public sealed partial class HeaderConsistencyTests
         MiDType.Float16 => "MI_DTYPE_FLOAT16",
         MiDType.BFloat16 => "MI_DTYPE_BFLOAT16",
         MiDType.Float32 => "MI_DTYPE_FLOAT32",
+        MiDType.UInt8 => "MI_DTYPE_UINT8",
+        MiDType.Int32 => "MI_DTYPE_INT32",
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+    };
+
+    private static string RouteName(MiRouteCode code) => code switch
+    {
+        MiRouteCode.Sparse => "MI_ROUTE_SPARSE",
+        MiRouteCode.Dense => "MI_ROUTE_DENSE",
+        MiRouteCode.DenseSlower => "MI_ROUTE_DENSE_SLOWER",
+        MiRouteCode.DenseTooDense => "MI_ROUTE_DENSE_TOO_DENSE",
+        MiRouteCode.DenseCapacity => "MI_ROUTE_DENSE_CAPACITY",
+        _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 
     [GeneratedRegex(@"#define\s+MI_ABI_VERSION\s+(\d+)")]

@@ -65,11 +65,12 @@ public sealed class StructLayoutTests
         var args = default(MiAShapeAttentionArgs);
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<MiAShapeAttentionArgs>(), Is.EqualTo(264), "232 + 3 x 8 + 4, padded to 8");
+            Assert.That(Unsafe.SizeOf<MiAShapeAttentionArgs>(), Is.EqualTo(280), "232 + 3 x 8 + 4, padded to 8, + 16 of routes");
             Assert.That(OffsetOf(ref args, ref args.SinkTokens), Is.EqualTo(232));
             Assert.That(OffsetOf(ref args, ref args.LocalWindow), Is.EqualTo(240));
             Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(248));
             Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(256));
+            Assert.That(OffsetOf(ref args, ref args.Routes), Is.EqualTo(264));
         });
     }
 
@@ -91,10 +92,11 @@ public sealed class StructLayoutTests
         var args = default(MiBlockSparseAttentionArgs);
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<MiBlockSparseAttentionArgs>(), Is.EqualTo(272), "232 + 24 + 8 + 4, padded to 8");
+            Assert.That(Unsafe.SizeOf<MiBlockSparseAttentionArgs>(), Is.EqualTo(288), "232 + 24 + 8 + 4, padded to 8, + 16 of routes");
             Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(232));
             Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(256));
             Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(264));
+            Assert.That(OffsetOf(ref args, ref args.Routes), Is.EqualTo(272));
         });
     }
 
@@ -104,11 +106,12 @@ public sealed class StructLayoutTests
         var args = default(MiVerticalSlashAttentionArgs);
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<MiVerticalSlashAttentionArgs>(), Is.EqualTo(296), "232 + 2 x 24 + 8 + 4, padded to 8");
+            Assert.That(Unsafe.SizeOf<MiVerticalSlashAttentionArgs>(), Is.EqualTo(312), "232 + 2 x 24 + 8 + 4, padded to 8, + 16 of routes");
             Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(232));
             Assert.That(OffsetOf(ref args, ref args.Columns), Is.EqualTo(256));
             Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(280));
             Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(288));
+            Assert.That(OffsetOf(ref args, ref args.Routes), Is.EqualTo(296));
         });
     }
 
@@ -204,6 +207,48 @@ public sealed class StructLayoutTests
         Assert.That((int)DType.BFloat16, Is.EqualTo((int)MiDType.BFloat16));
         Assert.That((int)DType.Float32, Is.EqualTo((int)MiDType.Float32));
     });
+
+    [Test]
+    public void DenseHeadsAttentionArgsMatchTheHeader()
+    {
+        var args = default(MiDenseHeadsAttentionArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiDenseHeadsAttentionArgs>(), Is.EqualTo(264), "232 + 8 + 4, padded to 8, + 16 of routes");
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(232));
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(240));
+            Assert.That(OffsetOf(ref args, ref args.Routes), Is.EqualTo(248));
+        });
+    }
+
+    [Test]
+    public void HeadRoutesMatchTheHeader()
+    {
+        var routes = default(MiHeadRoutes);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiHeadRoutes>(), Is.EqualTo(16), "pointer + int32, padded to 8");
+            Assert.That(OffsetOf(ref routes, ref routes.RunDense), Is.EqualTo(8));
+        });
+    }
+
+    [Test]
+    public void VsRouteArgsMatchTheHeader()
+    {
+        var args = default(MiVsRouteArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiVsRouteArgs>(), Is.EqualTo(120));
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(24));
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(32));
+            Assert.That(OffsetOf(ref args, ref args.BlockRowPtr), Is.EqualTo(40), "int32, then padding to the pointer");
+            Assert.That(OffsetOf(ref args, ref args.BlockCapacity), Is.EqualTo(56));
+            Assert.That(OffsetOf(ref args, ref args.BlockTileCost), Is.EqualTo(72));
+            Assert.That(OffsetOf(ref args, ref args.MaxDensity), Is.EqualTo(96));
+            Assert.That(OffsetOf(ref args, ref args.Codes), Is.EqualTo(104));
+            Assert.That(OffsetOf(ref args, ref args.Entries), Is.EqualTo(112));
+        });
+    }
 
     private static long OffsetOf<TStruct, TField>(ref TStruct container, ref TField field) =>
         Unsafe.ByteOffset(ref Unsafe.As<TStruct, byte>(ref container), ref Unsafe.As<TField, byte>(ref field));

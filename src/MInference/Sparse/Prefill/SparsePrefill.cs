@@ -1,3 +1,5 @@
+using MInference.Prefill;
+
 namespace MInference.Sparse;
 
 /// <summary>
@@ -9,20 +11,13 @@ namespace MInference.Sparse;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Per group: A-shape heads run <see cref="Attention.AShape"/>; block-sparse heads are estimated by
-/// <see cref="BlockSparseGpu.Estimate"/> and run <see cref="Attention.BlockSparse"/>; vertical-slash
-/// heads are indexed by <see cref="VerticalSlashGpu.BuildIndex(GpuContext, DeviceTensor, DeviceTensor, ReadOnlySpan{int}, VerticalSlashPattern, float?, GpuTimer?)"/>
-/// and run <see cref="Attention.VerticalSlash"/>. Heads that run dense (the dense pattern's, and
-/// the fallbacks of <see cref="SparsePrefillOptions"/>: every sparse head below
-/// <see cref="SparsePrefillOptions.MinSequenceLength"/>, and each head whose density exceeds
-/// <see cref="SparsePrefillOptions.MaxDensity"/>) share one causal launch at the end. Every
-/// sequence of the batch gets its own index; the softmax scale is 1/sqrt(head_dim) throughout.
-/// </para>
-/// <para>
-/// The call returns once every launch is enqueued; when a block-sparse or vertical-slash index was
-/// built it first waits for the layer to finish (the indices are freed before returning, and the
-/// vertical-slash conversion reads sizes back to the host anyway). Options are immutable, so one
-/// instance can serve every layer; a context, as always, is used from one thread at a time.
+/// Each call plans the layer (<see cref="SparsePrefillPlan"/>: the fallback decisions of the cost
+/// model in <see cref="SparsePrefillOptions"/>, one workspace), runs it and waits for its report;
+/// the workspace is freed on return. Serving code that runs the same shape again should keep a
+/// <see cref="SparsePrefillPlan"/> instead: its runs allocate nothing, never wait, and can be
+/// captured into a CUDA graph. Every sequence of the batch gets its own index; the softmax scale
+/// is 1/sqrt(head_dim) throughout. Options are immutable, so one instance can serve every layer; a
+/// context, as always, is used from one thread at a time.
 /// </para>
 /// </remarks>
 public sealed class SparsePrefill
@@ -57,10 +52,10 @@ public sealed class SparsePrefill
     public SparsePrefillReport RunLayer(
         GpuContext context, DeviceTensor q, DeviceTensor k, DeviceTensor v, IReadOnlyList<HeadPattern> headPatterns, DeviceTensor output, DeviceBuffer? logSumExp = null)
     {
-        CausalProblem problem = Validate(context, q, k, v, output, logSumExp);
-        PatternHeadGroup[] groups = SparsePrefillValidation.Group(headPatterns, problem.QHeads, nameof(headPatterns));
-        using var run = new PrefillLayerRun(context, new PrefillOperands(q, k, v, output, logSumExp), Options, problem);
-        return run.Run(groups);
+        Validate(context, q, k, v, output, logSumExp);
+        using SparsePrefillPlan plan = SparsePrefillPlan.Create(context, PrefillShape.Of(q, k), headPatterns, Options);
+        plan.Run(q, k, v, output, logSumExp);
+        return plan.ReadReport();
     }
 
     /// <summary>Computes one layer given as its pattern groups, such as <see cref="HeadPatternConfig.GroupHeadsByPattern"/> returns.</summary>

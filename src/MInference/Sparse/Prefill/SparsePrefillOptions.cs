@@ -1,29 +1,17 @@
+using MInference.Prefill;
+
 namespace MInference.Sparse;
 
 /// <summary>
-/// How <see cref="SparsePrefill"/> runs a layer: when a head falls back to dense causal attention
-/// (where its sparse pattern would not be cheaper), and what the report measures. The defaults
-/// suit production use; the measuring options are for benchmarks and tests.
+/// How a sparse layer runs (<see cref="Prefill.SparsePrefillPlan"/>, <see cref="SparsePrefill"/>):
+/// when a head falls back to dense causal attention, and what the report measures. A head keeps its
+/// pattern only where the <see cref="CostModel"/> predicts it cheaper than dense: before estimation
+/// for patterns whose cost is known in advance, on the device from the estimated index for
+/// vertical-slash. The defaults suit production use; the length limits are manual overrides and the
+/// measuring options are for benchmarks and tests.
 /// </summary>
 public sealed record SparsePrefillOptions
 {
-    /// <summary>
-    /// The default <see cref="MinSequenceLength"/>, 4096. Below it a sparse head saves little:
-    /// dense causal attention of 32 heads at 4K takes about 0.6 ms on an H100 (README), while
-    /// vertical-slash estimation and index conversion cost launches, allocations and one host round
-    /// trip per group whatever the length. Re-measure with <c>minference bench sparse</c>.
-    /// </summary>
-    public const int DefaultMinSequenceLength = 4096;
-
-    /// <summary>
-    /// The default <see cref="MinEstimatedSequenceLength"/>, 16384. Measured on an H100 (bench sparse,
-    /// 32 heads over 8 kv heads, head_dim 128, structured data, vertical-slash (100, 800)): estimation,
-    /// index conversion and the driver's host round trips and allocations cost 0.6-1.4 ms per layer,
-    /// so the pattern ran at 0.09× dense at 1K tokens, 0.39× at 4K and 0.60× at 8K, and won from 16K
-    /// (1.12×; 2.23× at 32K). A-shape, which needs no estimation, won from 4K (1.57×).
-    /// </summary>
-    public const int DefaultMinEstimatedSequenceLength = 16384;
-
     /// <summary>
     /// The default <see cref="MaxDensity"/>, 0.8. Measured on an H100: the vertical-slash kernel
     /// keeps about 82-86 % of the dense kernel's TFLOP/s per computed entry, so a sparse head is
@@ -31,19 +19,37 @@ public sealed record SparsePrefillOptions
     /// </summary>
     public const double DefaultMaxDensity = 0.8;
 
+    /// <summary>The default <see cref="MaxIndexBytes"/>: 4 GiB.</summary>
+    public const long DefaultMaxIndexBytes = 4L << 30;
+
+    /// <summary>
+    /// The costs the fallback decision weighs; null for the backend's own
+    /// (<see cref="PrefillCostModel.H100"/> on the GPU, <see cref="PrefillCostModel.CpuReference"/> on the CPU backend).
+    /// </summary>
+    public PrefillCostModel? CostModel { get; init; }
+
+    /// <summary>
+    /// The most device memory a plan reserves for estimated indices (vertical-slash block runs and
+    /// columns). Each index is reserved at its worst case; when the worst cases of a layer pass this,
+    /// every index gets the same share, and a head whose index does not fit runs dense (reason
+    /// <see cref="DenseFallbackReason.IndexCapacity"/>); &gt;= 0.
+    /// </summary>
+    public long MaxIndexBytes { get; init; } = DefaultMaxIndexBytes;
+
     /// <summary>
     /// Sequences shorter than this run every head with dense causal attention (reason
-    /// <see cref="DenseFallbackReason.ShortSequence"/>), skipping estimation; &gt;= 0 (0 or 1: never).
+    /// <see cref="DenseFallbackReason.ShortSequence"/>), skipping estimation; &gt;= 0 (0 or 1, the
+    /// default: never; the cost model decides).
     /// </summary>
-    public int MinSequenceLength { get; init; } = DefaultMinSequenceLength;
+    public int MinSequenceLength { get; init; }
 
     /// <summary>
     /// Sequences shorter than this run the heads of patterns that need an estimate (vertical-slash,
     /// block-sparse) dense (reason <see cref="DenseFallbackReason.ShortSequence"/>), skipping the
-    /// estimation, whose fixed cost outweighs the savings at short lengths; &gt;= 0 (0 or 1: never).
+    /// estimation; &gt;= 0 (0 or 1, the default: never; the cost model decides).
     /// <see cref="MinSequenceLength"/> applies to every pattern on top of it.
     /// </summary>
-    public int MinEstimatedSequenceLength { get; init; } = DefaultMinEstimatedSequenceLength;
+    public int MinEstimatedSequenceLength { get; init; }
 
     /// <summary>
     /// A sparse head whose density (the fraction of the N(N+1)/2 causal entries its pattern would
@@ -99,6 +105,12 @@ public sealed record SparsePrefillOptions
                 parameterName, MinEstimatedSequenceLength, $"MinEstimatedSequenceLength = {MinEstimatedSequenceLength}; expected a length >= 0");
         }
 
+        if (MaxIndexBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, MaxIndexBytes, $"MaxIndexBytes = {MaxIndexBytes}; expected a size >= 0");
+        }
+
+        CostModel?.Validate(parameterName);
         if (!(MaxDensity is >= 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(parameterName, MaxDensity, $"MaxDensity = {MaxDensity}; expected a fraction in [0, 1]");

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace MInference.Interop;
+
+internal static unsafe partial class MiNative
+{
+    /// <summary>Starts recording the work enqueued on <paramref name="stream"/> (thread-local capture).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_begin_capture")]
+    internal static partial MiStatusCode mi_stream_begin_capture(StreamHandle stream);
+
+    /// <summary>Ends the capture on <paramref name="stream"/> and instantiates it.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_end_capture")]
+    internal static partial MiStatusCode mi_stream_end_capture(StreamHandle stream, out GraphHandle graph);
+
+    /// <summary>Enqueues one replay of <paramref name="graph"/> on <paramref name="stream"/>.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_graph_launch")]
+    internal static partial MiStatusCode mi_graph_launch(GraphHandle graph, StreamHandle stream);
+
+    /// <summary>Destroys an instantiated graph; 0 is a no-op.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_graph_destroy")]
+    internal static partial MiStatusCode mi_graph_destroy(nint graph);
+
+    /// <summary>Successful <c>mi_malloc</c> calls since the library was loaded.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_allocation_count")]
+    internal static partial long mi_allocation_count();
+
+    /// <summary><c>MI_SPARSE_BLOCK</c>: rows and keys per block of every index-driven pattern.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_sparse_block_size")]
+    internal static partial int mi_sparse_block_size();
+
+    /// <summary>Bytes per element of a dtype (0 outside the enum).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_dtype_size")]
+    internal static partial int mi_dtype_size(MiDType dtype);
+}

@@ -1,0 +1,32 @@
+using MInference.Interop;
+
+namespace MInference.Prefill;
+
+/// <summary>
+/// A layer recorded by <see cref="SparsePrefillPlan.CaptureGraph"/>: one launch replays every
+/// kernel of the run on the buffers it was captured with. Dispose it before the plan and buffers.
+/// </summary>
+public sealed class PrefillGraph : IDisposable
+{
+    private readonly GpuContext _context;
+    private readonly GraphHandle _graph;
+
+    internal PrefillGraph(GpuContext context, GraphHandle graph)
+    {
+        _context = context;
+        _graph = graph;
+    }
+
+    /// <summary>Enqueues one replay on the context's stream (asynchronous).</summary>
+    /// <exception cref="ObjectDisposedException">The graph or the context is disposed.</exception>
+    /// <exception cref="CudaException">The launch failed.</exception>
+    public void Launch()
+    {
+        ObjectDisposedException.ThrowIf(_graph.IsClosed, this);
+        _context.MakeCurrent();
+        MiStatus.ThrowIfFailed(MiNative.mi_graph_launch(_graph, _context.Stream.Handle));
+    }
+
+    /// <summary>Destroys the graph.</summary>
+    public void Dispose() => _graph.Dispose();
+}
