@@ -115,7 +115,7 @@ void check_device_supported() {
 
 }  // namespace
 
-AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
+AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& a) {
   if (a.dtype != MI_DTYPE_FLOAT16 && a.dtype != MI_DTYPE_BFLOAT16) {
     if (a.dtype == MI_DTYPE_FLOAT32)
       fail(MI_ERR_UNSUPPORTED, "dtype=float32 is not supported; use float16 or bfloat16");
@@ -139,10 +139,34 @@ AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
 
   const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}};
   const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
-  const Operand v{"v", a.v, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
-  const Operand o{"o", a.o, {a.batch, a.q_heads, a.q_len, a.head_dim}};
   check_operand(q, false);
   check_operand(k, false);
+  check_device_supported();
+  check_device_pointer("q.data", a.q.data);
+  check_device_pointer("k.data", a.k.data);
+
+  AttentionFwdParams p{};
+  p.q = a.q.data;
+  p.k = a.k.data;
+  p.q_strides = row_strides(a.q);
+  p.k_strides = row_strides(a.k);
+  p.batch = static_cast<int>(a.batch);
+  p.q_heads = static_cast<int>(a.q_heads);
+  p.q_heads_per_kv_head = static_cast<int>(a.q_heads / a.kv_heads);
+  p.q_len = static_cast<int>(a.q_len);
+  p.kv_len = static_cast<int>(a.kv_len);
+  p.scale = a.softmax_scale > 0.f ? a.softmax_scale
+                                  : 1.f / std::sqrt(static_cast<float>(a.head_dim));
+  p.scale_log2 = p.scale * static_cast<float>(M_LOG2E);
+  return p;
+}
+
+AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
+  AttentionFwdParams p = validate_query_key_args(a);
+  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}};
+  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
+  const Operand v{"v", a.v, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
+  const Operand o{"o", a.o, {a.batch, a.q_heads, a.q_len, a.head_dim}};
   check_operand(v, false);
   check_operand(o, true);
   if (reinterpret_cast<uintptr_t>(a.lse) % alignof(float) != 0)
@@ -165,31 +189,15 @@ AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
       invalid("lse must not overlap q, k, v or o");
   }
 
-  check_device_supported();
-  check_device_pointer("q.data", a.q.data);
-  check_device_pointer("k.data", a.k.data);
   check_device_pointer("v.data", a.v.data);
   check_device_pointer("o.data", a.o.data);
   if (a.lse != nullptr) check_device_pointer("lse", a.lse);
 
-  AttentionFwdParams p{};
-  p.q = a.q.data;
-  p.k = a.k.data;
   p.v = a.v.data;
   p.o = a.o.data;
   p.lse = a.lse;
-  p.q_strides = row_strides(a.q);
-  p.k_strides = row_strides(a.k);
   p.v_strides = row_strides(a.v);
   p.o_strides = row_strides(a.o);
-  p.batch = static_cast<int>(a.batch);
-  p.q_heads = static_cast<int>(a.q_heads);
-  p.q_heads_per_kv_head = static_cast<int>(a.q_heads / a.kv_heads);
-  p.q_len = static_cast<int>(a.q_len);
-  p.kv_len = static_cast<int>(a.kv_len);
-  p.scale = a.softmax_scale > 0.f ? a.softmax_scale
-                                  : 1.f / std::sqrt(static_cast<float>(a.head_dim));
-  p.scale_log2 = p.scale * static_cast<float>(M_LOG2E);
   return p;
 }
 

@@ -10,6 +10,11 @@ namespace mi::attention {
 // and the expectation) and returns the mainloop parameters. Reads no device memory.
 AttentionFwdParams validate_attention_args(const mi_dense_attention_args& args);
 
+// The input half of validate_attention_args, for the estimators that read only q and k: sizes,
+// dtype, scale, and the q and k operands (v, o and lse are ignored, so q and k packed in one
+// allocation with other tensors pass, as they do for attention itself).
+AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& args);
+
 // The query heads of a pattern launch: `heads` (host array of distinct indices in [0, q_heads))
 // or, when NULL, every head; `routes` optionally filters them on the device (its pointer is checked
 // for alignment, its contents are read by the kernels).

@@ -179,8 +179,8 @@ int64_t workspace_bytes(int64_t batch, int64_t head_count, int64_t n, int64_t he
 }
 
 mi_dense_attention_args as_attention(const mi_block_sparse_estimate_args& a) {
-  // Q and K follow the attention operand rules: checked as a causal attention of Q over K with K
-  // as values and Q's own layout as the (never written) output.
+  // Q and K follow the attention operand rules; only the input half of the shared validation
+  // applies (there is no output to keep apart from them).
   mi_dense_attention_args d{};
   d.dtype = a.dtype;
   d.batch = a.batch;
@@ -191,8 +191,6 @@ mi_dense_attention_args as_attention(const mi_block_sparse_estimate_args& a) {
   d.head_dim = a.head_dim;
   d.q = a.q;
   d.k = a.k;
-  d.v = a.k;
-  d.o = a.q;
   d.causal = 1;
   return d;
 }
@@ -242,7 +240,7 @@ extern "C" MI_API mi_status mi_block_sparse_estimate(const mi_block_sparse_estim
     require_shape(args);
     EstimateParams p{};
     p.heads = mi::attention::validate_head_list(args->heads, args->head_count, args->q_heads);
-    const auto operands = mi::attention::validate_attention_args(as_attention(*args));
+    const auto operands = mi::attention::validate_query_key_args(as_attention(*args));
     if (args->row_ptr == nullptr || args->blocks == nullptr)
       mi::invalid("row_ptr and blocks must not be NULL");
     const int64_t needed = workspace_bytes(args->batch, p.heads.count, args->seq_len,

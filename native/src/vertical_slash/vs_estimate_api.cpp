@@ -16,8 +16,8 @@ using mi::vertical_slash::VsEstimateParams;
 
 static_assert(MI_VS_LAST_QUERIES == 64, "the estimation kernels score 64 query rows");
 
-// Q and K follow the attention operand rules; the shared validation checks them as a causal
-// attention of Q over K with K as values and Q's own layout as the (never written) output.
+// Q and K follow the attention operand rules; only the input half of the shared validation
+// applies (there is no output to keep apart from them).
 mi::attention::AttentionFwdParams validate_operands(const mi_vs_estimate_args& a) {
   mi_dense_attention_args as_attention{};
   as_attention.dtype = a.dtype;
@@ -29,11 +29,9 @@ mi::attention::AttentionFwdParams validate_operands(const mi_vs_estimate_args& a
   as_attention.head_dim = a.head_dim;
   as_attention.q = a.q;
   as_attention.k = a.k;
-  as_attention.v = a.k;
-  as_attention.o = a.q;
   as_attention.softmax_scale = a.softmax_scale;
   as_attention.causal = 1;
-  return mi::attention::validate_attention_args(as_attention);
+  return mi::attention::validate_query_key_args(as_attention);
 }
 
 void check_scores(const char* name, const float* scores) {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MInference.Prefill;
 using MInference.Sparse;
 
 namespace MInference.Evaluation;
@@ -37,7 +38,7 @@ public static class PatternSearch
 
         int heads = layer.Inputs.Heads;
         // Candidates are measured as they are: no fallback may replace one by dense attention.
-        var measure = new SparsePrefillOptions { MinSequenceLength = 0, MinEstimatedSequenceLength = 0, MaxDensity = 1, ExactDensity = true };
+        var measure = new SparsePrefillOptions { CostModel = PrefillCostModel.SparseAlways, MaxDensity = 1, ExactDensity = true };
         var scores = new CandidateScore[heads][];
         for (int head = 0; head < heads; head++)
         {

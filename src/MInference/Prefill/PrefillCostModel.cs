@@ -50,6 +50,12 @@ public sealed record PrefillCostModel
         Launch = 0,
     };
 
+    /// <summary>
+    /// Every sparse step free: each head keeps its pattern unless a density or length limit of the
+    /// options says otherwise. For benchmarks and tests that measure the sparse kernels themselves.
+    /// </summary>
+    public static PrefillCostModel SparseAlways { get; } = new() { DenseTile = 1 };
+
     /// <summary>A causal 64×64 tile of the dense kernel (the fallback runs there).</summary>
     public double DenseTile { get; init; }
 

@@ -1,11 +1,12 @@
 using MInference.Evaluation;
+using MInference.Prefill;
 using MInference.Sparse;
 
 namespace MInference.Tests.Evaluation;
 
 public sealed class CpuPrefillLayerTests
 {
-    private static readonly SparsePrefillOptions s_noFallback = new() { MinSequenceLength = 0, MinEstimatedSequenceLength = 0, MaxDensity = 1 };
+    private static readonly SparsePrefillOptions s_noFallback = new() { CostModel = PrefillCostModel.SparseAlways, MaxDensity = 1 };
 
     [Test]
     public void DensePatternsAndFullWindowsReproduceTheDenseRunBitForBit()
@@ -31,7 +32,7 @@ public sealed class CpuPrefillLayerTests
         using IPrefillLayer layer = new CpuPrefillBackend().Load(inputs);
         HeadPattern[] patterns = [new AShapePattern(4, 64), new VerticalSlashPattern(30, 64), new BlockSparsePattern(2), new DensePattern()];
         LayerRun dense = layer.Dense();
-        LayerRun tooDense = layer.Sparse(patterns, new SparsePrefillOptions { MinSequenceLength = 0, MinEstimatedSequenceLength = 0, MaxDensity = 0 });
+        LayerRun tooDense = layer.Sparse(patterns, new SparsePrefillOptions { CostModel = PrefillCostModel.SparseAlways, MaxDensity = 0 });
         LayerRun tooShort = layer.Sparse(patterns, new SparsePrefillOptions { MinSequenceLength = 257 });
         Assert.Multiple(() =>
         {

@@ -1,3 +1,4 @@
+using MInference.Prefill;
 using MInference.Evaluation;
 using MInference.Sparse;
 using MInference.Tests.Cli;
@@ -23,7 +24,7 @@ public sealed class PrefillBackendGpuTests : GpuFixture
         using var cpu = new CpuPrefillBackend();
         using IPrefillLayer onGpu = gpu.Load(inputs);
         using IPrefillLayer onCpu = cpu.Load(inputs);
-        var policy = new SparsePrefillOptions { MinSequenceLength = 0, MinEstimatedSequenceLength = 0, MaxDensity = 1 };
+        var policy = new SparsePrefillOptions { CostModel = PrefillCostModel.SparseAlways, MaxDensity = 1 };
         LayerRun gpuSparse = onGpu.Sparse(s_everyKind, policy);
         LayerRun cpuSparse = onCpu.Sparse(s_everyKind, policy);
         LayerRun gpuDense = onGpu.Dense();

@@ -122,17 +122,16 @@ internal sealed class VerticalSlashGroupPlan : GroupPlan
             long entries = causal;
             if (slot >= 0)
             {
-                long estimated = copy is null ? bounds[slot] : ExactEntries(copy, slot);
-                double density = estimated / (double)causal;
                 var code = (MiRouteCode)readback.RouteCode(Heads[i]);
                 if (code == MiRouteCode.Sparse)
                 {
                     sparse.Add(Heads[i]);
-                    entries = estimated;
+                    entries = copy is null ? bounds[slot] : ExactEntries(copy, slot);
                 }
                 else
                 {
-                    fallbacks.Add(new DenseFallback(Heads[i], ReasonOf(code), density));
+                    // The density the route weighed: the bound of mi_vs_route.
+                    fallbacks.Add(new DenseFallback(Heads[i], ReasonOf(code), bounds[slot] / (double)causal));
                 }
             }
 

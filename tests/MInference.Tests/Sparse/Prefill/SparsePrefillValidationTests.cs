@@ -101,12 +101,15 @@ public sealed class SparsePrefillValidationTests
     }
 
     [Test]
-    public void TheDefaultPolicyIsTheMeasuredOne()
+    public void TheDefaultPolicyLeavesTheDecisionToTheBackendsCostModel()
     {
         var prefill = new SparsePrefill();
         Assert.Multiple(() =>
         {
-            Assert.That(prefill.Options.MinSequenceLength, Is.EqualTo(4096));
+            Assert.That(prefill.Options.MinSequenceLength, Is.Zero, "no length limit: the cost model decides");
+            Assert.That(prefill.Options.MinEstimatedSequenceLength, Is.Zero);
+            Assert.That(prefill.Options.CostModel, Is.Null, "each backend's own model");
+            Assert.That(prefill.Options.MaxIndexBytes, Is.EqualTo(4L << 30));
             Assert.That(prefill.Options.MaxDensity, Is.EqualTo(0.8));
             Assert.That(prefill.Options.MeasureStepTimes || prefill.Options.ExactDensity || prefill.Options.KeepIndices, Is.False, "measuring is opt-in");
         });
