@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MInference.Cli.Bench;
 
 namespace MInference.Cli;
 
