@@ -1,4 +1,4 @@
-using MInference.Sparse;
+using MInference.Synthetic;
 
 namespace MInference.Cli.Bench;
 

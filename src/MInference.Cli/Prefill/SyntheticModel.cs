@@ -1,5 +1,5 @@
 using MInference.Evaluation;
-using MInference.Sparse;
+using MInference.Synthetic;
 
 namespace MInference.Cli;
 
