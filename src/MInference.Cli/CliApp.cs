@@ -1,4 +1,8 @@
 using System.CommandLine;
+using MInference.Cli.Bench;
+using MInference.Cli.Demo;
+using MInference.Cli.Run;
+using MInference.Cli.Search;
 
 namespace MInference.Cli;
 

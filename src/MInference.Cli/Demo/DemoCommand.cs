@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
+using MInference.Cli.Prefill;
 using MInference.Evaluation;
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Demo;
 
 /// <summary>
 /// `minference demo`: sparse prefill of a synthetic long-context model against dense, head by head.

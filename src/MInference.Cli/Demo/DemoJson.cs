@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using MInference.Cli.Prefill;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Demo;
 
 /// <summary>The demo's `--json` document.</summary>
 internal sealed record DemoJson(

@@ -1,4 +1,6 @@
-namespace MInference.Cli;
+using MInference.Cli.Prefill;
+
+namespace MInference.Cli.Demo;
 
 /// <summary>What the demo measured, ready for the tables and the JSON.</summary>
 internal sealed record DemoResult(

@@ -1,8 +1,9 @@
 using MInference.Cli.Plots;
+using MInference.Cli.Prefill;
 using MInference.Evaluation;
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Demo;
 
 /// <summary>
 /// The demo's work: choose every head's pattern (the config file, or a search on a short sample of

@@ -1,6 +1,7 @@
+using MInference.Cli.Prefill;
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Demo;
 
 /// <summary>Everything `minference demo` was asked to do, with the backend's defaults filled in.</summary>
 internal sealed record DemoSettings(

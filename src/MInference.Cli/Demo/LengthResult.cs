@@ -1,4 +1,6 @@
-namespace MInference.Cli;
+using MInference.Cli.Prefill;
+
+namespace MInference.Cli.Demo;
 
 /// <summary>One prompt length: every layer's report and the totals.</summary>
 internal sealed record LengthResult(int SequenceLength, IReadOnlyList<LayerReport> Layers)

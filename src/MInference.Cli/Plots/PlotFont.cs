@@ -1,10 +1,9 @@
-using System.IO.Compression;
 using SkiaSharp;
 
 namespace MInference.Cli.Plots;
 
 /// <summary>
-/// The typefaces every plot draws its text with: DejaVu Sans from <see cref="EmbeddedFontData"/>, so text renders
+/// The typefaces every plot draws its text with: DejaVu Sans from <see cref="EmbeddedFontFiles"/>, so text renders
 /// the same on every machine, with or without fonts installed.
 /// </summary>
 internal static class PlotFont
@@ -12,8 +11,8 @@ internal static class PlotFont
     /// <summary>The family name plots ask ScottPlot for (ScottPlot resolves it through <see cref="EmbeddedFontResolver"/>).</summary>
     public const string FamilyName = "DejaVu Sans";
 
-    private static readonly Lazy<SKTypeface> LazyRegular = new(() => Load(EmbeddedFontData.RegularGzipBase64));
-    private static readonly Lazy<SKTypeface> LazyBold = new(() => Load(EmbeddedFontData.BoldGzipBase64));
+    private static readonly Lazy<SKTypeface> LazyRegular = new(() => Load(EmbeddedFontFiles.RegularResourceName));
+    private static readonly Lazy<SKTypeface> LazyBold = new(() => Load(EmbeddedFontFiles.BoldResourceName));
     private static readonly Lock RegistrationLock = new();
     private static bool registered;
 
@@ -42,13 +41,9 @@ internal static class PlotFont
         }
     }
 
-    private static SKTypeface Load(string gzipBase64)
+    private static SKTypeface Load(string resourceName)
     {
-        using var compressed = new MemoryStream(Convert.FromBase64String(gzipBase64));
-        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
-        using var ttf = new MemoryStream();
-        gzip.CopyTo(ttf);
-        using SKData data = SKData.CreateCopy(ttf.GetBuffer().AsSpan(0, (int)ttf.Length));
+        using SKData data = SKData.CreateCopy(EmbeddedFontFiles.ReadTrueType(resourceName));
         return SKTypeface.FromData(data)
             ?? throw new InvalidOperationException("SkiaSharp could not load the plots' embedded font (DejaVu Sans).");
     }

@@ -2,7 +2,7 @@ using Spectre.Console;
 using System.CommandLine;
 using MInference.Evaluation;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>The `--backend` option: auto (the GPU when there is one, else the CPU reference), gpu or cpu.</summary>
 internal static class BackendChoice

@@ -1,6 +1,6 @@
 using MInference.Evaluation;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>
 /// The two pictures of a head, downsampled to G×G cells over (query, key) positions of batch

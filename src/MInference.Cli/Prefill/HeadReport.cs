@@ -1,4 +1,4 @@
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>One head of one layer at one length: what ran, what it cost and how close it came to dense.</summary>
 /// <param name="Layer">The layer.</param>

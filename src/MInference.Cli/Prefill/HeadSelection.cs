@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>Parses head lists such as "0:3,2:5" (layer:head pairs).</summary>
 internal static class HeadSelection

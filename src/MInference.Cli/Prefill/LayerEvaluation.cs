@@ -1,7 +1,7 @@
 using MInference.Evaluation;
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>
 /// Runs one layer dense and sparse on a backend and compares every head. Per-head times are the

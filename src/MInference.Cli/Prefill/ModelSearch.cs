@@ -1,7 +1,7 @@
 using MInference.Evaluation;
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>Runs <see cref="PatternSearch"/> over every layer of a model sample, with progress.</summary>
 internal static class ModelSearch

@@ -1,7 +1,8 @@
 using System.Globalization;
+using MInference.Cli.Demo;
 using Spectre.Console;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>Terminal tables of prefill results: one table of heads per length, then the summary (demo and run).</summary>
 internal static class PrefillTables

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>The search options shared by `search` and `demo`.</summary>
 internal static class SearchBudget

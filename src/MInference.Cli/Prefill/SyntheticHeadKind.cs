@@ -1,6 +1,6 @@
-using MInference.Sparse;
+using MInference.Synthetic;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>
 /// A kind of head the synthetic model plants: which structure it attends to and how strongly

@@ -1,7 +1,7 @@
 using MInference.Evaluation;
-using MInference.Sparse;
+using MInference.Synthetic;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Prefill;
 
 /// <summary>
 /// The demo's stand-in for a long-context model: <see cref="Layers"/> attention layers whose query

@@ -2,7 +2,7 @@ using System.Globalization;
 using MInference.Evaluation;
 using MInference.IO;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Run;
 
 /// <summary>
 /// Layers of q, k, v in a safetensors file, named <c>layers.{i}.q</c>, <c>layers.{i}.k</c> and

@@ -1,10 +1,11 @@
+using MInference.Cli.Prefill;
 using Spectre.Console;
 using System.CommandLine;
 using System.Globalization;
 using MInference.Evaluation;
 using MInference.IO;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Run;
 
 /// <summary>
 /// `minference generate`: writes the synthetic model's q, k, v in the layout `run` and `search`

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MInference.Cli.Demo;
+using MInference.Cli.Prefill;
 using MInference.Evaluation;
 using MInference.IO;
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Run;
 
 /// <summary>
 /// `minference run`: sparse prefill and dense attention on captured q, k, v (a .safetensors file),

@@ -1,6 +1,6 @@
 using MInference.IO;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Run;
 
 /// <summary>Host tensors as safetensors entries.</summary>
 internal static class TensorFiles

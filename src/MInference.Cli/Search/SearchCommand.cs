@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MInference.Cli.Prefill;
+using MInference.Cli.Run;
 using MInference.Evaluation;
 using Spectre.Console;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Search;
 
 /// <summary>
 /// `minference search`: the offline, kernel-aware pattern search over a sample (captured tensors

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using MInference.Evaluation;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Search;
 
 /// <summary>`search --json`: the settings and, per head, the winner and every candidate's measurement.</summary>
 internal sealed record SearchJson(string Backend, int Seq, double Budget, double MaxError, string Config, IReadOnlyList<SearchHeadJson> Heads)

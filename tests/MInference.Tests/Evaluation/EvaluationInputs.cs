@@ -6,5 +6,5 @@ namespace MInference.Tests.Evaluation;
 internal static class EvaluationInputs
 {
     public static LayerInputs Layer(int sequenceLength = 256, int heads = 4, int kvHeads = 2) =>
-        new MInference.Cli.SyntheticModel(1, heads, kvHeads, 64, DType.BFloat16, Seed: 3).GenerateLayer(0, sequenceLength);
+        new MInference.Cli.Prefill.SyntheticModel(1, heads, kvHeads, 64, DType.BFloat16, Seed: 3).GenerateLayer(0, sequenceLength);
 }

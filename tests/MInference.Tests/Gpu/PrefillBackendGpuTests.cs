@@ -19,7 +19,7 @@ public sealed class PrefillBackendGpuTests : GpuFixture
     [TestCase(DType.Float16, 128)]
     public void GpuBackendMatchesTheCpuBackendHeadByHead(DType dtype, int headDim)
     {
-        LayerInputs inputs = new MInference.Cli.SyntheticModel(1, 8, 2, headDim, dtype, Seed: 5).GenerateLayer(0, 1000);
+        LayerInputs inputs = new MInference.Cli.Prefill.SyntheticModel(1, 8, 2, headDim, dtype, Seed: 5).GenerateLayer(0, 1000);
         using var gpu = new GpuPrefillBackend(timedRuns: 1);
         using var cpu = new CpuPrefillBackend();
         using IPrefillLayer onGpu = gpu.Load(inputs);

@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Synthetic;
 using MInference.Tests.Support;
 
 namespace MInference.Tests.Gpu;

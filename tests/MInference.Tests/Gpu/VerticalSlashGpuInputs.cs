@@ -1,4 +1,4 @@
-using MInference.Sparse;
+using MInference.Synthetic;
 using MInference.Tests.Support;
 
 namespace MInference.Tests.Gpu;

@@ -8,7 +8,7 @@ namespace MInference.Tests.Gpu;
 /// <para>
 /// Every score is a sum of at most 64 softmax probabilities, all positive, so nothing cancels and
 /// errors stay relative to the score itself. Their sources, for the logits of
-/// <see cref="MInference.Sparse.StructuredAttentionData"/> (|scale · q · k| up to about 20):
+/// <see cref="MInference.Synthetic.StructuredAttentionData"/> (|scale · q · k| up to about 20):
 /// products of two bf16/fp16 values are exact in fp32, and summing D ≤ 128 of them costs at most
 /// D·u·Σ|q_d k_d| (u = 2⁻²⁴): about 8e-4 on a logit in the worst case, 1e-4 typically. A logit
 /// error δ changes its probability by a relative e^δ − 1 ≈ δ; the row's normaliser (a sum of up to N

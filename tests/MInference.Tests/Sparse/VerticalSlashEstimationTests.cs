@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Synthetic;
 
 namespace MInference.Tests.Sparse;
 

@@ -1,3 +1,5 @@
+using MInference.Synthetic;
+
 namespace MInference.Tests.Support;
 
 /// <summary>Seeded random test data.</summary>

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Synthetic;
 
 /// <summary>
 /// Deterministic q, k, v whose causal attention has the structure long-context heads show: attention

@@ -1,4 +1,4 @@
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>One line of `bench dense --json`; serialised with snake_case names (kv_heads, ms_median, ...).</summary>
 internal sealed record DenseBenchmarkResult(

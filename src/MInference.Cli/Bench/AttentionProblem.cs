@@ -1,4 +1,4 @@
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>One dense attention configuration the CLI runs: q, k, v and output all [batch, heads, seq, head_dim] contiguous.</summary>
 internal sealed record AttentionProblem(int Batch, int Heads, int KvHeads, int SequenceLength, int HeadDim, DType DType, bool Causal)

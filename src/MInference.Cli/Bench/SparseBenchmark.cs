@@ -1,6 +1,6 @@
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>
 /// Measures one <see cref="SparseBenchCase"/> with CUDA events after warm-up: the whole layer call

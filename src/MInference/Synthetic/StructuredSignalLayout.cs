@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Synthetic;
 
 /// <summary>
 /// How <see cref="StructuredAttentionData"/> splits head_dim between the planted components, and

@@ -1,6 +1,6 @@
-using MInference.Sparse;
+using MInference.Synthetic;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Synthetic;
 
 public sealed class StructuredAttentionDataTests
 {

@@ -1,6 +1,6 @@
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>The pattern `bench sparse` gives every head, with its CLI name and the parameters reported in `params`.</summary>
 /// <param name="Name">The CLI name: vs, ashape, block or dense.</param>

@@ -1,6 +1,6 @@
 using MInference.Sparse;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>One `bench sparse` case: a layer whose heads all use <paramref name="Pattern"/>, on one sequence.</summary>
 /// <param name="Pattern">The pattern of every head.</param>

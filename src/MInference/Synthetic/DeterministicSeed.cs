@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Synthetic;
 
 /// <summary>Derives independent, process-stable seeds from a user seed and coordinates (SplitMix64; unlike <see cref="HashCode"/>, not randomised per process).</summary>
 internal static class DeterministicSeed

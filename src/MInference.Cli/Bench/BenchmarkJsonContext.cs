@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>Source-generated JSON for benchmark results: one compact object per line.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>`minference bench dense`: GPU kernel time by CUDA events, median of the timed runs after a warm-up.</summary>
 internal static class BenchCommand

@@ -1,4 +1,4 @@
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>Device buffers and contiguous BHSD views for one <see cref="AttentionProblem"/>; owns the buffers.</summary>
 internal sealed class DeviceAttentionBuffers : IDisposable

@@ -1,4 +1,4 @@
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>Summaries of repeated timings.</summary>
 internal static class Statistics

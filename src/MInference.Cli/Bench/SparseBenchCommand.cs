@@ -4,7 +4,7 @@ using System.Text.Json;
 using MInference.Sparse;
 using Spectre.Console;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>
 /// `minference bench sparse`: one layer whose heads all use one pattern, run by

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Synthetic;
 
 /// <summary>
 /// How strongly one query head of <see cref="StructuredAttentionData"/> attends to each planted

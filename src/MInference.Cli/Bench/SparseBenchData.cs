@@ -1,6 +1,6 @@
-using MInference.Sparse;
+using MInference.Synthetic;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>
 /// The inputs of `bench sparse`, generated on the host and uploaded once: "random" (N(0, 1)) or

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Synthetic;
 
 /// <summary>What <see cref="StructuredAttentionData.Generate"/> builds: sizes, seed and the attention structure to plant.</summary>
 public sealed record StructuredAttentionOptions

@@ -1,4 +1,6 @@
-namespace MInference.Tests.Numerics;
+using MInference.Synthetic;
+
+namespace MInference.Tests.Synthetic;
 
 public sealed class StandardNormalTests
 {

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>The table `bench sparse` prints without --json.</summary>
 internal static class SparseBenchTable

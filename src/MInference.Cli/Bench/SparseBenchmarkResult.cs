@@ -1,4 +1,4 @@
-namespace MInference.Cli;
+namespace MInference.Cli.Bench;
 
 /// <summary>
 /// One line of `bench sparse --json`; serialised with snake_case names (ms_estimate, tflops_kept, ...).

@@ -1,4 +1,4 @@
-namespace MInference;
+namespace MInference.Synthetic;
 
 /// <summary>Standard normal N(0, 1) samples for generated attention inputs (Box–Muller over <see cref="Random"/>).</summary>
 public static class StandardNormal
