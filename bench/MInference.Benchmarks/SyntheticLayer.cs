@@ -1,6 +1,5 @@
-// The only file that uses the synthetic-data types: if StructuredAttentionData and
-// StructuredAttentionOptions move (e.g. to MInference.Synthetic), change this using and nothing else.
-using MInference.Sparse;
+// The only file of the benchmarks that uses the synthetic-data generators (MInference.Synthetic).
+using MInference.Synthetic;
 
 namespace MInference.Benchmarks;
 

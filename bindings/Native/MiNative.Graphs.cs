@@ -8,6 +8,10 @@ internal static unsafe partial class MiNative
     [LibraryImport(LibraryName, EntryPoint = "mi_stream_begin_capture")]
     internal static partial MiStatusCode mi_stream_begin_capture(StreamHandle stream);
 
+    /// <summary>Whether <paramref name="stream"/> is being captured (1) or not (0).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_is_capturing")]
+    internal static partial MiStatusCode mi_stream_is_capturing(StreamHandle stream, out int capturing);
+
     /// <summary>Ends the capture on <paramref name="stream"/> and instantiates it.</summary>
     [LibraryImport(LibraryName, EntryPoint = "mi_stream_end_capture")]
     internal static partial MiStatusCode mi_stream_end_capture(StreamHandle stream, out GraphHandle graph);

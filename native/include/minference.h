@@ -146,6 +146,8 @@ MI_API MI_NODISCARD mi_status mi_event_destroy(mi_event event);
 typedef struct mi_graph_st* mi_graph;
 
 MI_API MI_NODISCARD mi_status mi_stream_begin_capture(mi_stream stream);
+/* *capturing = 1 while `stream` is being captured (by this library or by the caller), else 0. */
+MI_API MI_NODISCARD mi_status mi_stream_is_capturing(mi_stream stream, int32_t* capturing);
 /* Ends the capture begun on `stream` and instantiates it into *graph. If anything enqueued during
  * the capture failed, the capture is discarded and the first failure is reported. */
 MI_API MI_NODISCARD mi_status mi_stream_end_capture(mi_stream stream, mi_graph* graph);

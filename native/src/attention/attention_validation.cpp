@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/pointer_cache.h"
 #include "../common/status.h"
 
 namespace mi::attention {
@@ -37,6 +38,9 @@ void require_range(const char* name, int64_t value, int64_t lo, int64_t hi) {
 }
 
 void check_device_pointer(const char* name, const void* ptr) {
+  int current = -1;
+  MI_CUDA_CHECK(cudaGetDevice(&current));
+  if (pointer_checked(ptr, current)) return;
   cudaPointerAttributes attributes{};
   const cudaError_t err = cudaPointerGetAttributes(&attributes, ptr);
   if (err != cudaSuccess) {
@@ -46,11 +50,10 @@ void check_device_pointer(const char* name, const void* ptr) {
   if (attributes.type != cudaMemoryTypeDevice && attributes.type != cudaMemoryTypeManaged)
     invalid(std::string(name) + " is not device memory (a host pointer?); pass memory from " +
             "mi_malloc");
-  int current = -1;
-  MI_CUDA_CHECK(cudaGetDevice(&current));
   if (attributes.type == cudaMemoryTypeDevice && attributes.device != current)
     invalid(std::string(name) + " lives on device " + str(attributes.device) +
             " but the current device is " + str(current));
+  remember_checked_pointer(ptr, current);
 }
 
 void check_operand(const Operand& op, bool is_output) {

@@ -25,6 +25,15 @@ MI_API mi_status mi_stream_begin_capture(mi_stream stream) {
   });
 }
 
+MI_API mi_status mi_stream_is_capturing(mi_stream stream, int32_t* capturing) {
+  return mi::guarded([&] {
+    if (capturing == nullptr) mi::invalid("capturing must not be NULL");
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    MI_CUDA_CHECK(cudaStreamIsCapturing(as_cuda(stream), &status));
+    *capturing = status == cudaStreamCaptureStatusNone ? 0 : 1;
+  });
+}
+
 MI_API mi_status mi_stream_end_capture(mi_stream stream, mi_graph* graph) {
   return mi::guarded([&] {
     if (graph == nullptr) mi::invalid("graph must not be NULL");

@@ -8,6 +8,7 @@
 
 #include "mi_build_config.h"
 #include "minference.h"
+#include "pointer_cache.h"
 #include "status.h"
 
 namespace {
@@ -129,7 +130,9 @@ MI_API int64_t mi_allocation_count(void) { return g_allocations.load(std::memory
 
 MI_API mi_status mi_free(void* device_ptr) {
   return mi::guarded([&] {
-    if (device_ptr != nullptr) MI_CUDA_CHECK(cudaFree(device_ptr));
+    if (device_ptr == nullptr) return;
+    mi::forget_checked_pointers();  // the address may come back as another allocation, or none
+    MI_CUDA_CHECK(cudaFree(device_ptr));
   });
 }
 

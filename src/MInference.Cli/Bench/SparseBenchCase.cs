@@ -8,8 +8,9 @@ namespace MInference.Cli.Bench;
 /// <param name="Data">random or structured.</param>
 /// <param name="Policy">The fallback policy the layer runs with.</param>
 /// <param name="Warmup">Untimed runs first.</param>
+/// <param name="Graph">Also time the layer replayed as a CUDA graph.</param>
 /// <param name="Iterations">Timed runs per measurement; medians are reported.</param>
-internal sealed record SparseBenchCase(SparseBenchPattern Pattern, AttentionProblem Problem, string Data, SparsePrefillOptions Policy, int Warmup, int Iterations)
+internal sealed record SparseBenchCase(SparseBenchPattern Pattern, AttentionProblem Problem, string Data, SparsePrefillOptions Policy, int Warmup, int Iterations, bool Graph = false)
 {
     /// <summary>The layer's patterns: the same one for every head.</summary>
     public HeadPattern[] HeadPatterns => Enumerable.Repeat(Pattern.Pattern, Problem.Heads).ToArray();

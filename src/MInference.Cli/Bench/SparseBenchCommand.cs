@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.Json;
+using MInference.Prefill;
 using MInference.Sparse;
 using Spectre.Console;
 
@@ -43,13 +44,15 @@ internal static class SparseBenchCommand
     private static readonly Option<int> s_warmup = new Option<int>("--warmup") { Description = "Untimed layer runs first", DefaultValueFactory = _ => 3 }.AtLeast(0);
     private static readonly Option<int> s_iterations = new Option<int>("--iters") { Description = "Timed runs per measurement (>= 10); medians are reported", DefaultValueFactory = _ => 10 }.AtLeast(10);
     private static readonly Option<bool> s_json = new("--json") { Description = "One JSON object per case on its own line" };
+    private static readonly Option<bool> s_graph = new("--graph") { Description = "Also time the layer captured once and replayed as a CUDA graph (ms_graph)" };
+    private static readonly Option<string> s_costModel = CreateCostModelOption();
 
     public static Command Create()
     {
         var command = new Command("sparse", "Time sparse prefill of one layer (every head one pattern: estimation, index, attention) against our dense kernel.")
         {
             s_pattern, s_vertical, s_slash, s_sink, s_local, s_topK, s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_data,
-            s_minSequenceLength, s_maxDensity, s_warmup, s_iterations, s_json,
+            s_minSequenceLength, s_maxDensity, s_costModel, s_warmup, s_iterations, s_graph, s_json,
         }.WithExamples("minference bench sparse --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data structured", "minference bench sparse --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --json");
         command.Validators.Add(RejectOptionsOfOtherPatterns);
         command.SetAction(parse => Consoles.Run(() => Run(parse)));
@@ -77,7 +80,13 @@ internal static class SparseBenchCommand
 
         SparseBenchPattern pattern = SparseBenchPattern.Create(
             parse.GetRequiredValue(s_pattern), parse.GetValue(s_vertical), parse.GetValue(s_slash), parse.GetValue(s_sink), parse.GetValue(s_local), parse.GetValue(s_topK));
-        var policy = new SparsePrefillOptions { MinSequenceLength = parse.GetValue(s_minSequenceLength), MinEstimatedSequenceLength = parse.GetValue(s_minSequenceLength), MaxDensity = parse.GetValue(s_maxDensity) };
+        var policy = new SparsePrefillOptions
+        {
+            MinSequenceLength = parse.GetValue(s_minSequenceLength),
+            MinEstimatedSequenceLength = parse.GetValue(s_minSequenceLength),
+            MaxDensity = parse.GetValue(s_maxDensity),
+            CostModel = parse.GetValue(s_costModel) == "h100" ? PrefillCostModel.H100 : PrefillCostModel.SparseAlways,
+        };
         bool json = parse.GetValue(s_json);
         using var context = new GpuContext();
         var results = new List<SparseBenchmarkResult>();
@@ -85,7 +94,7 @@ internal static class SparseBenchCommand
         {
             var problem = new AttentionProblem(
                 1, parse.GetValue(s_heads), parse.GetValue(s_kvHeads), sequenceLength, parse.GetValue(s_headDim), DTypeNames.Parse(parse.GetValue(s_dtype)), Causal: true);
-            var benchCase = new SparseBenchCase(pattern, problem, parse.GetValue(s_data)!, policy, parse.GetValue(s_warmup), parse.GetValue(s_iterations));
+            var benchCase = new SparseBenchCase(pattern, problem, parse.GetValue(s_data)!, policy, parse.GetValue(s_warmup), parse.GetValue(s_iterations), parse.GetValue(s_graph));
             SparseBenchmarkResult result = Consoles.WithProgress(report => SparseBenchmark.Measure(context, benchCase, report));
             if (json)
             {
@@ -121,6 +130,17 @@ internal static class SparseBenchCommand
                 result.AddError($"{option.Name} applies to --pattern {owner}, not {pattern}");
             }
         }
+    }
+
+    private static Option<string> CreateCostModelOption()
+    {
+        var option = new Option<string>("--cost-model")
+        {
+            Description = "sparse-always: every head runs its pattern (the sparse kernels are measured); h100: heads fall back where the H100 cost model predicts dense faster",
+            DefaultValueFactory = _ => "sparse-always",
+        };
+        option.AcceptOnlyFromAmong("sparse-always", "h100");
+        return option;
     }
 
     private static Option<string> CreatePatternOption()

@@ -17,6 +17,7 @@ internal static class SparseBenchTable
             .AddColumn(new TableColumn("index ms").RightAligned())
             .AddColumn(new TableColumn("attention ms").RightAligned())
             .AddColumn(new TableColumn("total ms").RightAligned())
+            .AddColumn(new TableColumn("graph ms").RightAligned())
             .AddColumn(new TableColumn("density").RightAligned())
             .AddColumn(new TableColumn("TFLOP/s kept").RightAligned())
             .AddColumn(new TableColumn("dense ms").RightAligned())
@@ -34,6 +35,7 @@ internal static class SparseBenchTable
                 $"{result.MsIndex:F3}",
                 $"{result.MsAttention:F3}",
                 $"{result.MsTotal:F3}",
+                result.MsGraph is { } graph ? $"{graph:F3}" : "-",
                 $"{result.Density:F4}",
                 $"{result.TflopsKept:F1}",
                 $"{result.DenseMs:F3}",

@@ -1,12 +1,15 @@
+using MInference.Prefill;
 using MInference.Sparse;
 
 namespace MInference.Cli.Bench;
 
 /// <summary>
-/// Measures one <see cref="SparseBenchCase"/> with CUDA events after warm-up: the whole layer call
-/// end to end (without per-step events, which wait for the GPU), then each step with
-/// <see cref="SparsePrefillOptions.MeasureStepTimes"/>, then our dense causal kernel on the same
-/// tensors; medians of the timed runs. Entries are counted exactly on the indices, once.
+/// Measures one <see cref="SparseBenchCase"/> with CUDA events after warm-up, all on one
+/// <see cref="SparsePrefillPlan"/> (created once, as a serving engine would): the eager layer end
+/// to end (its launches only: a plan's run never waits), the layer replayed as a CUDA graph when
+/// asked, then each step with <see cref="SparsePrefillOptions.MeasureStepTimes"/> (whose sum is the
+/// layer's kernel time), then our dense causal kernel on the same tensors; medians of the timed
+/// runs. Entries are counted exactly on the indices, once.
 /// </summary>
 internal static class SparseBenchmark
 {
@@ -19,45 +22,51 @@ internal static class SparseBenchmark
         using var buffers = new DeviceAttentionBuffers(context, problem);
         SparseBenchData.Fill(buffers, problem, benchCase.Data, RandomSeed, message => report($"{label}: {message}"));
         HeadPattern[] patterns = benchCase.HeadPatterns;
-        SparsePrefillReport RunLayer(SparsePrefill prefill) => prefill.RunLayer(context, buffers.Q, buffers.K, buffers.V, patterns, buffers.Output);
+        var shape = PrefillShape.Of(buffers.Q, buffers.K);
+        using var timer = new GpuTimer(context);
 
-        report($"{label}: warming up");
-        var prefill = new SparsePrefill(benchCase.Policy);
+        report($"{label}: planning and warming up");
+        using var plan = SparsePrefillPlan.Create(context, shape, patterns, benchCase.Policy);
+        void RunLayer() => plan.Run(buffers.Q, buffers.K, buffers.V, buffers.Output);
         for (int i = 0; i < benchCase.Warmup; i++)
         {
-            RunLayer(prefill);
+            RunLayer();
         }
 
         report($"{label}: timing the layer, {benchCase.Iterations} runs");
-        using var timer = new GpuTimer(context);
-        double total = Median(benchCase.Iterations, () =>
+        double total = Median(benchCase.Iterations, timer, RunLayer);
+        SparsePrefillReport exact = ExactReport(context, benchCase, patterns, buffers, shape);
+
+        double? graphed = null;
+        if (benchCase.Graph)
         {
-            timer.Start();
-            RunLayer(prefill);
-            return timer.Stop();
-        });
+            report($"{label}: timing the layer as a CUDA graph, {benchCase.Iterations} replays");
+            using PrefillGraph graph = plan.CaptureGraph(buffers.Q, buffers.K, buffers.V, buffers.Output);
+            for (int i = 0; i < benchCase.Warmup; i++)
+            {
+                graph.Launch();
+            }
+
+            graphed = Median(benchCase.Iterations, timer, graph.Launch);
+        }
 
         report($"{label}: timing each step, {benchCase.Iterations} runs");
-        var timed = new SparsePrefill(benchCase.Policy with { MeasureStepTimes = true });
-        SparsePrefillStepTimes[] steps = Enumerable.Range(0, benchCase.Iterations).Select(_ => RunLayer(timed).StepTimes!.Value).ToArray();
-
-        report($"{label}: counting entries");
-        SparsePrefillReport exact = RunLayer(new SparsePrefill(benchCase.Policy with { ExactDensity = true }));
+        using var timedPlan = SparsePrefillPlan.Create(context, shape, patterns, benchCase.Policy with { MeasureStepTimes = true });
+        SparsePrefillStepTimes[] steps = Enumerable.Range(0, benchCase.Iterations).Select(_ =>
+        {
+            timedPlan.Run(buffers.Q, buffers.K, buffers.V, buffers.Output);
+            return timedPlan.ReadReport().StepTimes!.Value;
+        }).ToArray();
 
         report($"{label}: timing dense attention");
         var causal = new DenseAttentionOptions { Causal = true };
+        void Dense() => Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.Output, causal);
         for (int i = 0; i < benchCase.Warmup; i++)
         {
-            Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.Output, causal);
+            Dense();
         }
 
-        double dense = Median(benchCase.Iterations, () =>
-        {
-            timer.Start();
-            Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.Output, causal);
-            return timer.Stop();
-        });
-
+        double dense = Median(benchCase.Iterations, timer, Dense);
         double attention = Statistics.Median(steps.Select(step => (double)step.AttentionMilliseconds).ToArray());
         long denseEntries = problem.Heads * SparseDensity.CausalEntries(problem.SequenceLength);
         var parameters = benchCase.Pattern.Parameters.ToDictionary(parameter => parameter.Key, parameter => parameter.Value);
@@ -77,7 +86,9 @@ internal static class SparseBenchmark
             MsEstimate: Statistics.Median(steps.Select(step => (double)step.EstimateMilliseconds).ToArray()),
             MsIndex: Statistics.Median(steps.Select(step => (double)step.IndexMilliseconds).ToArray()),
             MsAttention: attention,
+            MsKernels: Statistics.Median(steps.Select(step => (double)(step.EstimateMilliseconds + step.IndexMilliseconds + step.AttentionMilliseconds)).ToArray()),
             MsTotal: total,
+            MsGraph: graphed,
             Density: exact.Density,
             TflopsKept: benchCase.Tflops(exact.ComputedEntries, attention),
             DenseMs: dense,
@@ -86,6 +97,20 @@ internal static class SparseBenchmark
             Device: context.Device.Name);
     }
 
-    private static double Median(int iterations, Func<float> measure) =>
-        Statistics.Median(Enumerable.Range(0, iterations).Select(_ => (double)measure()).ToArray());
+    /// <summary>The report of one run that counts entries exactly (on host copies of the indices).</summary>
+    private static SparsePrefillReport ExactReport(
+        GpuContext context, SparseBenchCase benchCase, HeadPattern[] patterns, DeviceAttentionBuffers buffers, PrefillShape shape)
+    {
+        using var counting = SparsePrefillPlan.Create(context, shape, patterns, benchCase.Policy with { ExactDensity = true });
+        counting.Run(buffers.Q, buffers.K, buffers.V, buffers.Output);
+        return counting.ReadReport();
+    }
+
+    private static double Median(int iterations, GpuTimer timer, Action run) =>
+        Statistics.Median(Enumerable.Range(0, iterations).Select(_ =>
+        {
+            timer.Start();
+            run();
+            return (double)timer.Stop();
+        }).ToArray());
 }

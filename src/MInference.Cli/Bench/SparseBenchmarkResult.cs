@@ -16,7 +16,9 @@ namespace MInference.Cli.Bench;
 /// <param name="MsEstimate">Estimation (vertical-slash scoring and selection; block-sparse estimation).</param>
 /// <param name="MsIndex">Vertical-slash index conversion.</param>
 /// <param name="MsAttention">The attention launches.</param>
-/// <param name="MsTotal">The whole layer call end to end, timed without per-step events (includes host round trips).</param>
+/// <param name="MsKernels">The layer's steps timed one by one (estimation, index, attention): its kernel time.</param>
+/// <param name="MsTotal">The eager layer end to end (a plan's run: launches only), timed without per-step events.</param>
+/// <param name="MsGraph">The layer replayed as a CUDA graph, with <c>--graph</c>; otherwise null.</param>
 /// <param name="Density">Computed entries over the heads · N(N+1)/2 causal entries, counted exactly on the indices.</param>
 /// <param name="TflopsKept">4 · computed entries · head_dim / attention time.</param>
 /// <param name="DenseMs">Our dense causal kernel on the same tensors, in the same run.</param>
@@ -36,7 +38,9 @@ internal sealed record SparseBenchmarkResult(
     double MsEstimate,
     double MsIndex,
     double MsAttention,
+    double MsKernels,
     double MsTotal,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? MsGraph,
     double Density,
     double TflopsKept,
     double DenseMs,

@@ -1,3 +1,4 @@
+using MInference.Prefill;
 using MInference.Sparse;
 
 namespace MInference.Evaluation;
@@ -64,14 +65,18 @@ internal sealed class GpuPrefillLayer : IPrefillLayer
     {
         ArgumentNullException.ThrowIfNull(options);
         double milliseconds = double.NaN;
+        var shape = PrefillShape.Of(_q, _k);
         if (timed)
         {
-            var plain = new SparsePrefill(options with { MeasureStepTimes = false, KeepIndices = false, ExactDensity = false });
-            milliseconds = Time(() => plain.RunLayer(Context, _q, _k, _v, headPatterns, _output, _logSumExp));
+            // One plan, run as a serving engine would run it: from its second run on the same
+            // buffers it replays the layer as a CUDA graph.
+            using var plain = SparsePrefillPlan.Create(Context, shape, headPatterns, options with { MeasureStepTimes = false, KeepIndices = false, ExactDensity = false });
+            milliseconds = Time(() => plain.Run(_q, _k, _v, _output, _logSumExp));
         }
 
-        var reporting = new SparsePrefill(options with { KeepIndices = true });
-        SparsePrefillReport report = reporting.RunLayer(Context, _q, _k, _v, headPatterns, _output, _logSumExp);
+        using var reporting = SparsePrefillPlan.Create(Context, shape, headPatterns, options with { KeepIndices = true });
+        reporting.Run(_q, _k, _v, _output, _logSumExp);
+        SparsePrefillReport report = reporting.ReadReport();
         (float[] output, float[] logSumExp) = Download();
         return new LayerRun(output, logSumExp, HeadRuns(report), milliseconds, report.StepTimes);
     }
@@ -96,14 +101,7 @@ internal sealed class GpuPrefillLayer : IPrefillLayer
             {
                 int head = heads[i];
                 DenseFallbackReason? reason = group.Fallbacks.Where(fallback => fallback.Head == head).Select(fallback => (DenseFallbackReason?)fallback.Reason).FirstOrDefault();
-                int slot = Array.IndexOf(sparseHeads, head);
-                Func<int, int[]> visible = slot < 0 ? VisibleKeys.DenseCausal : group.Pattern switch
-                {
-                    AShapePattern aShape => VisibleKeys.AShape(aShape),
-                    VerticalSlashPattern => VisibleKeys.VerticalSlash(group.VerticalSlashIndex!, 0, slot),
-                    BlockSparsePattern => VisibleKeys.BlockSparse(group.BlockSparseIndex!, 0, slot),
-                    _ => VisibleKeys.DenseCausal,
-                };
+                Func<int, int[]> visible = sparseHeads.Contains(head) ? group.Pattern.VisibleKeysOf(group, head) : VisibleKeys.DenseCausal;
                 runs[head] = new HeadRun(head, group.Pattern, reason, densities[i], visible);
             }
         }

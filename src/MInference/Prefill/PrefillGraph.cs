@@ -10,11 +10,16 @@ public sealed class PrefillGraph : IDisposable
 {
     private readonly GpuContext _context;
     private readonly GraphHandle _graph;
+    private readonly Action _launched;
 
-    internal PrefillGraph(GpuContext context, GraphHandle graph)
+    /// <param name="context">The context whose stream replays run on.</param>
+    /// <param name="graph">The instantiated graph.</param>
+    /// <param name="launched">Tells the plan a replay filled its workspace (its report may be read).</param>
+    internal PrefillGraph(GpuContext context, GraphHandle graph, Action launched)
     {
         _context = context;
         _graph = graph;
+        _launched = launched;
     }
 
     /// <summary>Enqueues one replay on the context's stream (asynchronous).</summary>
@@ -25,6 +30,7 @@ public sealed class PrefillGraph : IDisposable
         ObjectDisposedException.ThrowIf(_graph.IsClosed, this);
         _context.MakeCurrent();
         MiStatus.ThrowIfFailed(MiNative.mi_graph_launch(_graph, _context.Stream.Handle));
+        _launched();
     }
 
     /// <summary>Destroys the graph.</summary>

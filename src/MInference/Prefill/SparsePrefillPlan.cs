@@ -34,6 +34,9 @@ public sealed class SparsePrefillPlan : IDisposable
     private readonly PlanRun _run = new();
     private readonly SparsePrefillStepTimes[] _times;
     private readonly int _launches;
+    private PrefillGraph? _replay;
+    private OperandKey _replayKey;
+    private OperandKey _lastKey;
     private float _denseMilliseconds;
     private bool _ran;
 
@@ -137,7 +140,11 @@ public sealed class SparsePrefillPlan : IDisposable
 
     /// <summary>
     /// Enqueues the layer on the context's stream: kernel launches only (with
-    /// <see cref="SparsePrefillOptions.MeasureStepTimes"/>, each step is also waited for).
+    /// <see cref="SparsePrefillOptions.MeasureStepTimes"/>, each step is also waited for). With
+    /// <see cref="SparsePrefillOptions.ReplayGraphs"/> (the default), the second consecutive run on
+    /// the same operands (buffers, offsets and layouts) captures the layer as a CUDA graph and every
+    /// later run on them replays it: one launch instead of one per kernel. While the caller captures
+    /// the stream itself, runs are always enqueued kernel by kernel, into the caller's graph.
     /// </summary>
     /// <param name="q">Queries, [B, H, N, D], of the planned shape and dtype (any strides <see cref="Attention.Dense"/> allows).</param>
     /// <param name="k">Keys, [B, Hkv, N, D].</param>
@@ -147,8 +154,41 @@ public sealed class SparsePrefillPlan : IDisposable
     /// <exception cref="ArgumentException">An operand breaks a rule or differs from the planned shape or dtype.</exception>
     /// <exception cref="ObjectDisposedException">The plan, context or a buffer is disposed.</exception>
     /// <exception cref="CudaException">A launch failed.</exception>
-    public void Run(DeviceTensor q, DeviceTensor k, DeviceTensor v, DeviceTensor output, DeviceBuffer? logSumExp = null) =>
-        Enqueue(q, k, v, output, logSumExp, timed: Options.MeasureStepTimes);
+    public void Run(DeviceTensor q, DeviceTensor k, DeviceTensor v, DeviceTensor output, DeviceBuffer? logSumExp = null)
+    {
+        if (Options.MeasureStepTimes || !Options.ReplayGraphs)
+        {
+            Enqueue(q, k, v, output, logSumExp, timed: Options.MeasureStepTimes);
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(_workspace.IsDisposed, this);
+        ValidateOperands(q, k, v, output, logSumExp);
+        var key = OperandKey.Of(q, k, v, output, logSumExp);
+        MiStatus.ThrowIfFailed(MiNative.mi_stream_is_capturing(_context.Stream.Handle, out int capturing));
+        if (capturing != 0)
+        {
+            Enqueue(q, k, v, output, logSumExp, timed: false);
+        }
+        else if (_replay is not null && key == _replayKey)
+        {
+            _replay.Launch();
+        }
+        else if (key == _lastKey)
+        {
+            _replay?.Dispose();
+            _replay = null;
+            _replay = CaptureGraph(q, k, v, output, logSumExp);
+            _replayKey = key;
+            _replay.Launch();
+        }
+        else
+        {
+            Enqueue(q, k, v, output, logSumExp, timed: false);
+        }
+
+        _lastKey = key;
+    }
 
     /// <summary>
     /// Records one run on these operands as a CUDA graph, to be replayed with
@@ -165,6 +205,7 @@ public sealed class SparsePrefillPlan : IDisposable
         StreamHandle stream = _context.Stream.Handle;
         MiStatus.ThrowIfFailed(MiNative.mi_stream_begin_capture(stream));
         Exception? failure = null;
+        bool ran = _ran;
         try
         {
             Enqueue(q, k, v, output, logSumExp, timed: false);
@@ -174,8 +215,10 @@ public sealed class SparsePrefillPlan : IDisposable
             failure = exception;
         }
 
-        // The capture always ends, so the stream is usable again whatever happened inside.
+        // The capture always ends, so the stream is usable again whatever happened inside; nothing
+        // ran, so the workspace holds what the last real run left.
         MiStatusCode ended = MiNative.mi_stream_end_capture(stream, out GraphHandle graph);
+        _ran = ran;
         if (failure is not null)
         {
             graph.Dispose();
@@ -183,7 +226,7 @@ public sealed class SparsePrefillPlan : IDisposable
         }
 
         MiStatus.ThrowIfFailed(ended);
-        return new PrefillGraph(_context, graph);
+        return new PrefillGraph(_context, graph, () => _ran = true);
     }
 
     /// <summary>Waits for the last run and reports what it did: per group, the heads that ran sparse or dense and why, densities and step times.</summary>
@@ -207,9 +250,10 @@ public sealed class SparsePrefillPlan : IDisposable
         return new SparsePrefillReport(Shape, Options, reports, denseHeads, _launches, timed && denseHeads.Length > 0 ? _denseMilliseconds : null);
     }
 
-    /// <summary>Frees the workspace when the plan allocated it.</summary>
+    /// <summary>Destroys the replayed graph and frees the workspace when the plan allocated it.</summary>
     public void Dispose()
     {
+        _replay?.Dispose();
         if (_ownsWorkspace)
         {
             _workspace.Dispose();
@@ -305,5 +349,22 @@ public sealed class SparsePrefillPlan : IDisposable
         MiStatus.ThrowIfFailed(everyHead
             ? MiNative.DenseHeadsForward(args, [], run.Stream)
             : MiNative.DenseHeadsForward(args, _denseLaunchHeads, run.Stream));
+    }
+
+    /// <summary>What a captured graph bakes in of the operands: their addresses and layouts.</summary>
+    private readonly record struct OperandKey(nint Q, nint K, nint V, nint Output, nint LogSumExp, TensorLayout QLayout, TensorLayout KLayout, TensorLayout VLayout, TensorLayout OutputLayout)
+    {
+        public static OperandKey Of(DeviceTensor q, DeviceTensor k, DeviceTensor v, DeviceTensor output, DeviceBuffer? logSumExp) => new(
+            Address(q), Address(k), Address(v), Address(output), logSumExp?.Memory.DangerousGetHandle() ?? 0, q.Layout, k.Layout, v.Layout, output.Layout);
+
+        // Layouts compare by reference: they are immutable, and a new but equal layout only costs a capture.
+        public bool Equals(OperandKey other) =>
+            Q == other.Q && K == other.K && V == other.V && Output == other.Output && LogSumExp == other.LogSumExp
+            && ReferenceEquals(QLayout, other.QLayout) && ReferenceEquals(KLayout, other.KLayout)
+            && ReferenceEquals(VLayout, other.VLayout) && ReferenceEquals(OutputLayout, other.OutputLayout);
+
+        public override int GetHashCode() => HashCode.Combine(Q, K, V, Output, LogSumExp);
+
+        private static nint Address(DeviceTensor tensor) => tensor.Buffer.Memory.DangerousGetHandle() + (nint)(tensor.ElementOffset * tensor.DType.ElementSize);
     }
 }

@@ -31,6 +31,8 @@ public sealed record AShapePattern(int SinkTokens, int LocalWindow) : HeadPatter
         return new ReferenceGroup([.. heads.Select(_ => entries)], _ => VisibleKeys.AShape(this));
     }
 
+    internal override Func<int, int[]> VisibleKeysOf(PatternGroupReport group, int head) => VisibleKeys.AShape(this);
+
     internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.AShapeGroupPlan(context, this, heads);
 
     /// <summary>For example <c>stream_llm(100, 800)</c>.</summary>

@@ -28,6 +28,12 @@ public sealed record BlockSparsePattern(int TopKBlocks) : HeadPattern
         return new ReferenceGroup(entries, slot => VisibleKeys.BlockSparse(index, 0, slot));
     }
 
+    internal override Func<int, int[]> VisibleKeysOf(PatternGroupReport group, int head)
+    {
+        BlockSparseIndex index = group.BlockSparseIndex ?? throw new InvalidOperationException($"{group}: no index copy (KeepIndices off)");
+        return VisibleKeys.BlockSparse(index, 0, index.Heads.Span.IndexOf(head));
+    }
+
     internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.BlockSparseGroupPlan(context, this, heads);
 
     /// <summary>For example <c>block_sparse(100)</c>.</summary>

@@ -19,6 +19,8 @@ public sealed record DensePattern : HeadPattern
         return new ReferenceGroup([.. heads.Select(_ => entries)], _ => VisibleKeys.DenseCausal);
     }
 
+    internal override Func<int, int[]> VisibleKeysOf(PatternGroupReport group, int head) => VisibleKeys.DenseCausal;
+
     internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.DenseGroupPlan(context, this, heads);
 
     /// <summary><c>dense</c>.</summary>

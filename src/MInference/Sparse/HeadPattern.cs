@@ -33,6 +33,9 @@ public abstract record HeadPattern
     internal abstract ReferenceGroup RunReference(
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options);
 
+    /// <summary>The visible keys of each row of the first sequence of a head that ran this pattern in <paramref name="group"/> (whose index copies it reads).</summary>
+    internal abstract Func<int, int[]> VisibleKeysOf(PatternGroupReport group, int head);
+
     /// <summary>The part of a <see cref="Prefill.SparsePrefillPlan"/> that runs this pattern's heads of a layer on the GPU.</summary>
     internal abstract Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads);
 

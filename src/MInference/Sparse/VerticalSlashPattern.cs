@@ -33,6 +33,12 @@ public sealed record VerticalSlashPattern(int VerticalSize, int SlashSize) : Hea
         return new ReferenceGroup(entries, slot => VisibleKeys.VerticalSlash(index, 0, slot), [.. heads.Select((_, slot) => IndexTiles.Of(index, slot))]);
     }
 
+    internal override Func<int, int[]> VisibleKeysOf(PatternGroupReport group, int head)
+    {
+        VerticalSlashIndex index = group.VerticalSlashIndex ?? throw new InvalidOperationException($"{group}: no index copy (KeepIndices off)");
+        return VisibleKeys.VerticalSlash(index, 0, index.Heads.Span.IndexOf(head));
+    }
+
     internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.VerticalSlashGroupPlan(context, this, heads);
 
     /// <summary>For example <c>vertical_and_slash(1000, 6096)</c>.</summary>

@@ -111,33 +111,38 @@ internal sealed class SparsePrefillLayer : IDisposable
         var options = new SparseReferenceOptions { QueryRows = Rows };
         foreach (PatternGroupReport group in report.Groups)
         {
+            // Sparse first: a vertical-slash index holds every head of its group, also those the
+            // device routed dense, whose rows the dense reference then overwrites.
+            if (!group.SparseHeads.IsEmpty)
+            {
+                RunSparse(group, output, logSumExp, options);
+            }
+
             if (!group.DenseHeads.IsEmpty)
             {
                 SparseAttentionReference.DenseCausal(HostQ, HostK, HostV, group.DenseHeads.Span, output, logSumExp, options);
             }
-
-            if (group.SparseHeads.IsEmpty)
-            {
-                continue;
-            }
-
-            switch (group.Pattern)
-            {
-                case VerticalSlashPattern:
-                    SparseAttentionReference.VerticalSlash(HostQ, HostK, HostV, RequireCopy(group.VerticalSlashIndex, group), output, logSumExp, options);
-                    break;
-                case BlockSparsePattern:
-                    SparseAttentionReference.BlockSparse(HostQ, HostK, HostV, RequireCopy(group.BlockSparseIndex, group), output, logSumExp, options);
-                    break;
-                case AShapePattern aShape:
-                    SparseAttentionReference.AShape(HostQ, HostK, HostV, group.SparseHeads.Span, aShape, output, logSumExp, options);
-                    break;
-                default:
-                    throw new InvalidOperationException($"{group}: sparse heads of a dense pattern");
-            }
         }
 
         return (expected, logSumExp);
+    }
+
+    private void RunSparse(PatternGroupReport group, HostTensor output, float[] logSumExp, SparseReferenceOptions options)
+    {
+        switch (group.Pattern)
+        {
+            case VerticalSlashPattern:
+                SparseAttentionReference.VerticalSlash(HostQ, HostK, HostV, RequireCopy(group.VerticalSlashIndex, group), output, logSumExp, options);
+                break;
+            case BlockSparsePattern:
+                SparseAttentionReference.BlockSparse(HostQ, HostK, HostV, RequireCopy(group.BlockSparseIndex, group), output, logSumExp, options);
+                break;
+            case AShapePattern aShape:
+                SparseAttentionReference.AShape(HostQ, HostK, HostV, group.SparseHeads.Span, aShape, output, logSumExp, options);
+                break;
+            default:
+                throw new InvalidOperationException($"{group}: sparse heads of a dense pattern");
+        }
     }
 
     /// <summary>Dense causal attention of every head, the CPU reference of a layer that ran dense throughout.</summary>

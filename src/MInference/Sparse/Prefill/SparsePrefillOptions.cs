@@ -61,6 +61,13 @@ public sealed record SparsePrefillOptions
     public double MaxDensity { get; init; } = DefaultMaxDensity;
 
     /// <summary>
+    /// Lets a <see cref="Prefill.SparsePrefillPlan"/> replay its runs as a CUDA graph when it is run
+    /// again on the same operands (on by default): the host then issues one launch per layer instead
+    /// of one per kernel. Off, every run enqueues its kernels one by one.
+    /// </summary>
+    public bool ReplayGraphs { get; init; } = true;
+
+    /// <summary>
     /// Times estimation, index conversion and attention of every group with CUDA events
     /// (<see cref="SparsePrefillReport.StepTimes"/>). Off by default: each timed step waits for the GPU.
     /// </summary>
