@@ -90,7 +90,7 @@ public static class PatternSearch
 
         CandidateScore winner = eligible
             .Where(score => score.Accuracy.RelativeL2 <= best + options.ErrorTolerance)
-            .OrderBy(score => SearchCandidates.KindCost(score.Pattern))
+            .OrderBy(score => score.Pattern.Kind.SearchRank)
             .ThenBy(score => score.Density)
             .ThenBy(score => score.Accuracy.RelativeL2)
             .First();

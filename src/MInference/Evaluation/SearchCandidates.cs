@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Sparse.Kinds;
 
 namespace MInference.Evaluation;
 
@@ -17,37 +18,6 @@ public static class SearchCandidates
     public static IReadOnlyList<HeadPattern> For(int sequenceLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
-        int n = sequenceLength;
-        int blocks = (n + SparseBlocks.Size - 1) / SparseBlocks.Size;
-        var grid = new List<HeadPattern>();
-        foreach (int divisor in (int[])[32, 16, 8, 4])
-        {
-            grid.Add(new AShapePattern(Math.Min(64, n), RoundUp64(n / divisor)));
-        }
-
-        foreach (int divisor in (int[])[16, 8, 4])
-        {
-            grid.Add(new BlockSparsePattern(Math.Max(2, blocks / divisor)));
-        }
-
-        foreach (int divisor in (int[])[64, 32, 16, 8])
-        {
-            int slashes = RoundUp64(n / divisor);
-            grid.Add(new VerticalSlashPattern(100, slashes));
-            grid.Add(new VerticalSlashPattern(Math.Max(100, slashes), slashes));
-        }
-
-        return grid.Distinct().ToArray();
+        return PatternKinds.All.OrderBy(kind => kind.SearchRank).SelectMany(kind => kind.SearchCandidates(sequenceLength)).Distinct().ToArray();
     }
-
-    /// <summary>The kind order of ties: patterns without estimation first.</summary>
-    internal static int KindCost(HeadPattern pattern) => pattern switch
-    {
-        AShapePattern => 0,
-        BlockSparsePattern => 1,
-        VerticalSlashPattern => 2,
-        _ => 3,
-    };
-
-    private static int RoundUp64(int value) => Math.Max(SparseBlocks.Size, (value + SparseBlocks.Size - 1) / SparseBlocks.Size * SparseBlocks.Size);
 }

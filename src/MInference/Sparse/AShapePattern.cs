@@ -23,6 +23,10 @@ public sealed record AShapePattern(int SinkTokens, int LocalWindow) : HeadPatter
 
     internal override (int First, int Second) JsonSizes => (SinkTokens, LocalWindow);
 
+    internal override Kinds.PatternKind Kind => Kinds.PatternKinds.All.OfType<Kinds.AShapeKind>().Single();
+
+    internal override bool IsEstimated => false;
+
     internal override ReferenceGroup RunReference(
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options)
     {

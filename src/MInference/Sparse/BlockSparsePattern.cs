@@ -19,6 +19,10 @@ public sealed record BlockSparsePattern(int TopKBlocks) : HeadPattern
 
     internal override (int First, int Second) JsonSizes => (TopKBlocks, 0);
 
+    internal override Kinds.PatternKind Kind => Kinds.PatternKinds.All.OfType<Kinds.BlockSparseKind>().Single();
+
+    internal override bool IsEstimated => true;
+
     internal override ReferenceGroup RunReference(
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options)
     {

@@ -11,6 +11,10 @@ public sealed record DensePattern : HeadPattern
 
     internal override (int First, int Second) JsonSizes => (0, 0);
 
+    internal override Kinds.PatternKind Kind => Kinds.PatternKinds.All.OfType<Kinds.DenseKind>().Single();
+
+    internal override bool IsEstimated => false;
+
     internal override ReferenceGroup RunReference(
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options)
     {

@@ -16,15 +16,20 @@ public abstract record HeadPattern
     {
     }
 
-    /// <summary>The JSON names of the four patterns, in the order error messages list them.</summary>
-    public static IReadOnlyList<string> JsonNames { get; } =
-        [VerticalSlashPattern.Name, AShapePattern.Name, BlockSparsePattern.Name, DensePattern.Name];
+    /// <summary>The JSON names of the patterns, in the order error messages list them.</summary>
+    public static IReadOnlyList<string> JsonNames { get; } = [.. Kinds.PatternKinds.All.Select(kind => kind.JsonName)];
 
     /// <summary>The pattern's name in a pattern file, e.g. <c>"vertical_and_slash"</c>.</summary>
     public abstract string JsonName { get; }
 
     /// <summary>The two integers a pattern file stores after the name (0 where the pattern has no use for one).</summary>
     internal abstract (int First, int Second) JsonSizes { get; }
+
+    /// <summary>The kind of this pattern: file name and sizes, search rank and candidates.</summary>
+    internal abstract Kinds.PatternKind Kind { get; }
+
+    /// <summary>Whether the pattern needs an estimate of each head's index before it runs.</summary>
+    internal abstract bool IsEstimated { get; }
 
     /// <summary>
     /// Computes the listed heads with this pattern on the CPU (estimating their index first where the

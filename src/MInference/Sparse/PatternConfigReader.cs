@@ -138,19 +138,18 @@ internal sealed class PatternConfigReader
         }
 
         string patternName = name.GetString()!;
-        HeadPattern pattern = patternName switch
+        Kinds.PatternKind kind = Kinds.PatternKinds.Find(patternName)
+            ?? throw Error(layer, key, $"unknown pattern \"{patternName}\"; expected one of {string.Join(", ", HeadPattern.JsonNames)}");
+        Span<int> sizes = stackalloc int[kind.Sizes.Count];
+        for (int slot = 0; slot < sizes.Length; slot++)
         {
-            VerticalSlashPattern.Name => new VerticalSlashPattern(
-                ReadSize(layer, key, value[1], patternName, "vertical_size", 1), ReadSize(layer, key, value[2], patternName, "slash_size", 1)),
-            AShapePattern.Name => new AShapePattern(
-                ReadSize(layer, key, value[1], patternName, "n_init", 0), ReadSize(layer, key, value[2], patternName, "n_local", 1)),
-            BlockSparsePattern.Name => new BlockSparsePattern(ReadSize(layer, key, value[1], patternName, "top_k", 1)),
-            DensePattern.Name => new DensePattern(),
-            _ => throw Error(layer, key, $"unknown pattern \"{patternName}\"; expected one of {string.Join(", ", HeadPattern.JsonNames)}"),
-        };
+            sizes[slot] = ReadSize(layer, key, value[slot + 1], patternName, kind.Sizes[slot].Name, kind.Sizes[slot].Minimum);
+        }
+
+        HeadPattern pattern = kind.Create(sizes);
 
         // Slots a pattern does not use may hold any number; they are not kept.
-        int unusedFrom = pattern switch { BlockSparsePattern => 2, DensePattern => 1, _ => 3 };
+        int unusedFrom = 1 + sizes.Length;
         for (int slot = unusedFrom; slot < 3; slot++)
         {
             if (value[slot].ValueKind != JsonValueKind.Number)

@@ -23,6 +23,10 @@ public sealed record VerticalSlashPattern(int VerticalSize, int SlashSize) : Hea
 
     internal override (int First, int Second) JsonSizes => (VerticalSize, SlashSize);
 
+    internal override Kinds.PatternKind Kind => Kinds.PatternKinds.All.OfType<Kinds.VerticalSlashKind>().Single();
+
+    internal override bool IsEstimated => true;
+
     internal override ReferenceGroup RunReference(
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, int[] heads, HostTensor output, Memory<float> logSumExp, SparseReferenceOptions options)
     {

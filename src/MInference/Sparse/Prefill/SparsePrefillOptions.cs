@@ -92,7 +92,7 @@ public sealed record SparsePrefillOptions
     /// <summary>True when a sequence of <paramref name="sequenceLength"/> tokens runs the heads of <paramref name="pattern"/> dense.</summary>
     internal bool IsTooShort(int sequenceLength, HeadPattern pattern) =>
         sequenceLength < MinSequenceLength
-        || (pattern is VerticalSlashPattern or BlockSparsePattern && sequenceLength < MinEstimatedSequenceLength);
+        || (pattern.IsEstimated && sequenceLength < MinEstimatedSequenceLength);
 
     /// <summary>True when a head of this density runs dense.</summary>
     internal bool IsTooDense(double density) => density > MaxDensity;
