@@ -19,6 +19,7 @@
 import argparse
 import ctypes
 import json
+import re
 import statistics
 import sys
 import time
@@ -363,7 +364,8 @@ def kernel_split(fn):
     per = {}
     for e in prof.events():
         if e.device_type == torch.autograd.DeviceType.CUDA:
-            key = e.name.split("<")[0].split("(")[0][-40:]
+            m = re.search(r"(\w+_kernel)", e.name)
+            key = m.group(1) if m else e.name[:40]
             per[key] = per.get(key, 0.0) + e.device_time_total / 1000 / 3
     return {k: round(v, 4) for k, v in sorted(per.items(), key=lambda kv: -kv[1])[:6]}
 
@@ -396,12 +398,12 @@ def bench(libs, iters):
             if name == "base" and not (n == 131072 and d == 128):
                 continue
             call = Call(lib, q, k, None, 100)
-            row[f"{name}_ms"] = round(device_ms(call, iters if name == "new" else 5), 4)
-            if name == "new":
-                row["new_wall_ms"] = round(wall_ms(call, iters), 4)
-                row["new_workspace_mib"] = round(call.ws_bytes / 2**20, 1)
-                if d == 128 and n in (131072, 1 << 20):
-                    row["new_kernels_ms"] = kernel_split(call)
+            row[f"{name}_ms"] = round(device_ms(call, iters if name != "base" else 5), 4)
+            if name != "base":
+                row[f"{name}_wall_ms"] = round(wall_ms(call, iters), 4)
+                row[f"{name}_workspace_mib"] = round(call.ws_bytes / 2**20, 1)
+                if n in (131072, 1 << 20):
+                    row[f"{name}_kernels_ms"] = kernel_split(call)
             del call
         try:
             row["torch_minference_ms"] = round(device_ms(lambda: minference_torch(q, k, 100), iters), 4)
@@ -508,6 +510,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lib", required=True)
     ap.add_argument("--base", help="an earlier library whose index must be equal bit for bit")
+    ap.add_argument("--alt", help="another build to time beside --lib (--bench only)")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--quick", action="store_true", help="every 7th check case")
     ap.add_argument("--bench", action="store_true")
@@ -517,6 +520,8 @@ def main():
     ap.add_argument("--json", help="write the bench rows here")
     a = ap.parse_args()
     libs = [("new", Library(a.lib))] + ([("base", Library(a.base))] if a.base else [])
+    if a.alt and a.bench:
+        libs.append(("alt", Library(a.alt)))
     failures = 0
     if a.smoke:
         failures += smoke(libs[0][1])

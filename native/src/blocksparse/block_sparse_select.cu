@@ -2,12 +2,14 @@
 // blocks: block 0 and the diagonal qb always, and the take = keep - 2 best of the candidates
 // 1..qb-1 by score (equal scores: the smaller block), written ascending into the CSR index.
 //
-// One CTA per row. The candidates' scores become order-preserving 32-bit keys in shared memory; an
-// exact radix select finds the take-th best key a byte at a time (four 256-bin histogram passes at
-// most, stopping early once the bin holding it is taken whole), then a stable compaction writes
-// the winners in index order: keys above the threshold, and of the keys equal to it the first
-// `remaining` by index (the tie rule). The forced blocks never enter the selection, so they are
-// kept whatever the scores (+inf or NaN ones included).
+// One CTA per row. The row's scores are copied into shared memory (cp.async: the whole row in
+// flight at once) and turned into order-preserving 32-bit keys in place; an exact radix select
+// finds the take-th best key a byte at a time (four 256-bin histogram passes at most, stopping
+// early once the bin holding it is taken whole), then a stable compaction writes the winners in
+// index order: keys above the threshold, and of the keys equal to it the first `remaining` by
+// index (the tie rule). The forced blocks never enter the selection, so they are kept whatever
+// the scores (+inf or NaN ones included). CTAs have 128 threads up to 4096 blocks (N <= 256K) and
+// 512 beyond, so that long rows' passes stay short while an SM still holds several rows.
 //
 // Equal scores compare as floats did in the first GPU version: -0 is keyed as +0, and NaN (from
 // non-finite inputs) as -inf, so it ranks last; with the score step's arithmetic the indices are
@@ -17,16 +19,14 @@
 #include <cmath>
 #include <cstdint>
 
+#include "../common/device_primitives.cuh"
 #include "block_sparse_estimate_params.h"
 
 namespace mi::blocksparse::estimate {
 namespace {
 
-constexpr int kSelectThreads = 128;
-constexpr int kWarps = kSelectThreads / 32;
 constexpr int kBins = 256;  // 8-bit digits: keys 31..24, 23..16, 15..8, 7..0
-constexpr int kBinsPerThread = kBins / kSelectThreads;
-static_assert(kBinsPerThread == 2, "the digit search below gives each thread two bins");
+constexpr int kLongRowBlocks = 4096;  // rows longer than this get the larger CTA
 
 // Order-preserving map of a score to an unsigned key (a larger score has a larger key).
 __device__ __forceinline__ uint32_t key_of(float score) {
@@ -52,12 +52,16 @@ struct Threshold {
 
 // grid (units of the chunk * 64): one row each; dynamic shared memory: one key per block of the
 // longest row, rounded up to whole 16-byte vectors.
-__global__ void __launch_bounds__(kSelectThreads)
-    select_kernel(const __grid_constant__ EstimateParams p) {
+template <int kThreads>
+__global__ void __launch_bounds__(kThreads) select_kernel(const __grid_constant__ EstimateParams p) {
+  constexpr int kWarps = kThreads / 32;
+  // The digit search: the first kScanThreads threads own kBinsPerThread bins each.
+  constexpr int kScanThreads = kThreads < kBins ? kThreads : kBins;
+  constexpr int kBinsPerThread = kBins / kScanThreads;
   extern __shared__ uint4 smem_keys[];
   uint32_t* keys = reinterpret_cast<uint32_t*>(smem_keys);
   __shared__ uint32_t histogram[2][kBins];  // pass p uses [p % 2] and clears the other
-  __shared__ uint32_t warp_sums[kWarps];
+  __shared__ uint32_t warp_sums[kScanThreads / 32];
   __shared__ uint32_t warp_counts[kWarps][2];  // above, equal
   __shared__ Threshold found;
 
@@ -79,7 +83,7 @@ __global__ void __launch_bounds__(kSelectThreads)
   const int take = keep - 2;       // from the candidates 1 .. qb-1
   const int candidates = qb - 1;
   if (take >= candidates) {        // keep == qb + 1: every block (qb = 0 keeps block 0 alone)
-    for (int c = threadIdx.x; c <= qb; c += kSelectThreads) out[c] = c;
+    for (int c = threadIdx.x; c <= qb; c += kThreads) out[c] = c;
     return;
   }
   if (take <= 0) {                 // keep == 2 < qb + 1: the forced blocks alone
@@ -90,18 +94,25 @@ __global__ void __launch_bounds__(kSelectThreads)
     return;
   }
 
-  // Keys of blocks 0..qb (0 and qb are loaded but never ranked): row r of tiles (i, 0..i), 64
-  // contiguous scores each; the float4 reads stay inside the row's last tile.
+  // Scores of blocks 0..qb (0 and qb are loaded but never ranked): row r of tiles (i, 0..i), 64
+  // contiguous scores each; the 16-byte copies stay inside the row's last tile. Each thread then
+  // keys the vectors it copied (its own cp.async writes are visible to it after the wait).
   const float* scores = p.scores +
                         (tiles_before(unit, p.tiles) - tiles_before(p.first_unit, p.tiles)) *
                             kTileScores +
                         r * kTile;
-  const int padded = (qb + 1 + 3) & ~3;
-  for (int c = 4 * threadIdx.x; c < padded; c += 4 * kSelectThreads) {
-    const float4 s = *reinterpret_cast<const float4*>(scores + (c / kTile) * kTileScores + c % kTile);
-    smem_keys[c / 4] = make_uint4(key_of(s.x), key_of(s.y), key_of(s.z), key_of(s.w));
+  const int vectors = (qb + 1 + 3) / 4;
+  for (int v = threadIdx.x; v < vectors; v += kThreads)
+    device::cp_async_16(device::smem_address(smem_keys + v),
+                        scores + (v * 4 / kTile) * kTileScores + v * 4 % kTile, true);
+  device::cp_async_commit();
+  for (int b = threadIdx.x; b < 2 * kBins; b += kThreads) (&histogram[0][0])[b] = 0;
+  device::cp_async_wait<0>();
+  for (int v = threadIdx.x; v < vectors; v += kThreads) {
+    const uint4 s = smem_keys[v];
+    smem_keys[v] = make_uint4(key_of(__uint_as_float(s.x)), key_of(__uint_as_float(s.y)),
+                              key_of(__uint_as_float(s.z)), key_of(__uint_as_float(s.w)));
   }
-  for (int b = threadIdx.x; b < 2 * kBins; b += kSelectThreads) (&histogram[0][0])[b] = 0;
   __syncthreads();
 
   const int lane = threadIdx.x % 32;
@@ -111,42 +122,60 @@ __global__ void __launch_bounds__(kSelectThreads)
   int shift = 24;
   for (int pass = 0;; ++pass) {
     uint32_t* bins = histogram[pass & 1];
-    // Histogram of this digit over the candidates that match the digits found so far. Scores
-    // cluster in a few exponents, so a warp's lanes often share a bin: lanes with equal digits
-    // add once, through their leader. Every lane runs the same iterations (for __match_any_sync).
-    for (int base = 1; base < qb; base += kSelectThreads) {
-      const int c = base + threadIdx.x;
-      uint32_t digit = kBins;  // no bin
-      if (c < qb) {
-        const uint32_t key = keys[c];
-        if (pass == 0 || (key >> (shift + 8)) == prefix) digit = (key >> shift) & (kBins - 1);
+    // Histogram of this digit over the candidates that match the digits found so far. The first
+    // digit (sign and exponent) clusters in a few bins, so there a warp's lanes with equal digits
+    // add once, through their leader (every lane runs the same iterations, for
+    // __match_any_sync); later digits are mantissa bits of the few matching keys, spread out.
+    if (pass == 0) {
+      for (int base = 1; base < qb; base += kThreads) {
+        const int c = base + threadIdx.x;
+        const uint32_t digit = c < qb ? keys[c] >> 24 : kBins;  // kBins: no bin
+        const uint32_t same = __match_any_sync(0xffffffffu, digit);
+        if (digit < kBins && lane == __ffs(same) - 1) atomicAdd(&bins[digit], __popc(same));
       }
-      const uint32_t same = __match_any_sync(0xffffffffu, digit);
-      if (digit < kBins && lane == __ffs(same) - 1) atomicAdd(&bins[digit], __popc(same));
+    } else {
+      for (int c = 1 + threadIdx.x; c < qb; c += kThreads) {
+        const uint32_t key = keys[c];
+        if ((key >> (shift + 8)) == prefix) atomicAdd(&bins[(key >> shift) & (kBins - 1)], 1u);
+      }
     }
     __syncthreads();
 
-    // The bin holding the remaining-th best candidate: thread t holds bins 255 - 2t and 254 - 2t,
-    // so thread order is descending bin order and an exclusive scan counts the candidates above.
+    // The bin holding the remaining-th best candidate: thread t < kScanThreads holds bins
+    // 255 - kBinsPerThread * t downwards, so thread order is descending bin order and an exclusive
+    // scan counts the candidates above.
     const int high_bin = kBins - 1 - kBinsPerThread * static_cast<int>(threadIdx.x);
-    const uint32_t high = bins[high_bin];
-    const uint32_t mine = high + bins[high_bin - 1];
-    uint32_t inclusive = mine;
+    uint32_t counts[kBinsPerThread];
+    uint32_t mine = 0, inclusive = 0;
+    if (threadIdx.x < kScanThreads) {
 #pragma unroll
-    for (int offset = 1; offset < 32; offset *= 2) {
-      const uint32_t v = __shfl_up_sync(0xffffffffu, inclusive, offset);
-      if (lane >= offset) inclusive += v;
+      for (int b = 0; b < kBinsPerThread; ++b) {
+        counts[b] = bins[high_bin - b];
+        mine += counts[b];
+      }
+      inclusive = mine;
+#pragma unroll
+      for (int offset = 1; offset < 32; offset *= 2) {
+        const uint32_t v = __shfl_up_sync(0xffffffffu, inclusive, offset);
+        if (lane >= offset) inclusive += v;
+      }
+      if (lane == 31) warp_sums[warp] = inclusive;
     }
-    if (lane == 31) warp_sums[warp] = inclusive;
-    for (int b = threadIdx.x; b < kBins; b += kSelectThreads) histogram[(pass + 1) & 1][b] = 0;
+    for (int b = threadIdx.x; b < kBins; b += kThreads) histogram[(pass + 1) & 1][b] = 0;
     __syncthreads();
-    uint32_t above = inclusive - mine;
-    for (int w = 0; w < warp; ++w) above += warp_sums[w];
-    if (above < remaining && remaining <= above + mine) {
-      const bool in_high = remaining <= above + high;
-      const uint32_t bin = in_high ? high_bin : high_bin - 1;
-      const uint32_t before = in_high ? above : above + high;
-      found = {(prefix << 8) | bin, remaining - before, in_high ? high : mine - high};
+    if (threadIdx.x < kScanThreads) {
+      uint32_t above = inclusive - mine;
+      for (int w = 0; w < warp; ++w) above += warp_sums[w];
+      if (above < remaining && remaining <= above + mine) {
+#pragma unroll
+        for (int b = 0; b < kBinsPerThread; ++b) {
+          if (remaining <= above + counts[b]) {
+            found = {(prefix << 8) | uint32_t(high_bin - b), remaining - above, counts[b]};
+            break;
+          }
+          above += counts[b];
+        }
+      }
     }
     __syncthreads();
     const Threshold t = found;
@@ -199,15 +228,20 @@ __global__ void __launch_bounds__(kSelectThreads)
   }
 }
 
+template <int kThreads>
+cudaError_t launch_select(const EstimateParams& p, cudaStream_t stream) {
+  const int smem = ((p.q_blocks + 3) & ~3) * static_cast<int>(sizeof(uint32_t));
+  cudaError_t err = cudaFuncSetAttribute(select_kernel<kThreads>,
+                                         cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
+  if (err != cudaSuccess) return err;
+  select_kernel<kThreads><<<static_cast<unsigned>(p.units * kTile), kThreads, smem, stream>>>(p);
+  return cudaGetLastError();
+}
+
 }  // namespace
 
 cudaError_t run_select(const EstimateParams& p, cudaStream_t stream) {
-  const int smem = ((p.q_blocks + 3) & ~3) * static_cast<int>(sizeof(uint32_t));
-  cudaError_t err = cudaFuncSetAttribute(select_kernel,
-                                         cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
-  if (err != cudaSuccess) return err;
-  select_kernel<<<static_cast<unsigned>(p.units * kTile), kSelectThreads, smem, stream>>>(p);
-  return cudaGetLastError();
+  return p.q_blocks > kLongRowBlocks ? launch_select<512>(p, stream) : launch_select<128>(p, stream);
 }
 
 }  // namespace mi::blocksparse::estimate
