@@ -1,0 +1,103 @@
+// Block-sparse estimation, step 1: mean-pool Q (listed heads) and K (the kv heads they read) over
+// 64-token blocks, in fp32. This step reads every element of Q and K once, so it must run at
+// memory speed: each thread owns 8 consecutive dims (one 16-byte load per row) of one block and
+// keeps 8 row loads in flight; a warp covers whole 16-byte-aligned rows, so loads are coalesced.
+//
+// Arithmetic (the index's ranking depends on it, keep it fixed): per dim, the block's rows are
+// added in row order into an fp32 sum starting at +0, then divided by the number of real rows
+// (64, or fewer in the last block). This is the order the first GPU version used, so its pooled
+// values, and therefore its scores and indices, are reproduced bit for bit.
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "../attention/attention_traits.cuh"
+#include "block_sparse_estimate_params.h"
+
+namespace mi::blocksparse::estimate {
+namespace {
+
+constexpr int kPoolThreads = 256;
+constexpr int kRowsInFlight = 8;  // 16-byte loads issued before the first is added
+
+__device__ __forceinline__ float2 to_float2(uint32_t pair, __nv_bfloat16) {
+  return __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&pair));
+}
+__device__ __forceinline__ float2 to_float2(uint32_t pair, __half) {
+  return __half22float2(*reinterpret_cast<const __half2*>(&pair));
+}
+
+// Adds one row's 8 elements (one 16-byte vector) to the 8 running sums, dim by dim.
+template <typename Element>
+__device__ __forceinline__ void add_row(float (&sum)[8], const uint4& v) {
+  const uint32_t words[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+  for (int w = 0; w < 4; ++w) {
+    const float2 f = to_float2(words[w], Element{});
+    sum[2 * w] += f.x;
+    sum[2 * w + 1] += f.y;
+  }
+}
+
+// grid (ceil(q_blocks / kBlocksPerCta), heads.count, batch); thread -> (block, 8 dims).
+template <int kHeadDim, typename Element>
+__global__ void __launch_bounds__(kPoolThreads) pool_kernel(const __grid_constant__ PoolParams p) {
+  constexpr int kThreadsPerBlock = kHeadDim / 8;
+  constexpr int kBlocksPerCta = kPoolThreads / kThreadsPerBlock;
+  const int qb = blockIdx.x * kBlocksPerCta + threadIdx.x / kThreadsPerBlock;
+  if (qb >= p.q_blocks) return;
+  const int entry = blockIdx.y;
+  const int64_t batch = blockIdx.z;
+  const int head = p.heads.ids[entry];
+  const int d0 = (threadIdx.x % kThreadsPerBlock) * 8;
+  const int first = qb * kBlock;
+  const int rows = min(kBlock, p.n - first);
+  // 64-bit offsets: batch * stride and first * row stride pass 2^31 elements at long context.
+  const auto* src = static_cast<const Element*>(p.src) + batch * p.strides.batch +
+                    head * p.strides.head + int64_t(first) * p.strides.row + d0;
+
+  float sum[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+#pragma unroll 1
+  for (int r0 = 0; r0 < rows; r0 += kRowsInFlight) {
+    uint4 v[kRowsInFlight];
+#pragma unroll
+    for (int e = 0; e < kRowsInFlight; ++e)
+      if (r0 + e < rows)
+        v[e] = __ldg(reinterpret_cast<const uint4*>(src + int64_t(r0 + e) * p.strides.row));
+#pragma unroll
+    for (int e = 0; e < kRowsInFlight; ++e)
+      if (r0 + e < rows) add_row<Element>(sum, v[e]);
+  }
+
+  const float count = static_cast<float>(rows);
+  const int64_t out_head = p.by_id ? head : entry;
+  float* out = p.out + ((batch * p.out_heads + out_head) * p.q_blocks + qb) * kHeadDim + d0;
+  reinterpret_cast<float4*>(out)[0] =
+      make_float4(sum[0] / count, sum[1] / count, sum[2] / count, sum[3] / count);
+  reinterpret_cast<float4*>(out)[1] =
+      make_float4(sum[4] / count, sum[5] / count, sum[6] / count, sum[7] / count);
+}
+
+}  // namespace
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_pool(const PoolParams& p, int batch, cudaStream_t stream) {
+  using Element = typename attention::ElementOf<kElement>::type;
+  constexpr int kBlocksPerCta = kPoolThreads / (kHeadDim / 8);
+  const dim3 grid((p.q_blocks + kBlocksPerCta - 1) / kBlocksPerCta, p.heads.count, batch);
+  pool_kernel<kHeadDim, Element><<<grid, kPoolThreads, 0, stream>>>(p);
+  return cudaGetLastError();
+}
+
+template cudaError_t run_pool<64, attention::ElementType::kFloat16>(const PoolParams&, int,
+                                                                    cudaStream_t);
+template cudaError_t run_pool<64, attention::ElementType::kBFloat16>(const PoolParams&, int,
+                                                                     cudaStream_t);
+template cudaError_t run_pool<128, attention::ElementType::kFloat16>(const PoolParams&, int,
+                                                                     cudaStream_t);
+template cudaError_t run_pool<128, attention::ElementType::kBFloat16>(const PoolParams&, int,
+                                                                      cudaStream_t);
+
+}  // namespace mi::blocksparse::estimate

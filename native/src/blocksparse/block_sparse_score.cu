@@ -1,0 +1,144 @@
+// Block-sparse estimation, step 2: pooled scores, one 64 x 64 tile (query blocks x key blocks) per
+// CTA, causal tiles only (key tile <= query tile), into the chunk's score buffer.
+//
+// Arithmetic (the index's ranking depends on it, keep it fixed): each score is one fp32 fmaf chain
+// over the dims in order, dot = fmaf(q[d], k[d], dot) from dot = +0, as the first GPU version
+// computed it; with the pool step's fixed order this reproduces its scores bit for bit, so the
+// indices agree exactly with it, ties included. Against the CPU reference (doubles) the scores
+// differ by fp32 rounding only: the GPU tests accept differences confined to near-ties (1e-4
+// relative), which is far above the fp32 error of a 128-term dot product of block means.
+//
+// Cost: 64 x 64 x D FMAs per tile on CUDA cores; tensor cores (TF32) would round the operands.
+// Each thread owns a 4 x 4 register tile (query rows tq + 16m, key rows tk + 16n) and reads its
+// operands as float4 over 4 dims from shared memory: 8 loads per 64 FMAs. Rows are padded to
+// D + 4 floats, so the 16 key rows a warp reads for one float4 fall into distinct bank groups
+// (two wavefronts, the minimum for 256 bytes) and the two query rows are broadcasts.
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "../common/device_primitives.cuh"
+#include "block_sparse_estimate_params.h"
+
+namespace mi::blocksparse::estimate {
+namespace {
+
+constexpr int kScoreThreads = 256;
+constexpr int kSide = 16;  // threads per side of the CTA's 16 x 16 thread grid (4 x 4 each)
+
+template <int kHeadDim>
+struct ScoreShape {
+  static constexpr int kPitch = kHeadDim + 4;  // floats per shared-memory row
+  static constexpr int kSmemBytes = 2 * kTile * kPitch * int(sizeof(float));
+};
+
+// Copies rows [0, rows) of a [64, kHeadDim] fp32 tile into shared memory (pitch kPitch); rows
+// past `rows` (past the last block) are zero-filled and never read from global memory.
+template <int kHeadDim>
+__device__ __forceinline__ void load_tile(float* dst, const float* src, int rows) {
+  constexpr int kVectors = kHeadDim / 4;
+  for (int v = threadIdx.x; v < kTile * kVectors; v += kScoreThreads) {
+    const int row = v / kVectors;
+    const int col = (v % kVectors) * 4;
+    const bool valid = row < rows;
+    device::cp_async_16(device::smem_address(dst + row * ScoreShape<kHeadDim>::kPitch + col),
+                        src + (valid ? row : 0) * kHeadDim + col, valid);
+  }
+}
+
+// grid (tiles, units of the chunk): x = key tile j, y = unit (batch, slot, query tile i).
+template <int kHeadDim>
+__global__ void __launch_bounds__(kScoreThreads)
+    score_kernel(const __grid_constant__ EstimateParams p) {
+  constexpr int kPitch = ScoreShape<kHeadDim>::kPitch;
+  const int64_t unit = p.first_unit + blockIdx.y;
+  const int64_t group = unit / p.tiles;
+  const int i = static_cast<int>(unit % p.tiles);
+  const int j = blockIdx.x;
+  if (j > i) return;  // above the diagonal: never read
+  // The unit's last row needs scores only if every earlier row does (the condition grows with qb).
+  if (!row_needs_scores(min(i * kTile + kTile - 1, p.q_blocks - 1), p.top_k)) return;
+
+  extern __shared__ float4 smem[];
+  float* qs = reinterpret_cast<float*>(smem);
+  float* ks = qs + kTile * kPitch;
+  const int64_t batch = group / p.heads.count;
+  const int slot = static_cast<int>(group % p.heads.count);
+  const int kv_head = p.heads.ids[slot] / p.q_heads_per_kv_head;
+  load_tile<kHeadDim>(qs, p.pooled_q + (group * p.q_blocks + int64_t(i) * kTile) * kHeadDim,
+                      min(kTile, p.q_blocks - i * kTile));
+  load_tile<kHeadDim>(
+      ks, p.pooled_k + ((batch * p.kv_heads + kv_head) * p.q_blocks + int64_t(j) * kTile) * kHeadDim,
+      min(kTile, p.q_blocks - j * kTile));
+  device::cp_async_commit();
+  device::cp_async_wait<0>();
+  __syncthreads();
+
+  const int tq = threadIdx.x / kSide;
+  const int tk = threadIdx.x % kSide;
+  float acc[4][4];
+#pragma unroll
+  for (int m = 0; m < 4; ++m)
+#pragma unroll
+    for (int n = 0; n < 4; ++n) acc[m][n] = 0.f;
+#pragma unroll 2
+  for (int d = 0; d < kHeadDim; d += 4) {
+    float4 a[4], b[4];
+#pragma unroll
+    for (int m = 0; m < 4; ++m)
+      a[m] = *reinterpret_cast<const float4*>(qs + (tq + kSide * m) * kPitch + d);
+#pragma unroll
+    for (int n = 0; n < 4; ++n)
+      b[n] = *reinterpret_cast<const float4*>(ks + (tk + kSide * n) * kPitch + d);
+    // Dims d, d+1, d+2, d+3 in that order for every accumulator.
+#pragma unroll
+    for (int m = 0; m < 4; ++m)
+#pragma unroll
+      for (int n = 0; n < 4; ++n) acc[m][n] = fmaf(a[m].x, b[n].x, acc[m][n]);
+#pragma unroll
+    for (int m = 0; m < 4; ++m)
+#pragma unroll
+      for (int n = 0; n < 4; ++n) acc[m][n] = fmaf(a[m].y, b[n].y, acc[m][n]);
+#pragma unroll
+    for (int m = 0; m < 4; ++m)
+#pragma unroll
+      for (int n = 0; n < 4; ++n) acc[m][n] = fmaf(a[m].z, b[n].z, acc[m][n]);
+#pragma unroll
+    for (int m = 0; m < 4; ++m)
+#pragma unroll
+      for (int n = 0; n < 4; ++n) acc[m][n] = fmaf(a[m].w, b[n].w, acc[m][n]);
+  }
+
+  // Tile (i, j) of the unit, row-major [query row][key column]; only causal entries are written
+  // (the select step reads key blocks <= its query block).
+  float* tile = p.scores +
+                (tiles_before(unit, p.tiles) - tiles_before(p.first_unit, p.tiles) + j) * kTileScores;
+#pragma unroll
+  for (int m = 0; m < 4; ++m) {
+    const int row = tq + kSide * m;
+    const int qb = i * kTile + row;
+#pragma unroll
+    for (int n = 0; n < 4; ++n) {
+      const int col = tk + kSide * n;
+      if (qb < p.q_blocks && j * kTile + col <= qb) tile[row * kTile + col] = acc[m][n];
+    }
+  }
+}
+
+}  // namespace
+
+template <int kHeadDim>
+cudaError_t run_score(const EstimateParams& p, cudaStream_t stream) {
+  constexpr int kSmem = ScoreShape<kHeadDim>::kSmemBytes;
+  cudaError_t err = cudaFuncSetAttribute(score_kernel<kHeadDim>,
+                                         cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  if (err != cudaSuccess) return err;
+  const dim3 grid(p.tiles, static_cast<unsigned>(p.units));
+  score_kernel<kHeadDim><<<grid, kScoreThreads, kSmem, stream>>>(p);
+  return cudaGetLastError();
+}
+
+template cudaError_t run_score<64>(const EstimateParams&, cudaStream_t);
+template cudaError_t run_score<128>(const EstimateParams&, cudaStream_t);
+
+}  // namespace mi::blocksparse::estimate
