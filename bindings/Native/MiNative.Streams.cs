@@ -21,6 +21,10 @@ internal static unsafe partial class MiNative
     [LibraryImport(LibraryName, EntryPoint = "mi_event_record")]
     internal static partial MiStatusCode mi_event_record(EventHandle @event, StreamHandle stream);
 
+    /// <summary>Makes later work on <paramref name="stream"/> wait for the last record of <paramref name="event"/>.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_wait_event")]
+    internal static partial MiStatusCode mi_stream_wait_event(StreamHandle stream, EventHandle @event);
+
     [LibraryImport(LibraryName, EntryPoint = "mi_event_synchronize")]
     internal static partial MiStatusCode mi_event_synchronize(EventHandle @event);
 

@@ -130,6 +130,9 @@ MI_API MI_NODISCARD mi_status mi_stream_destroy(mi_stream stream);
 MI_API MI_NODISCARD mi_status mi_event_create(mi_event* event);
 MI_API MI_NODISCARD mi_status mi_event_record(mi_event event, mi_stream stream);
 MI_API MI_NODISCARD mi_status mi_event_synchronize(mi_event event);
+/* Work enqueued on `stream` after this call waits for `event`'s last record (async; a capture on
+ * the event's stream extends to `stream`, which must rejoin it before the capture ends). */
+MI_API MI_NODISCARD mi_status mi_stream_wait_event(mi_stream stream, mi_event event);
 /* Milliseconds between two recorded, completed events. */
 MI_API MI_NODISCARD mi_status mi_event_elapsed_ms(mi_event start, mi_event stop, float* ms);
 /* NULL is a no-op. */

@@ -218,6 +218,13 @@ MI_API mi_status mi_event_record(mi_event event, mi_stream stream) {
   });
 }
 
+MI_API mi_status mi_stream_wait_event(mi_stream stream, mi_event event) {
+  return mi::guarded([&] {
+    require_pointer(event, "event");
+    MI_CUDA_CHECK(cudaStreamWaitEvent(as_cuda(stream), as_cuda(event), 0));
+  });
+}
+
 MI_API mi_status mi_event_synchronize(mi_event event) {
   return mi::guarded([&] {
     require_pointer(event, "event");

@@ -46,8 +46,14 @@ internal abstract class GroupPlan
     /// <param name="indexShare">The fraction of <see cref="IndexBoundBytes"/> to reserve, in (0, 1]: below 1 when the bounds pass <see cref="SparsePrefillOptions.MaxIndexBytes"/>.</param>
     public abstract void Reserve(PlanWorkspace workspace, double indexShare);
 
-    /// <summary>Enqueues the group's estimation and launches; returns the step times (zeros unless timed).</summary>
-    public abstract SparsePrefillStepTimes Enqueue(PlanRun run);
+    /// <summary>
+    /// Enqueues what the group's routes depend on (estimation, index, the device route); returns its
+    /// step times (zeros unless timed). The layer's dense launch waits for this part only.
+    /// </summary>
+    public virtual SparsePrefillStepTimes EnqueueEstimation(PlanRun run) => default;
+
+    /// <summary>Enqueues the group's attention launch, if any; returns its milliseconds when timed (else 0).</summary>
+    public abstract float EnqueueAttention(PlanRun run);
 
     /// <summary>The report of the finished run (the stream has been synchronised; device results may be read).</summary>
     public abstract PatternGroupReport Report(PlanReadback readback, SparsePrefillStepTimes? times);

@@ -22,9 +22,9 @@ internal sealed record GroupPlanContext(CausalProblem Problem, DType DType, Spar
     /// <param name="head">The head.</param>
     /// <param name="pattern">Its pattern.</param>
     /// <param name="density">Its density when known in advance (null when it needs an estimate).</param>
-    /// <param name="sparseCost">The least its pattern can cost, estimation included.</param>
-    /// <param name="launches">Launches its group adds, spread over the group's heads.</param>
-    public DenseFallback? DecideBeforeRun(int head, HeadPattern pattern, double? density, double sparseCost, double launches)
+    /// <param name="sparseCost">The least its pattern can cost, its own estimation included.</param>
+    /// <param name="sharedCost">Its share of the group's fixed costs (launches, fixed estimation cost).</param>
+    public DenseFallback? DecideBeforeRun(int head, HeadPattern pattern, double? density, double sparseCost, double sharedCost)
     {
         if (Options.IsTooShort(Problem.SequenceLength, pattern))
         {
@@ -36,6 +36,6 @@ internal sealed record GroupPlanContext(CausalProblem Problem, DType DType, Spar
             return new DenseFallback(head, DenseFallbackReason.DensityAboveLimit, known);
         }
 
-        return sparseCost + (launches * Costs.Launch) < DenseCost ? null : new DenseFallback(head, DenseFallbackReason.PredictedSlower, density);
+        return sparseCost + sharedCost < DenseCost ? null : new DenseFallback(head, DenseFallbackReason.PredictedSlower, density);
     }
 }

@@ -33,23 +33,31 @@ internal static class HeadCosts
         return batch * Math.Min(tiles, DenseTiles(sequenceLength)) * model.AShapeTile * TileScale(headDim);
     }
 
-    /// <summary>Block-sparse of one head over the batch: its estimation and one tile per index entry.</summary>
+    /// <summary>Block-sparse of one head over the batch: its estimation and one tile per index entry (the group's fixed costs apart).</summary>
     public static double BlockSparse(PrefillCostModel model, long indexEntriesPerBatch, int sequenceLength, int batch, int headDim) =>
         batch * ((sequenceLength * model.BlockSparseEstimatePerToken) + (indexEntriesPerBatch * model.BlockSparseTile * TileScale(headDim)));
 
     /// <summary>
-    /// The least a vertical-slash head can cost over the batch, whatever its selection: its estimation,
-    /// plus the forced local diagonals (offsets 0-99: two block runs per query block past the first)
-    /// and the forced first 30 columns (one gathered tile per query block from the third on).
+    /// The least a vertical-slash head can cost over the batch, whatever its selection: its
+    /// estimation, plus the block runs its slashes must produce. Of S distinct slash offsets in
+    /// [0, N), query block qb (rows up to e = 64(qb + 1)) is crossed by at least
+    /// max(min(100, e), S − (N − e)) of them (offsets 0-99 are forced; at most N − e offsets miss
+    /// it), each covering its own key column, so its block runs hold at least that many keys. Large
+    /// slash counts at short sequences are thus known to lose before anything is estimated.
     /// </summary>
-    public static double VerticalSlashLeastCost(PrefillCostModel model, int sequenceLength, int batch, int headDim)
+    public static double VerticalSlashLeastCost(PrefillCostModel model, VerticalSlashPattern pattern, int sequenceLength, int batch, int headDim)
     {
+        int slashes = Sparse.VerticalSlashEstimation.EffectiveSlashCount(pattern.SlashSize, sequenceLength);
         long q = SparseBlocks.Count(sequenceLength);
-        long blockTiles = Math.Max(0, (2 * q) - 1);
-        long columnTiles = Math.Max(0, q - 2);
-        double scale = TileScale(headDim);
-        return batch * ((sequenceLength * model.VerticalSlashEstimatePerToken)
-            + (blockTiles * model.VerticalSlashBlockTile * scale) + (columnTiles * model.VerticalSlashColumnTile * scale));
+        long blockTiles = 0;
+        for (long block = 0; block < q; block++)
+        {
+            long end = Math.Min((block + 1) * Block, sequenceLength);
+            long crossing = Math.Max(Math.Min(Sparse.VerticalSlashEstimation.ForcedSlashes, end), slashes - (sequenceLength - end));
+            blockTiles += Math.Min(block + 1, (crossing + Block - 1) / Block);
+        }
+
+        return batch * ((sequenceLength * model.VerticalSlashEstimatePerToken) + (blockTiles * model.VerticalSlashBlockTile * TileScale(headDim)));
     }
 
     /// <summary>

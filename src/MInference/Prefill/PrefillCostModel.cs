@@ -12,13 +12,14 @@ namespace MInference.Prefill;
 public sealed record PrefillCostModel
 {
     /// <summary>
-    /// An H100 SXM (bf16, head_dim 128), in nanoseconds, from <c>minference bench</c>: the dense
-    /// kernel runs 317 TFLOP/s causal (a 64×64 tile is 2.1 MFLOP: 6.6 ns), the block-sparse and
-    /// A-shape kernels keep 90-92 % of that per tile, vertical-slash 82-88 % for its block runs and
-    /// less for gathered columns; vertical-slash estimation + selection + conversion cost about
-    /// 0.8 ns per token per head at 1M tokens plus a few microseconds of launches, block-sparse
-    /// estimation about 1.2 ns per token per head. A launch costs the GPU about 4 µs of ramp-up and
-    /// tail.
+    /// An H100 SXM (bf16, head_dim 128), in nanoseconds, from <c>minference bench sparse</c>
+    /// (2026-12-06): the dense kernel runs 317 TFLOP/s causal (a 64×64 tile is 2.1 MFLOP: 6.6 ns),
+    /// the block-sparse and A-shape kernels keep 90-92 % of that per tile, vertical-slash 82-88 %
+    /// for its block runs and less for gathered columns. Vertical-slash estimation, selection,
+    /// conversion and route cost about 120 µs per group (a dozen small launches) plus 0.45 ns per
+    /// token per head (32 heads: 0.16 ms at 2K, 0.60 ms at 32K); block-sparse estimation about
+    /// 15 µs plus 0.45 ns per token per head (0.45 ms at 128K × 8 heads). A launch costs the GPU
+    /// about 4 µs of ramp-up and tail.
     /// </summary>
     public static PrefillCostModel H100 { get; } = new()
     {
@@ -27,8 +28,10 @@ public sealed record PrefillCostModel
         BlockSparseTile = 7.3,
         VerticalSlashBlockTile = 7.7,
         VerticalSlashColumnTile = 8.5,
-        VerticalSlashEstimatePerToken = 0.8,
-        BlockSparseEstimatePerToken = 1.2,
+        VerticalSlashEstimatePerToken = 0.45,
+        VerticalSlashEstimateFixed = 120_000,
+        BlockSparseEstimatePerToken = 0.45,
+        BlockSparseEstimateFixed = 15_000,
         Launch = 4000,
     };
 
@@ -74,8 +77,14 @@ public sealed record PrefillCostModel
     /// <summary>Vertical-slash estimation, selection and index conversion, per token of one head.</summary>
     public double VerticalSlashEstimatePerToken { get; init; }
 
+    /// <summary>Vertical-slash estimation of one group, whatever its heads and length (its launches).</summary>
+    public double VerticalSlashEstimateFixed { get; init; }
+
     /// <summary>Block-sparse estimation, per token of one head.</summary>
     public double BlockSparseEstimatePerToken { get; init; }
+
+    /// <summary>Block-sparse estimation of one group, whatever its heads and length.</summary>
+    public double BlockSparseEstimateFixed { get; init; }
 
     /// <summary>One extra kernel launch of a layer.</summary>
     public double Launch { get; init; }
@@ -88,7 +97,8 @@ public sealed record PrefillCostModel
         [
             (nameof(DenseTile), DenseTile), (nameof(AShapeTile), AShapeTile), (nameof(BlockSparseTile), BlockSparseTile),
             (nameof(VerticalSlashBlockTile), VerticalSlashBlockTile), (nameof(VerticalSlashColumnTile), VerticalSlashColumnTile),
-            (nameof(VerticalSlashEstimatePerToken), VerticalSlashEstimatePerToken), (nameof(BlockSparseEstimatePerToken), BlockSparseEstimatePerToken),
+            (nameof(VerticalSlashEstimatePerToken), VerticalSlashEstimatePerToken), (nameof(VerticalSlashEstimateFixed), VerticalSlashEstimateFixed),
+            (nameof(BlockSparseEstimatePerToken), BlockSparseEstimatePerToken), (nameof(BlockSparseEstimateFixed), BlockSparseEstimateFixed),
             (nameof(Launch), Launch),
         ];
         foreach ((string name, double value) in costs)

@@ -32,6 +32,7 @@ public sealed class SparsePrefillPlan : IDisposable
     private readonly bool _ownsWorkspace;
     private readonly long _routeCodes;
     private readonly PlanRun _run = new();
+    private readonly GroupStreams? _streams;
     private readonly SparsePrefillStepTimes[] _times;
     private readonly int _launches;
     private PrefillGraph? _replay;
@@ -67,6 +68,7 @@ public sealed class SparsePrefillPlan : IDisposable
         }
 
         WorkspaceBytes = layout.Bytes;
+        _streams = Options.ConcurrentGroups && groups.Length > 1 ? new GroupStreams(groups.Length) : null;
         if (workspace is null)
         {
             _workspace = new DeviceBuffer(context, WorkspaceBytes);
@@ -254,6 +256,7 @@ public sealed class SparsePrefillPlan : IDisposable
     public void Dispose()
     {
         _replay?.Dispose();
+        _streams?.Dispose();
         if (_ownsWorkspace)
         {
             _workspace.Dispose();
@@ -323,14 +326,64 @@ public sealed class SparsePrefillPlan : IDisposable
             MiStatus.ThrowIfFailed(MiNative.RoutesSet(_run.RouteCodes, Shape.Batch, Shape.QHeads, _staticDenseHeads, _staticDenseCodes, _run.Stream));
         }
 
-        for (int i = 0; i < _groups.Length; i++)
+        if (_streams is null || timed)
         {
-            _times[i] = _groups[i].Enqueue(_run);
+            // One stream: the order of the groups, then the dense launch (timed steps need it).
+            for (int i = 0; i < _groups.Length; i++)
+            {
+                SparsePrefillStepTimes estimation = _groups[i].EnqueueEstimation(_run);
+                _times[i] = estimation with { AttentionMilliseconds = _groups[i].EnqueueAttention(_run) };
+            }
+
+            _denseMilliseconds = _denseLaunchHeads.Length == 0 ? 0 : _run.Timed(LaunchDense);
+        }
+        else
+        {
+            EnqueueConcurrently(_streams);
         }
 
-        _denseMilliseconds = _denseLaunchHeads.Length == 0 ? 0 : _run.Timed(LaunchDense);
         _run.Timer = null;
         _ran = true;
+    }
+
+    /// <summary>
+    /// The groups on their own streams, forked from the context's stream and joined back: their
+    /// estimations and launches overlap (at short sequences no single launch fills the GPU). The
+    /// dense launch stays on the context's stream and waits only for the groups whose route codes it
+    /// reads; the stream waits for every group before the run ends, so a capture sees one graph.
+    /// </summary>
+    private void EnqueueConcurrently(GroupStreams streams)
+    {
+        StreamHandle main = _run.Stream;
+        MiStatus.ThrowIfFailed(MiNative.mi_event_record(streams.Fork, main));
+        for (int i = 0; i < _groups.Length; i++)
+        {
+            MiStatus.ThrowIfFailed(MiNative.mi_stream_wait_event(streams.Streams[i], streams.Fork));
+            _run.Stream = streams.Streams[i];
+            _groups[i].EnqueueEstimation(_run);
+            MiStatus.ThrowIfFailed(MiNative.mi_event_record(streams.Routed[i], streams.Streams[i]));
+            _groups[i].EnqueueAttention(_run);
+            MiStatus.ThrowIfFailed(MiNative.mi_event_record(streams.Done[i], streams.Streams[i]));
+        }
+
+        _run.Stream = main;
+        for (int i = 0; i < _groups.Length; i++)
+        {
+            if (_groups[i].DeviceRoutedHeads.Length > 0)
+            {
+                MiStatus.ThrowIfFailed(MiNative.mi_stream_wait_event(main, streams.Routed[i]));
+            }
+        }
+
+        if (_denseLaunchHeads.Length > 0)
+        {
+            LaunchDense(_run);
+        }
+
+        for (int i = 0; i < _groups.Length; i++)
+        {
+            MiStatus.ThrowIfFailed(MiNative.mi_stream_wait_event(main, streams.Done[i]));
+        }
     }
 
     /// <summary>

@@ -26,6 +26,8 @@ public sealed class PrefillPlanGpuTests : GpuFixture
             .SetArgDisplayNames("bf16 D64 B2 N4097, density limit 0.3");
         yield return new TestCaseData(new SparsePrefillCase(DType.Float16, 128, Batch: 2, SequenceLength: 2048), SparsePrefillCase.MixedLayer, s_sparse with { CostModel = PrefillCostModel.H100 })
             .SetArgDisplayNames("fp16 D128 B2 N2048, the H100 cost model");
+        yield return new TestCaseData(new SparsePrefillCase(DType.BFloat16, 64, Batch: 2, SequenceLength: 1000, MemoryOrder.Bshd), SparsePrefillCase.MixedLayer, s_sparse with { ConcurrentGroups = false, MaxDensity = 0.3 })
+            .SetArgDisplayNames("bf16 D64 B2 N1000 BSHD, groups in order on one stream");
     }
 
     [TestCaseSource(nameof(Mixes))]

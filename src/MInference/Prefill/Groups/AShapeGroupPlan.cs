@@ -18,7 +18,7 @@ internal sealed class AShapeGroupPlan : GroupPlan
         _entries = problem.Batch * SparseDensity.AShapeEntries(problem.SequenceLength, pattern);
         double density = _entries / (double)context.CausalEntriesPerHead;
         double cost = HeadCosts.AShape(context.Costs, pattern, problem.SequenceLength, problem.Batch, problem.HeadDim);
-        DenseFallback?[] decisions = heads.Select(head => context.DecideBeforeRun(head, pattern, density, cost, 1.0 / heads.Length)).ToArray();
+        DenseFallback?[] decisions = heads.Select(head => context.DecideBeforeRun(head, pattern, density, cost, context.Costs.Launch / heads.Length)).ToArray();
         StaticFallbacks = decisions.OfType<DenseFallback>().ToArray();
         _sparseHeads = heads.Where((_, i) => decisions[i] is null).ToArray();
     }
@@ -29,16 +29,7 @@ internal sealed class AShapeGroupPlan : GroupPlan
     {
     }
 
-    public override SparsePrefillStepTimes Enqueue(PlanRun run)
-    {
-        if (_sparseHeads.Length == 0)
-        {
-            return default;
-        }
-
-        float attention = run.Timed(Launch);
-        return new SparsePrefillStepTimes(0, 0, attention);
-    }
+    public override float EnqueueAttention(PlanRun run) => _sparseHeads.Length == 0 ? 0 : run.Timed(Launch);
 
     public override PatternGroupReport Report(PlanReadback readback, SparsePrefillStepTimes? times) => StaticReport(_sparseHeads, _entries, times);
 

@@ -40,7 +40,7 @@ internal sealed class BlockSparseGroupPlan : GroupPlan
         _entriesPerHead = problem.Batch * entries;
         double density = _entriesPerHead / (double)context.CausalEntriesPerHead;
         double cost = HeadCosts.BlockSparse(context.Costs, tiles, n, problem.Batch, problem.HeadDim);
-        DenseFallback?[] decisions = heads.Select(head => context.DecideBeforeRun(head, pattern, density, cost, 2.0 / heads.Length)).ToArray();
+        DenseFallback?[] decisions = heads.Select(head => context.DecideBeforeRun(head, pattern, density, cost, ((3 * context.Costs.Launch) + context.Costs.BlockSparseEstimateFixed) / heads.Length)).ToArray();
         StaticFallbacks = decisions.OfType<DenseFallback>().ToArray();
         _sparseHeads = heads.Where((_, i) => decisions[i] is null).ToArray();
         _rows = (long)problem.Batch * _sparseHeads.Length * queryBlocks;
@@ -63,17 +63,10 @@ internal sealed class BlockSparseGroupPlan : GroupPlan
         _workspaceOffset = workspace.Reserve(_workspaceBytes);
     }
 
-    public override SparsePrefillStepTimes Enqueue(PlanRun run)
-    {
-        if (_sparseHeads.Length == 0)
-        {
-            return default;
-        }
+    public override SparsePrefillStepTimes EnqueueEstimation(PlanRun run) =>
+        _sparseHeads.Length == 0 ? default : new SparsePrefillStepTimes(run.Timed(Estimate), 0, 0);
 
-        float estimate = run.Timed(Estimate);
-        float attention = run.Timed(Launch);
-        return new SparsePrefillStepTimes(estimate, 0, attention);
-    }
+    public override float EnqueueAttention(PlanRun run) => _sparseHeads.Length == 0 ? 0 : run.Timed(Launch);
 
     public override PatternGroupReport Report(PlanReadback readback, SparsePrefillStepTimes? times)
     {

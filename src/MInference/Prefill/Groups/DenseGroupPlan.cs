@@ -13,7 +13,7 @@ internal sealed class DenseGroupPlan(GroupPlanContext context, DensePattern patt
     {
     }
 
-    public override SparsePrefillStepTimes Enqueue(PlanRun run) => default;
+    public override float EnqueueAttention(PlanRun run) => 0;
 
     public override PatternGroupReport Report(PlanReadback readback, SparsePrefillStepTimes? times) => StaticReport([], 0, times);
 }

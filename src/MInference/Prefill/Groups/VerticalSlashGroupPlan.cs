@@ -41,8 +41,8 @@ internal sealed class VerticalSlashGroupPlan : GroupPlan
     {
         CausalProblem problem = context.Problem;
         int n = problem.SequenceLength;
-        double cost = HeadCosts.VerticalSlashLeastCost(context.Costs, n, problem.Batch, problem.HeadDim);
-        DenseFallback?[] decisions = heads.Select(head => context.DecideBeforeRun(head, pattern, null, cost, 6.0 / heads.Length)).ToArray();
+        double cost = HeadCosts.VerticalSlashLeastCost(context.Costs, pattern, n, problem.Batch, problem.HeadDim);
+        DenseFallback?[] decisions = heads.Select(head => context.DecideBeforeRun(head, pattern, null, cost, (context.Costs.Launch + context.Costs.VerticalSlashEstimateFixed) / heads.Length)).ToArray();
         StaticFallbacks = decisions.OfType<DenseFallback>().ToArray();
         _routedHeads = heads.Where((_, i) => decisions[i] is null).ToArray();
         _verticalCount = VerticalSlashEstimation.EffectiveVerticalCount(pattern.VerticalSize, n);
@@ -94,18 +94,10 @@ internal sealed class VerticalSlashGroupPlan : GroupPlan
         _scratch = workspace.Reserve(_scratchBytes);
     }
 
-    public override SparsePrefillStepTimes Enqueue(PlanRun run)
-    {
-        if (_routedHeads.Length == 0)
-        {
-            return default;
-        }
+    public override SparsePrefillStepTimes EnqueueEstimation(PlanRun run) =>
+        _routedHeads.Length == 0 ? default : new SparsePrefillStepTimes(run.Timed(Estimate), run.Timed(BuildIndex), 0);
 
-        float estimate = run.Timed(Estimate);
-        float index = run.Timed(BuildIndex);
-        float attention = run.Timed(Launch);
-        return new SparsePrefillStepTimes(estimate, index, attention);
-    }
+    public override float EnqueueAttention(PlanRun run) => _routedHeads.Length == 0 ? 0 : run.Timed(Launch);
 
     public override PatternGroupReport Report(PlanReadback readback, SparsePrefillStepTimes? times)
     {

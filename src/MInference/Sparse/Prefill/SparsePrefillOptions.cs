@@ -68,6 +68,12 @@ public sealed record SparsePrefillOptions
     public bool ReplayGraphs { get; init; } = true;
 
     /// <summary>
+    /// Lets a <see cref="Prefill.SparsePrefillPlan"/> run its pattern groups on streams of their own,
+    /// so their estimations and launches overlap (on by default; step timing runs them in order).
+    /// </summary>
+    public bool ConcurrentGroups { get; init; } = true;
+
+    /// <summary>
     /// Times estimation, index conversion and attention of every group with CUDA events
     /// (<see cref="SparsePrefillReport.StepTimes"/>). Off by default: each timed step waits for the GPU.
     /// </summary>
