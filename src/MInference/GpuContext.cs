@@ -17,6 +17,11 @@ public sealed class GpuContext : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">There is no device with that ordinal.</exception>
     /// <exception cref="CudaException">CUDA failed to select the device or create the stream.</exception>
     public GpuContext(int deviceOrdinal = 0)
+        : this(deviceOrdinal, externalStream: null)
+    {
+    }
+
+    private GpuContext(int deviceOrdinal, nint? externalStream)
     {
         GpuBackendInfo backend = GpuBackend.Probe();
         Device = backend.Devices.FirstOrDefault(device => device.Ordinal == deviceOrdinal)
@@ -29,9 +34,34 @@ public sealed class GpuContext : IDisposable
         }
 
         MiStatus.ThrowIfFailed(MiNative.mi_device_set(deviceOrdinal));
-        MiStatus.ThrowIfFailed(MiNative.mi_stream_create(out StreamHandle stream));
+        StreamHandle stream;
+        if (externalStream is { } external)
+        {
+            stream = new StreamHandle(external);
+        }
+        else
+        {
+            MiStatus.ThrowIfFailed(MiNative.mi_stream_create(out stream));
+        }
+
         Stream = new GpuStream(stream);
+        OwnsStream = externalStream is null;
     }
+
+    /// <summary>
+    /// A context on a CUDA stream created elsewhere (a <c>cudaStream_t</c> of PyTorch, TensorRT or
+    /// your own code) on <paramref name="deviceOrdinal"/>: this API's work is enqueued on it, in
+    /// order with the owner's, and can be captured into the owner's graphs. Disposing the context
+    /// leaves the stream alone; the owner keeps it alive while the context is used.
+    /// </summary>
+    /// <param name="cudaStream">The stream; 0 is the legacy default stream (which cannot be captured).</param>
+    /// <param name="deviceOrdinal">The device the stream belongs to.</param>
+    /// <exception cref="GpuUnavailableException">No usable GPU backend, or the device is older than sm_80.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">There is no device with that ordinal.</exception>
+    public static GpuContext ForStream(nint cudaStream, int deviceOrdinal = 0) => new(deviceOrdinal, cudaStream);
+
+    /// <summary>Whether the context created its stream (and destroys it on dispose), or wraps one created elsewhere.</summary>
+    public bool OwnsStream { get; }
 
     /// <summary>The device this context runs on.</summary>
     public GpuDevice Device { get; }

@@ -92,6 +92,31 @@ public sealed class PrefillPlanGpuTests : GpuFixture
     }
 
     [Test]
+    public void AContextWrapsAStreamCreatedElsewhereAndLeavesItAlive()
+    {
+        var testCase = new SparsePrefillCase(DType.BFloat16, 64, Batch: 1, SequenceLength: 1000);
+        using var layer = new SparsePrefillLayer(Context, testCase, seed: 39);
+        layer.Download(); // the poisoning fills on the fixture's stream are done before another stream writes
+        MiStatus.ThrowIfFailed(MiNative.mi_stream_create(out StreamHandle foreign)); // as PyTorch or TensorRT would own one
+        using (foreign)
+        {
+            (float[] Output, float[] LogSumExp) actual;
+            SparsePrefillReport report;
+            using (GpuContext wrapped = GpuContext.ForStream(foreign.DangerousGetHandle()))
+            {
+                Assert.That(wrapped.OwnsStream, Is.False);
+                using var plan = SparsePrefillPlan.Create(wrapped, PrefillShape.Of(layer.Q, layer.K), SparsePrefillCase.MixedLayer, s_sparse);
+                plan.Run(layer.Q, layer.K, layer.V, layer.Output, layer.LogSumExp);
+                report = plan.ReadReport();
+                actual = layer.Download();
+            }
+
+            Assert.That(MiNative.mi_stream_synchronize(foreign), Is.EqualTo(MiStatusCode.Ok), "the wrapped stream outlives the context");
+            AssertClose(layer, actual, layer.Reference(report), "on a wrapped stream");
+        }
+    }
+
+    [Test]
     public void ARunAndAReplayAllocateNothing()
     {
         var testCase = new SparsePrefillCase(DType.BFloat16, 64, Batch: 2, SequenceLength: 2048);
