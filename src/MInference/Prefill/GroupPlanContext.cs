@@ -22,7 +22,7 @@ internal sealed record GroupPlanContext(CausalProblem Problem, DType DType, Spar
     /// <param name="head">The head.</param>
     /// <param name="pattern">Its pattern.</param>
     /// <param name="density">Its density when known in advance (null when it needs an estimate).</param>
-    /// <param name="sparseCost">The least its pattern can cost, its own estimation included.</param>
+    /// <param name="sparseCost">What its pattern is expected to cost, its own estimation included (exactly known for A-shape and block-sparse).</param>
     /// <param name="sharedCost">Its share of the group's fixed costs (launches, fixed estimation cost).</param>
     public DenseFallback? DecideBeforeRun(int head, HeadPattern pattern, double? density, double sparseCost, double sharedCost)
     {

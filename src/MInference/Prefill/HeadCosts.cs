@@ -38,26 +38,30 @@ internal static class HeadCosts
         batch * ((sequenceLength * model.BlockSparseEstimatePerToken) + (indexEntriesPerBatch * model.BlockSparseTile * TileScale(headDim)));
 
     /// <summary>
-    /// The least a vertical-slash head can cost over the batch, whatever its selection: its
-    /// estimation, plus the block runs its slashes must produce. Of S distinct slash offsets in
-    /// [0, N), query block qb (rows up to e = 64(qb + 1)) is crossed by at least
-    /// max(min(100, e), S − (N − e)) of them (offsets 0-99 are forced; at most N − e offsets miss
-    /// it), each covering its own key column, so its block runs hold at least that many keys. Large
-    /// slash counts at short sequences are thus known to lose before anything is estimated.
+    /// What a vertical-slash head is expected to cost over the batch before its index is known: its
+    /// estimation, plus per query block the index of a head whose selection clusters as long-context
+    /// heads do (slashes in contiguous bands, so S slashes make about S / 64 + 1 block runs, and V
+    /// verticals V / 64 gathered tiles), each capped by the block's causal width. A head whose
+    /// slashes scatter costs more; the device route (<see cref="VerticalSlashRoute"/>) catches it
+    /// after estimation. Sizes that are large for the sequence (a configuration searched at a longer
+    /// length) are expected to lose here, before anything is estimated.
     /// </summary>
-    public static double VerticalSlashLeastCost(PrefillCostModel model, VerticalSlashPattern pattern, int sequenceLength, int batch, int headDim)
+    public static double VerticalSlashExpectedCost(PrefillCostModel model, VerticalSlashPattern pattern, int sequenceLength, int batch, int headDim)
     {
-        int slashes = Sparse.VerticalSlashEstimation.EffectiveSlashCount(pattern.SlashSize, sequenceLength);
-        long q = SparseBlocks.Count(sequenceLength);
-        long blockTiles = 0;
+        int n = sequenceLength;
+        long slashRuns = ((Sparse.VerticalSlashEstimation.EffectiveSlashCount(pattern.SlashSize, n) + Block - 1) / Block) + 1;
+        long verticalTiles = (Sparse.VerticalSlashEstimation.EffectiveVerticalCount(pattern.VerticalSize, n) + Block - 1) / Block;
+        long q = SparseBlocks.Count(n);
+        long blockTiles = 0, columnTiles = 0;
         for (long block = 0; block < q; block++)
         {
-            long end = Math.Min((block + 1) * Block, sequenceLength);
-            long crossing = Math.Max(Math.Min(Sparse.VerticalSlashEstimation.ForcedSlashes, end), slashes - (sequenceLength - end));
-            blockTiles += Math.Min(block + 1, (crossing + Block - 1) / Block);
+            blockTiles += Math.Min(block + 1, slashRuns);
+            columnTiles += Math.Min(block, verticalTiles);
         }
 
-        return batch * ((sequenceLength * model.VerticalSlashEstimatePerToken) + (blockTiles * model.VerticalSlashBlockTile * TileScale(headDim)));
+        double scale = TileScale(headDim);
+        return batch * ((n * model.VerticalSlashEstimatePerToken)
+            + (blockTiles * model.VerticalSlashBlockTile * scale) + (columnTiles * model.VerticalSlashColumnTile * scale));
     }
 
     /// <summary>

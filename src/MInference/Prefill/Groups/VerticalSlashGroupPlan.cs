@@ -9,8 +9,8 @@ namespace MInference.Prefill.Groups;
 /// min(slashes, block + 1) block runs and min(verticals, 64·block) columns), then
 /// <c>mi_vs_route</c> decides per head, on the device, whether the index beats dense; the group's
 /// launch and the layer's dense launch each skip the heads the other computes. Nothing is read
-/// back: a run is capturable. When even the cheapest index would lose to dense, the heads go dense
-/// at plan creation and nothing is estimated.
+/// back: a run is capturable. When the expected index (<see cref="HeadCosts.VerticalSlashExpectedCost"/>)
+/// would lose to dense, the heads go dense at plan creation and nothing is estimated.
 /// </summary>
 internal sealed class VerticalSlashGroupPlan : GroupPlan
 {
@@ -41,7 +41,7 @@ internal sealed class VerticalSlashGroupPlan : GroupPlan
     {
         CausalProblem problem = context.Problem;
         int n = problem.SequenceLength;
-        double cost = HeadCosts.VerticalSlashLeastCost(context.Costs, pattern, n, problem.Batch, problem.HeadDim);
+        double cost = HeadCosts.VerticalSlashExpectedCost(context.Costs, pattern, n, problem.Batch, problem.HeadDim);
         DenseFallback?[] decisions = heads.Select(head => context.DecideBeforeRun(head, pattern, null, cost, (context.Costs.Launch + context.Costs.VerticalSlashEstimateFixed) / heads.Length)).ToArray();
         StaticFallbacks = decisions.OfType<DenseFallback>().ToArray();
         _routedHeads = heads.Where((_, i) => decisions[i] is null).ToArray();
