@@ -101,6 +101,15 @@ internal static unsafe class NativeLibraryLoader
                 "rebuild native/ and the .NET projects from the same commit");
         }
 
+        if (!NativeLibrary.TryGetExport(handle, "mi_sparse_block_size", out nint blockSizeExport)
+            || ((delegate* unmanaged<int>)blockSizeExport)() is var blockSize && blockSize != MiNative.SparseBlockSize)
+        {
+            NativeLibrary.Free(handle);
+            return NativeLibraryLoadResult.Failed(
+                $"{path} splits sparse indices into blocks other than {MiNative.SparseBlockSize} tokens (mi_sparse_block_size); " +
+                "rebuild native/ and the .NET projects from the same commit");
+        }
+
         return NativeLibraryLoadResult.Loaded(handle, path);
     }
 }

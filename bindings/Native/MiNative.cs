@@ -16,5 +16,12 @@ internal static unsafe partial class MiNative
     /// <summary><c>MI_ABI_VERSION</c> of the header these declarations mirror.</summary>
     internal const int AbiVersion = 2;
 
+    /// <summary>
+    /// <c>MI_SPARSE_BLOCK</c>: rows and keys per block of every index-driven pattern. The C# side
+    /// (CPU references, index sizes) is compiled with it; the loader refuses a library whose
+    /// <c>mi_sparse_block_size()</c> says otherwise.
+    /// </summary>
+    internal const int SparseBlockSize = 64;
+
     static MiNative() => NativeLibrary.SetDllImportResolver(typeof(MiNative).Assembly, MiLibrary.Resolve);
 }
