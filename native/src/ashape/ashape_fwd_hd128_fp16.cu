@@ -7,9 +7,9 @@
 namespace mi::ashape {
 
 template <>
-cudaError_t run_ashape_fwd<128, attention::ElementType::kFloat16>(
+cudaError_t run_ashape_fwd<128, ElementType::kFloat16>(
     const attention::AttentionFwdParams& params, const AShapeArgs& args, cudaStream_t stream) {
-  using Traits = attention::AttentionFwdTraits<128, attention::ElementType::kFloat16>;
+  using Traits = attention::AttentionFwdTraits<128, ElementType::kFloat16>;
   return attention::launch_attention_fwd<Traits, AShapeTiles>(params, args, args.heads.count,
                                                               stream);
 }

@@ -7,9 +7,9 @@
 namespace mi::ashape {
 
 template <>
-cudaError_t run_ashape_fwd<64, attention::ElementType::kBFloat16>(
+cudaError_t run_ashape_fwd<64, ElementType::kBFloat16>(
     const attention::AttentionFwdParams& params, const AShapeArgs& args, cudaStream_t stream) {
-  using Traits = attention::AttentionFwdTraits<64, attention::ElementType::kBFloat16>;
+  using Traits = attention::AttentionFwdTraits<64, ElementType::kBFloat16>;
   return attention::launch_attention_fwd<Traits, AShapeTiles>(params, args, args.heads.count,
                                                               stream);
 }

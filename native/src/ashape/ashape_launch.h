@@ -11,10 +11,10 @@ namespace mi::ashape {
 struct AShapeArgs {
   int sink_tokens;   // n_init
   int local_window;  // n_local: key j is in row i's band iff i' - n_local < j <= i'
-  attention::HeadList heads;
+  HeadList heads;
 };
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_ashape_fwd(const attention::AttentionFwdParams& params, const AShapeArgs& args,
                            cudaStream_t stream);
 

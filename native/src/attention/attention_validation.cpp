@@ -10,9 +10,8 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
-#include <vector>
 
-#include "../common/pointer_cache.h"
+#include "../common/pointer_checks.h"
 #include "../common/status.h"
 
 namespace mi::attention {
@@ -35,25 +34,6 @@ void require_range(const char* name, int64_t value, int64_t lo, int64_t hi) {
   if (value < lo || value > hi)
     invalid(std::string(name) + "=" + str(value) + " must be in [" + str(lo) + ", " + str(hi) +
             "]");
-}
-
-void check_device_pointer(const char* name, const void* ptr) {
-  int current = -1;
-  MI_CUDA_CHECK(cudaGetDevice(&current));
-  if (pointer_checked(ptr, current)) return;
-  cudaPointerAttributes attributes{};
-  const cudaError_t err = cudaPointerGetAttributes(&attributes, ptr);
-  if (err != cudaSuccess) {
-    (void)cudaGetLastError();
-    invalid(std::string(name) + " is not a pointer CUDA recognises: " + cudaGetErrorString(err));
-  }
-  if (attributes.type != cudaMemoryTypeDevice && attributes.type != cudaMemoryTypeManaged)
-    invalid(std::string(name) + " is not device memory (a host pointer?); pass memory from " +
-            "mi_malloc");
-  if (attributes.type == cudaMemoryTypeDevice && attributes.device != current)
-    invalid(std::string(name) + " lives on device " + str(attributes.device) +
-            " but the current device is " + str(current));
-  remember_checked_pointer(ptr, current);
 }
 
 void check_operand(const Operand& op, bool is_output) {
@@ -102,18 +82,6 @@ bool overlaps(std::pair<uintptr_t, uintptr_t> a, std::pair<uintptr_t, uintptr_t>
 
 AttentionFwdParams::RowStrides row_strides(const mi_tensor4& t) {
   return {t.stride[0], t.stride[1], t.stride[2]};
-}
-
-void check_device_supported() {
-  int device = -1;
-  MI_CUDA_CHECK(cudaGetDevice(&device));
-  int major = 0, minor = 0;
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  if (major < 8)
-    fail(MI_ERR_UNSUPPORTED_DEVICE, "device " + str(device) + " has compute capability " +
-                                        str(major) + "." + str(minor) +
-                                        "; the attention kernels need 8.0 (sm_80) or newer");
 }
 
 }  // namespace
@@ -172,8 +140,7 @@ AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
   const Operand o{"o", a.o, {a.batch, a.q_heads, a.q_len, a.head_dim}};
   check_operand(v, false);
   check_operand(o, true);
-  if (reinterpret_cast<uintptr_t>(a.lse) % alignof(float) != 0)
-    invalid("lse must be 4-byte aligned");
+  require_aligned_if_present(a.lse, alignof(float), "lse");
 
   constexpr int64_t kElementBytes = 2;
   const auto o_range = byte_range(o, kElementBytes);
@@ -202,57 +169,6 @@ AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
   p.v_strides = row_strides(a.v);
   p.o_strides = row_strides(a.o);
   return p;
-}
-
-static_assert(kMaxHeadList == MI_MAX_HEAD_LIST, "head list capacity matches the ABI");
-
-HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads,
-                            const mi_head_routes& routes) {
-  HeadList list{};
-  if (routes.run_dense != 0 && routes.run_dense != 1)
-    invalid("routes.run_dense=" + std::to_string(routes.run_dense) + " must be 0 or 1");
-  if (reinterpret_cast<uintptr_t>(routes.codes) % alignof(int32_t) != 0)
-    invalid("routes.codes must be 4-byte aligned");
-  list.route_codes = routes.codes;
-  list.run_dense = routes.run_dense;
-  if (heads == nullptr) {
-    if (q_heads > kMaxHeadList)
-      invalid("q_heads=" + std::to_string(q_heads) + " exceeds MI_MAX_HEAD_LIST=" +
-              std::to_string(kMaxHeadList) + "; pass explicit head lists");
-    list.count = static_cast<int>(q_heads);
-    for (int h = 0; h < list.count; ++h) list.ids[h] = static_cast<int16_t>(h);
-    return list;
-  }
-  if (head_count < 1 || head_count > kMaxHeadList)
-    invalid("head_count=" + std::to_string(head_count) + " must be in [1, " +
-            std::to_string(kMaxHeadList) + "]");
-  std::vector<bool> seen(static_cast<size_t>(q_heads), false);
-  list.count = head_count;
-  for (int i = 0; i < head_count; ++i) {
-    const int32_t h = heads[i];
-    if (h < 0 || h >= q_heads)
-      invalid("heads[" + std::to_string(i) + "]=" + std::to_string(h) + " must be in [0, " +
-              std::to_string(q_heads) + ")");
-    if (seen[static_cast<size_t>(h)])
-      invalid("heads[" + std::to_string(i) + "]=" + std::to_string(h) + " appears twice");
-    seen[static_cast<size_t>(h)] = true;
-    list.ids[i] = static_cast<int16_t>(h);
-  }
-  return list;
-}
-
-void validate_csr_index(const char* name, const mi_csr_index& index) {
-  const std::string n = name;
-  if (index.row_ptr == nullptr) invalid(n + ".row_ptr must not be NULL");
-  if (index.value_count < 0)
-    invalid(n + ".value_count=" + std::to_string(index.value_count) + " must be >= 0");
-  if (index.value_count > 0 && index.values == nullptr)
-    invalid(n + ".values must not be NULL when value_count > 0");
-  if (reinterpret_cast<uintptr_t>(index.row_ptr) % alignof(int64_t) != 0 ||
-      reinterpret_cast<uintptr_t>(index.values) % alignof(int32_t) != 0)
-    invalid(n + " arrays must be naturally aligned (int64 row_ptr, int32 values)");
-  check_device_pointer((n + ".row_ptr").c_str(), index.row_ptr);
-  if (index.value_count > 0) check_device_pointer((n + ".values").c_str(), index.values);
 }
 
 void require_square_causal(const mi_dense_attention_args& a, const char* pattern) {

@@ -7,9 +7,9 @@
 namespace mi::blocksparse {
 
 template <>
-cudaError_t run_block_sparse_fwd<64, attention::ElementType::kBFloat16>(
+cudaError_t run_block_sparse_fwd<64, ElementType::kBFloat16>(
     const attention::AttentionFwdParams& params, const BlockSparseArgs& args, cudaStream_t stream) {
-  using Traits = attention::AttentionFwdTraits<64, attention::ElementType::kBFloat16,
+  using Traits = attention::AttentionFwdTraits<64, ElementType::kBFloat16,
                                                attention::TileFamily::kBlocks64>;
   return attention::launch_attention_fwd<Traits, BlockSparseTiles>(params, args, args.heads.count,
                                                                    stream);

@@ -9,12 +9,12 @@
 namespace mi::blocksparse {
 
 struct BlockSparseArgs {
-  attention::CsrIndex blocks;  // key-block indices per query block, ascending
+  CsrIndex blocks;  // key-block indices per query block, ascending
   int q_blocks;                // query blocks per (batch, head) row group
-  attention::HeadList heads;
+  HeadList heads;
 };
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_block_sparse_fwd(const attention::AttentionFwdParams& params,
                                  const BlockSparseArgs& args, cudaStream_t stream);
 

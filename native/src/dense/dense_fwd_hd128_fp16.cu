@@ -8,10 +8,10 @@
 namespace mi::dense {
 
 template <>
-cudaError_t run_dense_fwd<128, attention::ElementType::kFloat16>(
+cudaError_t run_dense_fwd<128, ElementType::kFloat16>(
     const attention::AttentionFwdParams& params, bool causal,
-    const attention::HeadList* heads, cudaStream_t stream) {
-  using Traits = attention::AttentionFwdTraits<128, attention::ElementType::kFloat16>;
+    const HeadList* heads, cudaStream_t stream) {
+  using Traits = attention::AttentionFwdTraits<128, ElementType::kFloat16>;
   if (heads != nullptr)
     return attention::launch_attention_fwd<Traits, DenseTiles<true, true>>(params, {*heads},
                                                                           heads->count, stream);

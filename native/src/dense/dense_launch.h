@@ -9,8 +9,8 @@
 namespace mi::dense {
 
 // `heads` (optional, causal only): compute just the listed heads, filtered by their route codes.
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_dense_fwd(const attention::AttentionFwdParams& params, bool causal,
-                          const attention::HeadList* heads, cudaStream_t stream);
+                          const HeadList* heads, cudaStream_t stream);
 
 }  // namespace mi::dense

@@ -47,7 +47,7 @@ void vs_estimate_bind_workspace(VsEstimateParams& p, int64_t batch, void* worksp
                                        aligned(rows * int64_t{sizeof(float)}));
 }
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_vs_estimate(const VsEstimateParams& p, int batch, cudaStream_t stream) {
   using Element = typename attention::ElementOf<kElement>::type;
   using Shape = estimate::Shape<kHeadDim>;
@@ -76,13 +76,13 @@ cudaError_t run_vs_estimate(const VsEstimateParams& p, int batch, cudaStream_t s
   return cudaGetLastError();
 }
 
-template cudaError_t run_vs_estimate<64, attention::ElementType::kFloat16>(
+template cudaError_t run_vs_estimate<64, ElementType::kFloat16>(
     const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<64, attention::ElementType::kBFloat16>(
+template cudaError_t run_vs_estimate<64, ElementType::kBFloat16>(
     const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<128, attention::ElementType::kFloat16>(
+template cudaError_t run_vs_estimate<128, ElementType::kFloat16>(
     const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<128, attention::ElementType::kBFloat16>(
+template cudaError_t run_vs_estimate<128, ElementType::kBFloat16>(
     const VsEstimateParams&, int, cudaStream_t);
 
 }  // namespace mi::vertical_slash

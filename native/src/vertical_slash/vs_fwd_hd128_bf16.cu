@@ -7,10 +7,10 @@
 namespace mi::vertical_slash {
 
 template <>
-cudaError_t run_vertical_slash_fwd<128, attention::ElementType::kBFloat16>(
+cudaError_t run_vertical_slash_fwd<128, ElementType::kBFloat16>(
     const attention::AttentionFwdParams& params, const VerticalSlashArgs& args,
     cudaStream_t stream) {
-  using Traits = attention::AttentionFwdTraits<128, attention::ElementType::kBFloat16,
+  using Traits = attention::AttentionFwdTraits<128, ElementType::kBFloat16,
                                                attention::TileFamily::kBlocks64>;
   return attention::launch_attention_fwd<Traits, VerticalSlashTiles>(params, args,
                                                                      args.heads.count, stream);

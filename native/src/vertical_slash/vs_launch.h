@@ -9,13 +9,13 @@
 namespace mi::vertical_slash {
 
 struct VerticalSlashArgs {
-  attention::CsrIndex blocks;   // first key column of each 64-key block, ascending
-  attention::CsrIndex columns;  // gathered key columns, left of the query block
+  CsrIndex blocks;   // first key column of each 64-key block, ascending
+  CsrIndex columns;  // gathered key columns, left of the query block
   int q_blocks;                 // query blocks per (batch, head) row group
-  attention::HeadList heads;
+  HeadList heads;
 };
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_vertical_slash_fwd(const attention::AttentionFwdParams& params,
                                    const VerticalSlashArgs& args, cudaStream_t stream);
 
