@@ -38,7 +38,8 @@ void check_device_pointer(const char* name, const void* ptr) {
     invalid(std::string(name) + " is not a pointer CUDA recognises: " + cudaGetErrorString(err));
   }
   if (attributes.type != cudaMemoryTypeDevice && attributes.type != cudaMemoryTypeManaged)
-    invalid(std::string(name) + " is not device memory (a host pointer?); pass memory from mi_malloc");
+    invalid(std::string(name) + " is not device memory (a host pointer?); pass memory from " +
+            "mi_malloc");
   if (attributes.type == cudaMemoryTypeDevice && attributes.device != current)
     invalid(std::string(name) + " lives on device " + std::to_string(attributes.device) +
             " but the current device is " + std::to_string(current));
@@ -57,9 +58,9 @@ void check_device_supported() {
   MI_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
   MI_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
   if (major < 8)
-    fail(MI_ERR_UNSUPPORTED_DEVICE, "device " + std::to_string(device) + " has compute capability " +
-                                        std::to_string(major) + "." + std::to_string(minor) +
-                                        "; the attention kernels need 8.0 (sm_80) or newer");
+    fail(MI_ERR_UNSUPPORTED_DEVICE,
+         "device " + std::to_string(device) + " has compute capability " + std::to_string(major) +
+             "." + std::to_string(minor) + "; the attention kernels need 8.0 (sm_80) or newer");
 }
 
 }  // namespace mi

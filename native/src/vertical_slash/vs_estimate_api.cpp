@@ -9,7 +9,7 @@
 #include "../common/pointer_checks.h"
 #include "../common/status.h"
 #include "minference.h"
-#include "vs_estimate_params.h"
+#include "vs_estimate_launch.h"
 
 namespace {
 

@@ -1,4 +1,5 @@
-// Parameters of the vertical-slash estimation kernels (host-safe: no device types).
+// Parameters of the vertical-slash estimation kernels and their host entries
+// (vs_estimate_launch.cu), called by vs_estimate_api.cpp. Host-safe: no device types.
 #pragma once
 
 #include <cstdint>
