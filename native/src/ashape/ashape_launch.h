@@ -1,5 +1,5 @@
-// Host entry of the A-shape forward kernels; one explicit instantiation per (head_dim, element
-// type) lives in ashape_fwd_hd*_*.cu.
+// Host entry of the A-shape forward kernels; the build generates one explicit instantiation per
+// (head_dim, element type) from ashape_fwd.cu.in (cmake/MInferenceInstantiations.cmake).
 #pragma once
 
 #include <cuda_runtime_api.h>

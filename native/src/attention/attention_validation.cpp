@@ -9,10 +9,12 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <string>
 
 #include "../common/pointer_checks.h"
 #include "../common/status.h"
+#include "mi_instantiations.h"
 
 namespace mi::attention {
 namespace {
@@ -21,6 +23,9 @@ constexpr int64_t kMaxGridYZ = 65535;
 // Kernel-side row indices and tile arithmetic are 32-bit; keep comfortable headroom.
 constexpr int64_t kMaxSeqLen = int64_t{1} << 30;
 constexpr int64_t kVectorElems = 8;  // 16-byte vectors of 2-byte elements
+// The head dimensions the attention patterns are instantiated for
+// (cmake/MInferenceInstantiations.cmake).
+constexpr int64_t kHeadDims[] = {MI_ATTENTION_HEAD_DIMS};
 
 struct Operand {
   const char* name;
@@ -99,8 +104,9 @@ AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& a) {
     invalid("q_heads=" + str(a.q_heads) + " must be a multiple of kv_heads=" + str(a.kv_heads));
   require_range("q_len", a.q_len, 1, kMaxSeqLen);
   require_range("kv_len", a.kv_len, 1, kMaxSeqLen);
-  if (a.head_dim != 64 && a.head_dim != 128)
-    fail(MI_ERR_UNSUPPORTED, "head_dim=" + str(a.head_dim) + " is not supported; use 64 or 128");
+  if (std::find(std::begin(kHeadDims), std::end(kHeadDims), a.head_dim) == std::end(kHeadDims))
+    fail(MI_ERR_UNSUPPORTED, "head_dim=" + str(a.head_dim) + " is not supported; use " +
+                                 MI_ATTENTION_HEAD_DIMS_TEXT);
   if (a.causal != 0 && a.causal != 1) invalid("causal=" + str(a.causal) + " must be 0 or 1");
   if (a.causal && a.q_len > a.kv_len)
     invalid("causal attention needs q_len <= kv_len (the mask is aligned bottom-right, so q_len=" +

@@ -1,5 +1,5 @@
-// Host entry of the block-sparse forward kernels; one explicit instantiation per (head_dim,
-// element type) lives in block_sparse_fwd_hd*_*.cu.
+// Host entry of the block-sparse forward kernels; the build generates one explicit instantiation
+// per (head_dim, element type) from block_sparse_fwd.cu.in (cmake/MInferenceInstantiations.cmake).
 #pragma once
 
 #include <cuda_runtime_api.h>

@@ -1,5 +1,6 @@
-// Host entry of the vertical-slash forward kernels; one explicit instantiation per (head_dim,
-// element type) lives in vs_fwd_hd*_*.cu.
+// Host entry of the vertical-slash forward kernels; the build generates one explicit
+// instantiation per (head_dim, element type) from vs_fwd.cu.in
+// (cmake/MInferenceInstantiations.cmake).
 #pragma once
 
 #include <cuda_runtime_api.h>
