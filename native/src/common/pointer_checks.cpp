@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "device_info.h"
 #include "pointer_cache.h"
 #include "status.h"
 
@@ -54,9 +55,9 @@ void require_device_pointer(const void* ptr, size_t alignment, const char* name)
 void check_device_supported() {
   int device = -1;
   MI_CUDA_CHECK(cudaGetDevice(&device));
-  int major = 0, minor = 0;
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
+  int capability = 0;
+  MI_CUDA_CHECK(compute_capability(device, &capability));
+  const int major = capability / 10, minor = capability % 10;
   if (major < 8)
     fail(MI_ERR_UNSUPPORTED_DEVICE,
          "device " + std::to_string(device) + " has compute capability " + std::to_string(major) +
