@@ -22,7 +22,7 @@ namespace {
 constexpr int64_t kMaxGridYZ = 65535;
 // Kernel-side row indices and tile arithmetic are 32-bit; keep comfortable headroom.
 constexpr int64_t kMaxSeqLen = int64_t{1} << 30;
-constexpr int64_t kVectorElems = 8;  // 16-byte vectors of 2-byte elements
+constexpr int64_t kVectorBytes = 16;  // the kernels move 16-byte vectors
 // The head dimensions the attention patterns are instantiated for
 // (cmake/MInferenceInstantiations.cmake).
 constexpr int64_t kHeadDims[] = {MI_ATTENTION_HEAD_DIMS};
@@ -31,6 +31,7 @@ struct Operand {
   const char* name;
   const mi_tensor4& tensor;
   std::array<int64_t, 4> shape;  // logical [batch, heads, seq, head_dim]
+  int64_t element_bytes;         // mi_dtype_size of its dtype (validated first, so > 0)
 };
 
 std::string str(int64_t v) { return std::to_string(v); }
@@ -42,9 +43,11 @@ void require_range(const char* name, int64_t value, int64_t lo, int64_t hi) {
 }
 
 void check_operand(const Operand& op, bool is_output) {
+  // Rows start on 16-byte boundaries when every stride is a whole number of vectors.
+  const int64_t vector_elems = kVectorBytes / op.element_bytes;
   const std::string name = op.name;
   if (op.tensor.data == nullptr) invalid(name + ".data must not be NULL");
-  if (reinterpret_cast<uintptr_t>(op.tensor.data) % 16 != 0)
+  if (reinterpret_cast<uintptr_t>(op.tensor.data) % kVectorBytes != 0)
     invalid(name + ".data must be 16-byte aligned (the kernels move 16-byte vectors)");
   if (op.tensor.stride[3] != 1)
     invalid(name + ".stride[3]=" + str(op.tensor.stride[3]) +
@@ -53,9 +56,9 @@ void check_operand(const Operand& op, bool is_output) {
     const int64_t s = op.tensor.stride[d];
     if (s < 0)
       invalid(name + ".stride[" + str(d) + "]=" + str(s) + " must be >= 0");
-    if (s % kVectorElems != 0)
+    if (s % vector_elems != 0)
       invalid(name + ".stride[" + str(d) + "]=" + str(s) + " must be a multiple of " +
-              str(kVectorElems) + " elements (16-byte rows)");
+              str(vector_elems) + " elements (16-byte rows)");
   }
   if (!is_output) return;
   // Distinct output rows must be distinct memory, or CTAs race: sort the outer dimensions by
@@ -74,11 +77,11 @@ void check_operand(const Operand& op, bool is_output) {
 }
 
 // [first, last) byte range an operand touches.
-std::pair<uintptr_t, uintptr_t> byte_range(const Operand& op, int64_t element_bytes) {
+std::pair<uintptr_t, uintptr_t> byte_range(const Operand& op) {
   int64_t last = 0;
   for (int d = 0; d < 4; ++d) last += (op.shape[d] - 1) * op.tensor.stride[d];
   const auto first = reinterpret_cast<uintptr_t>(op.tensor.data);
-  return {first, first + static_cast<uintptr_t>((last + 1) * element_bytes)};
+  return {first, first + static_cast<uintptr_t>((last + 1) * op.element_bytes)};
 }
 
 bool overlaps(std::pair<uintptr_t, uintptr_t> a, std::pair<uintptr_t, uintptr_t> b) {
@@ -114,8 +117,10 @@ AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& a) {
   if (!(std::isfinite(a.softmax_scale) && a.softmax_scale >= 0.f))
     invalid("softmax_scale must be finite and > 0, or 0 for 1/sqrt(head_dim)");
 
-  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}};
-  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
+  // q and k have the dtype of the call (validated above: float16 or bfloat16 today).
+  const int64_t element_bytes = mi_dtype_size(a.dtype);
+  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}, element_bytes};
+  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}, element_bytes};
   check_operand(q, false);
   check_operand(k, false);
   check_device_supported();
@@ -140,28 +145,27 @@ AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& a) {
 
 AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
   AttentionFwdParams p = validate_query_key_args(a);
-  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}};
-  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
-  const Operand v{"v", a.v, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
-  const Operand o{"o", a.o, {a.batch, a.q_heads, a.q_len, a.head_dim}};
+  const int64_t element_bytes = mi_dtype_size(a.dtype);
+  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}, element_bytes};
+  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}, element_bytes};
+  const Operand v{"v", a.v, {a.batch, a.kv_heads, a.kv_len, a.head_dim}, element_bytes};
+  const Operand o{"o", a.o, {a.batch, a.q_heads, a.q_len, a.head_dim}, element_bytes};
   check_operand(v, false);
   check_operand(o, true);
   require_aligned_if_present(a.lse, alignof(float), "lse");
 
-  constexpr int64_t kElementBytes = 2;
-  const auto o_range = byte_range(o, kElementBytes);
+  const auto o_range = byte_range(o);
   // O may alias Q exactly (each CTA reads its Q rows before writing the same O rows), but any
   // overlap with K or V would be read by other CTAs after being overwritten.
-  if (overlaps(o_range, byte_range(k, kElementBytes)) ||
-      overlaps(o_range, byte_range(v, kElementBytes)))
+  if (overlaps(o_range, byte_range(k)) || overlaps(o_range, byte_range(v)))
     invalid("o must not overlap k or v");
   if (a.lse != nullptr) {
     const auto lse_first = reinterpret_cast<uintptr_t>(a.lse);
     const std::pair<uintptr_t, uintptr_t> lse_range{
-        lse_first, lse_first + static_cast<uintptr_t>(a.batch * a.q_heads * a.q_len * 4)};
-    if (overlaps(lse_range, o_range) || overlaps(lse_range, byte_range(q, kElementBytes)) ||
-        overlaps(lse_range, byte_range(k, kElementBytes)) ||
-        overlaps(lse_range, byte_range(v, kElementBytes)))
+        lse_first, lse_first + static_cast<uintptr_t>(a.batch * a.q_heads * a.q_len *
+                                                      mi_dtype_size(MI_DTYPE_FLOAT32))};
+    if (overlaps(lse_range, o_range) || overlaps(lse_range, byte_range(q)) ||
+        overlaps(lse_range, byte_range(k)) || overlaps(lse_range, byte_range(v)))
       invalid("lse must not overlap q, k, v or o");
   }
 
