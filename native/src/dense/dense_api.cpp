@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "../common/dispatch.h"
 #include "../attention/attention_validation.h"
+#include "../common/dispatch.h"
 #include "../common/status.h"
 #include "dense_launch.h"
 #include "minference.h"
@@ -32,7 +32,7 @@ extern "C" MI_API mi_status mi_attention_dense_heads_fwd(const mi_dense_heads_at
       mi::invalid("attention.causal=" + std::to_string(args->attention.causal) +
                   " must be 1: a head list runs causal dense attention");
     const auto heads = mi::validate_head_list(args->heads, args->head_count,
-                                                         args->attention.q_heads, args->routes);
+                                              args->attention.q_heads, args->routes);
     const auto params = mi::attention::validate_attention_args(args->attention);
     const auto s = reinterpret_cast<cudaStream_t>(stream);
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(

@@ -2,8 +2,8 @@
 // pointers, then the (head_dim, dtype) instantiation.
 #include <cuda_runtime_api.h>
 
-#include "../common/dispatch.h"
 #include "../attention/attention_validation.h"
+#include "../common/dispatch.h"
 #include "../common/status.h"
 #include "minference.h"
 #include "vs_launch.h"
@@ -14,9 +14,8 @@ extern "C" MI_API mi_status mi_attention_vertical_slash_fwd(
     if (args == nullptr) mi::invalid("args must not be NULL");
     mi::attention::require_square_causal(args->attention, "vertical-slash");
     mi::vertical_slash::VerticalSlashArgs pattern{};
-    pattern.heads =
-        mi::validate_head_list(args->heads, args->head_count,
-                                            args->attention.q_heads, args->routes);
+    pattern.heads = mi::validate_head_list(args->heads, args->head_count,
+                                           args->attention.q_heads, args->routes);
     const auto params = mi::attention::validate_attention_args(args->attention);
     mi::validate_csr_index("blocks", args->blocks);
     mi::validate_csr_index("columns", args->columns);

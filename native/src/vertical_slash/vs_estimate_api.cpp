@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "../common/dispatch.h"
 #include "../attention/attention_validation.h"
+#include "../common/dispatch.h"
 #include "../common/pointer_checks.h"
 #include "../common/status.h"
 #include "minference.h"
@@ -48,8 +48,7 @@ extern "C" MI_API mi_status mi_vs_estimate_workspace_size(const mi_vs_estimate_a
   return mi::guarded([&] {
     require_shape(args);
     if (bytes == nullptr) mi::invalid("bytes must not be NULL");
-    const auto heads = mi::validate_head_list(args->heads, args->head_count,
-                                                         args->q_heads);
+    const auto heads = mi::validate_head_list(args->heads, args->head_count, args->q_heads);
     *bytes = mi::vertical_slash::vs_estimate_workspace_bytes(args->batch, heads.count,
                                                              args->seq_len);
   });
