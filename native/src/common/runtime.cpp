@@ -24,6 +24,9 @@ void require_bytes(int64_t bytes, const char* name) {
   if (bytes < 0) mi::invalid(std::string(name) + "=" + std::to_string(bytes) + " must be >= 0");
 }
 
+// Handles and out-parameters are checked with the shared helper (common/pointer_checks.h).
+using mi::require_pointer;
+
 // Blocking copies keep the host buffer's lifetime simple for managed callers: once the call
 // returns, the pinned span can be released.
 void copy_blocking(void* dst, const void* src, int64_t bytes, cudaMemcpyKind kind, mi_stream s) {
@@ -58,7 +61,7 @@ MI_API int32_t mi_dtype_size(mi_dtype dtype) {
 
 MI_API mi_status mi_device_count(int32_t* count) {
   return mi::guarded([&] {
-    mi::require_pointer(count, "count");
+    require_pointer(count, "count");
     *count = 0;
     int n = 0;
     // With the static runtime, a machine without the driver library lands here with
@@ -82,7 +85,7 @@ MI_API mi_status mi_device_count(int32_t* count) {
 
 MI_API mi_status mi_device_get_info(int32_t ordinal, mi_device_info* info) {
   return mi::guarded([&] {
-    mi::require_pointer(info, "info");
+    require_pointer(info, "info");
     int n = 0;
     MI_CUDA_CHECK(cudaGetDeviceCount(&n));
     if (ordinal < 0 || ordinal >= n)
@@ -115,7 +118,7 @@ MI_API mi_status mi_device_synchronize(void) {
 
 MI_API mi_status mi_malloc(void** device_ptr, int64_t bytes) {
   return mi::guarded([&] {
-    mi::require_pointer(device_ptr, "device_ptr");
+    require_pointer(device_ptr, "device_ptr");
     *device_ptr = nullptr;
     if (bytes <= 0) mi::invalid("bytes=" + std::to_string(bytes) + " must be > 0");
     MI_CUDA_CHECK(cudaMalloc(device_ptr, static_cast<size_t>(bytes)));
@@ -138,8 +141,8 @@ MI_API mi_status mi_memcpy_htod(void* device_dst, const void* host_src, int64_t 
   return mi::guarded([&] {
     require_bytes(bytes, "bytes");
     if (bytes > 0) {
-      mi::require_pointer(device_dst, "device_dst");
-      mi::require_pointer(host_src, "host_src");
+      require_pointer(device_dst, "device_dst");
+      require_pointer(host_src, "host_src");
     }
     copy_blocking(device_dst, host_src, bytes, cudaMemcpyHostToDevice, stream);
   });
@@ -150,8 +153,8 @@ MI_API mi_status mi_memcpy_dtoh(void* host_dst, const void* device_src, int64_t 
   return mi::guarded([&] {
     require_bytes(bytes, "bytes");
     if (bytes > 0) {
-      mi::require_pointer(host_dst, "host_dst");
-      mi::require_pointer(device_src, "device_src");
+      require_pointer(host_dst, "host_dst");
+      require_pointer(device_src, "device_src");
     }
     copy_blocking(host_dst, device_src, bytes, cudaMemcpyDeviceToHost, stream);
   });
@@ -162,8 +165,8 @@ MI_API mi_status mi_memcpy_dtod(void* device_dst, const void* device_src, int64_
   return mi::guarded([&] {
     require_bytes(bytes, "bytes");
     if (bytes == 0) return;
-    mi::require_pointer(device_dst, "device_dst");
-    mi::require_pointer(device_src, "device_src");
+    require_pointer(device_dst, "device_dst");
+    require_pointer(device_src, "device_src");
     MI_CUDA_CHECK(cudaMemcpyAsync(device_dst, device_src, static_cast<size_t>(bytes),
                                   cudaMemcpyDeviceToDevice, as_cuda(stream)));
   });
@@ -174,7 +177,7 @@ MI_API mi_status mi_memset(void* device_ptr, int32_t value, int64_t bytes, mi_st
     require_bytes(bytes, "bytes");
     if (value < 0 || value > 255) mi::invalid("value=" + std::to_string(value) + " must be 0..255");
     if (bytes == 0) return;
-    mi::require_pointer(device_ptr, "device_ptr");
+    require_pointer(device_ptr, "device_ptr");
     MI_CUDA_CHECK(
         cudaMemsetAsync(device_ptr, value, static_cast<size_t>(bytes), as_cuda(stream)));
   });
@@ -182,7 +185,7 @@ MI_API mi_status mi_memset(void* device_ptr, int32_t value, int64_t bytes, mi_st
 
 MI_API mi_status mi_stream_create(mi_stream* stream) {
   return mi::guarded([&] {
-    mi::require_pointer(stream, "stream");
+    require_pointer(stream, "stream");
     cudaStream_t s = nullptr;
     MI_CUDA_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
     *stream = reinterpret_cast<mi_stream>(s);
@@ -201,7 +204,7 @@ MI_API mi_status mi_stream_destroy(mi_stream stream) {
 
 MI_API mi_status mi_event_create(mi_event* event) {
   return mi::guarded([&] {
-    mi::require_pointer(event, "event");
+    require_pointer(event, "event");
     cudaEvent_t e = nullptr;
     MI_CUDA_CHECK(cudaEventCreate(&e));
     *event = reinterpret_cast<mi_event>(e);
@@ -210,23 +213,23 @@ MI_API mi_status mi_event_create(mi_event* event) {
 
 MI_API mi_status mi_event_record(mi_event event, mi_stream stream) {
   return mi::guarded([&] {
-    mi::require_pointer(event, "event");
+    require_pointer(event, "event");
     MI_CUDA_CHECK(cudaEventRecord(as_cuda(event), as_cuda(stream)));
   });
 }
 
 MI_API mi_status mi_event_synchronize(mi_event event) {
   return mi::guarded([&] {
-    mi::require_pointer(event, "event");
+    require_pointer(event, "event");
     MI_CUDA_CHECK(cudaEventSynchronize(as_cuda(event)));
   });
 }
 
 MI_API mi_status mi_event_elapsed_ms(mi_event start, mi_event stop, float* ms) {
   return mi::guarded([&] {
-    mi::require_pointer(start, "start");
-    mi::require_pointer(stop, "stop");
-    mi::require_pointer(ms, "ms");
+    require_pointer(start, "start");
+    require_pointer(stop, "stop");
+    require_pointer(ms, "ms");
     MI_CUDA_CHECK(cudaEventElapsedTime(ms, as_cuda(start), as_cuda(stop)));
   });
 }
