@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "../attention/attention_dispatch.h"
 #include "../attention/attention_validation.h"
+#include "../common/dispatch.h"
 #include "../common/status.h"
 #include "ashape_launch.h"
 #include "minference.h"
@@ -27,14 +27,13 @@ extern "C" MI_API mi_status mi_attention_ashape_fwd(const mi_ashape_attention_ar
     if (args->local_window < 1 || args->local_window > kMaxSize)
       mi::invalid("local_window=" + std::to_string(args->local_window) + " must be in [1, 2^30]");
     mi::ashape::AShapeArgs ashape{};
-    ashape.heads =
-        mi::attention::validate_head_list(args->heads, args->head_count,
-                                            args->attention.q_heads, args->routes);
+    ashape.heads = mi::validate_head_list(args->heads, args->head_count,
+                                          args->attention.q_heads, args->routes);
     ashape.sink_tokens = static_cast<int>(args->sink_tokens);
     ashape.local_window = static_cast<int>(args->local_window);
     const auto params = mi::attention::validate_attention_args(args->attention);
     const auto s = reinterpret_cast<cudaStream_t>(stream);
-    MI_CUDA_CHECK(mi::attention::dispatch_head_dim_and_dtype(
+    MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
         args->attention.dtype, args->attention.head_dim, [&](auto head_dim, auto element) {
           return mi::ashape::run_ashape_fwd<head_dim(), element()>(params, ashape, s);
         }));

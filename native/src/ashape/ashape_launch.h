@@ -1,5 +1,5 @@
-// Host entry of the A-shape forward kernels; one explicit instantiation per (head_dim, element
-// type) lives in ashape_fwd_hd*_*.cu.
+// Host entry of the A-shape forward kernels; the build generates one explicit instantiation per
+// (head_dim, element type) from ashape_fwd.cu.in (cmake/MInferenceInstantiations.cmake).
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -11,10 +11,10 @@ namespace mi::ashape {
 struct AShapeArgs {
   int sink_tokens;   // n_init
   int local_window;  // n_local: key j is in row i's band iff i' - n_local < j <= i'
-  attention::HeadList heads;
+  HeadList heads;
 };
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_ashape_fwd(const attention::AttentionFwdParams& params, const AShapeArgs& args,
                            cudaStream_t stream);
 

@@ -6,35 +6,18 @@
 
 #include <cstdint>
 
+#include "../common/csr_index.h"
+#include "../common/element_type.h"
+#include "../common/head_list.h"
+
 namespace mi::attention {
 
-enum class ElementType { kFloat16, kBFloat16 };
-
-// The query heads one launch computes (grid.y indexes it), passed by value in the kernel
-// parameters: no device allocation, validated on the host. With route codes (mi_head_routes), a
-// (batch, head) runs only where the device-written code selects this launch: a head that an
-// estimation sent to dense is skipped by its sparse launch and picked up by the dense one without
-// the host reading anything back.
-constexpr int kMaxHeadList = 1024;
-struct HeadList {
-  int count;
-  int run_dense;               // 0: run codes == MI_ROUTE_SPARSE (0); 1: run every other code
-  const int32_t* route_codes;  // device [batch, q_heads], or nullptr: every listed head runs
-  int16_t ids[kMaxHeadList];
-
-  __host__ __device__ bool runs(int batch, int head, int q_heads) const {
-    if (route_codes == nullptr) return true;
-    const bool sparse = route_codes[int64_t(batch) * q_heads + head] == 0;
-    return run_dense ? !sparse : sparse;
-  }
-};
-
-// Per-query-block lists of the index-driven patterns (mi_csr_index, device memory).
-struct CsrIndex {
-  const int64_t* row_ptr;  // [rows + 1]
-  const int32_t* values;
-  int64_t value_count;     // bounds every read of `values`
-};
+// Generic parts shared with the other kernel families live in common/; the attention code (and
+// callers written before the move) keep naming them through this namespace.
+using mi::CsrIndex;
+using mi::ElementType;
+using mi::HeadList;
+using mi::kMaxHeadList;
 
 struct AttentionFwdParams {
   using index_t = int64_t;  // N·H·D passes 2^31 at long context: every offset is 64-bit.

@@ -9,11 +9,12 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <string>
-#include <vector>
 
-#include "../common/pointer_cache.h"
+#include "../common/pointer_checks.h"
 #include "../common/status.h"
+#include "mi_instantiations.h"
 
 namespace mi::attention {
 namespace {
@@ -21,12 +22,16 @@ namespace {
 constexpr int64_t kMaxGridYZ = 65535;
 // Kernel-side row indices and tile arithmetic are 32-bit; keep comfortable headroom.
 constexpr int64_t kMaxSeqLen = int64_t{1} << 30;
-constexpr int64_t kVectorElems = 8;  // 16-byte vectors of 2-byte elements
+constexpr int64_t kVectorBytes = 16;  // the kernels move 16-byte vectors
+// The head dimensions the attention patterns are instantiated for
+// (cmake/MInferenceInstantiations.cmake).
+constexpr int64_t kHeadDims[] = {MI_ATTENTION_HEAD_DIMS};
 
 struct Operand {
   const char* name;
   const mi_tensor4& tensor;
   std::array<int64_t, 4> shape;  // logical [batch, heads, seq, head_dim]
+  int64_t element_bytes;         // mi_dtype_size of its dtype (validated first, so > 0)
 };
 
 std::string str(int64_t v) { return std::to_string(v); }
@@ -37,29 +42,12 @@ void require_range(const char* name, int64_t value, int64_t lo, int64_t hi) {
             "]");
 }
 
-void check_device_pointer(const char* name, const void* ptr) {
-  int current = -1;
-  MI_CUDA_CHECK(cudaGetDevice(&current));
-  if (pointer_checked(ptr, current)) return;
-  cudaPointerAttributes attributes{};
-  const cudaError_t err = cudaPointerGetAttributes(&attributes, ptr);
-  if (err != cudaSuccess) {
-    (void)cudaGetLastError();
-    invalid(std::string(name) + " is not a pointer CUDA recognises: " + cudaGetErrorString(err));
-  }
-  if (attributes.type != cudaMemoryTypeDevice && attributes.type != cudaMemoryTypeManaged)
-    invalid(std::string(name) + " is not device memory (a host pointer?); pass memory from " +
-            "mi_malloc");
-  if (attributes.type == cudaMemoryTypeDevice && attributes.device != current)
-    invalid(std::string(name) + " lives on device " + str(attributes.device) +
-            " but the current device is " + str(current));
-  remember_checked_pointer(ptr, current);
-}
-
 void check_operand(const Operand& op, bool is_output) {
+  // Rows start on 16-byte boundaries when every stride is a whole number of vectors.
+  const int64_t vector_elems = kVectorBytes / op.element_bytes;
   const std::string name = op.name;
   if (op.tensor.data == nullptr) invalid(name + ".data must not be NULL");
-  if (reinterpret_cast<uintptr_t>(op.tensor.data) % 16 != 0)
+  if (reinterpret_cast<uintptr_t>(op.tensor.data) % kVectorBytes != 0)
     invalid(name + ".data must be 16-byte aligned (the kernels move 16-byte vectors)");
   if (op.tensor.stride[3] != 1)
     invalid(name + ".stride[3]=" + str(op.tensor.stride[3]) +
@@ -68,9 +56,9 @@ void check_operand(const Operand& op, bool is_output) {
     const int64_t s = op.tensor.stride[d];
     if (s < 0)
       invalid(name + ".stride[" + str(d) + "]=" + str(s) + " must be >= 0");
-    if (s % kVectorElems != 0)
+    if (s % vector_elems != 0)
       invalid(name + ".stride[" + str(d) + "]=" + str(s) + " must be a multiple of " +
-              str(kVectorElems) + " elements (16-byte rows)");
+              str(vector_elems) + " elements (16-byte rows)");
   }
   if (!is_output) return;
   // Distinct output rows must be distinct memory, or CTAs race: sort the outer dimensions by
@@ -89,11 +77,11 @@ void check_operand(const Operand& op, bool is_output) {
 }
 
 // [first, last) byte range an operand touches.
-std::pair<uintptr_t, uintptr_t> byte_range(const Operand& op, int64_t element_bytes) {
+std::pair<uintptr_t, uintptr_t> byte_range(const Operand& op) {
   int64_t last = 0;
   for (int d = 0; d < 4; ++d) last += (op.shape[d] - 1) * op.tensor.stride[d];
   const auto first = reinterpret_cast<uintptr_t>(op.tensor.data);
-  return {first, first + static_cast<uintptr_t>((last + 1) * element_bytes)};
+  return {first, first + static_cast<uintptr_t>((last + 1) * op.element_bytes)};
 }
 
 bool overlaps(std::pair<uintptr_t, uintptr_t> a, std::pair<uintptr_t, uintptr_t> b) {
@@ -102,18 +90,6 @@ bool overlaps(std::pair<uintptr_t, uintptr_t> a, std::pair<uintptr_t, uintptr_t>
 
 AttentionFwdParams::RowStrides row_strides(const mi_tensor4& t) {
   return {t.stride[0], t.stride[1], t.stride[2]};
-}
-
-void check_device_supported() {
-  int device = -1;
-  MI_CUDA_CHECK(cudaGetDevice(&device));
-  int major = 0, minor = 0;
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  if (major < 8)
-    fail(MI_ERR_UNSUPPORTED_DEVICE, "device " + str(device) + " has compute capability " +
-                                        str(major) + "." + str(minor) +
-                                        "; the attention kernels need 8.0 (sm_80) or newer");
 }
 
 }  // namespace
@@ -131,8 +107,9 @@ AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& a) {
     invalid("q_heads=" + str(a.q_heads) + " must be a multiple of kv_heads=" + str(a.kv_heads));
   require_range("q_len", a.q_len, 1, kMaxSeqLen);
   require_range("kv_len", a.kv_len, 1, kMaxSeqLen);
-  if (a.head_dim != 64 && a.head_dim != 128)
-    fail(MI_ERR_UNSUPPORTED, "head_dim=" + str(a.head_dim) + " is not supported; use 64 or 128");
+  if (std::find(std::begin(kHeadDims), std::end(kHeadDims), a.head_dim) == std::end(kHeadDims))
+    fail(MI_ERR_UNSUPPORTED, "head_dim=" + str(a.head_dim) + " is not supported; use " +
+                                 MI_ATTENTION_HEAD_DIMS_TEXT);
   if (a.causal != 0 && a.causal != 1) invalid("causal=" + str(a.causal) + " must be 0 or 1");
   if (a.causal && a.q_len > a.kv_len)
     invalid("causal attention needs q_len <= kv_len (the mask is aligned bottom-right, so q_len=" +
@@ -140,8 +117,10 @@ AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& a) {
   if (!(std::isfinite(a.softmax_scale) && a.softmax_scale >= 0.f))
     invalid("softmax_scale must be finite and > 0, or 0 for 1/sqrt(head_dim)");
 
-  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}};
-  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
+  // q and k have the dtype of the call (validated above: float16 or bfloat16 today).
+  const int64_t element_bytes = mi_dtype_size(a.dtype);
+  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}, element_bytes};
+  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}, element_bytes};
   check_operand(q, false);
   check_operand(k, false);
   check_device_supported();
@@ -166,29 +145,27 @@ AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& a) {
 
 AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
   AttentionFwdParams p = validate_query_key_args(a);
-  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}};
-  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
-  const Operand v{"v", a.v, {a.batch, a.kv_heads, a.kv_len, a.head_dim}};
-  const Operand o{"o", a.o, {a.batch, a.q_heads, a.q_len, a.head_dim}};
+  const int64_t element_bytes = mi_dtype_size(a.dtype);
+  const Operand q{"q", a.q, {a.batch, a.q_heads, a.q_len, a.head_dim}, element_bytes};
+  const Operand k{"k", a.k, {a.batch, a.kv_heads, a.kv_len, a.head_dim}, element_bytes};
+  const Operand v{"v", a.v, {a.batch, a.kv_heads, a.kv_len, a.head_dim}, element_bytes};
+  const Operand o{"o", a.o, {a.batch, a.q_heads, a.q_len, a.head_dim}, element_bytes};
   check_operand(v, false);
   check_operand(o, true);
-  if (reinterpret_cast<uintptr_t>(a.lse) % alignof(float) != 0)
-    invalid("lse must be 4-byte aligned");
+  require_aligned_if_present(a.lse, alignof(float), "lse");
 
-  constexpr int64_t kElementBytes = 2;
-  const auto o_range = byte_range(o, kElementBytes);
+  const auto o_range = byte_range(o);
   // O may alias Q exactly (each CTA reads its Q rows before writing the same O rows), but any
   // overlap with K or V would be read by other CTAs after being overwritten.
-  if (overlaps(o_range, byte_range(k, kElementBytes)) ||
-      overlaps(o_range, byte_range(v, kElementBytes)))
+  if (overlaps(o_range, byte_range(k)) || overlaps(o_range, byte_range(v)))
     invalid("o must not overlap k or v");
   if (a.lse != nullptr) {
     const auto lse_first = reinterpret_cast<uintptr_t>(a.lse);
     const std::pair<uintptr_t, uintptr_t> lse_range{
-        lse_first, lse_first + static_cast<uintptr_t>(a.batch * a.q_heads * a.q_len * 4)};
-    if (overlaps(lse_range, o_range) || overlaps(lse_range, byte_range(q, kElementBytes)) ||
-        overlaps(lse_range, byte_range(k, kElementBytes)) ||
-        overlaps(lse_range, byte_range(v, kElementBytes)))
+        lse_first, lse_first + static_cast<uintptr_t>(a.batch * a.q_heads * a.q_len *
+                                                      mi_dtype_size(MI_DTYPE_FLOAT32))};
+    if (overlaps(lse_range, o_range) || overlaps(lse_range, byte_range(q)) ||
+        overlaps(lse_range, byte_range(k)) || overlaps(lse_range, byte_range(v)))
       invalid("lse must not overlap q, k, v or o");
   }
 
@@ -202,57 +179,6 @@ AttentionFwdParams validate_attention_args(const mi_dense_attention_args& a) {
   p.v_strides = row_strides(a.v);
   p.o_strides = row_strides(a.o);
   return p;
-}
-
-static_assert(kMaxHeadList == MI_MAX_HEAD_LIST, "head list capacity matches the ABI");
-
-HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads,
-                            const mi_head_routes& routes) {
-  HeadList list{};
-  if (routes.run_dense != 0 && routes.run_dense != 1)
-    invalid("routes.run_dense=" + std::to_string(routes.run_dense) + " must be 0 or 1");
-  if (reinterpret_cast<uintptr_t>(routes.codes) % alignof(int32_t) != 0)
-    invalid("routes.codes must be 4-byte aligned");
-  list.route_codes = routes.codes;
-  list.run_dense = routes.run_dense;
-  if (heads == nullptr) {
-    if (q_heads > kMaxHeadList)
-      invalid("q_heads=" + std::to_string(q_heads) + " exceeds MI_MAX_HEAD_LIST=" +
-              std::to_string(kMaxHeadList) + "; pass explicit head lists");
-    list.count = static_cast<int>(q_heads);
-    for (int h = 0; h < list.count; ++h) list.ids[h] = static_cast<int16_t>(h);
-    return list;
-  }
-  if (head_count < 1 || head_count > kMaxHeadList)
-    invalid("head_count=" + std::to_string(head_count) + " must be in [1, " +
-            std::to_string(kMaxHeadList) + "]");
-  std::vector<bool> seen(static_cast<size_t>(q_heads), false);
-  list.count = head_count;
-  for (int i = 0; i < head_count; ++i) {
-    const int32_t h = heads[i];
-    if (h < 0 || h >= q_heads)
-      invalid("heads[" + std::to_string(i) + "]=" + std::to_string(h) + " must be in [0, " +
-              std::to_string(q_heads) + ")");
-    if (seen[static_cast<size_t>(h)])
-      invalid("heads[" + std::to_string(i) + "]=" + std::to_string(h) + " appears twice");
-    seen[static_cast<size_t>(h)] = true;
-    list.ids[i] = static_cast<int16_t>(h);
-  }
-  return list;
-}
-
-void validate_csr_index(const char* name, const mi_csr_index& index) {
-  const std::string n = name;
-  if (index.row_ptr == nullptr) invalid(n + ".row_ptr must not be NULL");
-  if (index.value_count < 0)
-    invalid(n + ".value_count=" + std::to_string(index.value_count) + " must be >= 0");
-  if (index.value_count > 0 && index.values == nullptr)
-    invalid(n + ".values must not be NULL when value_count > 0");
-  if (reinterpret_cast<uintptr_t>(index.row_ptr) % alignof(int64_t) != 0 ||
-      reinterpret_cast<uintptr_t>(index.values) % alignof(int32_t) != 0)
-    invalid(n + " arrays must be naturally aligned (int64 row_ptr, int32 values)");
-  check_device_pointer((n + ".row_ptr").c_str(), index.row_ptr);
-  if (index.value_count > 0) check_device_pointer((n + ".values").c_str(), index.values);
 }
 
 void require_square_causal(const mi_dense_attention_args& a, const char* pattern) {

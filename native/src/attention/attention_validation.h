@@ -1,6 +1,8 @@
 // Validation shared by every attention entry point.
 #pragma once
 
+#include "../common/csr_index.h"
+#include "../common/head_list.h"
 #include "attention_params.h"
 #include "minference.h"
 
@@ -15,15 +17,10 @@ AttentionFwdParams validate_attention_args(const mi_dense_attention_args& args);
 // allocation with other tensors pass, as they do for attention itself).
 AttentionFwdParams validate_query_key_args(const mi_dense_attention_args& args);
 
-// The query heads of a pattern launch: `heads` (host array of distinct indices in [0, q_heads))
-// or, when NULL, every head; `routes` optionally filters them on the device (its pointer is checked
-// for alignment, its contents are read by the kernels).
-HeadList validate_head_list(const int32_t* heads, int32_t head_count, int64_t q_heads,
-                            const mi_head_routes& routes = mi_head_routes{});
-
-// Pointers, alignment and length of a CSR index (its contents live on the device and are read
-// defensively by the kernels).
-void validate_csr_index(const char* name, const mi_csr_index& index);
+// Moved to common/ (head_list.h, csr_index.h); the names stay reachable here for callers not yet
+// updated (blocksparse/block_sparse_estimate.cu).
+using mi::validate_csr_index;
+using mi::validate_head_list;
 
 // The index-driven patterns are causal prefill: causal == 1 and q_len == kv_len.
 void require_square_causal(const mi_dense_attention_args& args, const char* pattern);

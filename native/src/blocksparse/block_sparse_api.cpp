@@ -2,8 +2,8 @@
 // pointers, then the (head_dim, dtype) instantiation.
 #include <cuda_runtime_api.h>
 
-#include "../attention/attention_dispatch.h"
 #include "../attention/attention_validation.h"
+#include "../common/dispatch.h"
 #include "../common/status.h"
 #include "block_sparse_launch.h"
 #include "minference.h"
@@ -14,15 +14,14 @@ extern "C" MI_API mi_status mi_attention_block_sparse_fwd(
     if (args == nullptr) mi::invalid("args must not be NULL");
     mi::attention::require_square_causal(args->attention, "block-sparse");
     mi::blocksparse::BlockSparseArgs pattern{};
-    pattern.heads =
-        mi::attention::validate_head_list(args->heads, args->head_count,
-                                            args->attention.q_heads, args->routes);
+    pattern.heads = mi::validate_head_list(args->heads, args->head_count,
+                                           args->attention.q_heads, args->routes);
     const auto params = mi::attention::validate_attention_args(args->attention);
-    mi::attention::validate_csr_index("blocks", args->blocks);
+    mi::validate_csr_index("blocks", args->blocks);
     pattern.blocks = {args->blocks.row_ptr, args->blocks.values, args->blocks.value_count};
     pattern.q_blocks = (params.q_len + 63) / 64;
     const auto s = reinterpret_cast<cudaStream_t>(stream);
-    MI_CUDA_CHECK(mi::attention::dispatch_head_dim_and_dtype(
+    MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
         args->attention.dtype, args->attention.head_dim, [&](auto head_dim, auto element) {
           return mi::blocksparse::run_block_sparse_fwd<head_dim(), element()>(params, pattern, s);
         }));

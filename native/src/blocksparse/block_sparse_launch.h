@@ -1,5 +1,5 @@
-// Host entry of the block-sparse forward kernels; one explicit instantiation per (head_dim,
-// element type) lives in block_sparse_fwd_hd*_*.cu.
+// Host entry of the block-sparse forward kernels; the build generates one explicit instantiation
+// per (head_dim, element type) from block_sparse_fwd.cu.in (cmake/MInferenceInstantiations.cmake).
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -9,12 +9,12 @@
 namespace mi::blocksparse {
 
 struct BlockSparseArgs {
-  attention::CsrIndex blocks;  // key-block indices per query block, ascending
+  CsrIndex blocks;  // key-block indices per query block, ascending
   int q_blocks;                // query blocks per (batch, head) row group
-  attention::HeadList heads;
+  HeadList heads;
 };
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_block_sparse_fwd(const attention::AttentionFwdParams& params,
                                  const BlockSparseArgs& args, cudaStream_t stream);
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "../attention/attention_fwd_kernel.cuh"
-#include "../attention/csr_rows.cuh"
+#include "../common/csr_rows.cuh"
 #include "block_sparse_launch.h"
 
 namespace mi::blocksparse {
@@ -24,8 +24,8 @@ class BlockSparseTiles {
   __device__ BlockSparseTiles(const attention::AttentionFwdParams& p, const Params& params, int m0,
                               int block_m, int block_n)
       : params_(params),
-        row_(attention::CsrRow::read(
-            params.blocks, attention::csr_row_of_this_cta(m0 / block_m, params.q_blocks,
+        row_(CsrRow::read(
+            params.blocks, csr_row_of_this_cta(m0 / block_m, params.q_blocks,
                                                          params.heads.count))),
         kv_len_(p.kv_len),
         kv_blocks_((p.kv_len + block_n - 1) / block_n),
@@ -55,7 +55,7 @@ class BlockSparseTiles {
 
  private:
   const Params& params_;
-  attention::CsrRow row_;
+  CsrRow row_;
   int kv_len_;
   int kv_blocks_;
   int causal_offset_;

@@ -9,6 +9,7 @@
 #include "mi_build_config.h"
 #include "minference.h"
 #include "pointer_cache.h"
+#include "pointer_checks.h"
 #include "status.h"
 
 namespace {
@@ -23,9 +24,8 @@ void require_bytes(int64_t bytes, const char* name) {
   if (bytes < 0) mi::invalid(std::string(name) + "=" + std::to_string(bytes) + " must be >= 0");
 }
 
-void require_pointer(const void* p, const char* name) {
-  if (p == nullptr) mi::invalid(std::string(name) + " must not be NULL");
-}
+// Handles and out-parameters are checked with the shared helper (common/pointer_checks.h).
+using mi::require_pointer;
 
 // Blocking copies keep the host buffer's lifetime simple for managed callers: once the call
 // returns, the pinned span can be released.

@@ -1,5 +1,5 @@
-// Host entry of the dense forward kernels; one explicit instantiation per (head_dim, element
-// type) lives in dense_fwd_hd*_*.cu.
+// Host entry of the dense forward kernels; the build generates one explicit instantiation per
+// (head_dim, element type) from dense_fwd.cu.in (cmake/MInferenceInstantiations.cmake).
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -9,8 +9,8 @@
 namespace mi::dense {
 
 // `heads` (optional, causal only): compute just the listed heads, filtered by their route codes.
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_dense_fwd(const attention::AttentionFwdParams& params, bool causal,
-                          const attention::HeadList* heads, cudaStream_t stream);
+                          const HeadList* heads, cudaStream_t stream);
 
 }  // namespace mi::dense

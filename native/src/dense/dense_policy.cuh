@@ -13,7 +13,7 @@ namespace mi::dense {
 // query head; a sparse layer's dense heads then run on the dense kernel's tiles.
 struct NoHeadList {};
 struct ListedHeads {
-  attention::HeadList heads;
+  HeadList heads;
 };
 
 template <bool kCausal, bool kListed = false>

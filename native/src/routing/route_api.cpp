@@ -6,7 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "../attention/attention_validation.h"
+#include "../common/head_list.h"
+#include "../common/pointer_checks.h"
 #include "../common/status.h"
 #include "minference.h"
 #include "route_launch.h"
@@ -16,18 +17,12 @@ namespace {
 constexpr int64_t kMaxGridY = 65535;
 constexpr int64_t kMaxSeqLen = int64_t{1} << 30;
 
-void require_aligned(const void* p, size_t alignment, const std::string& name) {
-  if (p == nullptr) mi::invalid(name + " must not be NULL");
-  if (reinterpret_cast<uintptr_t>(p) % alignment != 0)
-    mi::invalid(name + " must be " + std::to_string(alignment) + "-byte aligned");
-}
-
 void require_batch_and_heads(int64_t batch, int64_t q_heads) {
   if (batch < 1 || batch > kMaxGridY)
     mi::invalid("batch=" + std::to_string(batch) + " must be in [1, " + std::to_string(kMaxGridY) + "]");
-  if (q_heads < 1 || q_heads > mi::attention::kMaxHeadList)
+  if (q_heads < 1 || q_heads > mi::kMaxHeadList)
     mi::invalid("q_heads=" + std::to_string(q_heads) + " must be in [1, " +
-                std::to_string(mi::attention::kMaxHeadList) + "]");
+                std::to_string(mi::kMaxHeadList) + "]");
 }
 
 void require_cost(double value, const char* name, bool positive) {
@@ -43,10 +38,10 @@ extern "C" MI_API mi_status mi_routes_set(int32_t* codes, int64_t batch, int64_t
                                           int32_t head_count, mi_stream stream) {
   return mi::guarded([&] {
     require_batch_and_heads(batch, q_heads);
-    require_aligned(codes, alignof(int32_t), "codes");
+    mi::require_aligned(codes, alignof(int32_t), "codes");
     if (values == nullptr) mi::invalid("values must not be NULL");
     mi::routing::SetRoutesParams p{};
-    const auto list = mi::attention::validate_head_list(heads, head_count, q_heads);
+    const auto list = mi::validate_head_list(heads, head_count, q_heads);
     p.codes = codes;
     p.batch = static_cast<int>(batch);
     p.q_heads = static_cast<int>(q_heads);
@@ -69,11 +64,11 @@ extern "C" MI_API mi_status mi_vs_route(const mi_vs_route_args* args, mi_stream 
     if (args->seq_len < 1 || args->seq_len > kMaxSeqLen)
       mi::invalid("seq_len=" + std::to_string(args->seq_len) + " must be in [1, 2^30]");
     mi::routing::VsRouteParams p{};
-    p.heads = mi::attention::validate_head_list(args->heads, args->head_count, args->q_heads);
-    require_aligned(args->block_row_ptr, alignof(int64_t), "block_row_ptr");
-    require_aligned(args->column_row_ptr, alignof(int64_t), "column_row_ptr");
-    require_aligned(args->codes, alignof(int32_t), "codes");
-    if (args->entries != nullptr) require_aligned(args->entries, alignof(int64_t), "entries");
+    p.heads = mi::validate_head_list(args->heads, args->head_count, args->q_heads);
+    mi::require_aligned(args->block_row_ptr, alignof(int64_t), "block_row_ptr");
+    mi::require_aligned(args->column_row_ptr, alignof(int64_t), "column_row_ptr");
+    mi::require_aligned(args->codes, alignof(int32_t), "codes");
+    if (args->entries != nullptr) mi::require_aligned(args->entries, alignof(int64_t), "entries");
     if (args->block_capacity < 0 || args->column_capacity < 0)
       mi::invalid("block_capacity and column_capacity must be >= 0");
     require_cost(args->block_tile_cost, "block_tile_cost", false);

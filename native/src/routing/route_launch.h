@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "../attention/attention_params.h"
+#include "../common/head_list.h"
 
 namespace mi::routing {
 
@@ -16,8 +16,8 @@ struct SetRoutesParams {
   int batch;
   int q_heads;
   int count;
-  int16_t heads[attention::kMaxHeadList];
-  int8_t values[attention::kMaxHeadList];
+  int16_t heads[kMaxHeadList];
+  int8_t values[kMaxHeadList];
 };
 
 // What mi_vs_route weighs; see minference.h.
@@ -26,7 +26,7 @@ struct VsRouteParams {
   int q_heads;
   int64_t seq_len;
   int q_blocks;
-  attention::HeadList heads;
+  HeadList heads;
   const int64_t* block_row_ptr;
   const int64_t* column_row_ptr;
   int64_t block_capacity;

@@ -2,8 +2,8 @@
 // pointers, then the (head_dim, dtype) instantiation.
 #include <cuda_runtime_api.h>
 
-#include "../attention/attention_dispatch.h"
 #include "../attention/attention_validation.h"
+#include "../common/dispatch.h"
 #include "../common/status.h"
 #include "minference.h"
 #include "vs_launch.h"
@@ -14,17 +14,16 @@ extern "C" MI_API mi_status mi_attention_vertical_slash_fwd(
     if (args == nullptr) mi::invalid("args must not be NULL");
     mi::attention::require_square_causal(args->attention, "vertical-slash");
     mi::vertical_slash::VerticalSlashArgs pattern{};
-    pattern.heads =
-        mi::attention::validate_head_list(args->heads, args->head_count,
-                                            args->attention.q_heads, args->routes);
+    pattern.heads = mi::validate_head_list(args->heads, args->head_count,
+                                           args->attention.q_heads, args->routes);
     const auto params = mi::attention::validate_attention_args(args->attention);
-    mi::attention::validate_csr_index("blocks", args->blocks);
-    mi::attention::validate_csr_index("columns", args->columns);
+    mi::validate_csr_index("blocks", args->blocks);
+    mi::validate_csr_index("columns", args->columns);
     pattern.blocks = {args->blocks.row_ptr, args->blocks.values, args->blocks.value_count};
     pattern.columns = {args->columns.row_ptr, args->columns.values, args->columns.value_count};
     pattern.q_blocks = (params.q_len + 63) / 64;
     const auto s = reinterpret_cast<cudaStream_t>(stream);
-    MI_CUDA_CHECK(mi::attention::dispatch_head_dim_and_dtype(
+    MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
         args->attention.dtype, args->attention.head_dim, [&](auto head_dim, auto element) {
           return mi::vertical_slash::run_vertical_slash_fwd<head_dim(), element()>(params, pattern,
                                                                                    s);

@@ -4,11 +4,12 @@
 #include <cstdint>
 #include <string>
 
-#include "../attention/attention_dispatch.h"
 #include "../attention/attention_validation.h"
+#include "../common/dispatch.h"
+#include "../common/pointer_checks.h"
 #include "../common/status.h"
 #include "minference.h"
-#include "vs_estimate_params.h"
+#include "vs_estimate_launch.h"
 
 namespace {
 
@@ -34,12 +35,6 @@ mi::attention::AttentionFwdParams validate_operands(const mi_vs_estimate_args& a
   return mi::attention::validate_query_key_args(as_attention);
 }
 
-void check_scores(const char* name, const float* scores) {
-  if (scores == nullptr) mi::invalid(std::string(name) + " must not be NULL");
-  if (reinterpret_cast<uintptr_t>(scores) % alignof(float) != 0)
-    mi::invalid(std::string(name) + " must be 4-byte aligned");
-}
-
 void require_shape(const mi_vs_estimate_args* a) {
   if (a == nullptr) mi::invalid("args must not be NULL");
   if (a->batch < 1 || a->seq_len < 1 || a->q_heads < 1)
@@ -53,8 +48,7 @@ extern "C" MI_API mi_status mi_vs_estimate_workspace_size(const mi_vs_estimate_a
   return mi::guarded([&] {
     require_shape(args);
     if (bytes == nullptr) mi::invalid("bytes must not be NULL");
-    const auto heads = mi::attention::validate_head_list(args->heads, args->head_count,
-                                                         args->q_heads);
+    const auto heads = mi::validate_head_list(args->heads, args->head_count, args->q_heads);
     *bytes = mi::vertical_slash::vs_estimate_workspace_bytes(args->batch, heads.count,
                                                              args->seq_len);
   });
@@ -65,10 +59,10 @@ extern "C" MI_API mi_status mi_vs_estimate(const mi_vs_estimate_args* args, void
   return mi::guarded([&] {
     require_shape(args);
     VsEstimateParams p{};
-    p.heads = mi::attention::validate_head_list(args->heads, args->head_count, args->q_heads);
+    p.heads = mi::validate_head_list(args->heads, args->head_count, args->q_heads);
     const auto operands = validate_operands(*args);
-    check_scores("vertical_scores", args->vertical_scores);
-    check_scores("slash_scores", args->slash_scores);
+    mi::require_aligned(args->vertical_scores, alignof(float), "vertical_scores");
+    mi::require_aligned(args->slash_scores, alignof(float), "slash_scores");
     const int64_t needed =
         mi::vertical_slash::vs_estimate_workspace_bytes(args->batch, p.heads.count, args->seq_len);
     mi::require_workspace(workspace, workspace_bytes, needed, "mi_vs_estimate_workspace_size");
@@ -83,8 +77,9 @@ extern "C" MI_API mi_status mi_vs_estimate(const mi_vs_estimate_args* args, void
     p.slash_scores = args->slash_scores;
     mi::vertical_slash::vs_estimate_bind_workspace(p, args->batch, workspace);
     const auto s = reinterpret_cast<cudaStream_t>(stream);
-    MI_CUDA_CHECK(mi::attention::dispatch_head_dim_and_dtype(
-        args->dtype, args->head_dim, [&](auto head_dim, auto element) {
+    // run_vs_estimate is instantiated for head_dim 64 and 128 (vs_estimate_launch.cu).
+    MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
+        mi::HeadDims<64, 128>{}, args->dtype, args->head_dim, [&](auto head_dim, auto element) {
           return mi::vertical_slash::run_vs_estimate<head_dim(), element()>(
               p, static_cast<int>(args->batch), s);
         }));

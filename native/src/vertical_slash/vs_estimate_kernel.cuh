@@ -30,7 +30,7 @@
 #include "../attention/attention_params.h"
 #include "../attention/attention_traits.cuh"
 #include "../common/device_primitives.cuh"
-#include "vs_estimate_params.h"
+#include "vs_estimate_launch.h"
 
 namespace mi::vertical_slash {
 

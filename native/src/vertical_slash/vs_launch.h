@@ -1,5 +1,6 @@
-// Host entry of the vertical-slash forward kernels; one explicit instantiation per (head_dim,
-// element type) lives in vs_fwd_hd*_*.cu.
+// Host entry of the vertical-slash forward kernels; the build generates one explicit
+// instantiation per (head_dim, element type) from vs_fwd.cu.in
+// (cmake/MInferenceInstantiations.cmake).
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -9,13 +10,13 @@
 namespace mi::vertical_slash {
 
 struct VerticalSlashArgs {
-  attention::CsrIndex blocks;   // first key column of each 64-key block, ascending
-  attention::CsrIndex columns;  // gathered key columns, left of the query block
+  CsrIndex blocks;   // first key column of each 64-key block, ascending
+  CsrIndex columns;  // gathered key columns, left of the query block
   int q_blocks;                 // query blocks per (batch, head) row group
-  attention::HeadList heads;
+  HeadList heads;
 };
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_vertical_slash_fwd(const attention::AttentionFwdParams& params,
                                    const VerticalSlashArgs& args, cudaStream_t stream);
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "../attention/attention_fwd_kernel.cuh"
-#include "../attention/csr_rows.cuh"
+#include "../common/csr_rows.cuh"
 #include "vs_launch.h"
 
 namespace mi::vertical_slash {
@@ -31,9 +31,9 @@ class VerticalSlashTiles {
         m0_(m0),
         block_n_(block_n) {
     const int64_t row =
-        attention::csr_row_of_this_cta(m0 / block_m, params.q_blocks, params.heads.count);
-    blocks_ = attention::CsrRow::read(params.blocks, row);
-    columns_ = attention::CsrRow::read(params.columns, row);
+        csr_row_of_this_cta(m0 / block_m, params.q_blocks, params.heads.count);
+    blocks_ = CsrRow::read(params.blocks, row);
+    columns_ = CsrRow::read(params.columns, row);
     column_tiles_ = (columns_.size() + block_n - 1) / block_n;
   }
 
@@ -71,8 +71,8 @@ class VerticalSlashTiles {
   int causal_offset_;
   int m0_;
   int block_n_;
-  attention::CsrRow blocks_;
-  attention::CsrRow columns_;
+  CsrRow blocks_;
+  CsrRow columns_;
   int column_tiles_;
 };
 

@@ -10,22 +10,23 @@
 // Ranking: larger scores first, equal scores by smaller index (the tie rule), forced candidates
 // (the first 30 columns, the first 100 offsets) count as +inf. Every (row, kind) is one "list";
 // the vertical lists come first, then the slash lists, and all passes run over all of them at once.
+//
+// Device code only (the kernels and their parameters); vs_select_launch.cu sizes the workspace and
+// launches them.
+#pragma once
+
 #include <cuda_runtime.h>
 
 #include <cub/block/block_load.cuh>
 #include <cub/block/block_reduce.cuh>
 #include <cub/block/block_scan.cuh>
-#include <cub/device/device_scan.cuh>
 
 #include <cmath>
 #include <cstdint>
-#include <string>
 
-#include "../common/status.h"
 #include "minference.h"
 
-namespace mi::vertical_slash {
-namespace {
+namespace mi::vertical_slash::selection {
 
 constexpr int kThreads = 256;
 constexpr int kItems = 16;                       // per thread in the chunked passes
@@ -35,8 +36,6 @@ constexpr int kLevels = 3;
 // Digit l of a key: digit_bits(l) bits from bit shift(l) up (31..21, 20..10, 9..0).
 __host__ __device__ constexpr int shift(int level) { return level == 0 ? 21 : level == 1 ? 10 : 0; }
 __host__ __device__ constexpr int digit_bits(int level) { return level == 2 ? 10 : 11; }
-constexpr int64_t kAlign = 256;
-int64_t aligned(int64_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 
 struct ListState {
   uint32_t prefix;     // digits of the k-th best key found so far (after level 2: the whole key)
@@ -236,107 +235,4 @@ __global__ void __launch_bounds__(kThreads) write_kernel(const __grid_constant__
   }
 }
 
-int chunks_for(int64_t n) { return static_cast<int>((n + kChunk - 1) / kChunk); }
-
-struct Layout {
-  int64_t histograms, states, counts, offsets, scan_temp, scan_temp_bytes, total;
-};
-
-Layout layout_of(const mi_vs_select_args& a) {
-  const int64_t lists = 2 * a.rows;
-  const int64_t counts = lists * chunks_for(a.seq_len);
-  size_t scan_bytes = 0;
-  MI_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(nullptr, scan_bytes,
-                                              static_cast<const uint64_t*>(nullptr),
-                                              static_cast<uint64_t*>(nullptr),
-                                              static_cast<int>(counts)));
-  Layout w{};
-  w.histograms = 0;
-  w.states = aligned(lists * kLevels * kBins * 4);
-  w.counts = w.states + aligned(lists * kLevels * int64_t{sizeof(ListState)});
-  w.offsets = w.counts + aligned(counts * 8);
-  w.scan_temp = w.offsets + aligned(counts * 8);
-  w.scan_temp_bytes = static_cast<int64_t>(scan_bytes);
-  w.total = w.scan_temp + aligned(w.scan_temp_bytes);
-  return w;
-}
-
-void select(const mi_vs_select_args& a, void* workspace, cudaStream_t s) {
-  const Layout w = layout_of(a);
-  auto* base = static_cast<char*>(workspace);
-  SelectParams p{};
-  p.rows = static_cast<int>(a.rows);
-  p.n = static_cast<int>(a.seq_len);
-  p.chunks = chunks_for(a.seq_len);
-  p.vertical_count = static_cast<int>(a.vertical_count);
-  p.slash_count = static_cast<int>(a.slash_count);
-  p.vertical_scores = a.vertical_scores;
-  p.slash_scores = a.slash_scores;
-  p.verticals = a.verticals;
-  p.slashes = a.slashes;
-  p.histograms = reinterpret_cast<uint32_t*>(base + w.histograms);
-  p.states = reinterpret_cast<ListState*>(base + w.states);
-  p.chunk_counts = reinterpret_cast<uint64_t*>(base + w.counts);
-  p.chunk_offsets = reinterpret_cast<uint64_t*>(base + w.offsets);
-  const int lists = 2 * p.rows;
-  const dim3 chunked(p.chunks, lists);
-
-  MI_CUDA_CHECK(cudaMemsetAsync(p.histograms, 0, size_t(lists) * kLevels * kBins * 4, s));
-  histogram_kernel<0><<<chunked, kThreads, 0, s>>>(p);
-  histogram_kernel<1><<<chunked, kThreads, 0, s>>>(p);
-  histogram_kernel<2><<<chunked, kThreads, 0, s>>>(p);
-  count_kernel<<<chunked, kThreads, 0, s>>>(p);
-  MI_CUDA_CHECK(cudaGetLastError());
-  size_t temp = static_cast<size_t>(w.scan_temp_bytes);
-  MI_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(base + w.scan_temp, temp, p.chunk_counts,
-                                              p.chunk_offsets, lists * p.chunks, s));
-  write_kernel<<<chunked, kThreads, 0, s>>>(p);
-  MI_CUDA_CHECK(cudaGetLastError());
-}
-
-// The sizes (all a workspace query reads).
-void validate(const mi_vs_select_args* a) {
-  if (a == nullptr) invalid("args must not be NULL");
-  if (a->rows < 1 || a->seq_len < 1)
-    invalid("rows=" + std::to_string(a->rows) + " and seq_len=" + std::to_string(a->seq_len) +
-            " must be >= 1");
-  if (a->rows * a->seq_len > INT32_MAX)
-    invalid("rows * seq_len = " + std::to_string(a->rows * a->seq_len) +
-            " candidates exceed 2^31 - 1; select fewer heads per call");
-  if (a->vertical_count < 1 || a->vertical_count > a->seq_len)
-    invalid("vertical_count=" + std::to_string(a->vertical_count) + " must be in [1, seq_len=" +
-            std::to_string(a->seq_len) + "]");
-  if (a->slash_count < 1 || a->slash_count > a->seq_len)
-    invalid("slash_count=" + std::to_string(a->slash_count) + " must be in [1, seq_len=" +
-            std::to_string(a->seq_len) + "]");
-}
-
-void require_pointers(const mi_vs_select_args* a) {
-  if (a->vertical_scores == nullptr || a->slash_scores == nullptr || a->verticals == nullptr ||
-      a->slashes == nullptr)
-    invalid("vertical_scores, slash_scores, verticals and slashes must not be NULL");
-}
-
-}  // namespace
-}  // namespace mi::vertical_slash
-
-extern "C" MI_API mi_status mi_vs_select_workspace_size(const mi_vs_select_args* args,
-                                                        int64_t* bytes) {
-  return mi::guarded([&] {
-    mi::vertical_slash::validate(args);
-    if (bytes == nullptr) mi::invalid("bytes must not be NULL");
-    *bytes = mi::vertical_slash::layout_of(*args).total;
-  });
-}
-
-extern "C" MI_API mi_status mi_vs_select(const mi_vs_select_args* args, void* workspace,
-                                         int64_t workspace_bytes, mi_stream stream) {
-  using namespace mi::vertical_slash;
-  return mi::guarded([&] {
-    validate(args);
-    require_pointers(args);
-    const int64_t needed = layout_of(*args).total;
-    mi::require_workspace(workspace, workspace_bytes, needed, "mi_vs_select_workspace_size");
-    select(*args, workspace, reinterpret_cast<cudaStream_t>(stream));
-  });
-}
+}  // namespace mi::vertical_slash::selection

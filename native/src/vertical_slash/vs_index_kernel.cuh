@@ -18,21 +18,21 @@
 // walk, one thread per query block, which is exact for any input: a slash list too long for
 // shared memory, and the rare query block whose walk needs more than kMaxSerial ranges before it
 // joins the main chain.
+//
+// Device code only (the kernels, their parameters and shared-memory sizes); vs_index_launch.cu
+// sizes the workspace and the shared-memory tables and launches them.
+#pragma once
+
 #include <cuda_runtime.h>
 
 #include <cub/block/block_scan.cuh>
-#include <cub/device/device_scan.cuh>
 
 #include <climits>
 #include <cstdint>
-#include <string>
 
-#include "../common/status.h"
-#include "minference.h"
 #include "vs_index_chain.cuh"
 
-namespace mi::vertical_slash {
-namespace {
+namespace mi::vertical_slash::indexing {
 
 constexpr int kBlock = chain::kBlock;
 // Chain kernels: one CTA per SM (each rebuilds its row's main chain, so few and large), 24 warps
@@ -41,8 +41,6 @@ constexpr int kThreads = 768;
 constexpr int kWarps = kThreads / 32;
 constexpr int kMaxSerial = 16;  // ranges a block may walk before the main chain (typically 0-2)
 constexpr int kWalkThreads = 128;  // plain walk: one thread per query block
-constexpr int64_t kAlign = 256;
-int64_t aligned(int64_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 
 struct IndexParams {
   int64_t rows;
@@ -138,12 +136,12 @@ __global__ void __launch_bounds__(kWalkThreads)
 // Shared memory of a chain kernel, in this order: the slash list, next_gap and the main chain
 // (4 ints a slash), each warp's serial ranges, then the optional tables: the coverage table
 // (2 bytes per 64 columns) and, in the fill, the main chain's block list (4 bytes a block).
-__host__ __device__ int64_t align16(int64_t bytes) { return (bytes + 15) / 16 * 16; }
-__host__ __device__ int64_t chain_base_bytes(int64_t slash_count) {
+__host__ __device__ inline int64_t align16(int64_t bytes) { return (bytes + 15) / 16 * 16; }
+__host__ __device__ inline int64_t chain_base_bytes(int64_t slash_count) {
   return align16((4 * slash_count + 1) * int64_t{sizeof(int32_t)} +
                  int64_t{kWarps} * kMaxSerial * int64_t{sizeof(chain::Serial)});
 }
-__host__ __device__ int64_t cover_bytes(int64_t n) {
+__host__ __device__ inline int64_t cover_bytes(int64_t n) {
   return align16(chain::cover_buckets(n) * int64_t{sizeof(uint16_t)});
 }
 
@@ -360,152 +358,4 @@ __global__ void __launch_bounds__(kThreads, 1)
   }
 }
 
-int64_t scan_temp_bytes(int64_t items) {
-  size_t bytes = 0;
-  MI_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, static_cast<const int64_t*>(nullptr),
-                                              static_cast<int64_t*>(nullptr),
-                                              static_cast<int>(items)));
-  return static_cast<int64_t>(bytes);
-}
-
-int64_t index_rows(const mi_vs_index_args& a) { return a.rows * ((a.seq_len + kBlock - 1) / kBlock); }
-
-int64_t count_workspace_bytes(const mi_vs_index_args& a) {
-  const int64_t items = index_rows(a);
-  return 2 * aligned(items * 8) + aligned(scan_temp_bytes(items));
-}
-
-// The sizes (all a workspace query reads).
-void validate(const mi_vs_index_args* a) {
-  if (a == nullptr) invalid("args must not be NULL");
-  if (a->rows < 1 || a->seq_len < 1 || a->seq_len > (int64_t{1} << 30))
-    invalid("rows must be >= 1 and seq_len in [1, 2^30]");
-  if (index_rows(*a) > INT32_MAX)
-    invalid("rows * query blocks exceeds 2^31 - 1; convert fewer heads per call");
-  if (a->vertical_count < 0 || a->vertical_count > a->seq_len)
-    invalid("vertical_count=" + std::to_string(a->vertical_count) + " must be in [0, seq_len]");
-  if (a->slash_count < 1 || a->slash_count > a->seq_len)
-    invalid("slash_count=" + std::to_string(a->slash_count) + " must be in [1, seq_len]");
-}
-
-void require_pointers(const mi_vs_index_args* a) {
-  if ((a->vertical_count > 0 && a->verticals == nullptr) || a->slashes == nullptr)
-    invalid("verticals and slashes must not be NULL");
-  if (a->block_row_ptr == nullptr || a->column_row_ptr == nullptr)
-    invalid("block_row_ptr and column_row_ptr must not be NULL");
-}
-
-IndexParams params_of(const mi_vs_index_args& a) {
-  IndexParams p{};
-  p.rows = a.rows;
-  p.n = static_cast<int>(a.seq_len);
-  p.q_blocks = static_cast<int>((a.seq_len + kBlock - 1) / kBlock);
-  p.vertical_count = static_cast<int>(a.vertical_count);
-  p.slash_count = static_cast<int>(a.slash_count);
-  p.verticals = a.verticals;
-  p.slashes = a.slashes;
-  return p;
-}
-
-// Launches the count or fill pass: the chain kernel when the row's slash list fits in shared
-// memory, else the plain walk. Both passes decide alike (same sizes, same device); the tables
-// only change how fast the chain kernel finds its answers, not the answers.
-template <bool kFill>
-void launch(IndexParams p, cudaStream_t s) {
-  int device = 0, sms = 0, smem_optin = 0;
-  MI_CUDA_CHECK(cudaGetDevice(&device));
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  cudaFuncAttributes attributes{};
-  MI_CUDA_CHECK(cudaFuncGetAttributes(&attributes, vs_index_chain_kernel<kFill>));
-  const int64_t budget =  // less the static shared memory (the scans)
-      int64_t{smem_optin} - static_cast<int64_t>(attributes.sharedSizeBytes);
-  int64_t smem = chain_base_bytes(p.slash_count);
-  if (smem <= budget) {
-    p.cover_table = smem + cover_bytes(p.n) <= budget;
-    if (p.cover_table) smem += cover_bytes(p.n);
-    if (kFill) {
-      // The main chain's blocks are disjoint 64-column windows of u = end_m - column, all within
-      // [-62, n + 63] (vs_index_chain.cuh: cover_gap), so there are at most n / 64 + 2.
-      const int64_t most = int64_t{p.n} / kBlock + 2;
-      const int64_t room = (budget - smem) / int64_t{sizeof(int32_t)};
-      p.block_list_capacity = static_cast<int>(most < room ? most : room);
-      smem += align16(int64_t{p.block_list_capacity} * int64_t{sizeof(int32_t)});
-    }
-    MI_CUDA_CHECK(cudaFuncSetAttribute(vs_index_chain_kernel<kFill>,
-                                       cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(smem)));
-    // One CTA per SM in all; each rebuilds its row's chain, so no more than needed.
-    const int64_t per_row = (int64_t{sms} + p.rows - 1) / p.rows;
-    const int slices = static_cast<int>(per_row < p.q_blocks ? per_row : p.q_blocks);
-    // rows * slices <= rows * q_blocks <= 2^31 - 1 (validated)
-    vs_index_chain_kernel<kFill><<<static_cast<unsigned>(p.rows * slices), kThreads,
-                                   static_cast<size_t>(smem), s>>>(p, slices);
-  } else {
-    const int64_t items = p.rows * p.q_blocks;
-    vs_index_walk_kernel<kFill><<<static_cast<int>((items + kWalkThreads - 1) / kWalkThreads),
-                                  kWalkThreads, 0, s>>>(p);
-  }
-  MI_CUDA_CHECK(cudaGetLastError());
-}
-
-}  // namespace
-}  // namespace mi::vertical_slash
-
-extern "C" MI_API mi_status mi_vs_index_count_workspace_size(const mi_vs_index_args* args,
-                                                             int64_t* bytes) {
-  return mi::guarded([&] {
-    mi::vertical_slash::validate(args);
-    if (bytes == nullptr) mi::invalid("bytes must not be NULL");
-    *bytes = mi::vertical_slash::count_workspace_bytes(*args);
-  });
-}
-
-extern "C" MI_API mi_status mi_vs_index_count(const mi_vs_index_args* args, void* workspace,
-                                              int64_t workspace_bytes, mi_stream stream) {
-  using namespace mi::vertical_slash;
-  return mi::guarded([&] {
-    validate(args);
-    require_pointers(args);
-    const int64_t needed = count_workspace_bytes(*args);
-    mi::require_workspace(workspace, workspace_bytes, needed, "mi_vs_index_count_workspace_size");
-    const int64_t items = index_rows(*args);
-    IndexParams p = params_of(*args);
-    auto* base = static_cast<char*>(workspace);
-    p.block_counts = reinterpret_cast<int64_t*>(base);
-    p.column_counts = reinterpret_cast<int64_t*>(base + aligned(items * 8));
-    void* scan_temp = base + 2 * aligned(items * 8);
-    const auto s = reinterpret_cast<cudaStream_t>(stream);
-    launch<false>(p, s);
-    // row_ptr = [0, inclusive prefix sums of the counts]
-    MI_CUDA_CHECK(cudaMemsetAsync(args->block_row_ptr, 0, sizeof(int64_t), s));
-    MI_CUDA_CHECK(cudaMemsetAsync(args->column_row_ptr, 0, sizeof(int64_t), s));
-    for (auto [counts, row_ptr] : {std::pair{p.block_counts, args->block_row_ptr},
-                                   std::pair{p.column_counts, args->column_row_ptr}}) {
-      size_t temp = static_cast<size_t>(scan_temp_bytes(items));
-      MI_CUDA_CHECK(cub::DeviceScan::InclusiveSum(scan_temp, temp, counts, row_ptr + 1,
-                                                  static_cast<int>(items), s));
-    }
-  });
-}
-
-extern "C" MI_API mi_status mi_vs_index_fill(const mi_vs_index_args* args, mi_stream stream) {
-  using namespace mi::vertical_slash;
-  return mi::guarded([&] {
-    validate(args);
-    require_pointers(args);
-    if (args->block_capacity < 0 || args->column_capacity < 0)
-      mi::invalid("block_capacity and column_capacity must be >= 0");
-    if ((args->block_capacity > 0 && args->block_starts == nullptr) ||
-        (args->column_capacity > 0 && args->columns == nullptr))
-      mi::invalid("block_starts and columns must not be NULL when their capacity is > 0");
-    IndexParams p = params_of(*args);
-    p.block_row_ptr = args->block_row_ptr;
-    p.column_row_ptr = args->column_row_ptr;
-    p.block_starts = args->block_starts;
-    p.block_capacity = args->block_capacity;
-    p.columns = args->columns;
-    p.column_capacity = args->column_capacity;
-    launch<true>(p, reinterpret_cast<cudaStream_t>(stream));
-  });
-}
+}  // namespace mi::vertical_slash::indexing

@@ -5,9 +5,9 @@
 
 #include <cstdint>
 
-#include "attention_params.h"
+#include "csr_index.h"
 
-namespace mi::attention {
+namespace mi {
 
 // [begin, end) of one row, clamped to [0, value_count].
 struct CsrRow {
@@ -28,4 +28,4 @@ __device__ inline int64_t csr_row_of_this_cta(int query_block, int q_blocks, int
   return (static_cast<int64_t>(blockIdx.z) * head_count + blockIdx.y) * q_blocks + query_block;
 }
 
-}  // namespace mi::attention
+}  // namespace mi

@@ -1,16 +1,15 @@
-// Launches of the vertical-slash estimation, and its workspace layout.
+// Host side of the vertical-slash estimation: its workspace layout and the launches of
+// vs_estimate_kernel.cuh.
 #include <cuda_runtime.h>
 
 #include "../attention/attention_traits.cuh"
+#include "../common/workspace.h"
 #include "vs_estimate_kernel.cuh"
-#include "vs_estimate_params.h"
+#include "vs_estimate_launch.h"
 
 namespace mi::vertical_slash {
 
 namespace {
-
-constexpr int64_t kAlign = 256;
-int64_t aligned(int64_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 
 // CTAs per (batch, head) row are chosen at launch from the SM count (about two CTAs per SM in
 // all, each streaming an even share of the row's key tiles); the workspace holds partials for at
@@ -33,7 +32,7 @@ int ctas_per_row(int64_t seq_len, int64_t rows, int sms) {
 int64_t vs_estimate_workspace_bytes(int64_t batch, int64_t head_count, int64_t seq_len) {
   const int64_t rows = batch * head_count * estimate::kRows;
   const int64_t partials = rows * max_ctas_per_row(seq_len) * int64_t{sizeof(float)};
-  return 2 * aligned(partials) + 2 * aligned(rows * int64_t{sizeof(float)});
+  return 2 * workspace_aligned(partials) + 2 * workspace_aligned(rows * int64_t{sizeof(float)});
 }
 
 void vs_estimate_bind_workspace(VsEstimateParams& p, int64_t batch, void* workspace) {
@@ -41,13 +40,13 @@ void vs_estimate_bind_workspace(VsEstimateParams& p, int64_t batch, void* worksp
   const int64_t partials = rows * max_ctas_per_row(p.seq_len) * int64_t{sizeof(float)};
   auto* base = static_cast<char*>(workspace);
   p.partial_max = reinterpret_cast<float*>(base);
-  p.partial_sum = reinterpret_cast<float*>(base + aligned(partials));
-  p.row_max = reinterpret_cast<float*>(base + 2 * aligned(partials));
-  p.row_sum = reinterpret_cast<float*>(base + 2 * aligned(partials) +
-                                       aligned(rows * int64_t{sizeof(float)}));
+  p.partial_sum = reinterpret_cast<float*>(base + workspace_aligned(partials));
+  p.row_max = reinterpret_cast<float*>(base + 2 * workspace_aligned(partials));
+  p.row_sum = reinterpret_cast<float*>(base + 2 * workspace_aligned(partials) +
+                                       workspace_aligned(rows * int64_t{sizeof(float)}));
 }
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_vs_estimate(const VsEstimateParams& p, int batch, cudaStream_t stream) {
   using Element = typename attention::ElementOf<kElement>::type;
   using Shape = estimate::Shape<kHeadDim>;
@@ -76,13 +75,13 @@ cudaError_t run_vs_estimate(const VsEstimateParams& p, int batch, cudaStream_t s
   return cudaGetLastError();
 }
 
-template cudaError_t run_vs_estimate<64, attention::ElementType::kFloat16>(
+template cudaError_t run_vs_estimate<64, ElementType::kFloat16>(
     const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<64, attention::ElementType::kBFloat16>(
+template cudaError_t run_vs_estimate<64, ElementType::kBFloat16>(
     const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<128, attention::ElementType::kFloat16>(
+template cudaError_t run_vs_estimate<128, ElementType::kFloat16>(
     const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<128, attention::ElementType::kBFloat16>(
+template cudaError_t run_vs_estimate<128, ElementType::kBFloat16>(
     const VsEstimateParams&, int, cudaStream_t);
 
 }  // namespace mi::vertical_slash

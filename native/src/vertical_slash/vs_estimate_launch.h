@@ -1,4 +1,5 @@
-// Parameters of the vertical-slash estimation kernels (host-safe: no device types).
+// Parameters of the vertical-slash estimation kernels and their host entries
+// (vs_estimate_launch.cu), called by vs_estimate_api.cpp. Host-safe: no device types.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@ struct VsEstimateParams {
   int seq_len;
   int q_heads_per_kv_head;
   float scale;
-  attention::HeadList heads;
+  HeadList heads;
   float* vertical_scores;  // [batch, heads.count, seq_len]
   float* slash_scores;     // [batch, heads.count, seq_len]
   // workspace; maxima in log2 units (score * scale * log2 e), sums of exp2(x - max)
@@ -30,7 +31,7 @@ int64_t vs_estimate_workspace_bytes(int64_t batch, int64_t head_count, int64_t s
 // Points the workspace fields of `params` into `workspace` (which holds at least the size above).
 void vs_estimate_bind_workspace(VsEstimateParams& params, int64_t batch, void* workspace);
 
-template <int kHeadDim, attention::ElementType kElement>
+template <int kHeadDim, ElementType kElement>
 cudaError_t run_vs_estimate(const VsEstimateParams& params, int batch, cudaStream_t stream);
 
 }  // namespace mi::vertical_slash
