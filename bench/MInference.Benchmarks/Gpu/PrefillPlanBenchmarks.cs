@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MInference.Prefill;
 using MInference.Sparse;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Benchmarks.Gpu;
 

@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Cli.Bench;
 

@@ -6,6 +6,7 @@ using MInference.Cli.Prefill;
 using MInference.Evaluation;
 using MInference.IO;
 using MInference.Sparse;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Cli.Run;
 

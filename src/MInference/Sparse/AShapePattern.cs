@@ -1,3 +1,7 @@
+using MInference.Prefill;
+using MInference.Prefill.Groups;
+using MInference.Sparse.Prefill;
+
 namespace MInference.Sparse;
 
 /// <summary>
@@ -37,7 +41,7 @@ public sealed record AShapePattern(int SinkTokens, int LocalWindow) : HeadPatter
 
     internal override Func<int, int[]> VisibleKeysOf(PatternGroupReport group, int head) => VisibleKeys.AShape(this);
 
-    internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.AShapeGroupPlan(context, this, heads);
+    internal override GroupPlan CreateGroupPlan(GroupPlanContext context, int[] heads) => new AShapeGroupPlan(context, this, heads);
 
     /// <summary>For example <c>stream_llm(100, 800)</c>.</summary>
     public override string ToString() => $"{Name}({SinkTokens}, {LocalWindow})";

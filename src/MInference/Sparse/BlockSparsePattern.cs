@@ -1,3 +1,7 @@
+using MInference.Prefill;
+using MInference.Prefill.Groups;
+using MInference.Sparse.Prefill;
+
 namespace MInference.Sparse;
 
 /// <summary>
@@ -38,7 +42,7 @@ public sealed record BlockSparsePattern(int TopKBlocks) : HeadPattern
         return VisibleKeys.BlockSparse(index, 0, index.Heads.Span.IndexOf(head));
     }
 
-    internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.BlockSparseGroupPlan(context, this, heads);
+    internal override GroupPlan CreateGroupPlan(GroupPlanContext context, int[] heads) => new BlockSparseGroupPlan(context, this, heads);
 
     /// <summary>For example <c>block_sparse(100)</c>.</summary>
     public override string ToString() => $"{Name}({TopKBlocks})";

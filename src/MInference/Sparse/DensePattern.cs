@@ -1,3 +1,7 @@
+using MInference.Prefill;
+using MInference.Prefill.Groups;
+using MInference.Sparse.Prefill;
+
 namespace MInference.Sparse;
 
 /// <summary>Dense causal attention (<c>"dense"</c>): query i sees every key j &lt;= i. All instances are equal.</summary>
@@ -25,7 +29,7 @@ public sealed record DensePattern : HeadPattern
 
     internal override Func<int, int[]> VisibleKeysOf(PatternGroupReport group, int head) => VisibleKeys.DenseCausal;
 
-    internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.DenseGroupPlan(context, this, heads);
+    internal override GroupPlan CreateGroupPlan(GroupPlanContext context, int[] heads) => new DenseGroupPlan(context, this, heads);
 
     /// <summary><c>dense</c>.</summary>
     public override string ToString() => Name;

@@ -1,3 +1,6 @@
+using MInference.Prefill;
+using MInference.Sparse.Prefill;
+
 namespace MInference.Sparse;
 
 /// <summary>
@@ -41,8 +44,8 @@ public abstract record HeadPattern
     /// <summary>The visible keys of each row of the first sequence of a head that ran this pattern in <paramref name="group"/> (whose index copies it reads).</summary>
     internal abstract Func<int, int[]> VisibleKeysOf(PatternGroupReport group, int head);
 
-    /// <summary>The part of a <see cref="Prefill.SparsePrefillPlan"/> that runs this pattern's heads of a layer on the GPU.</summary>
-    internal abstract Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads);
+    /// <summary>The part of a <see cref="SparsePrefillPlan"/> that runs this pattern's heads of a layer on the GPU.</summary>
+    internal abstract GroupPlan CreateGroupPlan(GroupPlanContext context, int[] heads);
 
     /// <summary>Checks a size that must lie in [<paramref name="minimum"/>, <see cref="MaxSize"/>].</summary>
     /// <exception cref="ArgumentOutOfRangeException">It does not.</exception>

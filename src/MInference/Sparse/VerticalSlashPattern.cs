@@ -1,3 +1,7 @@
+using MInference.Prefill;
+using MInference.Prefill.Groups;
+using MInference.Sparse.Prefill;
+
 namespace MInference.Sparse;
 
 /// <summary>
@@ -43,7 +47,7 @@ public sealed record VerticalSlashPattern(int VerticalSize, int SlashSize) : Hea
         return VisibleKeys.VerticalSlash(index, 0, index.Heads.Span.IndexOf(head));
     }
 
-    internal override Prefill.GroupPlan CreateGroupPlan(Prefill.GroupPlanContext context, int[] heads) => new Prefill.Groups.VerticalSlashGroupPlan(context, this, heads);
+    internal override GroupPlan CreateGroupPlan(GroupPlanContext context, int[] heads) => new VerticalSlashGroupPlan(context, this, heads);
 
     /// <summary>For example <c>vertical_and_slash(1000, 6096)</c>.</summary>
     public override string ToString() => $"{Name}({VerticalSize}, {SlashSize})";

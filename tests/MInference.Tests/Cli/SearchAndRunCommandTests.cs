@@ -2,6 +2,7 @@ using System.Text.Json;
 using MInference.Evaluation;
 using MInference.IO;
 using MInference.Sparse;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Tests.Cli;
 

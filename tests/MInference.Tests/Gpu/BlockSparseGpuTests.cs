@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Sparse.Gpu;
 using MInference.Tests.Support;
 
 namespace MInference.Tests.Gpu;

@@ -2,6 +2,8 @@ using MInference.Evaluation;
 using MInference.Interop;
 using MInference.Prefill;
 using MInference.Sparse;
+using MInference.Sparse.Gpu;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Tests.Gpu;
 

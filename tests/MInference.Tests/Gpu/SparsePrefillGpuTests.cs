@@ -1,5 +1,6 @@
 using MInference.Prefill;
 using MInference.Sparse;
+using MInference.Sparse.Prefill;
 using MInference.Tests.Support;
 
 namespace MInference.Tests.Gpu;

@@ -1,5 +1,6 @@
 using MInference.Interop;
 using MInference.Sparse;
+using MInference.Sparse.Gpu;
 
 namespace MInference.Tests.Gpu;
 

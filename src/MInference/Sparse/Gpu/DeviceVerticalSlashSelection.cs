@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// The key columns ("verticals") and diagonal offsets ("slashes") chosen for each (batch, listed

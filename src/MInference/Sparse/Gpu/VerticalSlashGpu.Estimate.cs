@@ -1,6 +1,6 @@
 using MInference.Interop;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 public static partial class VerticalSlashGpu
 {

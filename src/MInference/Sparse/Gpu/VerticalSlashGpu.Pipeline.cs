@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 public static partial class VerticalSlashGpu
 {

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// Vertical-Slash estimation and index conversion on the GPU: the device counterpart of

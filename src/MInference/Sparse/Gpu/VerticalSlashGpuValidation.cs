@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// The rules of <see cref="VerticalSlashGpu"/>'s steps, checked before anything is launched so that a

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// Sizes of the per-(batch, listed head) lists that selection and index conversion work on, and the

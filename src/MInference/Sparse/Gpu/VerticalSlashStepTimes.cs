@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// GPU milliseconds of the three steps of

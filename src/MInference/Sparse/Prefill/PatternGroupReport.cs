@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// What <see cref="SparsePrefill"/> did with the heads of one layer that share a pattern: which

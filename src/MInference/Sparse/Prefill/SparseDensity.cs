@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Gpu;
+
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// How many (query, key) entries a sparse pattern computes in one (batch, head) of a causal prefill

@@ -1,6 +1,6 @@
 using MInference.Prefill;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// MInference's dynamic sparse prefill of one attention layer on the GPU: every query head is

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// What <see cref="SparsePrefill.RunLayer(GpuContext, DeviceTensor, DeviceTensor, DeviceTensor, IReadOnlyList{HeadPattern}, DeviceTensor, DeviceBuffer?)"/>

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// The rules of <see cref="SparsePrefill"/>, checked before anything is launched. Works on

@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Sparse.Prefill;
 using MInference.Tests.Validation;
 
 namespace MInference.Tests.Sparse.Prefill;

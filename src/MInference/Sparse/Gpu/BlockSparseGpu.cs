@@ -1,6 +1,6 @@
 using MInference.Interop;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// MInference's block-sparse index, estimated on the GPU: Q and K mean-pooled over 64-token

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// The Q and K of an estimation step, checked by the attention operand rules (dtype, shape,
