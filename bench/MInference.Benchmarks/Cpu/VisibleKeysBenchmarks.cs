@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MInference.Sparse;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Benchmarks.Cpu;
 

@@ -1,3 +1,5 @@
+using MInference.Sparse.Patterns;
+
 namespace MInference.Sparse;
 
 /// <summary>The A-shape (StreamingLLM) mask: attention sinks plus a local window, causal.</summary>

@@ -1,3 +1,5 @@
+using MInference.Sparse.Patterns;
+
 namespace MInference.Sparse;
 
 /// <summary>

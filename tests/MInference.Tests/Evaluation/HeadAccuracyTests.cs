@@ -1,5 +1,6 @@
 using MInference.Evaluation;
 using MInference.Sparse;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Tests.Evaluation;
 

@@ -1,5 +1,7 @@
 using MInference.Evaluation;
 using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
 using MInference.Sparse.Prefill;
 
 namespace MInference.Tests.Evaluation;

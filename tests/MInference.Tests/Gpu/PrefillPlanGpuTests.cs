@@ -3,6 +3,7 @@ using MInference.Interop;
 using MInference.Prefill;
 using MInference.Sparse;
 using MInference.Sparse.Gpu;
+using MInference.Sparse.Patterns;
 using MInference.Sparse.Prefill;
 
 namespace MInference.Tests.Gpu;

@@ -1,5 +1,6 @@
 using MInference.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
 using MInference.Sparse.Prefill;
 using MInference.Tests.Support;
 

@@ -1,6 +1,7 @@
 using MInference.Interop;
 using MInference.Sparse;
 using MInference.Sparse.Gpu;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Tests.Gpu;
 

@@ -1,5 +1,6 @@
 using System.Text;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Tests.Sparse;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MInference.Sparse;
+using MInference.Sparse.Config;
 
 namespace MInference.Tests.Sparse;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Tests.Sparse;
 

@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Tests.Sparse;
 

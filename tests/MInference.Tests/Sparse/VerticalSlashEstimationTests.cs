@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Sparse.Patterns;
 using MInference.Synthetic;
 
 namespace MInference.Tests.Sparse;

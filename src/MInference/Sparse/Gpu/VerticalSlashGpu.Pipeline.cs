@@ -1,3 +1,5 @@
+using MInference.Sparse.Patterns;
+
 namespace MInference.Sparse.Gpu;
 
 public static partial class VerticalSlashGpu

@@ -1,4 +1,5 @@
 using MInference.Sparse.Gpu;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Sparse.Prefill;
 

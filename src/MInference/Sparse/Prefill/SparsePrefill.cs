@@ -1,4 +1,6 @@
 using MInference.Prefill;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Sparse.Prefill;
 

@@ -1,4 +1,5 @@
 using MInference.Prefill;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Sparse.Prefill;
 

@@ -1,3 +1,6 @@
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+
 namespace MInference.Sparse.Prefill;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Patterns.Kinds;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Config;
 
 /// <summary>
 /// Parses and validates a pattern file against the model's layer and head counts; every problem
@@ -138,7 +140,7 @@ internal sealed class PatternConfigReader
         }
 
         string patternName = name.GetString()!;
-        Kinds.PatternKind kind = Kinds.PatternKinds.Find(patternName)
+        PatternKind kind = PatternKinds.Find(patternName)
             ?? throw Error(layer, key, $"unknown pattern \"{patternName}\"; expected one of {string.Join(", ", HeadPattern.JsonNames)}");
         Span<int> sizes = stackalloc int[kind.Sizes.Count];
         for (int slot = 0; slot < sizes.Length; slot++)

@@ -2,7 +2,7 @@ using MInference.Prefill;
 using MInference.Prefill.Groups;
 using MInference.Sparse.Prefill;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Patterns;
 
 /// <summary>
 /// A-shape (<c>"stream_llm"</c>, StreamingLLM): query i sees key j when j &lt;= i and either

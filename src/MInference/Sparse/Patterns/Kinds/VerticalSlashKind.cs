@@ -1,4 +1,4 @@
-namespace MInference.Sparse.Kinds;
+namespace MInference.Sparse.Patterns.Kinds;
 
 /// <summary>
 /// <see cref="VerticalSlashPattern"/>: search candidates with N/64 to N/8 slashes and as many

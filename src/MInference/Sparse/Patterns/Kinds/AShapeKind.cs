@@ -1,4 +1,4 @@
-namespace MInference.Sparse.Kinds;
+namespace MInference.Sparse.Patterns.Kinds;
 
 /// <summary><see cref="AShapePattern"/>: search candidates with 64 sinks and a local window of N/32 to N/4.</summary>
 internal sealed class AShapeKind : PatternKind

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Patterns;
+
+namespace MInference.Sparse.Config;
 
 /// <summary>
 /// One head's entry in a pattern file, <c>[name, a, b, score]</c>: the pattern and the score the

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Patterns;
 
 /// <summary>
 /// What the CPU reference computed for the heads of one pattern: each head's entries over the batch,

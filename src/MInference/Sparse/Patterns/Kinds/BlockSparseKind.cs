@@ -1,4 +1,4 @@
-namespace MInference.Sparse.Kinds;
+namespace MInference.Sparse.Patterns.Kinds;
 
 /// <summary><see cref="BlockSparsePattern"/>: search candidates keeping 1/16 to 1/4 of the query blocks' key blocks.</summary>
 internal sealed class BlockSparseKind : PatternKind

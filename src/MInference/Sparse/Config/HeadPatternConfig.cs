@@ -1,6 +1,7 @@
 using System.Text;
+using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Config;
 
 /// <summary>
 /// The pattern of every query head of every layer, as in MInference's "best pattern" files (read and

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Patterns;
 
 /// <summary>Groups heads by distinct pattern, ordered by first head (shared by the configuration and the layer reference).</summary>
 internal static class PatternGrouping

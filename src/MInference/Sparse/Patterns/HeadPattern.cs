@@ -1,7 +1,7 @@
 using MInference.Prefill;
 using MInference.Sparse.Prefill;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Patterns;
 
 /// <summary>
 /// The sparse attention pattern one query head uses during prefill, as MInference's "best pattern"

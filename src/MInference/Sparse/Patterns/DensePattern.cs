@@ -2,7 +2,7 @@ using MInference.Prefill;
 using MInference.Prefill.Groups;
 using MInference.Sparse.Prefill;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Patterns;
 
 /// <summary>Dense causal attention (<c>"dense"</c>): query i sees every key j &lt;= i. All instances are equal.</summary>
 public sealed record DensePattern : HeadPattern

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Config;
+
+namespace MInference.Sparse.Patterns;
 
 /// <summary>
 /// The query heads of one layer that share a pattern: the GPU runs one kernel launch per group, over

@@ -1,4 +1,4 @@
-namespace MInference.Sparse.Kinds;
+namespace MInference.Sparse.Patterns.Kinds;
 
 /// <summary>
 /// One kind of head pattern, as the rest of the library meets it: its name in MInference's pattern

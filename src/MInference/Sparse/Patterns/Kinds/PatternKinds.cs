@@ -1,4 +1,4 @@
-namespace MInference.Sparse.Kinds;
+namespace MInference.Sparse.Patterns.Kinds;
 
 /// <summary>The registry of pattern kinds: the one place that lists them.</summary>
 internal static class PatternKinds

@@ -2,7 +2,7 @@ using MInference.Prefill;
 using MInference.Prefill.Groups;
 using MInference.Sparse.Prefill;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Patterns;
 
 /// <summary>
 /// Vertical-Slash (<c>"vertical_and_slash"</c>): each query sees a few whole key columns ("verticals",

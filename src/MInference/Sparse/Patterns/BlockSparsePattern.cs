@@ -2,7 +2,7 @@ using MInference.Prefill;
 using MInference.Prefill.Groups;
 using MInference.Sparse.Prefill;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Patterns;
 
 /// <summary>
 /// Block-Sparse (<c>"block_sparse"</c>): each 64-query block sees the <see cref="TopKBlocks"/> 64-key

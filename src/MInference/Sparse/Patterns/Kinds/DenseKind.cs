@@ -1,4 +1,4 @@
-namespace MInference.Sparse.Kinds;
+namespace MInference.Sparse.Patterns.Kinds;
 
 /// <summary><see cref="DensePattern"/>: no sizes, no candidates (the search falls back to it), ranked last.</summary>
 internal sealed class DenseKind : PatternKind

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Config;
 
 /// <summary>Writes <see cref="HeadPatternConfig"/> in MInference's pattern-file format, one head per line.</summary>
 internal static class PatternConfigWriter

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Config;
 
 /// <summary>
 /// A pattern file is malformed or does not fit the model. The message starts with the source (the
