@@ -1,5 +1,6 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
 using MInference.Sparse.Gpu;
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 using MInference.Tests.Support;
 

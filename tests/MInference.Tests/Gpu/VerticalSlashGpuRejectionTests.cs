@@ -1,5 +1,5 @@
 using MInference.Interop;
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
 using MInference.Sparse.Gpu;
 using MInference.Sparse.Patterns;
 

@@ -1,5 +1,5 @@
-using MInference.Sparse;
 using MInference.Sparse.Patterns;
+using MInference.Sparse.References;
 
 namespace MInference.Tests.Sparse;
 

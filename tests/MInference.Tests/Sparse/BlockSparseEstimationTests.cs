@@ -1,4 +1,5 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 
 namespace MInference.Tests.Sparse;

@@ -1,5 +1,7 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
+using MInference.Sparse.References;
 
 namespace MInference.Tests.Sparse;
 

@@ -1,4 +1,4 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
 using MInference.Sparse.Patterns;
 using MInference.Synthetic;
 

@@ -1,3 +1,5 @@
+using MInference.Sparse.Indexes;
+
 namespace MInference.Sparse.Gpu;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using MInference.Sparse.Estimation;
+
 namespace MInference.Sparse.Gpu;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using MInference.Interop;
+using MInference.Sparse.Estimation;
 
 namespace MInference.Sparse.Gpu;
 

@@ -1,3 +1,4 @@
+using MInference.Sparse.Estimation;
 using MInference.Sparse.Patterns;
 
 namespace MInference.Sparse.Gpu;

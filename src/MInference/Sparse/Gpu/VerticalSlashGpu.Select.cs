@@ -1,4 +1,5 @@
 using MInference.Interop;
+using MInference.Sparse.Estimation;
 using MInference.Sparse.Patterns;
 
 namespace MInference.Sparse.Gpu;

@@ -1,6 +1,9 @@
 using MInference.Prefill;
 using MInference.Prefill.Groups;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Prefill;
+using MInference.Sparse.References;
 
 namespace MInference.Sparse.Patterns;
 

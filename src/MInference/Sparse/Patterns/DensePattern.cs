@@ -1,6 +1,7 @@
 using MInference.Prefill;
 using MInference.Prefill.Groups;
 using MInference.Sparse.Prefill;
+using MInference.Sparse.References;
 
 namespace MInference.Sparse.Patterns;
 

@@ -1,5 +1,6 @@
 using MInference.Prefill;
 using MInference.Sparse.Prefill;
+using MInference.Sparse.References;
 
 namespace MInference.Sparse.Patterns;
 

@@ -1,3 +1,4 @@
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 
 namespace MInference.Sparse.Prefill;

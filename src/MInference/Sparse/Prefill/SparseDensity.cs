@@ -1,4 +1,6 @@
+using MInference.Sparse.Estimation;
 using MInference.Sparse.Gpu;
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 
 namespace MInference.Sparse.Prefill;

@@ -1,6 +1,7 @@
 using MInference.Prefill;
 using MInference.Sparse.Config;
 using MInference.Sparse.Patterns;
+using MInference.Sparse.References;
 
 namespace MInference.Sparse.Prefill;
 

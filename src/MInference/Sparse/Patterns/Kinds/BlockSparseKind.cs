@@ -1,3 +1,5 @@
+using MInference.Sparse.Indexes;
+
 namespace MInference.Sparse.Patterns.Kinds;
 
 /// <summary><see cref="BlockSparsePattern"/>: search candidates keeping 1/16 to 1/4 of the query blocks' key blocks.</summary>

@@ -1,6 +1,6 @@
 using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.References;
 
 /// <summary>The A-shape (StreamingLLM) mask: attention sinks plus a local window, causal.</summary>
 public static class AShapeMask

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Indexes;
+
+namespace MInference.Sparse.Estimation;
 
 /// <summary>
 /// Converts chosen verticals and slashes into a <see cref="VerticalSlashIndex"/>: exactly MInference's

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.References;
 
 /// <summary>Options of the sparse attention references in <see cref="SparseAttentionReference"/>.</summary>
 public readonly record struct SparseReferenceOptions

@@ -1,7 +1,8 @@
 using MInference.Sparse.Config;
+using MInference.Sparse.Estimation;
 using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.References;
 
 /// <summary>
 /// The CPU reference of one layer's dynamic sparse prefill, as MInference runs it: every query head

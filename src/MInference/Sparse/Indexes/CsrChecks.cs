@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Indexes;
 
 /// <summary>Row arithmetic and structural checks shared by the CSR-style sparse indexes.</summary>
 internal static class CsrChecks

@@ -1,6 +1,7 @@
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.References;
 
 /// <summary>
 /// CPU references of sparse causal prefill attention: plain, in double, one query row at a time over

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Estimation;
 
 /// <summary>
 /// The result of <see cref="VerticalSlashEstimation.Estimate"/>: the chosen verticals and slashes,

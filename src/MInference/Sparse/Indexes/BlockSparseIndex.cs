@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Estimation;
+
+namespace MInference.Sparse.Indexes;
 
 /// <summary>
 /// The 64-key blocks each 64-query block of each (batch, head) computes under Block-Sparse: the

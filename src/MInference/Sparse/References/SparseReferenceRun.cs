@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.References;
 
 /// <summary>
 /// One validated run of a <see cref="SparseAttentionReference"/> wrapper: computes the selected rows

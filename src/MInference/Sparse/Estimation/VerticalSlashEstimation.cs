@@ -1,6 +1,6 @@
 using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Estimation;
 
 /// <summary>
 /// The CPU reference of Vertical-Slash estimation (MInference's <c>vertical_and_slash_kernel</c>):

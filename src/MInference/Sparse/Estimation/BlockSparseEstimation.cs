@@ -1,6 +1,7 @@
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Estimation;
 
 /// <summary>
 /// The CPU reference of Block-Sparse estimation: rank 64-key blocks for each 64-query block by the

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Estimation;
+
+namespace MInference.Sparse.Indexes;
 
 /// <summary>
 /// What each 64-query block of each (batch, head) computes under Vertical-Slash: a list of 64-wide

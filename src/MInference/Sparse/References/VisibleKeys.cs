@@ -1,6 +1,7 @@
+using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.References;
 
 /// <summary>
 /// The keys each query row of one (batch, head) sees under a sparse pattern, as ascending arrays:

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Estimation;
 
 /// <summary>
 /// The key columns ("verticals") and diagonal offsets ("slashes") chosen for each (batch, head) of a

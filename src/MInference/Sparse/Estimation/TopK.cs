@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Estimation;
 
 /// <summary>Deterministic top-k selection: highest score first, ties broken by the smaller index.</summary>
 internal static class TopK

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Indexes;
 
 /// <summary>The 64-token granularity every sparse pattern shares: query blocks, key blocks and pooling windows.</summary>
 internal static class SparseBlocks
