@@ -2,7 +2,7 @@ using MInference.Sparse.Estimation;
 using MInference.Sparse.Patterns;
 using MInference.Sparse.References;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.References;
 
 public sealed class SparsePrefillReferenceTests
 {

@@ -2,7 +2,7 @@ using MInference.Sparse.Estimation;
 using MInference.Sparse.Patterns;
 using MInference.Synthetic;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.Estimation;
 
 public sealed class VerticalSlashEstimationTests
 {

@@ -3,7 +3,7 @@ using System.Text;
 using MInference.Sparse.Config;
 using MInference.Sparse.Patterns;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.Config;
 
 public sealed class PatternConfigRoundTripTests
 {

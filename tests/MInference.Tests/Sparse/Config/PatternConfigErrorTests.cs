@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MInference.Sparse.Config;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.Config;
 
 public sealed class PatternConfigErrorTests
 {

@@ -1,7 +1,7 @@
 using MInference.Sparse.Estimation;
 using MInference.Sparse.Indexes;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.Estimation;
 
 public sealed class VerticalSlashIndexBuilderTests
 {

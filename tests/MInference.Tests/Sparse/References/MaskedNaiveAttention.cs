@@ -1,4 +1,4 @@
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.References;
 
 /// <summary>
 /// An independent formulation of masked attention for checking the sparse references: the whole

@@ -1,7 +1,7 @@
 using MInference.Sparse.Config;
 using MInference.Sparse.Patterns;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.Patterns;
 
 public sealed class HeadPatternTests
 {

@@ -1,4 +1,4 @@
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.Estimation;
 
 /// <summary>
 /// Which keys one 64-query block of a Vertical-Slash head covers, computed as sets straight from the

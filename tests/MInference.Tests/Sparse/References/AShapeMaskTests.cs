@@ -1,7 +1,7 @@
 using MInference.Sparse.Patterns;
 using MInference.Sparse.References;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.References;
 
 public sealed class AShapeMaskTests
 {

@@ -3,7 +3,7 @@ using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 using MInference.Sparse.References;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.References;
 
 public sealed class SparseAttentionReferenceTests
 {

@@ -2,7 +2,7 @@ using MInference.Sparse.Estimation;
 using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.Estimation;
 
 public sealed class BlockSparseEstimationTests
 {

@@ -1,6 +1,6 @@
 using MInference.Sparse.Estimation;
 
-namespace MInference.Tests.Sparse;
+namespace MInference.Tests.Sparse.Estimation;
 
 public sealed class VerticalSlashSelectionTests
 {
