@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
 
 namespace MInference.Benchmarks.Cpu;
 

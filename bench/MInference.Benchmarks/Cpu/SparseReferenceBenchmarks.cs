@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.References;
 
 namespace MInference.Benchmarks.Cpu;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MInference.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Benchmarks.Gpu;
 

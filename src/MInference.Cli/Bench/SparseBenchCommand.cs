@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.Json;
 using MInference.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Prefill;
 using Spectre.Console;
 
 namespace MInference.Cli.Bench;

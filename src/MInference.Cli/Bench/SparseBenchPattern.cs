@@ -1,4 +1,4 @@
-using MInference.Sparse;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Cli.Bench;
 

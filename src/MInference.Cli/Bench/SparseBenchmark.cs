@@ -1,5 +1,6 @@
 using MInference.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Cli.Bench;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using MInference.Cli.Prefill;
 using MInference.Evaluation;
-using MInference.Sparse;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Cli.Demo;
 

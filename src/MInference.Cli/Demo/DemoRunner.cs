@@ -1,7 +1,8 @@
 using MInference.Cli.Plots;
 using MInference.Cli.Prefill;
 using MInference.Evaluation;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Cli.Demo;
 

@@ -1,5 +1,5 @@
 using MInference.Cli.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Cli.Demo;
 

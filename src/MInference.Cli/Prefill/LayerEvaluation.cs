@@ -1,5 +1,6 @@
 using MInference.Evaluation;
-using MInference.Sparse;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Cli.Prefill;
 

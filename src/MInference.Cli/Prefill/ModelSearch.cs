@@ -1,5 +1,5 @@
 using MInference.Evaluation;
-using MInference.Sparse;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Cli.Prefill;
 

@@ -5,7 +5,9 @@ using MInference.Cli.Demo;
 using MInference.Cli.Prefill;
 using MInference.Evaluation;
 using MInference.IO;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Cli.Run;
 

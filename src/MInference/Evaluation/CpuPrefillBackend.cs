@@ -1,7 +1,7 @@
 namespace MInference.Evaluation;
 
 /// <summary>
-/// Computes layers with the double-precision CPU references (<see cref="Sparse.SparsePrefillReference"/>'s
+/// Computes layers with the double-precision CPU references (<see cref="Sparse.References.SparsePrefillReference"/>'s
 /// steps), in parallel over heads: the backend of machines without a GPU, and the definition the
 /// GPU backend is tested against. Times are host wall-clock milliseconds of one run.
 /// </summary>

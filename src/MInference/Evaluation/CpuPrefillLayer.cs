@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using MInference.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
+using MInference.Sparse.References;
 
 namespace MInference.Evaluation;
 

@@ -1,4 +1,6 @@
-using MInference.Sparse;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
+using MInference.Sparse.References;
 
 namespace MInference.Evaluation;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using MInference.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Evaluation;
 

@@ -1,5 +1,5 @@
-using MInference.Sparse;
-using MInference.Sparse.Kinds;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Patterns.Kinds;
 
 namespace MInference.Evaluation;
 

@@ -1,4 +1,7 @@
 using MInference.Sparse;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Prefill;
 

@@ -1,4 +1,6 @@
-using MInference.Sparse;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Prefill;
 

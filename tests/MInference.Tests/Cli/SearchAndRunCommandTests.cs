@@ -1,7 +1,9 @@
 using System.Text.Json;
 using MInference.Evaluation;
 using MInference.IO;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Tests.Cli;
 

@@ -1,5 +1,8 @@
 using MInference.Evaluation;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
+using MInference.Sparse.References;
 
 namespace MInference.Tests.Evaluation;
 

@@ -1,6 +1,8 @@
 using MInference.Prefill;
 using MInference.Evaluation;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 using MInference.Tests.Cli;
 
 namespace MInference.Tests.Gpu;

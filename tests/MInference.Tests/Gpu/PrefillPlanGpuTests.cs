@@ -1,7 +1,10 @@
 using MInference.Evaluation;
 using MInference.Interop;
 using MInference.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Gpu;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Tests.Gpu;
 

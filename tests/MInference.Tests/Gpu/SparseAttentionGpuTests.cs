@@ -1,4 +1,7 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.References;
 using MInference.Synthetic;
 using MInference.Tests.Support;
 

@@ -1,6 +1,6 @@
 namespace MInference.Tests.Gpu;
 
-/// <summary>The <see cref="MInference.Sparse.SparsePrefill"/> grid: N ∈ {65, 1000, 4096}, batch 1 and 2, both dtypes, head_dim 64 and 128, plus [B, N, H, D] memory.</summary>
+/// <summary>The <see cref="MInference.Sparse.Prefill.SparsePrefill"/> grid: N ∈ {65, 1000, 4096}, batch 1 and 2, both dtypes, head_dim 64 and 128, plus [B, N, H, D] memory.</summary>
 public static class SparsePrefillCases
 {
     public static IEnumerable<SparsePrefillCase> All()

@@ -1,5 +1,7 @@
 using MInference.Prefill;
-using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 using MInference.Tests.Support;
 
 namespace MInference.Tests.Gpu;

@@ -1,4 +1,6 @@
-using MInference.Sparse;
+using MInference.Sparse.Gpu;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.References;
 using MInference.Tests.Support;
 
 namespace MInference.Tests.Gpu;

@@ -1,4 +1,5 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Gpu;
 
 namespace MInference.Tests.Gpu;
 

@@ -1,5 +1,7 @@
 using MInference.Interop;
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Gpu;
+using MInference.Sparse.Patterns;
 
 namespace MInference.Tests.Gpu;
 

@@ -1,4 +1,5 @@
-using MInference.Sparse;
+using MInference.Sparse.Gpu;
+using MInference.Sparse.Patterns;
 using MInference.Tests.Validation;
 
 namespace MInference.Tests.Gpu;

@@ -1,4 +1,4 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
 
 namespace MInference.Tests.Gpu;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using MInference.Interop;
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
 
 namespace MInference.Tests.Interop;
 

@@ -1,5 +1,7 @@
 using MInference.Interop;
 using MInference.Sparse;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Prefill.Groups;
 

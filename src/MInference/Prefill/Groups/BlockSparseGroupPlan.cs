@@ -1,5 +1,8 @@
 using MInference.Interop;
 using MInference.Sparse;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Prefill.Groups;
 

@@ -1,4 +1,5 @@
-using MInference.Sparse;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 
 namespace MInference.Prefill.Groups;
 

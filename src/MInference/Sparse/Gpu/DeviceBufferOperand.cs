@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// A flat device buffer as validation sees it (see <see cref="DeviceOperand"/>): an identity and a

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Indexes;
+
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// A vertical-slash index built on the device: the two CSR indices

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Estimation;
+
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// The scores of <see cref="VerticalSlashGpu.Estimate(GpuContext, DeviceTensor, DeviceTensor, ReadOnlySpan{int}, float?, DeviceBuffer?)"/>

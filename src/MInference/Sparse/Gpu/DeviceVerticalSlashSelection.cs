@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Estimation;
+
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// The key columns ("verticals") and diagonal offsets ("slashes") chosen for each (batch, listed

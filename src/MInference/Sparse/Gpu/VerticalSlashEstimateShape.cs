@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 /// <summary>A vertical-slash estimation that passed validation: q and k, the heads it covers and the resolved scale.</summary>
 /// <param name="Operands">The validated q and k (q_len == kv_len == N), heads and scale.</param>

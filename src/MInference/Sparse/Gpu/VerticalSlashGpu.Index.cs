@@ -1,6 +1,7 @@
 using MInference.Interop;
+using MInference.Sparse.Estimation;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 public static partial class VerticalSlashGpu
 {

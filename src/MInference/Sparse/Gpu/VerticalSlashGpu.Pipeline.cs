@@ -1,4 +1,7 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Patterns;
+
+namespace MInference.Sparse.Gpu;
 
 public static partial class VerticalSlashGpu
 {

@@ -1,6 +1,8 @@
 using MInference.Interop;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Gpu;
 
 public static partial class VerticalSlashGpu
 {

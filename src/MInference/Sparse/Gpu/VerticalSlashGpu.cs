@@ -1,4 +1,7 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Patterns;
+
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// Vertical-Slash estimation and index conversion on the GPU: the device counterpart of

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Estimation;
+
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// The rules of <see cref="VerticalSlashGpu"/>'s steps, checked before anything is launched so that a

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Indexes;
+
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// Sizes of the per-(batch, listed head) lists that selection and index conversion work on, and the

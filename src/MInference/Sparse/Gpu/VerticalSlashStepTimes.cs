@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Patterns;
+
+namespace MInference.Sparse.Gpu;
 
 /// <summary>
 /// GPU milliseconds of the three steps of

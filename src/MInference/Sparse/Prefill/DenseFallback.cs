@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Prefill;
 
 /// <summary>A head that <see cref="SparsePrefill"/> ran dense although its pattern is sparse.</summary>
 /// <param name="Head">The query head.</param>

@@ -1,4 +1,4 @@
-namespace MInference.Sparse;
+namespace MInference.Sparse.Prefill;
 
 /// <summary>Why <see cref="SparsePrefill"/> ran a head with a sparse pattern as dense causal attention instead.</summary>
 public enum DenseFallbackReason

@@ -1,4 +1,7 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// What <see cref="SparsePrefill"/> did with the heads of one layer that share a pattern: which

@@ -1,4 +1,9 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Gpu;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// How many (query, key) entries a sparse pattern computes in one (batch, head) of a causal prefill

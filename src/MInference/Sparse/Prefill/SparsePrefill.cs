@@ -1,6 +1,9 @@
 using MInference.Prefill;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.References;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// MInference's dynamic sparse prefill of one attention layer on the GPU: every query head is

@@ -1,9 +1,10 @@
 using MInference.Prefill;
+using MInference.Sparse.Patterns;
 
-namespace MInference.Sparse;
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
-/// How a sparse layer runs (<see cref="Prefill.SparsePrefillPlan"/>, <see cref="SparsePrefill"/>):
+/// How a sparse layer runs (<see cref="SparsePrefillPlan"/>, <see cref="SparsePrefill"/>):
 /// when a head falls back to dense causal attention, and what the report measures. A head keeps its
 /// pattern only where the <see cref="CostModel"/> predicts it cheaper than dense: before estimation
 /// for patterns whose cost is known in advance, on the device from the estimated index for
@@ -61,7 +62,7 @@ public sealed record SparsePrefillOptions
     public double MaxDensity { get; init; } = DefaultMaxDensity;
 
     /// <summary>
-    /// Lets a <see cref="Prefill.SparsePrefillPlan"/> replay its runs as a CUDA graph when it is run
+    /// Lets a <see cref="SparsePrefillPlan"/> replay its runs as a CUDA graph when it is run
     /// again on the same operands (on by default): the host then issues one launch per layer instead
     /// of one per kernel. Off, every run enqueues its kernels one by one.
     /// </summary>

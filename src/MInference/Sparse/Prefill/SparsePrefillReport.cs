@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Patterns;
+
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// What <see cref="SparsePrefill.RunLayer(GpuContext, DeviceTensor, DeviceTensor, DeviceTensor, IReadOnlyList{HeadPattern}, DeviceTensor, DeviceBuffer?)"/>

@@ -1,4 +1,6 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Gpu;
+
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// GPU milliseconds of the steps of a sparse prefill, each timed with CUDA events around its launches.

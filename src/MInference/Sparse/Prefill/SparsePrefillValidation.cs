@@ -1,4 +1,7 @@
-namespace MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+
+namespace MInference.Sparse.Prefill;
 
 /// <summary>
 /// The rules of <see cref="SparsePrefill"/>, checked before anything is launched. Works on

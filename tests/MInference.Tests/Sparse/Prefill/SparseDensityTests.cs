@@ -1,4 +1,8 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
+using MInference.Sparse.References;
 
 namespace MInference.Tests.Sparse.Prefill;
 

@@ -1,4 +1,7 @@
 using MInference.Sparse;
+using MInference.Sparse.Config;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 using MInference.Tests.Validation;
 
 namespace MInference.Tests.Sparse.Prefill;

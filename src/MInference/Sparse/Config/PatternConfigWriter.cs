@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text;
+
+namespace MInference.Sparse.Config;
+
+/// <summary>Writes <see cref="HeadPatternConfig"/> in MInference's pattern-file format, one head per line.</summary>
+internal static class PatternConfigWriter
+{
+    public static string Write(HeadPatternEntry[][] layers)
+    {
+        var text = new StringBuilder();
+        text.Append("[\n");
+        for (int layer = 0; layer < layers.Length; layer++)
+        {
+            text.Append("  {\n");
+            HeadPatternEntry[] heads = layers[layer];
+            for (int head = 0; head < heads.Length; head++)
+            {
+                (int first, int second) = heads[head].Pattern.JsonSizes;
+                text.Append(CultureInfo.InvariantCulture, $"    \"{head}\": [\"{heads[head].Pattern.JsonName}\", {first}, {second}, ");
+                // Shortest text that reads back to the same double; integers have no fraction.
+                text.Append(heads[head].Score.ToString("R", CultureInfo.InvariantCulture));
+                text.Append(head + 1 < heads.Length ? "],\n" : "]\n");
+            }
+
+            text.Append(layer + 1 < layers.Length ? "  },\n" : "  }\n");
+        }
+
+        text.Append("]\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,12 @@
+namespace MInference.Sparse.Patterns.Kinds;
+
+/// <summary>The registry of pattern kinds: the one place that lists them.</summary>
+internal static class PatternKinds
+{
+    /// <summary>Every kind, in the order error messages and the search list them.</summary>
+    public static IReadOnlyList<PatternKind> All { get; } =
+        [new VerticalSlashKind(), new AShapeKind(), new BlockSparseKind(), new DenseKind()];
+
+    /// <summary>The kind named <paramref name="jsonName"/> in a pattern file, or null.</summary>
+    public static PatternKind? Find(string jsonName) => All.FirstOrDefault(kind => kind.JsonName == jsonName);
+}
