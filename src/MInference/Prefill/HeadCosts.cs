@@ -1,3 +1,4 @@
+using MInference.Sparse.Estimation;
 using MInference.Sparse.Indexes;
 using MInference.Sparse.Patterns;
 using MInference.Sparse.Prefill;
@@ -51,8 +52,8 @@ internal static class HeadCosts
     public static double VerticalSlashExpectedCost(PrefillCostModel model, VerticalSlashPattern pattern, int sequenceLength, int batch, int headDim)
     {
         int n = sequenceLength;
-        long slashRuns = ((Sparse.VerticalSlashEstimation.EffectiveSlashCount(pattern.SlashSize, n) + Block - 1) / Block) + 1;
-        long verticalTiles = (Sparse.VerticalSlashEstimation.EffectiveVerticalCount(pattern.VerticalSize, n) + Block - 1) / Block;
+        long slashRuns = ((VerticalSlashEstimation.EffectiveSlashCount(pattern.SlashSize, n) + Block - 1) / Block) + 1;
+        long verticalTiles = (VerticalSlashEstimation.EffectiveVerticalCount(pattern.VerticalSize, n) + Block - 1) / Block;
         long q = SparseBlocks.Count(n);
         long blockTiles = 0, columnTiles = 0;
         for (long block = 0; block < q; block++)

@@ -1,4 +1,7 @@
-using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Gpu;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
 using MInference.Tests.Support;
 
 namespace MInference.Tests.Gpu;

@@ -69,7 +69,7 @@ public sealed record SparsePrefillOptions
     public bool ReplayGraphs { get; init; } = true;
 
     /// <summary>
-    /// Lets a <see cref="Prefill.SparsePrefillPlan"/> run its pattern groups on streams of their own,
+    /// Lets a <see cref="SparsePrefillPlan"/> run its pattern groups on streams of their own,
     /// so their estimations and launches overlap (on by default; step timing runs them in order).
     /// </summary>
     public bool ConcurrentGroups { get; init; } = true;
