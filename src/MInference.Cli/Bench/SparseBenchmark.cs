@@ -7,8 +7,8 @@ namespace MInference.Cli.Bench;
 /// <summary>
 /// Measures one <see cref="SparseBenchCase"/> with CUDA events after warm-up, all on one
 /// <see cref="SparsePrefillPlan"/> (created once, as a serving engine would): the eager layer end
-/// to end (its launches only: a plan's run never waits), the layer replayed as a CUDA graph when
-/// asked, then each step with <see cref="SparsePrefillOptions.MeasureStepTimes"/> (whose sum is the
+/// to end (every kernel launched by the host, graph replay off; a plan's run never waits), the
+/// layer captured once and replayed as a CUDA graph when asked, then each step with <see cref="SparsePrefillOptions.MeasureStepTimes"/> (whose sum is the
 /// layer's kernel time), then our dense causal kernel on the same tensors; medians of the timed
 /// runs. Entries are counted exactly on the indices, once.
 /// </summary>
@@ -27,7 +27,9 @@ internal static class SparseBenchmark
         using var timer = new GpuTimer(context);
 
         report($"{label}: planning and warming up");
-        using var plan = SparsePrefillPlan.Create(context, shape, patterns, benchCase.Policy);
+        // Eager: every kernel launched by the host on each run (a plan would otherwise replay its
+        // own graph from the second run on the same buffers, which --graph measures separately).
+        using var plan = SparsePrefillPlan.Create(context, shape, patterns, benchCase.Policy with { ReplayGraphs = false });
         void RunLayer() => plan.Run(buffers.Q, buffers.K, buffers.V, buffers.Output);
         for (int i = 0; i < benchCase.Warmup; i++)
         {

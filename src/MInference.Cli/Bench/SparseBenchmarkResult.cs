@@ -17,7 +17,7 @@ namespace MInference.Cli.Bench;
 /// <param name="MsIndex">Vertical-slash index conversion.</param>
 /// <param name="MsAttention">The attention launches.</param>
 /// <param name="MsKernels">The layer's steps timed one by one (estimation, index, attention): its kernel time.</param>
-/// <param name="MsTotal">The eager layer end to end (a plan's run: launches only), timed without per-step events.</param>
+/// <param name="MsTotal">The eager layer end to end (a plan's run with graph replay off: every kernel launched by the host), timed without per-step events.</param>
 /// <param name="MsGraph">The layer replayed as a CUDA graph, with <c>--graph</c>; otherwise null.</param>
 /// <param name="Density">Computed entries over the heads · N(N+1)/2 causal entries, counted exactly on the indices.</param>
 /// <param name="TflopsKept">4 · computed entries · head_dim / attention time.</param>
