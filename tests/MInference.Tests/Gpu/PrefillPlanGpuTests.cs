@@ -49,8 +49,8 @@ public sealed class PrefillPlanGpuTests : GpuFixture
         graph.Launch();
         (float[] Output, float[] LogSumExp) replay = layer.Download();
         SparsePrefillReport replayReport = plan.ReadReport();
-        AssertClose(layer, replay, eager, "replay vs eager");
-        AssertClose(layer, replay, layer.Reference(replayReport), "replay vs the CPU reference on its indices");
+        layer.AssertMatches(replay, eager, "replay vs eager");
+        layer.AssertMatches(replay, layer.Reference(replayReport), "replay vs the CPU reference on its indices");
         Assert.That(replayReport.DenseHeads.ToArray(), Is.EqualTo(eagerReport.DenseHeads.ToArray()), "same routes");
 
         // New values in the captured buffers: the replay must read them, not the captured ones.
@@ -62,7 +62,7 @@ public sealed class PrefillPlanGpuTests : GpuFixture
         Poison(layer);
         graph.Launch();
         (float[] Output, float[] LogSumExp) otherReplay = layer.Download();
-        AssertClose(layer, otherReplay, otherEager, "replay on new values vs eager");
+        layer.AssertMatches(otherReplay, otherEager, "replay on new values vs eager");
         Assert.That(otherReplay.Output, Is.Not.EqualTo(replay.Output), "the replay read the new values");
     }
 
@@ -85,13 +85,13 @@ public sealed class PrefillPlanGpuTests : GpuFixture
             // Run 1 is eager, run 2 captures and replays, runs 3 and 4 replay.
             Poison(layer);
             plan.Run(layer.Q, layer.K, layer.V, layer.Output, layer.LogSumExp);
-            AssertClose(layer, layer.Download(), expected, $"run {run + 1} on the same operands");
+            layer.AssertMatches(layer.Download(), expected, $"run {run + 1} on the same operands");
         }
 
         Poison(other);
         plan.Run(other.Q, other.K, other.V, other.Output, other.LogSumExp);
-        AssertClose(other, other.Download(), otherExpected, "a run on other operands is not a replay");
-        AssertClose(other, other.Download(), other.Reference(plan.ReadReport()), "and reports its own indices");
+        other.AssertMatches(other.Download(), otherExpected, "a run on other operands is not a replay");
+        other.AssertMatches(other.Download(), other.Reference(plan.ReadReport()), "and reports its own indices");
     }
 
     [Test]
@@ -115,7 +115,7 @@ public sealed class PrefillPlanGpuTests : GpuFixture
             }
 
             Assert.That(MiNative.mi_stream_synchronize(foreign), Is.EqualTo(MiStatusCode.Ok), "the wrapped stream outlives the context");
-            AssertClose(layer, actual, layer.Reference(report), "on a wrapped stream");
+            layer.AssertMatches(actual, layer.Reference(report), "on a wrapped stream");
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class PrefillPlanGpuTests : GpuFixture
             Assert.That(() => SparsePrefillPlan.Create(Context, shape, SparsePrefillCase.MixedLayer, s_sparse, tooSmall),
                 Throws.ArgumentException.With.Message.Contains($"this plan needs {bytes}"));
         });
-        AssertClose(layer, actual, layer.Reference(plan.ReadReport()), "caller workspace");
+        layer.AssertMatches(actual, layer.Reference(plan.ReadReport()), "caller workspace");
     }
 
     [Test]
@@ -214,7 +214,7 @@ public sealed class PrefillPlanGpuTests : GpuFixture
             Assert.That(index.Heads.ToArray(), Is.EqualTo(new[] { 0, 2, 6 }), "vertical-slash estimation takes packed q and k");
             Assert.That(blocks.RowCount, Is.EqualTo(2L * SparseBlocks.Count(n)), "block-sparse estimation takes packed q and k");
         });
-        AssertClose(layer, actual, layer.Reference(plan.ReadReport()), "packed QKV");
+        layer.AssertMatches(actual, layer.Reference(plan.ReadReport()), "packed QKV");
 
         void Pack(ReadOnlyHostTensor tensor, int firstHead)
         {
@@ -275,22 +275,5 @@ public sealed class PrefillPlanGpuTests : GpuFixture
     {
         layer.Output.Buffer.Fill(0xFF);
         layer.LogSumExp.Fill(0xFF);
-    }
-
-    private static void AssertClose(SparsePrefillLayer layer, (float[] Output, float[] LogSumExp) actual, (float[] Output, float[] LogSumExp) expected, string what)
-    {
-        var comparison = RowComparison.Compare(actual.Output, expected.Output, layer.QueryLayout, layer.Rows);
-        var logSumExp = RowComparison.Compare(actual.LogSumExp, expected.LogSumExp, layer.LogSumExpLayout, layer.Rows);
-        Tolerance tolerance = Tolerance.For(layer.Case.DType);
-        string context = $"{layer.Case}, {what}: max-abs {comparison.Errors.MaxAbsoluteError:E3}, rel-L2 {comparison.Errors.RelativeL2Error:E3}, " +
-            $"tolerance {tolerance}; worst element {comparison.WorstElement}";
-        Assert.Multiple(() =>
-        {
-            Assert.That(comparison.Errors.NonFiniteCount, Is.Zero, $"{what}: NaN/inf outputs (a head left unwritten?)");
-            Assert.That(comparison.Errors.MaxAbsoluteError, Is.LessThanOrEqualTo(tolerance.MaxAbsoluteError), context);
-            Assert.That(comparison.Errors.RelativeL2Error, Is.LessThanOrEqualTo(tolerance.RelativeL2Error), context);
-            Assert.That(logSumExp.Errors.NonFiniteCount, Is.Zero, $"{what}: NaN/inf log-sum-exp");
-            Assert.That(logSumExp.Errors.MaxAbsoluteError, Is.LessThanOrEqualTo(Tolerance.LogSumExpMaxAbsoluteError), $"{what}: log-sum-exp");
-        });
     }
 }

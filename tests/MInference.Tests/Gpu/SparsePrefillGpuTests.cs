@@ -47,7 +47,7 @@ public sealed class SparsePrefillGpuTests : GpuFixture
             Assert.That(report.Groups[2].StepTimes?.EstimateMilliseconds, Is.GreaterThan(0), "block-sparse estimation is timed");
             AssertDensitiesMatchTheIndices(report, testCase);
         });
-        AssertMatches(layer, layer.Download(), layer.Reference(report), testCase.ToString());
+        layer.AssertMatches(layer.Download(), layer.Reference(report), testCase.ToString());
     }
 
     [TestCase(DType.BFloat16, 128)]
@@ -81,7 +81,7 @@ public sealed class SparsePrefillGpuTests : GpuFixture
 
         Assert.That(config.GetLayer(0).Select(entry => entry.Pattern), Is.EqualTo(SparsePrefillCase.MixedLayer));
         Assert.That(report.AttentionLaunchCount, Is.EqualTo(4), "one launch per distinct pattern of the file's layer");
-        AssertMatches(layer, layer.Download(), layer.Reference(report), $"config file, {testCase}");
+        layer.AssertMatches(layer.Download(), layer.Reference(report), $"config file, {testCase}");
     }
 
     [Test]
@@ -104,7 +104,7 @@ public sealed class SparsePrefillGpuTests : GpuFixture
             Assert.That(report.Density, Is.EqualTo(1));
             Assert.That(report.StepTimes, Is.Null, "not measured by default");
         });
-        AssertMatches(layer, layer.Download(), layer.DenseReference(), "short sequence");
+        layer.AssertMatches(layer.Download(), layer.DenseReference(), "short sequence");
     }
 
     [Test]
@@ -124,7 +124,7 @@ public sealed class SparsePrefillGpuTests : GpuFixture
             Assert.That(report.Groups[0].SparseHeads.IsEmpty, Is.True, "the vertical-slash heads were estimated, then routed dense");
             Assert.That(report.Groups.Select(group => group.BlockSparseIndex), Is.All.Null, "no block-sparse index was estimated");
         });
-        AssertMatches(layer, layer.Download(), layer.DenseReference(), "density limit 0");
+        layer.AssertMatches(layer.Download(), layer.DenseReference(), "density limit 0");
     }
 
     [Test]
@@ -159,7 +159,7 @@ public sealed class SparsePrefillGpuTests : GpuFixture
             Assert.That(report.DenseHeads.ToArray(), Is.EqualTo(expectedFallbacks.Concat([4, 7]).Order()));
             AssertDensitiesMatchTheIndices(report, testCase);
         });
-        AssertMatches(layer, layer.Download(), layer.Reference(report), $"density limit {limit}");
+        layer.AssertMatches(layer.Download(), layer.Reference(report), $"density limit {limit}");
     }
 
     [Test]
@@ -185,7 +185,7 @@ public sealed class SparsePrefillGpuTests : GpuFixture
             Assert.That(report.Fallbacks, Is.Empty, "a density of 1 does not exceed the limit 1");
             Assert.That(report.AttentionLaunchCount, Is.EqualTo(4));
         });
-        AssertMatches(layer, layer.Download(), layer.DenseReference(), "full coverage");
+        layer.AssertMatches(layer.Download(), layer.DenseReference(), "full coverage");
     }
 
     /// <summary>Each head's reported density against a count on the index copy (or the A-shape closed form).</summary>
@@ -212,25 +212,5 @@ public sealed class SparsePrefillGpuTests : GpuFixture
                 Assert.That(group.Densities.Span[i], Is.InRange(double.Epsilon, 1.0), $"{group}: head {heads[i]}");
             }
         }
-    }
-
-    private static void AssertMatches(SparsePrefillLayer layer, (float[] Output, float[] LogSumExp) actual, (float[] Output, float[] LogSumExp) expected, string what)
-    {
-        var comparison = RowComparison.Compare(actual.Output, expected.Output, layer.QueryLayout, layer.Rows);
-        var logSumExp = RowComparison.Compare(actual.LogSumExp, expected.LogSumExp, layer.LogSumExpLayout, layer.Rows);
-        Tolerance tolerance = Tolerance.For(layer.Case.DType);
-        string context = $"{layer.Case}, {what} ({layer.Rows.Length} rows/head): max-abs {comparison.Errors.MaxAbsoluteError:E3}, " +
-            $"rel-L2 {comparison.Errors.RelativeL2Error:E3}, tolerance {tolerance}; worst element {comparison.WorstElement}";
-        Assert.Multiple(() =>
-        {
-            Assert.That(comparison.Errors.NonFiniteCount, Is.Zero, $"{what}: NaN/inf outputs (a head left unwritten?)");
-            Assert.That(comparison.Errors.MaxAbsoluteError, Is.LessThanOrEqualTo(tolerance.MaxAbsoluteError), context);
-            Assert.That(comparison.Errors.RelativeL2Error, Is.LessThanOrEqualTo(tolerance.RelativeL2Error), context);
-            Assert.That(logSumExp.Errors.NonFiniteCount, Is.Zero, $"{what}: NaN/inf log-sum-exp (a head left unwritten?)");
-            Assert.That(
-                logSumExp.Errors.MaxAbsoluteError,
-                Is.LessThanOrEqualTo(Tolerance.LogSumExpMaxAbsoluteError),
-                $"{what}: log-sum-exp max-abs {logSumExp.Errors.MaxAbsoluteError:E3}; worst {logSumExp.WorstElement}");
-        });
     }
 }

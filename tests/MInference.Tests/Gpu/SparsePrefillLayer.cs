@@ -158,6 +158,27 @@ internal sealed class SparsePrefillLayer : IDisposable
         return (expected, logSumExp);
     }
 
+    /// <summary>Output and log-sum-exp of the compared rows within the dtype's tolerance (<see cref="Tolerance"/>), none left unwritten.</summary>
+    public void AssertMatches((float[] Output, float[] LogSumExp) actual, (float[] Output, float[] LogSumExp) expected, string what)
+    {
+        var comparison = RowComparison.Compare(actual.Output, expected.Output, QueryLayout, Rows);
+        var logSumExp = RowComparison.Compare(actual.LogSumExp, expected.LogSumExp, LogSumExpLayout, Rows);
+        Tolerance tolerance = Tolerance.For(Case.DType);
+        string context = $"{Case}, {what} ({Rows.Length} rows/head): max-abs {comparison.Errors.MaxAbsoluteError:E3}, " +
+            $"rel-L2 {comparison.Errors.RelativeL2Error:E3}, tolerance {tolerance}; worst element {comparison.WorstElement}";
+        Assert.Multiple(() =>
+        {
+            Assert.That(comparison.Errors.NonFiniteCount, Is.Zero, $"{what}: NaN/inf outputs (a head left unwritten?)");
+            Assert.That(comparison.Errors.MaxAbsoluteError, Is.LessThanOrEqualTo(tolerance.MaxAbsoluteError), context);
+            Assert.That(comparison.Errors.RelativeL2Error, Is.LessThanOrEqualTo(tolerance.RelativeL2Error), context);
+            Assert.That(logSumExp.Errors.NonFiniteCount, Is.Zero, $"{what}: NaN/inf log-sum-exp (a head left unwritten?)");
+            Assert.That(
+                logSumExp.Errors.MaxAbsoluteError,
+                Is.LessThanOrEqualTo(Tolerance.LogSumExpMaxAbsoluteError),
+                $"{what}: log-sum-exp max-abs {logSumExp.Errors.MaxAbsoluteError:E3}; worst {logSumExp.WorstElement}");
+        });
+    }
+
     public void Dispose()
     {
         foreach (DeviceBuffer buffer in _buffers)
