@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "../attention/attention_dispatch.h"
+#include "../common/dispatch.h"
+#include "../common/workspace.h"
 #include "../attention/attention_validation.h"
 #include "../common/status.h"
 #include "block_sparse_estimate_params.h"
@@ -20,8 +21,7 @@ namespace {
 namespace est = mi::blocksparse::estimate;
 
 constexpr int64_t kMaxSeqLen = int64_t{1} << 21;  // 32768 key blocks: 128 KB of keys per select CTA
-constexpr int64_t kAlign = 256;
-int64_t aligned(int64_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
+constexpr int64_t aligned(int64_t bytes) { return mi::workspace_aligned(bytes); }
 
 int64_t q_blocks_of(int64_t n) { return (n + est::kBlock - 1) / est::kBlock; }
 int64_t tiles_of(int64_t q_blocks) { return (q_blocks + est::kTile - 1) / est::kTile; }
@@ -169,8 +169,9 @@ extern "C" MI_API mi_status mi_block_sparse_estimate(const mi_block_sparse_estim
     pool_k.out_heads = static_cast<int>(args->kv_heads);
     pool_k.out = reinterpret_cast<float*>(base + w.pooled_k);
     const int batch = static_cast<int>(args->batch);
-    MI_CUDA_CHECK(mi::attention::dispatch_head_dim_and_dtype(
-        args->dtype, args->head_dim, [&](auto head_dim, auto element) {
+    // The estimation kernels are instantiated for head_dim 64 and 128 only (block_sparse_pool.cu).
+    MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
+        mi::HeadDims<64, 128>{}, args->dtype, args->head_dim, [&](auto head_dim, auto element) {
           cudaError_t err = est::run_pool<head_dim(), element()>(pool_q, batch, s);
           return err == cudaSuccess ? est::run_pool<head_dim(), element()>(pool_k, batch, s) : err;
         }));

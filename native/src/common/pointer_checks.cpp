@@ -47,11 +47,6 @@ void check_device_pointer(const char* name, const void* ptr) {
   remember_checked_pointer(ptr, current);
 }
 
-void require_device_pointer(const void* ptr, size_t alignment, const char* name) {
-  require_aligned(ptr, alignment, name);
-  check_device_pointer(name, ptr);
-}
-
 void check_device_supported() {
   int device = -1;
   MI_CUDA_CHECK(cudaGetDevice(&device));

@@ -22,9 +22,6 @@ void require_aligned_if_present(const void* ptr, size_t alignment, const char* n
 // cudaPointerGetAttributes once.
 void check_device_pointer(const char* name, const void* ptr);
 
-// A device pointer an entry point reads or writes: non-null, aligned and device memory.
-void require_device_pointer(const void* ptr, size_t alignment, const char* name);
-
 // The current device can run the library's kernels (compute capability 8.0 or newer: they use
 // mma.sync, cp.async and ldmatrix); throws MI_ERR_UNSUPPORTED_DEVICE otherwise.
 void check_device_supported();
