@@ -28,7 +28,7 @@ public sealed record AShapePattern(int SinkTokens, int LocalWindow) : HeadPatter
 
     internal override (int First, int Second) JsonSizes => (SinkTokens, LocalWindow);
 
-    internal override Kinds.PatternKind Kind => Kinds.PatternKinds.All.OfType<Kinds.AShapeKind>().Single();
+    internal override Kinds.PatternKind Kind => Kinds.AShapeKind.Instance;
 
     internal override bool IsEstimated => false;
 

@@ -26,7 +26,7 @@ public sealed record BlockSparsePattern(int TopKBlocks) : HeadPattern
 
     internal override (int First, int Second) JsonSizes => (TopKBlocks, 0);
 
-    internal override Kinds.PatternKind Kind => Kinds.PatternKinds.All.OfType<Kinds.BlockSparseKind>().Single();
+    internal override Kinds.PatternKind Kind => Kinds.BlockSparseKind.Instance;
 
     internal override bool IsEstimated => true;
 

@@ -16,7 +16,7 @@ public sealed record DensePattern : HeadPattern
 
     internal override (int First, int Second) JsonSizes => (0, 0);
 
-    internal override Kinds.PatternKind Kind => Kinds.PatternKinds.All.OfType<Kinds.DenseKind>().Single();
+    internal override Kinds.PatternKind Kind => Kinds.DenseKind.Instance;
 
     internal override bool IsEstimated => false;
 

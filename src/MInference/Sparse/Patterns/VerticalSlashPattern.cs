@@ -30,7 +30,7 @@ public sealed record VerticalSlashPattern(int VerticalSize, int SlashSize) : Hea
 
     internal override (int First, int Second) JsonSizes => (VerticalSize, SlashSize);
 
-    internal override Kinds.PatternKind Kind => Kinds.PatternKinds.All.OfType<Kinds.VerticalSlashKind>().Single();
+    internal override Kinds.PatternKind Kind => Kinds.VerticalSlashKind.Instance;
 
     internal override bool IsEstimated => true;
 

@@ -3,6 +3,13 @@ namespace MInference.Sparse.Patterns.Kinds;
 /// <summary><see cref="AShapePattern"/>: search candidates with 64 sinks and a local window of N/32 to N/4.</summary>
 internal sealed class AShapeKind : PatternKind
 {
+    /// <summary>The one instance, registered in <see cref="PatternKinds.All"/>.</summary>
+    public static AShapeKind Instance { get; } = new();
+
+    private AShapeKind()
+    {
+    }
+
     public override string JsonName => AShapePattern.Name;
 
     public override IReadOnlyList<PatternSize> Sizes { get; } = [new("n_init", 0), new("n_local", 1)];

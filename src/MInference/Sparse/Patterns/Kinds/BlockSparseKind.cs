@@ -5,6 +5,13 @@ namespace MInference.Sparse.Patterns.Kinds;
 /// <summary><see cref="BlockSparsePattern"/>: search candidates keeping 1/16 to 1/4 of the query blocks' key blocks.</summary>
 internal sealed class BlockSparseKind : PatternKind
 {
+    /// <summary>The one instance, registered in <see cref="PatternKinds.All"/>.</summary>
+    public static BlockSparseKind Instance { get; } = new();
+
+    private BlockSparseKind()
+    {
+    }
+
     public override string JsonName => BlockSparsePattern.Name;
 
     public override IReadOnlyList<PatternSize> Sizes { get; } = [new("top_k", 1)];

@@ -3,6 +3,13 @@ namespace MInference.Sparse.Patterns.Kinds;
 /// <summary><see cref="DensePattern"/>: no sizes, no candidates (the search falls back to it), ranked last.</summary>
 internal sealed class DenseKind : PatternKind
 {
+    /// <summary>The one instance, registered in <see cref="PatternKinds.All"/>.</summary>
+    public static DenseKind Instance { get; } = new();
+
+    private DenseKind()
+    {
+    }
+
     public override string JsonName => DensePattern.Name;
 
     public override IReadOnlyList<PatternSize> Sizes { get; } = [];

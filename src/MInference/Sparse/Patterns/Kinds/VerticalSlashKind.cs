@@ -7,6 +7,13 @@ namespace MInference.Sparse.Patterns.Kinds;
 /// </summary>
 internal sealed class VerticalSlashKind : PatternKind
 {
+    /// <summary>The one instance, registered in <see cref="PatternKinds.All"/>.</summary>
+    public static VerticalSlashKind Instance { get; } = new();
+
+    private VerticalSlashKind()
+    {
+    }
+
     public override string JsonName => VerticalSlashPattern.Name;
 
     public override IReadOnlyList<PatternSize> Sizes { get; } = [new("vertical_size", 1), new("slash_size", 1)];
