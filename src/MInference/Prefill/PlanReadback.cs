@@ -1,7 +1,7 @@
 namespace MInference.Prefill;
 
 /// <summary>What a finished run left on the device, for the report: the workspace (read at offsets) and the route codes.</summary>
-internal sealed class PlanReadback(DeviceBuffer workspace, int[] routeCodes, int qHeads)
+internal sealed class PlanReadback(DeviceBuffer workspace, int[] routeCodes)
 {
     /// <summary>The route code of (batch 0, <paramref name="head"/>); every batch element has the same.</summary>
     public int RouteCode(int head) => routeCodes[head];
@@ -18,7 +18,4 @@ internal sealed class PlanReadback(DeviceBuffer workspace, int[] routeCodes, int
 
         return values;
     }
-
-    /// <summary>Query heads of the layer.</summary>
-    public int QHeads => qHeads;
 }

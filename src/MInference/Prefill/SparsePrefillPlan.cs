@@ -59,16 +59,8 @@ public sealed class SparsePrefillPlan : IDisposable
         _staticDenseCodes = _staticDenseHeads.Select(_ => (int)MiRouteCode.Dense).ToArray();
         _launches = groups.Sum(group => group.AttentionLaunches) + (_denseLaunchHeads.Length == 0 ? 0 : 1);
 
-        var layout = new PlanWorkspace();
-        _routeCodes = layout.Reserve((long)Shape.Batch * Shape.QHeads * sizeof(int));
-        long indexBound = groups.Sum(group => group.IndexBoundBytes);
-        double share = indexBound <= Options.MaxIndexBytes ? 1 : Options.MaxIndexBytes / (double)indexBound;
         context.MakeCurrent();
-        foreach (GroupPlan group in groups)
-        {
-            group.Reserve(layout, share);
-        }
-
+        PlanWorkspace layout = Reserve(plan, groups, out _routeCodes);
         WorkspaceBytes = layout.Bytes;
         _streams = Options.ConcurrentGroups && groups.Length > 1 ? new GroupStreams(groups.Length) : null;
         if (workspace is null)
@@ -129,17 +121,8 @@ public sealed class SparsePrefillPlan : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         context.ThrowIfDisposed();
         (GroupPlanContext plan, GroupPlan[] groups) = Build(shape, headPatterns, options);
-        var layout = new PlanWorkspace();
-        layout.Reserve((long)plan.Problem.Batch * plan.Problem.QHeads * sizeof(int));
-        long indexBound = groups.Sum(group => group.IndexBoundBytes);
-        double share = indexBound <= plan.Options.MaxIndexBytes ? 1 : plan.Options.MaxIndexBytes / (double)indexBound;
         context.MakeCurrent();
-        foreach (GroupPlan group in groups)
-        {
-            group.Reserve(layout, share);
-        }
-
-        return layout.Bytes;
+        return Reserve(plan, groups, out _).Bytes;
     }
 
     /// <summary>
@@ -247,7 +230,7 @@ public sealed class SparsePrefillPlan : IDisposable
         _context.Synchronize();
         var codes = new int[Shape.QHeads];
         _workspace.CopyToHost<int>(codes, _routeCodes);
-        var readback = new PlanReadback(_workspace, codes, Shape.QHeads);
+        var readback = new PlanReadback(_workspace, codes);
         bool timed = Options.MeasureStepTimes;
         PatternGroupReport[] reports = _groups.Select((group, i) => group.Report(readback, timed ? _times[i] : null)).ToArray();
         int[] denseHeads = reports.SelectMany(report => report.DenseHeads.ToArray()).Order().ToArray();
@@ -274,6 +257,26 @@ public sealed class SparsePrefillPlan : IDisposable
         PatternHeadGroup[] groups = SparsePrefillValidation.Group(headPatterns, problem.QHeads, nameof(headPatterns));
         var plan = new GroupPlanContext(problem, shape.DType, options, options.CostModel ?? PrefillCostModel.H100);
         return (plan, groups.Select(group => group.Pattern.CreateGroupPlan(plan, group.Heads.ToArray())).ToArray());
+    }
+
+    /// <summary>
+    /// The workspace layout: the route codes, then each group's regions. Index regions are reserved
+    /// at their worst case, or at one common share of it when the worst cases pass
+    /// <see cref="SparsePrefillOptions.MaxIndexBytes"/>. Queries the native size calls (the
+    /// context's device must be current).
+    /// </summary>
+    private static PlanWorkspace Reserve(GroupPlanContext plan, GroupPlan[] groups, out long routeCodes)
+    {
+        var layout = new PlanWorkspace();
+        routeCodes = layout.Reserve((long)plan.Problem.Batch * plan.Problem.QHeads * sizeof(int));
+        long indexBound = groups.Sum(group => group.IndexBoundBytes);
+        double share = indexBound <= plan.Options.MaxIndexBytes ? 1 : plan.Options.MaxIndexBytes / (double)indexBound;
+        foreach (GroupPlan group in groups)
+        {
+            group.Reserve(layout, share);
+        }
+
+        return layout;
     }
 
     private void ValidateOperands(DeviceTensor q, DeviceTensor k, DeviceTensor v, DeviceTensor output, DeviceBuffer? logSumExp)
