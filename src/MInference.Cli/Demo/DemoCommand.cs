@@ -74,6 +74,11 @@ internal static class DemoCommand
             if (parse.GetValue(plot) is { } plotDirectory)
             {
                 PathChecks.RequireOutputDirectory(plot.Name, plotDirectory);
+                if (parse.GetValue(plotHeads) is not ("auto" or "all") and { } selection)
+                {
+                    // Checked now, not when the first picture is drawn after the whole prefill.
+                    HeadSelection.Parse(selection, parse.GetValue(layers), parse.GetValue(heads));
+                }
             }
 
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), parse.GetValue(timedRuns));

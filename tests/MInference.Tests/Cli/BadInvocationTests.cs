@@ -44,6 +44,7 @@ public sealed class BadInvocationTests
         ["demo", "--plot", Input],
         ["demo", "--plot", $"{Input}/plots"],
         ["demo", "--frobnicate"],
+        ["demo", "--plot", $"{Folder}/plots", "--plot-heads", "0:99"],
         ["search", "--out", $"{Folder}/s.json", "--seq", "abc"],
         ["search", "--out", $"{Folder}/s.json", "--heads", "x"],
         ["search", "--out", $"{Folder}/s.json", "--budget", "1.5"],
