@@ -51,7 +51,10 @@ internal static class Consoles
             });
     }
 
-    /// <summary>Runs <paramref name="command"/>, turning the library's expected exceptions into a message and an exit code.</summary>
+    /// <summary>
+    /// Runs <paramref name="command"/>, turning the library's expected exceptions into one line and an
+    /// exit code; anything else goes on to <see cref="CliApp.Run"/>'s guard.
+    /// </summary>
     public static int Run(Func<ExitCode> command)
     {
         try
@@ -60,12 +63,12 @@ internal static class Consoles
         }
         catch (GpuUnavailableException e)
         {
-            Error.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            ErrorOutput.Line(e.Message);
             return (int)ExitCode.GpuUnavailable;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or CudaException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException or KeyNotFoundException)
         {
-            Error.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            ErrorOutput.Line(ErrorOutput.MessageOf(e));
             return (int)ExitCode.Failure;
         }
     }

@@ -19,7 +19,7 @@ internal static class DTypeNames
     public static Option<string> CreateOption()
     {
         var option = new Option<string>("--dtype") { Description = "Element type", DefaultValueFactory = _ => BFloat16 };
-        option.AcceptOnlyFromAmong(BFloat16, Float16);
+        option.AcceptOnly(BFloat16, Float16);
         return option;
     }
 

@@ -139,14 +139,14 @@ internal static class SparseBenchCommand
             Description = "sparse-always: every head runs its pattern (the sparse kernels are measured); h100: heads fall back where the H100 cost model predicts dense faster",
             DefaultValueFactory = _ => "sparse-always",
         };
-        option.AcceptOnlyFromAmong("sparse-always", "h100");
+        option.AcceptOnly("sparse-always", "h100");
         return option;
     }
 
     private static Option<string> CreatePatternOption()
     {
         var option = new Option<string>("--pattern") { Description = "The pattern of every head", Required = true };
-        option.AcceptOnlyFromAmong(SparseBenchPattern.Names);
+        option.AcceptOnly(SparseBenchPattern.Names);
         return option;
     }
 
@@ -157,7 +157,7 @@ internal static class SparseBenchCommand
             Description = "random: N(0, 1); structured: sinks, a local band, diagonals and vertical keys (slower to generate)",
             DefaultValueFactory = _ => SparseBenchData.Random,
         };
-        option.AcceptOnlyFromAmong(SparseBenchData.Kinds);
+        option.AcceptOnly(SparseBenchData.Kinds);
         return option;
     }
 
@@ -168,13 +168,6 @@ internal static class SparseBenchCommand
             Description = $"Dense fallback for heads above this density (1: off, the default here; the driver's default is {SparsePrefillOptions.DefaultMaxDensity})",
             DefaultValueFactory = _ => 1,
         };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is not (>= 0 and <= 1))
-            {
-                result.AddError($"{option.Name} must be in [0, 1]");
-            }
-        });
-        return option;
+        return option.Between(0, 1);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using MInference.Cli.Files;
 using MInference.Cli.Prefill;
 using MInference.Evaluation;
 using MInference.Sparse.Prefill;
@@ -27,7 +28,7 @@ internal static class DemoCommand
         var kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads per layer (GQA; divides --heads)", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var headDim = new Option<int?>("--head-dim") { Description = "Head dimension, 64 or 128 [GPU: 128, CPU: 64]" }.AtLeast(1);
         Option<string> dtype = DTypeNames.CreateOption();
-        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic model", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic model", DefaultValueFactory = _ => 1 }.AnyInteger();
         var config = new Option<string?>("--config") { Description = "Pattern config (MInference JSON, e.g. from `minference search`); default: search on a sample first" };
         var searchLength = new Option<int?>("--search-seq")
         {
@@ -47,7 +48,7 @@ internal static class DemoCommand
         {
             Description = "A head whose density exceeds this runs dense (measured on the H100: sparse loses above ~0.8)",
             DefaultValueFactory = _ => SparsePrefillOptions.DefaultMaxDensity,
-        };
+        }.Between(0, 1);
         var plot = new Option<string?>("--plot") { Description = "Directory for PNGs: heat maps of chosen heads (estimated attention beside the kept mask), speedup vs length" };
         var plotHeads = new Option<string>("--plot-heads")
         {
@@ -65,6 +66,21 @@ internal static class DemoCommand
         }.WithExamples("minference demo", "minference demo --seq 32768 65536 131072 --plot plots", "minference demo --config my-patterns.json --json");
         command.SetAction(parse => Consoles.Run(() =>
         {
+            if (parse.GetValue(config) is { } configPath)
+            {
+                PathChecks.RequireInputFile(config.Name, configPath);
+            }
+
+            if (parse.GetValue(plot) is { } plotDirectory)
+            {
+                PathChecks.RequireOutputDirectory(plot.Name, plotDirectory);
+                if (parse.GetValue(plotHeads) is not ("auto" or "all") and { } selection)
+                {
+                    // Checked now, not when the first picture is drawn after the whole prefill.
+                    HeadSelection.Parse(selection, parse.GetValue(layers), parse.GetValue(heads));
+                }
+            }
+
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), parse.GetValue(timedRuns));
             bool onGpu = opened is GpuPrefillBackend;
             int[] sequenceLengths = parse.GetValue(lengths) is { Length: > 0 } given ? given : [onGpu ? GpuLength : CpuLength];

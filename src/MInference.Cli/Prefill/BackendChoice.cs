@@ -18,7 +18,7 @@ internal static class BackendChoice
             Description = "Where to compute: auto (GPU if usable, else the CPU reference), gpu, cpu",
             DefaultValueFactory = _ => Auto,
         };
-        option.AcceptOnlyFromAmong(Auto, Gpu, Cpu);
+        option.AcceptOnly(Auto, Gpu, Cpu);
         return option;
     }
 

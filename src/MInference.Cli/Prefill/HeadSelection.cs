@@ -17,7 +17,7 @@ internal static class HeadSelection
                 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int head)
                 || layer >= layers || head >= heads)
             {
-                throw new ArgumentException($"head selection item '{item}': expected layer:head with layer < {layers} and head < {heads}, e.g. 0:3");
+                throw new ArgumentException($"--plot-heads item '{item}': expected layer:head with layer < {layers} and head < {heads}, e.g. 0:3");
             }
 
             pairs.Add((layer, head));

@@ -12,14 +12,15 @@ internal static class SearchBudget
     /// </summary>
     public static double DefaultFor(int sampleLength) => sampleLength >= 8192 ? 0.1 : 0.3;
 
-    public static Option<double?> CreateBudgetOption() => new("--budget")
+    // The ranges are PatternSearchOptions.Validate's, checked here so the error names the option.
+    public static Option<double?> CreateBudgetOption() => new Option<double?>("--budget")
     {
         Description = "Density budget of the search: a candidate is eligible for a head when it computes at most this fraction of the causal entries [0.1 from 8K tokens, 0.3 below]",
-    };
+    }.Between(0, 1, minimumExcluded: true);
 
-    public static Option<double> CreateMaxErrorOption() => new("--max-error")
+    public static Option<double> CreateMaxErrorOption() => new Option<double>("--max-error")
     {
         Description = "A head whose best eligible candidate has a larger relative L2 error than this stays dense",
         DefaultValueFactory = _ => 0.05,
-    };
+    }.Between(0, double.PositiveInfinity, minimumExcluded: true);
 }

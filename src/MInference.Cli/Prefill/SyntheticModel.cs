@@ -27,14 +27,15 @@ internal sealed record SyntheticModel(int Layers, int Heads, int KvHeads, int He
     /// <exception cref="ArgumentException">A size is out of range or Hkv does not divide H.</exception>
     public void Validate()
     {
+        // Worded with the options' names: the sizes come from the command line.
         if (Layers < 1 || Heads < 1 || KvHeads < 1 || Heads % KvHeads != 0)
         {
-            throw new ArgumentException($"model of {Layers} layers, {Heads} heads, {KvHeads} kv heads: expected >= 1 of each, kv heads dividing heads");
+            throw new ArgumentException($"--layers {Layers}, --heads {Heads}, --kv-heads {KvHeads}: expected >= 1 of each, --kv-heads dividing --heads");
         }
 
         if (HeadDim is not (64 or 128))
         {
-            throw new ArgumentException($"head_dim {HeadDim} is not supported: the kernels take 64 or 128");
+            throw new ArgumentException($"--head-dim {HeadDim} is not supported: the kernels take 64 or 128");
         }
     }
 

@@ -1,3 +1,4 @@
+using MInference.Cli.Files;
 using MInference.Cli.Prefill;
 using Spectre.Console;
 using System.CommandLine;
@@ -21,7 +22,7 @@ internal static class GenerateCommand
         var heads = new Option<int>("--heads") { Description = "Query heads per layer", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads per layer", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var headDim = new Option<int>("--head-dim") { Description = "Head dimension, 64 or 128", DefaultValueFactory = _ => 64 }.AtLeast(1);
-        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 }.AnyInteger();
         Option<string> dtype = DTypeNames.CreateOption();
         var command = new Command("generate", "Write the synthetic model's q, k, v to a .safetensors file in the layout `run` and `search` read.")
         {
@@ -29,6 +30,8 @@ internal static class GenerateCommand
         }.WithExamples("minference generate --out sample.safetensors --seq 4096 --layers 2");
         command.SetAction(parse => Consoles.Run(() =>
         {
+            string path = parse.GetRequiredValue(output);
+            PathChecks.RequireOutputFile(output.Name, path);
             var model = new SyntheticModel(
                 parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(headDim), DTypeNames.Parse(parse.GetValue(dtype)), parse.GetValue(seed));
             model.Validate();
@@ -53,7 +56,6 @@ internal static class GenerateCommand
             writer.SetMetadata("head_kinds", string.Join(";", Enumerable.Range(0, model.Layers).Select(layer =>
                 string.Join(",", Enumerable.Range(0, model.Heads).Select(head => SyntheticModel.KindOf(layer, head).Name)))));
             writer.SetMetadata("seed", model.Seed.ToString(CultureInfo.InvariantCulture));
-            string path = parse.GetRequiredValue(output);
             writer.Write(path);
             Consoles.Out.WriteLine($"wrote {path}: {model.Layers} layers of q [1, {model.Heads}, {n}, {model.HeadDim}] and k, v [1, {model.KvHeads}, {n}, {model.HeadDim}] ({DTypeNames.ToShortName(model.DType)})");
             return ExitCode.Success;

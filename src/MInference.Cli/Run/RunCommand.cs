@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MInference.Cli.Demo;
+using MInference.Cli.Files;
 using MInference.Cli.Prefill;
 using MInference.Evaluation;
 using MInference.IO;
@@ -26,7 +27,7 @@ internal static class RunCommand
             Description = "Write layers.{i}.o (sparse), layers.{i}.o_dense (dtype) and layers.{i}.lse, layers.{i}.lse_dense (F32) to this .safetensors file",
         };
         var dtype = new Option<string?>("--dtype") { Description = "Compute dtype, bf16 or fp16 [from q: F16 → fp16, otherwise bf16]" };
-        dtype.AcceptOnlyFromAmong("bf16", "fp16");
+        dtype.AcceptOnly("bf16", "fp16");
         var minSequence = new Option<int>("--min-seq")
         {
             Description = "Every head runs dense below this length (default 0: the backend's cost model decides)",
@@ -37,7 +38,7 @@ internal static class RunCommand
             Description = "Vertical-slash and block-sparse heads run dense below this length (default 0: the backend's cost model decides)",
             DefaultValueFactory = _ => 0,
         }.AtLeast(0);
-        var maxDensity = new Option<double>("--max-density") { Description = "A head whose density exceeds this runs dense", DefaultValueFactory = _ => SparsePrefillOptions.DefaultMaxDensity };
+        var maxDensity = new Option<double>("--max-density") { Description = "A head whose density exceeds this runs dense", DefaultValueFactory = _ => SparsePrefillOptions.DefaultMaxDensity }.Between(0, 1);
         var timedRuns = new Option<int>("--timed-runs") { Description = "GPU: timed runs per measurement (median reported)", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of tables" };
         Option<string> backend = BackendChoice.CreateOption();
@@ -47,13 +48,21 @@ internal static class RunCommand
         }.WithExamples("minference generate --out sample.safetensors", "minference search --input sample.safetensors --out patterns.json", "minference run --input sample.safetensors --config patterns.json --output out.safetensors");
         command.SetAction(parse => Consoles.Run(() =>
         {
-            string? dtypeName = parse.GetValue(dtype);
-            using CapturedTensors captured = CapturedTensors.Open(parse.GetRequiredValue(input), dtypeName is null ? null : DTypeNames.Parse(dtypeName));
+            string inputPath = parse.GetRequiredValue(input);
             string configPath = parse.GetRequiredValue(config);
+            string? outputPath = parse.GetValue(output);
+            PathChecks.RequireInputFile(input.Name, inputPath);
+            PathChecks.RequireInputFile(config.Name, configPath);
+            if (outputPath is not null)
+            {
+                PathChecks.RequireOutputFile(output.Name, outputPath, (input.Name, inputPath), (config.Name, configPath));
+            }
+
+            string? dtypeName = parse.GetValue(dtype);
+            using CapturedTensors captured = CapturedTensors.Open(inputPath, dtypeName is null ? null : DTypeNames.Parse(dtypeName));
             HeadPatternConfig patterns = HeadPatternConfig.Load(configPath, captured.Layers, captured.Heads);
             var policy = new SparsePrefillOptions { MinSequenceLength = parse.GetValue(minSequence), MinEstimatedSequenceLength = parse.GetValue(minEstimated), MaxDensity = parse.GetValue(maxDensity) };
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), parse.GetValue(timedRuns));
-            string? outputPath = parse.GetValue(output);
             var writer = outputPath is null ? null : new SafetensorsWriter();
             var layers = new List<LayerReport>();
             Consoles.WithProgressBar("run", captured.Layers, progress =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MInference.Cli.Files;
 using MInference.Cli.Prefill;
 using MInference.Cli.Run;
 using MInference.Evaluation;
@@ -23,7 +24,7 @@ internal static class SearchCommand
         var heads = new Option<int>("--heads") { Description = "Synthetic model: query heads per layer", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var kvHeads = new Option<int>("--kv-heads") { Description = "Synthetic model: key/value heads per layer", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var headDim = new Option<int?>("--head-dim") { Description = "Synthetic model: head dimension, 64 or 128 [GPU: 128, CPU: 64]" }.AtLeast(1);
-        var seed = new Option<int>("--seed") { Description = "Synthetic model: seed", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Synthetic model: seed", DefaultValueFactory = _ => 1 }.AnyInteger();
         Option<string> dtype = DTypeNames.CreateOption();
         Option<double?> budget = SearchBudget.CreateBudgetOption();
         Option<double> maxError = SearchBudget.CreateMaxErrorOption();
@@ -35,9 +36,16 @@ internal static class SearchCommand
         }.WithExamples("minference search --out patterns.json", "minference search --input captured.safetensors --budget 0.05 --out patterns.json");
         command.SetAction(parse => Consoles.Run(() =>
         {
+            string? inputPath = parse.GetValue(input);
+            string outPath = parse.GetRequiredValue(output);
+            if (inputPath is not null)
+            {
+                PathChecks.RequireInputFile(input.Name, inputPath);
+            }
+
+            PathChecks.RequireOutputFile(output.Name, outPath, (input.Name, inputPath));
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), timedRuns: 1);
             bool onGpu = opened is GpuPrefillBackend;
-            string? inputPath = parse.GetValue(input);
             using CapturedTensors? captured = inputPath is null ? null : CapturedTensors.Open(inputPath, parse.GetResult(dtype) is null ? null : DTypeNames.Parse(parse.GetValue(dtype)));
             SyntheticModel? model = captured is not null ? null : new SyntheticModel(
                 parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(headDim) ?? (onGpu ? 128 : 64),
@@ -51,8 +59,7 @@ internal static class SearchCommand
             IReadOnlyList<IReadOnlyList<HeadSearchResult>> results = Consoles.WithProgressBar(
                 $"search ({layerCount} layers, {sample} tokens)", layerCount * ModelSearch.UnitsPerLayer(sample),
                 progress => ModelSearch.Run(opened, layerCount, sampleOfLayer, options, progress));
-            string outPath = parse.GetRequiredValue(output);
-            PatternSearch.ToConfig(results).Save(outPath);
+            AtomicFile.Write(outPath, PatternSearch.ToConfig(results).Save);
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(SearchJson.From(opened.Description, sample, options, outPath, results), SearchJsonContext.Default.SearchJson));

@@ -15,16 +15,23 @@ internal static class CliRun
     /// <summary>Runs a command; returns its exit code, standard output and standard error.</summary>
     public static (int ExitCode, string Output, string Errors) InvokeWithErrors(params string[] args)
     {
+        using var output = new StringWriter();
+        (int exitCode, string errors) = InvokeWithOutputTo(output, args);
+        return (exitCode, output.ToString(), errors);
+    }
+
+    /// <summary>Runs a command with standard output going to <paramref name="output"/>; returns its exit code and standard error.</summary>
+    public static (int ExitCode, string Errors) InvokeWithOutputTo(TextWriter output, params string[] args)
+    {
         TextWriter originalOut = Console.Out;
         TextWriter originalError = Console.Error;
-        using var output = new StringWriter();
         using var errors = new StringWriter();
         Console.SetOut(output);
         Console.SetError(errors);
         try
         {
             int exitCode = CliApp.Run(args);
-            return (exitCode, output.ToString(), errors.ToString());
+            return (exitCode, errors.ToString());
         }
         finally
         {

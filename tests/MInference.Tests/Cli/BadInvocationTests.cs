@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+
+namespace MInference.Tests.Cli;
+
+/// <summary>
+/// Bad command lines, one problem each: every one fails with exactly one line on standard error,
+/// no stack trace, and nothing written or changed in the working directory.
+/// </summary>
+[NonParallelizable]
+public sealed class BadInvocationTests
+{
+    // Placeholders in the cases, replaced by paths in the fixture's directory.
+    private const string Input = "{input}";
+    private const string Config = "{config}";
+    private const string Folder = "{folder}";
+    private const string SubFolder = "{subfolder}";
+    private const string MissingFolder = "{missing}";
+    private const string InputLink = "{input-link}";
+
+    private static readonly string[][] s_cases =
+    [
+        ["generate", "--out", $"{Folder}/g.safetensors", "--seq", "abc"],
+        ["generate", "--out", $"{Folder}/g.safetensors", "--seq", "99999999999"],
+        ["generate", "--out", $"{Folder}/g.safetensors", "--heads", "x"],
+        ["generate", "--out", $"{Folder}/g.safetensors", "--layers", "0"],
+        ["generate", "--out", $"{Folder}/g.safetensors", "--seed", "1.5"],
+        ["generate", "--out", $"{Folder}/g.safetensors", "--dtype", "fp8"],
+        ["generate", "--out", $"{Folder}/g.safetensors", "--seq", "64", "--head-dim", "96"],
+        ["generate", "--out", $"{MissingFolder}/g.safetensors", "--seq", "64"],
+        ["generate", "--out", SubFolder, "--seq", "64"],
+        ["generate", "--out", Input, "--seq", "64", "--layers", "3", "--heads", "0"],
+        ["demo", "--seq", "abc"],
+        ["demo", "--seq", "99999999999"],
+        ["demo", "--heads", "x"],
+        ["demo", "--min-seq", "abc"],
+        ["demo", "--min-seq-estimated", "-1"],
+        ["demo", "--search-seq", "10"],
+        ["demo", "--budget", "0"],
+        ["demo", "--max-error", "abc"],
+        ["demo", "--max-density", "2"],
+        ["demo", "--backend", "tpu"],
+        ["demo", "--config", SubFolder],
+        ["demo", "--config", $"{Folder}/absent.json"],
+        ["demo", "--plot", Input],
+        ["demo", "--plot", $"{Input}/plots"],
+        ["demo", "--frobnicate"],
+        ["demo", "--plot", $"{Folder}/plots", "--plot-heads", "0:99"],
+        ["search", "--out", $"{Folder}/s.json", "--seq", "abc"],
+        ["search", "--out", $"{Folder}/s.json", "--heads", "x"],
+        ["search", "--out", $"{Folder}/s.json", "--budget", "1.5"],
+        ["search", "--out", $"{Folder}/s.json", "--backend", "tpu"],
+        ["search", "--input", Input, "--out", Input],
+        ["search", "--input", Input, "--out", InputLink],
+        ["search", "--out", $"{MissingFolder}/s.json"],
+        ["search", "--out", SubFolder],
+        ["search", "--input", SubFolder, "--out", $"{Folder}/s.json"],
+        ["search"],
+        ["run", "--input", Input, "--config", Config, "--min-seq", "abc"],
+        ["run", "--input", Input, "--config", Config, "--min-seq-estimated", "99999999999"],
+        ["run", "--input", Input, "--config", Config, "--timed-runs", "0"],
+        ["run", "--input", Input, "--config", Config, "--max-density", "x"],
+        ["run", "--input", Input, "--config", Config, "--dtype", "fp32"],
+        ["run", "--input", Input, "--config", Config, "--output", Input],
+        ["run", "--input", Input, "--config", Config, "--output", InputLink],
+        ["run", "--input", Input, "--config", Config, "--output", $"{Folder}/sub/../config.json"],
+        ["run", "--input", Input, "--config", Config, "--output", Config],
+        ["run", "--input", Input, "--config", Config, "--output", $"{MissingFolder}/o.safetensors"],
+        ["run", "--input", Input, "--config", Config, "--output", SubFolder],
+        ["run", "--input", SubFolder, "--config", Config],
+        ["run", "--input", Input, "--config", SubFolder],
+        ["run", "--input", Input],
+        ["bench", "dense", "--seq", "abc"],
+        ["bench", "dense", "--seq", "1024", "--heads", "x"],
+        ["bench", "dense", "--seq", "1024", "--iters", "5"],
+        ["bench", "sparse", "--pattern", "vs", "--seq", "abc"],
+        ["bench", "sparse", "--pattern", "vs", "--seq", "1024", "--heads", "99999999999"],
+        ["bench", "sparse", "--pattern", "vs", "--seq", "1024", "--min-seq", "abc"],
+        ["bench", "sparse", "--pattern", "vs", "--seq", "1024", "--max-density", "1.5"],
+        ["bench", "sparse", "--pattern", "diagonal", "--seq", "1024"],
+        ["bench", "sparse", "--pattern", "ashape", "--seq", "1024", "--vertical", "10"],
+    ];
+
+    private TempDirectory _directory = null!;
+
+    [OneTimeSetUp]
+    public void CreateInputs()
+    {
+        _directory = new TempDirectory();
+        (int generated, _) = CliRun.Invoke("generate", "--out", _directory.File("input.safetensors"), "--seq", "64", "--layers", "1", "--heads", "2", "--kv-heads", "1");
+        Assert.That(generated, Is.Zero);
+        File.WriteAllText(_directory.File("config.json"), "[{\"0\": [\"dense\", 0, 0, 1.0], \"1\": [\"dense\", 0, 0, 1.0]}]");
+        Directory.CreateDirectory(_directory.File("sub"));
+        File.CreateSymbolicLink(_directory.File("input-link.safetensors"), _directory.File("input.safetensors"));
+    }
+
+    [OneTimeTearDown]
+    public void DeleteInputs() => _directory.Dispose();
+
+    [TestCaseSource(nameof(s_cases))]
+    public void FailsWithOneLineAndWritesNothing(params string[] template)
+    {
+        string[] args = [.. template.Select(Expand)];
+        Dictionary<string, string> before = Snapshot();
+        (int exitCode, string output, string errors) = CliRun.InvokeWithErrors(args);
+        string[] errorLines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Not.Zero, "exit code");
+            Assert.That(errorLines, Has.Length.EqualTo(1), $"one line on standard error; got:\n{errors}");
+            Assert.That(output + errors, Does.Not.Contain("   at "), "no stack trace");
+            Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, inputs unchanged");
+        });
+    }
+
+    [Test]
+    public void ThereAreEnoughCasesForEveryCommand()
+    {
+        string[] commands = ["generate", "demo", "search", "run", "bench"];
+        Assert.That(s_cases, Has.Length.GreaterThanOrEqualTo(30));
+        Assert.That(commands.Select(command => s_cases.Count(args => args[0] == command)), Is.All.GreaterThanOrEqualTo(5));
+    }
+
+    [Test]
+    public void AnUnexpectedFailureIsOneLineAndVerboseAddsTheStackTrace()
+    {
+        // A standard output that throws: a failure no command expects.
+        (int exitCode, string errors) = CliRun.InvokeWithOutputTo(new FailingWriter(), "info");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Not.Zero);
+            Assert.That(errors.Trim().Split('\n'), Has.Length.EqualTo(1), errors);
+            Assert.That(errors, Does.Contain(FailingWriter.Message).And.Contain(nameof(InvalidOperationException)).And.Contain("--verbose"));
+            Assert.That(errors, Does.Not.Contain("   at "));
+        });
+
+        (int verboseExitCode, string verboseErrors) = CliRun.InvokeWithOutputTo(new FailingWriter(), "info", "--verbose");
+        Assert.Multiple(() =>
+        {
+            Assert.That(verboseExitCode, Is.Not.Zero);
+            Assert.That(verboseErrors, Does.Contain(FailingWriter.Message).And.Contain("   at ").And.Contain(nameof(FailingWriter)));
+        });
+    }
+
+    [Test]
+    public void TheHelpDocumentsVerbose()
+    {
+        (int exitCode, string output) = CliRun.Invoke("--help");
+        Assert.That(exitCode, Is.Zero);
+        Assert.That(output, Does.Contain("--verbose"));
+    }
+
+    private string Expand(string argument) => argument
+        .Replace(Input, _directory.File("input.safetensors"), StringComparison.Ordinal)
+        .Replace(Config, _directory.File("config.json"), StringComparison.Ordinal)
+        .Replace(SubFolder, _directory.File("sub"), StringComparison.Ordinal)
+        .Replace(MissingFolder, _directory.File("missing"), StringComparison.Ordinal)
+        .Replace(InputLink, _directory.File("input-link.safetensors"), StringComparison.Ordinal)
+        .Replace(Folder, _directory.Path, StringComparison.Ordinal);
+
+    /// <summary>Every entry under the directory with a hash of its content (directories: "dir").</summary>
+    private Dictionary<string, string> Snapshot() => Directory
+        .EnumerateFileSystemEntries(_directory.Path, "*", SearchOption.AllDirectories)
+        .ToDictionary(
+            path => Path.GetRelativePath(_directory.Path, path),
+            path => Directory.Exists(path) ? "dir" : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
+
+    private sealed class FailingWriter : StringWriter
+    {
+        public const string Message = "standard output failed (test)";
+
+        public override void Write(char value) => throw new InvalidOperationException(Message);
+
+        public override void Write(string? value) => throw new InvalidOperationException(Message);
+
+        public override void Write(char[] buffer, int index, int count) => throw new InvalidOperationException(Message);
+    }
+}
