@@ -5,6 +5,7 @@ using MInference.Cli.Files;
 using MInference.Cli.Prefill;
 using MInference.Cli.Run;
 using MInference.Evaluation;
+using MInference.Sparse.Config;
 using Spectre.Console;
 
 namespace MInference.Cli.Search;
@@ -30,10 +31,14 @@ internal static class SearchCommand
         Option<double> maxError = SearchBudget.CreateMaxErrorOption();
         var json = new Option<bool>("--json") { Description = "Print every head's candidates as JSON instead of the table" };
         Option<string> backend = BackendChoice.CreateOption();
+        Option<string> format = ConfigFormatChoice.CreateOption();
         var command = new Command("search", "Offline, kernel-aware pattern search: every candidate (A-shape, Block-Sparse and Vertical-Slash grids scaled to the sample length) runs on every head through the backend's kernels; within the density budget, the candidate that best reproduces the head's dense output wins (ties go to the cheaper kind); heads nothing reproduces within --max-error stay dense. Writes an MInference pattern config.")
         {
-            input, output, length, layers, heads, kvHeads, headDim, seed, dtype, budget, maxError, json, backend,
-        }.WithExamples("minference search --out patterns.json", "minference search --input captured.safetensors --budget 0.05 --out patterns.json");
+            input, output, length, layers, heads, kvHeads, headDim, seed, dtype, budget, maxError, json, backend, format,
+        }.WithExamples(
+            "minference search --out patterns.json",
+            "minference search --input captured.safetensors --budget 0.05 --out patterns.json",
+            "minference search --format minference --out patterns.json");
         command.SetAction(parse => Consoles.Run(() =>
         {
             string? inputPath = parse.GetValue(input);
@@ -59,7 +64,10 @@ internal static class SearchCommand
             IReadOnlyList<IReadOnlyList<HeadSearchResult>> results = Consoles.WithProgressBar(
                 $"search ({layerCount} layers, {sample} tokens)", layerCount * ModelSearch.UnitsPerLayer(sample),
                 progress => ModelSearch.Run(opened, layerCount, sampleOfLayer, options, progress));
-            AtomicFile.Write(outPath, PatternSearch.ToConfig(results).Save);
+            // The sample length is the dense-cover length: a dense head written as
+            // vertical_and_slash(sample, sample) stays dense at the lengths it was searched on.
+            HeadPatternConfig config = PatternSearch.ToConfig(results);
+            AtomicFile.Write(outPath, stream => config.Save(stream, ConfigFormatChoice.Parse(parse.GetValue(format)), sample));
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(SearchJson.From(opened.Description, sample, options, outPath, results), SearchJsonContext.Default.SearchJson));

@@ -49,6 +49,7 @@ public sealed class BadInvocationTests
         ["search", "--out", $"{Folder}/s.json", "--heads", "x"],
         ["search", "--out", $"{Folder}/s.json", "--budget", "1.5"],
         ["search", "--out", $"{Folder}/s.json", "--backend", "tpu"],
+        ["search", "--out", $"{Folder}/s.json", "--format", "python"],
         ["search", "--input", Input, "--out", Input],
         ["search", "--input", Input, "--out", InputLink],
         ["search", "--out", $"{MissingFolder}/s.json"],
@@ -138,6 +139,17 @@ public sealed class BadInvocationTests
         {
             Assert.That(verboseExitCode, Is.Not.Zero);
             Assert.That(verboseErrors, Does.Contain(FailingWriter.Message).And.Contain("   at ").And.Contain(nameof(FailingWriter)));
+        });
+    }
+
+    [Test]
+    public void ABadSearchFormatNamesTheOptionAndItsChoices()
+    {
+        (int exitCode, _, string errors) = CliRun.InvokeWithErrors("search", "--out", _directory.File("s.json"), "--format", "python");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Not.Zero);
+            Assert.That(errors.Trim(), Is.EqualTo("error: --format: 'python' is not one of extended, minference"));
         });
     }
 

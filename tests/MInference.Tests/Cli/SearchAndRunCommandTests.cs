@@ -41,6 +41,28 @@ public sealed class SearchAndRunCommandTests
     }
 
     [Test]
+    public void SearchWritesTheMInferenceFormOnRequest()
+    {
+        using var directory = new TempDirectory();
+        string extended = directory.File("extended.json");
+        string minference = directory.File("minference.json");
+        string[] search = ["search", "--backend", "cpu", "--layers", "1", "--heads", "8", "--kv-heads", "2", "--head-dim", "64", "--seq", Length];
+        CliRun.Json([.. search, "--out", extended]);
+        CliRun.Json([.. search, "--format", "minference", "--out", minference]);
+
+        HeadPatternEntry[] searched = [.. HeadPatternConfig.Load(extended, 1, 8).GetLayer(0)];
+        HeadPatternEntry[] written = [.. HeadPatternConfig.Load(minference, 1, 8).GetLayer(0)];
+        HeadPattern denseCover = new VerticalSlashPattern(1024, 1024);
+        Assert.Multiple(() =>
+        {
+            Assert.That(searched.Select(entry => entry.Pattern), Has.Some.InstanceOf<DensePattern>(), "the diffuse head stays dense, so the test covers the rewrite");
+            Assert.That(File.ReadAllText(minference), Does.Not.Contain("\"dense\""));
+            Assert.That(written, Is.EqualTo(searched.Select(entry => entry.Pattern is DensePattern ? new HeadPatternEntry(denseCover, entry.Score) : entry)),
+                "dense heads become vertical_and_slash(sample, sample); the rest is unchanged");
+        });
+    }
+
+    [Test]
     public void RunOnAGeneratedFileReproducesTheLibraryCall()
     {
         using var directory = new TempDirectory();

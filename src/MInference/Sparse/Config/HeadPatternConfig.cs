@@ -123,24 +123,66 @@ public sealed class HeadPatternConfig
     /// The file's text: the format <see cref="Load(string, int, int)"/> reads, one head per line,
     /// layers in order and heads in ascending order, so equal configurations give equal text.
     /// </summary>
-    public string ToJson() => PatternConfigWriter.Write(_layers);
+    /// <param name="format">
+    /// <see cref="PatternConfigFormat.Extended"/> (dense heads written <c>"dense"</c>) or
+    /// <see cref="PatternConfigFormat.MInference"/> (dense heads written
+    /// <c>["vertical_and_slash", L, L, score]</c>, which MInference's own loader reads).
+    /// </param>
+    /// <param name="denseCoverLength">
+    /// L, required by <see cref="PatternConfigFormat.MInference"/>: the sample length the config was
+    /// searched on. Such a head is dense for prompts up to L tokens only. Checked whenever given,
+    /// unused by <see cref="PatternConfigFormat.Extended"/>.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> is not a defined format, or <paramref name="denseCoverLength"/> is outside [1, <see cref="HeadPattern.MaxSize"/>].</exception>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is <see cref="PatternConfigFormat.MInference"/> and <paramref name="denseCoverLength"/> is null.</exception>
+    public string ToJson(PatternConfigFormat format = PatternConfigFormat.Extended, int? denseCoverLength = null) =>
+        PatternConfigWriter.Write(_layers, DenseReplacement(format, denseCoverLength));
 
     /// <summary>Writes <see cref="ToJson"/> to a file (UTF-8, no byte-order mark), replacing it.</summary>
     /// <param name="path">The file.</param>
+    /// <param name="format">As for <see cref="ToJson"/>.</param>
+    /// <param name="denseCoverLength">As for <see cref="ToJson"/>.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public void Save(string path)
+    /// <exception cref="ArgumentException">As for <see cref="ToJson"/>; the file is then left untouched.</exception>
+    public void Save(string path, PatternConfigFormat format = PatternConfigFormat.Extended, int? denseCoverLength = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        // Text first, so bad arguments throw before File.Create truncates the file.
+        byte[] bytes = Encoding.UTF8.GetBytes(ToJson(format, denseCoverLength));
         using FileStream stream = File.Create(path);
-        Save(stream);
+        stream.Write(bytes);
     }
 
     /// <summary>Writes <see cref="ToJson"/> to a stream (UTF-8, no byte-order mark); the stream is not disposed.</summary>
     /// <param name="stream">Where to write.</param>
-    public void Save(Stream stream)
+    /// <param name="format">As for <see cref="ToJson"/>.</param>
+    /// <param name="denseCoverLength">As for <see cref="ToJson"/>.</param>
+    /// <exception cref="ArgumentException">As for <see cref="ToJson"/>; nothing is then written.</exception>
+    public void Save(Stream stream, PatternConfigFormat format = PatternConfigFormat.Extended, int? denseCoverLength = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(Encoding.UTF8.GetBytes(ToJson()));
+        stream.Write(Encoding.UTF8.GetBytes(ToJson(format, denseCoverLength)));
+    }
+
+    /// <summary>The pattern a dense head is written as: null to keep <c>"dense"</c>.</summary>
+    private static VerticalSlashPattern? DenseReplacement(PatternConfigFormat format, int? denseCoverLength)
+    {
+        if (denseCoverLength is { } length && (length < 1 || length > HeadPattern.MaxSize))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(denseCoverLength), length, $"denseCoverLength = {length}; expected a length in [1, {HeadPattern.MaxSize}] (the sample length the config was searched on)");
+        }
+
+        return format switch
+        {
+            PatternConfigFormat.Extended => null,
+            PatternConfigFormat.MInference => new VerticalSlashPattern(
+                denseCoverLength ?? throw new ArgumentException(
+                    "the MInference format writes dense heads as vertical_and_slash(L, L) and needs L; expected the sample length the config was searched on",
+                    nameof(denseCoverLength)),
+                denseCoverLength.Value),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, $"format = {format}; expected {PatternConfigFormat.Extended} or {PatternConfigFormat.MInference}"),
+        };
     }
 
     private HeadPatternEntry[] RequireLayer(int layer)
