@@ -143,14 +143,14 @@ public sealed class SparsePrefillPlan : IDisposable
     /// <exception cref="CudaException">A launch failed.</exception>
     public void Run(DeviceTensor q, DeviceTensor k, DeviceTensor v, DeviceTensor output, DeviceBuffer? logSumExp = null)
     {
+        ObjectDisposedException.ThrowIf(_workspace.IsDisposed, this);
+        ValidateOperands(q, k, v, output, logSumExp);
         if (Options.MeasureStepTimes || !Options.ReplayGraphs)
         {
             Enqueue(q, k, v, output, logSumExp, timed: Options.MeasureStepTimes);
             return;
         }
 
-        ObjectDisposedException.ThrowIf(_workspace.IsDisposed, this);
-        ValidateOperands(q, k, v, output, logSumExp);
         var key = OperandKey.Of(q, k, v, output, logSumExp);
         MiStatus.ThrowIfFailed(MiNative.mi_stream_is_capturing(_context.Stream.Handle, out int capturing));
         if (capturing != 0)
@@ -165,7 +165,7 @@ public sealed class SparsePrefillPlan : IDisposable
         {
             _replay?.Dispose();
             _replay = null;
-            _replay = CaptureGraph(q, k, v, output, logSumExp);
+            _replay = Capture(q, k, v, output, logSumExp);
             _replayKey = key;
             _replay.Launch();
         }
@@ -188,6 +188,12 @@ public sealed class SparsePrefillPlan : IDisposable
     {
         ObjectDisposedException.ThrowIf(_workspace.IsDisposed, this);
         ValidateOperands(q, k, v, output, logSumExp);
+        return Capture(q, k, v, output, logSumExp);
+    }
+
+    /// <summary>Captures one run on operands already validated.</summary>
+    private PrefillGraph Capture(DeviceTensor q, DeviceTensor k, DeviceTensor v, DeviceTensor output, DeviceBuffer? logSumExp)
+    {
         _context.MakeCurrent();
         StreamHandle stream = _context.Stream.Handle;
         MiStatus.ThrowIfFailed(MiNative.mi_stream_begin_capture(stream));
@@ -292,10 +298,9 @@ public sealed class SparsePrefillPlan : IDisposable
         }
     }
 
+    /// <summary>Enqueues one run on operands already validated (<see cref="ValidateOperands"/>: each public entry checks them once).</summary>
     private void Enqueue(DeviceTensor q, DeviceTensor k, DeviceTensor v, DeviceTensor output, DeviceBuffer? logSumExp, bool timed)
     {
-        ObjectDisposedException.ThrowIf(_workspace.IsDisposed, this);
-        ValidateOperands(q, k, v, output, logSumExp);
         using var qMemory = new SafeHandleLease(q.Buffer.Memory);
         using var kMemory = new SafeHandleLease(k.Buffer.Memory);
         using var vMemory = new SafeHandleLease(v.Buffer.Memory);
