@@ -17,6 +17,8 @@ internal static class SparseBenchTable
             .AddColumn(new TableColumn("index ms").RightAligned())
             .AddColumn(new TableColumn("attention ms").RightAligned())
             .AddColumn(new TableColumn("total ms").RightAligned())
+            .AddColumn(new TableColumn("back-to-back ms").RightAligned())
+            .AddColumn(new TableColumn("host ms").RightAligned())
             .AddColumn(new TableColumn("graph ms").RightAligned())
             .AddColumn(new TableColumn("density").RightAligned())
             .AddColumn(new TableColumn("TFLOP/s kept").RightAligned())
@@ -35,6 +37,8 @@ internal static class SparseBenchTable
                 $"{result.MsIndex:F3}",
                 $"{result.MsAttention:F3}",
                 $"{result.MsTotal:F3}",
+                $"{result.MsPipelined:F3}",
+                $"{result.MsHost:F3}",
                 result.MsGraph is { } graph ? $"{graph:F3}" : "-",
                 $"{result.Density:F4}",
                 $"{result.TflopsKept:F1}",

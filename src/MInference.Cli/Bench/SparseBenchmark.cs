@@ -38,6 +38,8 @@ internal static class SparseBenchmark
 
         report($"{label}: timing the layer, {benchCase.Iterations} runs");
         double total = Median(benchCase.Iterations, timer, RunLayer);
+        double pipelined = BackToBack(benchCase.Iterations, timer, RunLayer);
+        double host = HostMedian(benchCase.Iterations, context, RunLayer);
         SparsePrefillReport exact = ExactReport(context, benchCase, patterns, buffers, shape);
 
         double? graphed = null;
@@ -91,6 +93,8 @@ internal static class SparseBenchmark
             MsAttention: attention,
             MsKernels: Statistics.Median(steps.Select(step => (double)(step.EstimateMilliseconds + step.IndexMilliseconds + step.AttentionMilliseconds)).ToArray()),
             MsTotal: total,
+            MsPipelined: pipelined,
+            MsHost: host,
             MsGraph: graphed,
             Density: exact.Density,
             TflopsKept: benchCase.Tflops(exact.ComputedEntries, attention),
@@ -108,6 +112,28 @@ internal static class SparseBenchmark
         counting.Run(buffers.Q, buffers.K, buffers.V, buffers.Output);
         return counting.ReadReport();
     }
+
+    /// <summary>Runs enqueued back to back between one pair of events: GPU milliseconds per run.</summary>
+    private static double BackToBack(int iterations, GpuTimer timer, Action run)
+    {
+        timer.Start();
+        for (int i = 0; i < iterations; i++)
+        {
+            run();
+        }
+
+        return timer.Stop() / (double)iterations;
+    }
+
+    /// <summary>Median host milliseconds until <paramref name="run"/> returns, the GPU idle before each.</summary>
+    private static double HostMedian(int iterations, GpuContext context, Action run) =>
+        Statistics.Median(Enumerable.Range(0, iterations).Select(_ =>
+        {
+            context.Synchronize();
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            run();
+            return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }).ToArray());
 
     private static double Median(int iterations, GpuTimer timer, Action run) =>
         Statistics.Median(Enumerable.Range(0, iterations).Select(_ =>

@@ -17,7 +17,9 @@ namespace MInference.Cli.Bench;
 /// <param name="MsIndex">Vertical-slash index conversion.</param>
 /// <param name="MsAttention">The attention launches.</param>
 /// <param name="MsKernels">The layer's steps timed one by one (estimation, index, attention): its kernel time.</param>
-/// <param name="MsTotal">The eager layer end to end (a plan's run with graph replay off: every kernel launched by the host), timed without per-step events.</param>
+/// <param name="MsTotal">The eager layer end to end (a plan's run with graph replay off: every kernel launched by the host), timed without per-step events, from an idle GPU: it includes the host time before the first kernel starts.</param>
+/// <param name="MsPipelined">The eager layer run back to back (the timed runs enqueued between one pair of events, divided by their count): what a layer costs inside a model's forward pass, where the host enqueues ahead of the GPU.</param>
+/// <param name="MsHost">The host time of one eager run (validation and launches, until Run returns).</param>
 /// <param name="MsGraph">The layer replayed as a CUDA graph, with <c>--graph</c>; otherwise null.</param>
 /// <param name="Density">Computed entries over the heads · N(N+1)/2 causal entries, counted exactly on the indices.</param>
 /// <param name="TflopsKept">4 · computed entries · head_dim / attention time.</param>
@@ -40,6 +42,8 @@ internal sealed record SparseBenchmarkResult(
     double MsAttention,
     double MsKernels,
     double MsTotal,
+    double MsPipelined,
+    double MsHost,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? MsGraph,
     double Density,
     double TflopsKept,
