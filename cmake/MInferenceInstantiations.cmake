@@ -4,7 +4,7 @@
 # each (nvcc's time and memory per file stay small and the build runs them in parallel). The entry
 # points dispatch on, and validate against, the same head_dim list (generated/mi_instantiations.h),
 # so a new head_dim (once attention_traits.cuh has a tile configuration for it) is one edit of
-# MI_HEAD_DIMS. The estimators keep their own explicit lists (their kernels are head_dim-specific).
+# MI_HEAD_DIMS. The estimators instantiate for the same list through MI_FOR_EACH_HEAD_DIM.
 
 # <folder>/<stem> under native/src: the template is <folder>/<stem>_fwd.cu.in, which defines
 # run_<pattern>_fwd<@MI_HEAD_DIM@, ElementType::@MI_ELEMENT@>.
@@ -13,7 +13,7 @@ set(MI_ATTENTION_PATTERNS
   ashape/ashape
   blocksparse/block_sparse
   vertical_slash/vs)
-set(MI_HEAD_DIMS 64 128)
+set(MI_HEAD_DIMS 64 96 128)
 # dtype suffix -> ElementType enumerator (common/element_type.h). A new dtype also needs a case in
 # common/dispatch.h and kernel support, so this list is not the only edit for it.
 set(MI_DTYPES bf16 fp16)
@@ -26,6 +26,10 @@ function(mi_add_attention_instantiations target)
   set(generated ${CMAKE_BINARY_DIR}/generated)
 
   list(JOIN MI_HEAD_DIMS ", " MI_HEAD_DIMS_CSV)
+  set(MI_FOR_EACH_HEAD_DIM "")
+  foreach(dim IN LISTS MI_HEAD_DIMS)
+    string(APPEND MI_FOR_EACH_HEAD_DIM " X(${dim})")
+  endforeach()
   # "64 or 128", "64, 96 or 128": the validation message lists what this build supports.
   set(MI_HEAD_DIMS_TEXT "")
   list(LENGTH MI_HEAD_DIMS count)
@@ -46,6 +50,8 @@ function(mi_add_attention_instantiations target)
 #pragma once
 #define MI_ATTENTION_HEAD_DIMS @MI_HEAD_DIMS_CSV@
 #define MI_ATTENTION_HEAD_DIMS_TEXT "@MI_HEAD_DIMS_TEXT@"
+// X(dim) for every head dimension: explicit instantiations of the head_dim-specific estimators.
+#define MI_FOR_EACH_HEAD_DIM(X)@MI_FOR_EACH_HEAD_DIM@
 ]=])
 
   set(sources "")

@@ -110,6 +110,31 @@ internal static unsafe class NativeLibraryLoader
                 "rebuild native/ and the .NET projects from the same commit");
         }
 
+        if (!HasHeadDims(handle, MiNative.AttentionHeadDims))
+        {
+            NativeLibrary.Free(handle);
+            return NativeLibraryLoadResult.Failed(
+                $"{path} is compiled for other head dimensions than {string.Join(", ", MiNative.AttentionHeadDims.ToArray())} (mi_attention_head_dims); " +
+                "rebuild native/ and the .NET projects from the same commit");
+        }
+
         return NativeLibraryLoadResult.Loaded(handle, path);
+    }
+
+    /// <summary>Whether the library's <c>mi_attention_head_dims</c> lists exactly <paramref name="expected"/>.</summary>
+    private static bool HasHeadDims(nint handle, ReadOnlySpan<int> expected)
+    {
+        if (!NativeLibrary.TryGetExport(handle, "mi_attention_head_dims", out nint export))
+        {
+            return false;
+        }
+
+        var headDims = (delegate* unmanaged<int*, int, int>)export;
+        Span<int> actual = stackalloc int[16];
+        fixed (int* dims = actual)
+        {
+            int count = headDims(dims, actual.Length);
+            return count == expected.Length && actual[..count].SequenceEqual(expected);
+        }
     }
 }

@@ -24,7 +24,7 @@ internal struct MiDenseAttentionArgs
     /// <summary><c>kv_len</c>.</summary>
     public long KvLen;
 
-    /// <summary><c>head_dim</c>: 64 or 128.</summary>
+    /// <summary><c>head_dim</c>: one of <see cref="MiNative.AttentionHeadDims"/>.</summary>
     public long HeadDim;
 
     /// <summary><c>q</c>: [batch, q_heads, q_len, head_dim].</summary>

@@ -32,6 +32,10 @@ internal static unsafe partial class MiNative
     [LibraryImport(LibraryName, EntryPoint = "mi_sparse_block_size")]
     internal static partial int mi_sparse_block_size();
 
+    /// <summary>Writes up to <paramref name="capacity"/> of the build's head dimensions; returns their count.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_attention_head_dims")]
+    internal static partial int mi_attention_head_dims(int* dims, int capacity);
+
     /// <summary>Bytes per element of a dtype (0 outside the enum).</summary>
     [LibraryImport(LibraryName, EntryPoint = "mi_dtype_size")]
     internal static partial int mi_dtype_size(MiDType dtype);

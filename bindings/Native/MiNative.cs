@@ -14,7 +14,7 @@ internal static unsafe partial class MiNative
     internal const string LibraryName = "minference";
 
     /// <summary><c>MI_ABI_VERSION</c> of the header these declarations mirror.</summary>
-    internal const int AbiVersion = 2;
+    internal const int AbiVersion = 3;
 
     /// <summary>
     /// <c>MI_SPARSE_BLOCK</c>: rows and keys per block of every index-driven pattern. The C# side
@@ -22,6 +22,14 @@ internal static unsafe partial class MiNative
     /// <c>mi_sparse_block_size()</c> says otherwise.
     /// </summary>
     internal const int SparseBlockSize = 64;
+
+    /// <summary>
+    /// The head dimensions the attention kernels and estimators are compiled for
+    /// (<c>MI_HEAD_DIMS</c> in cmake/MInferenceInstantiations.cmake), ascending. The managed
+    /// validation is compiled with it; the loader refuses a library whose
+    /// <c>mi_attention_head_dims</c> says otherwise.
+    /// </summary>
+    internal static ReadOnlySpan<int> AttentionHeadDims => [64, 96, 128];
 
     static MiNative() => NativeLibrary.SetDllImportResolver(typeof(MiNative).Assembly, MiLibrary.Resolve);
 }

@@ -21,7 +21,7 @@ internal struct MiVsEstimateArgs
     /// <summary><c>seq_len</c>: N, the length of q and of k.</summary>
     public long SeqLen;
 
-    /// <summary><c>head_dim</c>: 64 or 128.</summary>
+    /// <summary><c>head_dim</c>: one of <see cref="MiNative.AttentionHeadDims"/>.</summary>
     public long HeadDim;
 
     /// <summary><c>q</c>: [batch, q_heads, N, head_dim].</summary>

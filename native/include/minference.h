@@ -37,12 +37,12 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout below changes; bindings refuse a mismatch. */
-#define MI_ABI_VERSION 2
+#define MI_ABI_VERSION 3
 
 typedef enum mi_status {
   MI_OK = 0,
   MI_ERR_INVALID_ARGUMENT = 1,   /* bad shape, stride, pointer, alignment or value */
-  MI_ERR_UNSUPPORTED = 2,        /* valid request this build does not implement (e.g. head_dim 96) */
+  MI_ERR_UNSUPPORTED = 2,        /* valid request this build does not implement (e.g. head_dim 80) */
   MI_ERR_NO_DEVICE = 3,          /* no CUDA driver or no CUDA device */
   MI_ERR_UNSUPPORTED_DEVICE = 4, /* device too old for the compiled kernels (needs sm_80+) */
   MI_ERR_OUT_OF_MEMORY = 5,      /* cudaMalloc failed */
@@ -181,7 +181,7 @@ typedef struct mi_dense_attention_args {
   int64_t kv_heads;    /* >= 1 */
   int64_t q_len;       /* >= 1 */
   int64_t kv_len;      /* >= 1; causal requires q_len <= kv_len */
-  int64_t head_dim;    /* 64 or 128 */
+  int64_t head_dim;    /* one of mi_attention_head_dims (64, 96, 128) */
   mi_tensor4 q;        /* [batch, q_heads, q_len, head_dim] */
   mi_tensor4 k;        /* [batch, kv_heads, kv_len, head_dim] */
   mi_tensor4 v;        /* [batch, kv_heads, kv_len, head_dim] */
@@ -209,6 +209,11 @@ MI_API MI_NODISCARD mi_status mi_attention_dense_fwd(const mi_dense_attention_ar
  * index-driven pattern and estimator; mi_sparse_block_size returns it. */
 #define MI_SPARSE_BLOCK 64
 MI_API int32_t mi_sparse_block_size(void);
+
+/* The head dimensions every attention pattern and estimator of this build takes, ascending:
+ * writes min(count, capacity) of them to `dims` (NULL with capacity 0 asks for the count) and
+ * returns the count. */
+MI_API int32_t mi_attention_head_dims(int32_t* dims, int32_t capacity);
 
 /* Route codes of a (batch, query head): which launch computes it. Written on the device by
  * mi_vs_route (or by the caller), read by the pattern launches through mi_head_routes, so a head can
@@ -320,7 +325,7 @@ typedef struct mi_vs_estimate_args {
   int64_t q_heads;
   int64_t kv_heads;        /* q_heads a multiple of kv_heads */
   int64_t seq_len;         /* N >= 1 (q_len == kv_len) */
-  int64_t head_dim;        /* 64 or 128 */
+  int64_t head_dim;        /* one of mi_attention_head_dims (64, 96, 128) */
   mi_tensor4 q;            /* [batch, q_heads, N, head_dim], rules as for dense */
   mi_tensor4 k;            /* [batch, kv_heads, N, head_dim] */
   const int32_t* heads;    /* host array of distinct query heads, NULL = all */
@@ -436,7 +441,7 @@ typedef struct mi_block_sparse_estimate_args {
   int64_t q_heads;
   int64_t kv_heads;
   int64_t seq_len;       /* N in [1, 2^21] */
-  int64_t head_dim;      /* 64 or 128 */
+  int64_t head_dim;      /* one of mi_attention_head_dims (64, 96, 128) */
   mi_tensor4 q;          /* [batch, q_heads, N, head_dim], rules as for dense */
   mi_tensor4 k;          /* [batch, kv_heads, N, head_dim] */
   const int32_t* heads;  /* host array of distinct query heads, NULL = all */

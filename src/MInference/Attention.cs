@@ -15,7 +15,7 @@ public static partial class Attention
     /// Operands use logical order [batch, heads, seq, head_dim] (other memory orders through strides,
     /// e.g. <see cref="TensorLayout.Bshd"/>): q and output are [B, Hq, Nq, D], k and v are
     /// [B, Hkv, Nkv, D] with Hq a multiple of Hkv (query head h reads key/value head h / (Hq / Hkv)).
-    /// All four share one dtype (Float16 or BFloat16); D is 64 or 128; the head_dim stride is 1 and
+    /// All four share one dtype (Float16 or BFloat16); D is one of <see cref="AttentionHeadDims.Supported"/> (64, 96, 128); the head_dim stride is 1 and
     /// the others are multiples of 8 elements; each view starts 16-byte aligned, fits its buffer,
     /// and the output overlaps no input. Everything is checked before launch: on an exception the
     /// output and <paramref name="logSumExp"/> are untouched.

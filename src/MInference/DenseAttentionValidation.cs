@@ -13,11 +13,9 @@ internal static class DenseAttentionValidation
     /// <summary>Strides other than head_dim's must be multiples of this many elements (16 bytes of fp16/bf16).</summary>
     public const int StrideMultiple = 8;
 
-    private static readonly long[] s_supportedHeadDims = [64, 128];
-
     /// <exception cref="ArgumentException">Shapes, dtypes, strides, alignment, bounds, overlap or the log-sum-exp size are wrong.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The softmax scale is not finite and positive.</exception>
-    /// <exception cref="NotSupportedException">The dtype is not Float16/BFloat16, or head_dim is not 64 or 128.</exception>
+    /// <exception cref="NotSupportedException">The dtype is not Float16/BFloat16, or head_dim is not one of <see cref="AttentionHeadDims.Supported"/>.</exception>
     public static ValidatedDenseAttention Validate(
         DeviceOperand q, DeviceOperand k, DeviceOperand v, DeviceOperand output, DenseAttentionOptions options, LogSumExpTarget? logSumExp)
     {
@@ -36,9 +34,9 @@ internal static class DenseAttentionValidation
         }
 
         AttentionShape shape = AttentionShape.Validate(q.Layout, k.Layout, v.Layout, output.Layout, options.Causal);
-        if (!s_supportedHeadDims.Contains(shape.HeadDim))
+        if (!AttentionHeadDims.IsSupported(shape.HeadDim))
         {
-            throw new NotSupportedException($"head_dim {shape.HeadDim} is not supported by the dense attention kernels (supported: {string.Join(", ", s_supportedHeadDims)})");
+            throw new NotSupportedException($"head_dim {shape.HeadDim} is not supported by the dense attention kernels (supported: {AttentionHeadDims.Text})");
         }
 
         foreach (DeviceOperand operand in operands)

@@ -42,31 +42,57 @@ namespace detail {
 
 using index_t = AttentionFwdParams::index_t;
 
+// Whether a CTA loads whole rows per pass with a fixed swizzle phase: every thread then owns one
+// chunk column (kThreads a multiple of the chunks per row, and the rows of a pass a multiple of 8).
+// head_dim 96 (12 chunks a row) and 256 at 4 warps (4 rows a pass) take the general path instead.
+template <typename Traits>
+constexpr bool kLoadsFixedColumns =
+    Traits::kThreads % Traits::kChunksPerRow == 0 &&
+    (Traits::kThreads / Traits::kChunksPerRow) % 8 == 0;
+
 // Copies rows [row0, row0 + kRows) of a [rows, kHeadDim] matrix into a swizzled shared tile.
 // Rows at or past row_limit are zero-filled: a zero K row scores 0 (then masked) and a zero V row
 // contributes nothing, so ragged tails never inject garbage or NaN.
-// Every thread owns one fixed 16-byte chunk column and steps down the rows, so the swizzle term
-// and the global column offset are loop-invariant: the loop costs one pointer and no divisions,
-// which matters in a kernel that lives at the register limit.
+// Fixed columns: every thread owns one 16-byte chunk column and steps down the rows, so the
+// swizzle term and the global column offset are loop-invariant: the loop costs one pointer and no
+// divisions, which matters in a kernel that lives at the register limit. Otherwise each pass
+// covers kThreads consecutive chunks of the tile, and a thread's (row, chunk) is recomputed per
+// pass (division by a constant: a multiply and a shift).
 template <typename Traits, int kRows>
 __device__ __forceinline__ void load_tile_async(typename Traits::Element* smem,
                                                 const typename Traits::Element* gmem,
                                                 index_t row_stride, int row0, int row_limit) {
-  constexpr int kRowsPerPass = Traits::kThreads / Traits::kChunksPerRow;
-  static_assert(kRows % kRowsPerPass == 0, "tile rows load in whole passes");
-  static_assert(kRowsPerPass % 8 == 0, "the swizzle phase (row % 8) is fixed per thread");
-  const int chunk = threadIdx.x % Traits::kChunksPerRow;
-  const int first_row = threadIdx.x / Traits::kChunksPerRow;
-  const uint32_t smem_dst = device::smem_address(smem + Traits::swizzle(first_row, chunk));
-  const auto* src = gmem + static_cast<index_t>(row0 + first_row) * row_stride +
-                    chunk * Traits::kChunkElems;
-  const index_t src_step = row_stride * kRowsPerPass;
+  if constexpr (kLoadsFixedColumns<Traits>) {
+    constexpr int kRowsPerPass = Traits::kThreads / Traits::kChunksPerRow;
+    static_assert(kRows % kRowsPerPass == 0, "tile rows load in whole passes");
+    const int chunk = threadIdx.x % Traits::kChunksPerRow;
+    const int first_row = threadIdx.x / Traits::kChunksPerRow;
+    const uint32_t smem_dst = device::smem_address(smem + Traits::swizzle(first_row, chunk));
+    const auto* src = gmem + static_cast<index_t>(row0 + first_row) * row_stride +
+                      chunk * Traits::kChunkElems;
+    const index_t src_step = row_stride * kRowsPerPass;
 #pragma unroll
-  for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
-    const int row = row0 + first_row + pass * kRowsPerPass;
-    const bool valid = row >= 0 && row < row_limit;
-    device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2,
-                        valid ? src + pass * src_step : gmem, valid);
+    for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
+      const int row = row0 + first_row + pass * kRowsPerPass;
+      const bool valid = row >= 0 && row < row_limit;
+      device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2,
+                          valid ? src + pass * src_step : gmem, valid);
+    }
+  } else {
+    constexpr int kChunks = kRows * Traits::kChunksPerRow;
+    static_assert(kChunks % Traits::kThreads == 0, "tile chunks load in whole passes");
+#pragma unroll
+    for (int pass = 0; pass < kChunks / Traits::kThreads; ++pass) {
+      const int i = pass * Traits::kThreads + threadIdx.x;
+      const int r = i / Traits::kChunksPerRow;
+      const int chunk = i % Traits::kChunksPerRow;
+      const int row = row0 + r;
+      const bool valid = row >= 0 && row < row_limit;
+      const auto* src = gmem + static_cast<index_t>(valid ? row : 0) * row_stride +
+                        chunk * Traits::kChunkElems;
+      device::cp_async_16(device::smem_address(smem + Traits::swizzle(r, chunk)),
+                          valid ? src : gmem, valid);
+    }
   }
 }
 
@@ -77,24 +103,45 @@ __device__ __forceinline__ void gather_tile_async(typename Traits::Element* smem
                                                   const typename Traits::Element* gmem,
                                                   index_t row_stride, const int32_t* list, int count,
                                                   int row_limit) {
-  constexpr int kRowsPerPass = Traits::kThreads / Traits::kChunksPerRow;
-  static_assert(kRows % kRowsPerPass == 0, "tile rows load in whole passes");
-  static_assert(kRowsPerPass % 8 == 0, "the swizzle phase (row % 8) is fixed per thread");
-  const int chunk = threadIdx.x % Traits::kChunksPerRow;
-  const int first_row = threadIdx.x / Traits::kChunksPerRow;
-  const uint32_t smem_dst = device::smem_address(smem + Traits::swizzle(first_row, chunk));
-  int columns[kRows / kRowsPerPass];
+  if constexpr (kLoadsFixedColumns<Traits>) {
+    constexpr int kRowsPerPass = Traits::kThreads / Traits::kChunksPerRow;
+    static_assert(kRows % kRowsPerPass == 0, "tile rows load in whole passes");
+    const int chunk = threadIdx.x % Traits::kChunksPerRow;
+    const int first_row = threadIdx.x / Traits::kChunksPerRow;
+    const uint32_t smem_dst = device::smem_address(smem + Traits::swizzle(first_row, chunk));
+    int columns[kRows / kRowsPerPass];
 #pragma unroll
-  for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
-    const int row = first_row + pass * kRowsPerPass;
-    columns[pass] = row < count ? __ldg(list + row) : -1;  // all index loads in flight at once
-  }
+    for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
+      const int row = first_row + pass * kRowsPerPass;
+      columns[pass] = row < count ? __ldg(list + row) : -1;  // all index loads in flight at once
+    }
 #pragma unroll
-  for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
-    const bool valid = columns[pass] >= 0 && columns[pass] < row_limit;
-    const auto* src = gmem + static_cast<index_t>(valid ? columns[pass] : 0) * row_stride +
-                      chunk * Traits::kChunkElems;
-    device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2, src, valid);
+    for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
+      const bool valid = columns[pass] >= 0 && columns[pass] < row_limit;
+      const auto* src = gmem + static_cast<index_t>(valid ? columns[pass] : 0) * row_stride +
+                        chunk * Traits::kChunkElems;
+      device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2, src, valid);
+    }
+  } else {
+    constexpr int kPasses = kRows * Traits::kChunksPerRow / Traits::kThreads;
+    static_assert(kRows * Traits::kChunksPerRow % Traits::kThreads == 0,
+                  "tile chunks load in whole passes");
+    int columns[kPasses];
+#pragma unroll
+    for (int pass = 0; pass < kPasses; ++pass) {
+      const int r = (pass * Traits::kThreads + threadIdx.x) / Traits::kChunksPerRow;
+      columns[pass] = r < count ? __ldg(list + r) : -1;  // all index loads in flight at once
+    }
+#pragma unroll
+    for (int pass = 0; pass < kPasses; ++pass) {
+      const int i = pass * Traits::kThreads + threadIdx.x;
+      const int r = i / Traits::kChunksPerRow;
+      const int chunk = i % Traits::kChunksPerRow;
+      const bool valid = columns[pass] >= 0 && columns[pass] < row_limit;
+      const auto* src = gmem + static_cast<index_t>(valid ? columns[pass] : 0) * row_stride +
+                        chunk * Traits::kChunkElems;
+      device::cp_async_16(device::smem_address(smem + Traits::swizzle(r, chunk)), src, valid);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include "../common/swizzle.cuh"
 #include "attention_params.h"
 
 namespace mi::attention {
@@ -29,6 +30,12 @@ struct ElementOf<ElementType::kBFloat16> {
 //           4 warps x 32 rows (128x64) ran 332 but spilled 12-64 bytes on sm_90a; 128x32 ran 326;
 //           64-row CTAs (4 warps x 16 rows, 2-3 CTAs/SM) ran 273-297. A two-stage K/V ring (one
 //           barrier per tile) ran 3 % slower: the loop is bound by shared-memory bandwidth.
+//   hd 96:  hd 128's shape (8 warps x 16 rows, 128x128, 1 CTA/SM). hd 64's shape (4 warps x 32
+//           rows) spilled 4-48 bytes at the 255-register cap (96 O + 64 S accumulators); 64-row
+//           block tiles spill 4 bytes at 3 CTAs/SM (170 registers), so they run 2 like hd 128.
+//   hd 256 is not built: at 4 warps x 16 rows (64x64, the largest tile two CTAs fit) its 128 O
+//           accumulators a thread spill 144-168 bytes at 255 registers. It needs O split across
+//           warps (or warpgroups, as a wgmma mainloop does).
 // Rows per warp trade shared-memory traffic (a K/V fragment feeds one MMA per m16 atom) against
 // registers (S and O accumulators grow with them).
 struct TileConfig {
@@ -62,9 +69,9 @@ struct AttentionFwdTraits {
   static constexpr int kSTiles = kBlockN / 8;  // n8 tiles of S per m16 atom
   static constexpr int kOTiles = kHeadDim / 8;  // n8 tiles of O per m16 atom
 
-  // Rows are kHeadDim elements; 16-byte chunks are XOR-swizzled by (row % 8) so that the eight
+  // Rows are kHeadDim elements of 16-byte chunks, swizzled (common/swizzle.cuh) so that the eight
   // row addresses of one ldmatrix (same logical chunk, 8 consecutive rows) hit 8 distinct
-  // 128-byte bank groups.
+  // 16-byte bank groups.
   static constexpr int kChunkElems = 8;
   static constexpr int kChunksPerRow = kHeadDim / kChunkElems;
 
@@ -74,17 +81,16 @@ struct AttentionFwdTraits {
 
   static constexpr int kMinBlocksPerSm = kConfig.min_blocks_per_sm;
 
-  static_assert(kHeadDim == 64 || kHeadDim == 128, "head_dim must be 64 or 128");
+  static_assert(kHeadDim % 32 == 0 && kHeadDim >= 64, "head_dim must be a multiple of 32 from 64 on (x4 ldmatrix over pairs of chunks)");
   static_assert(kWarpRows % 16 == 0, "each warp owns whole m16 atoms");
   static_assert(kBlockN % 16 == 0, "key tile must be a multiple of the MMA k extent");
-  static_assert(kChunksPerRow >= 8, "the swizzle permutes 8 chunks per row");
   static_assert((kBlockM * kChunksPerRow) % kThreads == 0, "Q tile loads evenly");
   static_assert((kBlockN * kChunksPerRow) % kThreads == 0, "K/V tile loads evenly");
   static_assert(kSmemBytes * kMinBlocksPerSm <= 227 * 1024, "CTAs must fit one SM");
 
   // Element offset of (row, chunk) in a swizzled tile.
   __device__ __forceinline__ static int swizzle(int row, int chunk) {
-    return row * kHeadDim + ((chunk ^ (row & 7)) * kChunkElems);
+    return row * kHeadDim + device::swizzle_chunk<kChunksPerRow>(row, chunk) * kChunkElems;
   }
 };
 

@@ -169,9 +169,9 @@ extern "C" MI_API mi_status mi_block_sparse_estimate(const mi_block_sparse_estim
     pool_k.out_heads = static_cast<int>(args->kv_heads);
     pool_k.out = reinterpret_cast<float*>(base + w.pooled_k);
     const int batch = static_cast<int>(args->batch);
-    // The estimation kernels are instantiated for head_dim 64 and 128 only (block_sparse_pool.cu).
+    // The estimation kernels are instantiated for every attention head_dim (block_sparse_pool.cu).
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
-        mi::HeadDims<64, 128>{}, args->dtype, args->head_dim, [&](auto head_dim, auto element) {
+        args->dtype, args->head_dim, [&](auto head_dim, auto element) {
           cudaError_t err = est::run_pool<head_dim(), element()>(pool_q, batch, s);
           return err == cudaSuccess ? est::run_pool<head_dim(), element()>(pool_k, batch, s) : err;
         }));
@@ -195,7 +195,9 @@ extern "C" MI_API mi_status mi_block_sparse_estimate(const mi_block_sparse_estim
       p.first_unit = first;
       p.units = end - first;
       if (w.score_tiles > 0)
-        MI_CUDA_CHECK(args->head_dim == 64 ? est::run_score<64>(p, s) : est::run_score<128>(p, s));
+        MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
+            args->dtype, args->head_dim,
+            [&](auto head_dim, auto) { return est::run_score<head_dim()>(p, s); }));
       MI_CUDA_CHECK(est::run_select(p, s));
       first = end;
     }

@@ -15,6 +15,7 @@
 
 #include "../attention/attention_traits.cuh"
 #include "block_sparse_estimate_params.h"
+#include "mi_instantiations.h"
 
 namespace mi::blocksparse::estimate {
 namespace {
@@ -46,6 +47,8 @@ template <int kHeadDim, typename Element>
 __global__ void __launch_bounds__(kPoolThreads) pool_kernel(const __grid_constant__ PoolParams p) {
   constexpr int kThreadsPerBlock = kHeadDim / 8;
   constexpr int kBlocksPerCta = kPoolThreads / kThreadsPerBlock;
+  // head_dim 96: 12 threads a block, 21 blocks in 252 threads; the last 4 threads idle.
+  if (threadIdx.x >= kBlocksPerCta * kThreadsPerBlock) return;
   const int qb = blockIdx.x * kBlocksPerCta + threadIdx.x / kThreadsPerBlock;
   if (qb >= p.q_blocks) return;
   const int entry = blockIdx.y;
@@ -91,13 +94,12 @@ cudaError_t run_pool(const PoolParams& p, int batch, cudaStream_t stream) {
   return cudaGetLastError();
 }
 
-template cudaError_t run_pool<64, attention::ElementType::kFloat16>(const PoolParams&, int,
-                                                                    cudaStream_t);
-template cudaError_t run_pool<64, attention::ElementType::kBFloat16>(const PoolParams&, int,
-                                                                     cudaStream_t);
-template cudaError_t run_pool<128, attention::ElementType::kFloat16>(const PoolParams&, int,
-                                                                     cudaStream_t);
-template cudaError_t run_pool<128, attention::ElementType::kBFloat16>(const PoolParams&, int,
+// Every head_dim the attention patterns take (cmake/MInferenceInstantiations.cmake).
+#define MI_INSTANTIATE_POOL(D)                                                                   \
+  template cudaError_t run_pool<D, attention::ElementType::kFloat16>(const PoolParams&, int,      \
+                                                                     cudaStream_t);               \
+  template cudaError_t run_pool<D, attention::ElementType::kBFloat16>(const PoolParams&, int,     \
                                                                       cudaStream_t);
+MI_FOR_EACH_HEAD_DIM(MI_INSTANTIATE_POOL)
 
 }  // namespace mi::blocksparse::estimate

@@ -19,6 +19,7 @@
 
 #include "../common/device_primitives.cuh"
 #include "block_sparse_estimate_params.h"
+#include "mi_instantiations.h"
 
 namespace mi::blocksparse::estimate {
 namespace {
@@ -138,7 +139,8 @@ cudaError_t run_score(const EstimateParams& p, cudaStream_t stream) {
   return cudaGetLastError();
 }
 
-template cudaError_t run_score<64>(const EstimateParams&, cudaStream_t);
-template cudaError_t run_score<128>(const EstimateParams&, cudaStream_t);
+// Every head_dim the attention patterns take (cmake/MInferenceInstantiations.cmake).
+#define MI_INSTANTIATE_SCORE(D) template cudaError_t run_score<D>(const EstimateParams&, cudaStream_t);
+MI_FOR_EACH_HEAD_DIM(MI_INSTANTIATE_SCORE)
 
 }  // namespace mi::blocksparse::estimate

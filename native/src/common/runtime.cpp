@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mi_build_config.h"
+#include "mi_instantiations.h"
 #include "minference.h"
 #include "pointer_cache.h"
 #include "pointer_checks.h"
@@ -44,6 +45,13 @@ MI_API const char* mi_version(void) { return MI_VERSION_STRING; }
 MI_API const char* mi_compiled_archs(void) { return MI_COMPILED_ARCHS; }
 MI_API int32_t mi_cuda_compile_version(void) { return CUDART_VERSION; }
 MI_API int32_t mi_sparse_block_size(void) { return MI_SPARSE_BLOCK; }
+
+MI_API int32_t mi_attention_head_dims(int32_t* dims, int32_t capacity) {
+  static constexpr int32_t kDims[] = {MI_ATTENTION_HEAD_DIMS};
+  constexpr auto kCount = static_cast<int32_t>(sizeof(kDims) / sizeof(kDims[0]));
+  for (int32_t i = 0; dims != nullptr && i < capacity && i < kCount; ++i) dims[i] = kDims[i];
+  return kCount;
+}
 
 MI_API int32_t mi_dtype_size(mi_dtype dtype) {
   switch (dtype) {

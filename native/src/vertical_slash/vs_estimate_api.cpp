@@ -77,9 +77,9 @@ extern "C" MI_API mi_status mi_vs_estimate(const mi_vs_estimate_args* args, void
     p.slash_scores = args->slash_scores;
     mi::vertical_slash::vs_estimate_bind_workspace(p, args->batch, workspace);
     const auto s = reinterpret_cast<cudaStream_t>(stream);
-    // run_vs_estimate is instantiated for head_dim 64 and 128 (vs_estimate_launch.cu).
+    // run_vs_estimate is instantiated for every attention head_dim (vs_estimate_launch.cu).
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
-        mi::HeadDims<64, 128>{}, args->dtype, args->head_dim, [&](auto head_dim, auto element) {
+        args->dtype, args->head_dim, [&](auto head_dim, auto element) {
           return mi::vertical_slash::run_vs_estimate<head_dim(), element()>(
               p, static_cast<int>(args->batch), s);
         }));

@@ -30,6 +30,7 @@
 #include "../attention/attention_params.h"
 #include "../attention/attention_traits.cuh"
 #include "../common/device_primitives.cuh"
+#include "../common/swizzle.cuh"
 #include "vs_estimate_launch.h"
 
 namespace mi::vertical_slash {
@@ -56,10 +57,10 @@ struct Shape {
   static constexpr int smem_bytes(bool second_pass) {
     return kQBytes + kKBytes + (second_pass ? kProbBytes : kStatBytes);
   }
-  // Rows of kHeadDim elements; 16-byte chunks XOR-swizzled by row % 8 so the 8 row addresses of
-  // one ldmatrix hit 8 distinct bank groups (as in the attention mainloop).
+  // Rows of kHeadDim elements; 16-byte chunks swizzled so the 8 row addresses of one ldmatrix hit
+  // 8 distinct bank groups (common/swizzle.cuh, as in the attention mainloop).
   __device__ __forceinline__ static int swizzle(int row, int chunk) {
-    return row * kHeadDim + ((chunk ^ (row & 7)) * 8);
+    return row * kHeadDim + device::swizzle_chunk<kChunks>(row, chunk) * 8;
   }
 };
 

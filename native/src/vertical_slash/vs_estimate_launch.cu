@@ -4,6 +4,7 @@
 
 #include "../attention/attention_traits.cuh"
 #include "../common/workspace.h"
+#include "mi_instantiations.h"
 #include "vs_estimate_kernel.cuh"
 #include "vs_estimate_launch.h"
 
@@ -75,13 +76,12 @@ cudaError_t run_vs_estimate(const VsEstimateParams& p, int batch, cudaStream_t s
   return cudaGetLastError();
 }
 
-template cudaError_t run_vs_estimate<64, ElementType::kFloat16>(
-    const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<64, ElementType::kBFloat16>(
-    const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<128, ElementType::kFloat16>(
-    const VsEstimateParams&, int, cudaStream_t);
-template cudaError_t run_vs_estimate<128, ElementType::kBFloat16>(
-    const VsEstimateParams&, int, cudaStream_t);
+// Every head_dim the attention patterns take (cmake/MInferenceInstantiations.cmake).
+#define MI_INSTANTIATE_VS_ESTIMATE(D)                                                    \
+  template cudaError_t run_vs_estimate<D, ElementType::kFloat16>(const VsEstimateParams&, \
+                                                                 int, cudaStream_t);       \
+  template cudaError_t run_vs_estimate<D, ElementType::kBFloat16>(const VsEstimateParams&, \
+                                                                  int, cudaStream_t);
+MI_FOR_EACH_HEAD_DIM(MI_INSTANTIATE_VS_ESTIMATE)
 
 }  // namespace mi::vertical_slash

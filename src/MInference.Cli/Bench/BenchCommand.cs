@@ -18,7 +18,7 @@ internal static class BenchCommand
 
     private static readonly Option<int> s_heads = new Option<int>("--heads") { Description = "Query heads", DefaultValueFactory = _ => 32 }.AtLeast(1);
     private static readonly Option<int> s_kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads (divides --heads)", DefaultValueFactory = _ => 8 }.AtLeast(1);
-    private static readonly Option<int> s_headDim = new Option<int>("--head-dim") { Description = "Head dimension (64 or 128)", DefaultValueFactory = _ => 128 }.AtLeast(1);
+    private static readonly Option<int> s_headDim = new Option<int>("--head-dim") { Description = $"Head dimension ({AttentionHeadDims.Text})", DefaultValueFactory = _ => 128 }.AtLeast(1);
     private static readonly Option<string> s_dtype = DTypeNames.CreateOption();
     private static readonly Option<bool> s_causal = new("--causal") { Description = "Causal mask (bottom-right aligned)" };
     private static readonly Option<int> s_batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 1 }.AtLeast(1);

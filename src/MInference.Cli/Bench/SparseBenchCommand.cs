@@ -31,7 +31,7 @@ internal static class SparseBenchCommand
 
     private static readonly Option<int> s_heads = new Option<int>("--heads") { Description = "Query heads", DefaultValueFactory = _ => 32 }.AtLeast(1);
     private static readonly Option<int> s_kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads (divides --heads)", DefaultValueFactory = _ => 8 }.AtLeast(1);
-    private static readonly Option<int> s_headDim = new Option<int>("--head-dim") { Description = "Head dimension (64 or 128)", DefaultValueFactory = _ => 128 }.AtLeast(1);
+    private static readonly Option<int> s_headDim = new Option<int>("--head-dim") { Description = $"Head dimension ({AttentionHeadDims.Text})", DefaultValueFactory = _ => 128 }.AtLeast(1);
     private static readonly Option<string> s_dtype = DTypeNames.CreateOption();
     private static readonly Option<string> s_data = CreateDataOption();
     private static readonly Option<int> s_minSequenceLength = new Option<int>("--min-seq")
@@ -67,9 +67,9 @@ internal static class SparseBenchCommand
             throw new ArgumentException($"{s_kvHeads.Name} {parse.GetValue(s_kvHeads)} must divide {s_heads.Name} {parse.GetValue(s_heads)}");
         }
 
-        if (parse.GetValue(s_headDim) is not (64 or 128))
+        if (!AttentionHeadDims.IsSupported(parse.GetValue(s_headDim)))
         {
-            throw new ArgumentException($"{s_headDim.Name} {parse.GetValue(s_headDim)} is not supported: the kernels take 64 or 128");
+            throw new ArgumentException($"{s_headDim.Name} {parse.GetValue(s_headDim)} is not supported: the kernels take {AttentionHeadDims.Text}");
         }
 
         if (!GpuBackend.IsAvailable)

@@ -26,7 +26,7 @@ internal static class DemoCommand
         var layers = new Option<int>("--layers") { Description = "Layers of the synthetic model", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var heads = new Option<int>("--heads") { Description = "Query heads per layer", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads per layer (GQA; divides --heads)", DefaultValueFactory = _ => 2 }.AtLeast(1);
-        var headDim = new Option<int?>("--head-dim") { Description = "Head dimension, 64 or 128 [GPU: 128, CPU: 64]" }.AtLeast(1);
+        var headDim = new Option<int?>("--head-dim") { Description = $"Head dimension, {AttentionHeadDims.Text} [GPU: 128, CPU: 64]" }.AtLeast(1);
         Option<string> dtype = DTypeNames.CreateOption();
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic model", DefaultValueFactory = _ => 1 }.AnyInteger();
         var config = new Option<string?>("--config") { Description = "Pattern config (MInference JSON, e.g. from `minference search`); default: search on a sample first" };

@@ -33,9 +33,9 @@ internal sealed record SyntheticModel(int Layers, int Heads, int KvHeads, int He
             throw new ArgumentException($"--layers {Layers}, --heads {Heads}, --kv-heads {KvHeads}: expected >= 1 of each, --kv-heads dividing --heads");
         }
 
-        if (HeadDim is not (64 or 128))
+        if (!AttentionHeadDims.IsSupported(HeadDim))
         {
-            throw new ArgumentException($"--head-dim {HeadDim} is not supported: the kernels take 64 or 128");
+            throw new ArgumentException($"--head-dim {HeadDim} is not supported: the kernels take {AttentionHeadDims.Text}");
         }
     }
 

@@ -21,7 +21,7 @@ internal static class GenerateCommand
         var layers = new Option<int>("--layers") { Description = "Layers", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var heads = new Option<int>("--heads") { Description = "Query heads per layer", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads per layer", DefaultValueFactory = _ => 2 }.AtLeast(1);
-        var headDim = new Option<int>("--head-dim") { Description = "Head dimension, 64 or 128", DefaultValueFactory = _ => 64 }.AtLeast(1);
+        var headDim = new Option<int>("--head-dim") { Description = $"Head dimension, {AttentionHeadDims.Text}", DefaultValueFactory = _ => 64 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 }.AnyInteger();
         Option<string> dtype = DTypeNames.CreateOption();
         var command = new Command("generate", "Write the synthetic model's q, k, v to a .safetensors file in the layout `run` and `search` read.")

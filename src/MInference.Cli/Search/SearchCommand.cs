@@ -24,7 +24,7 @@ internal static class SearchCommand
         var layers = new Option<int>("--layers") { Description = "Synthetic model: layers", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var heads = new Option<int>("--heads") { Description = "Synthetic model: query heads per layer", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var kvHeads = new Option<int>("--kv-heads") { Description = "Synthetic model: key/value heads per layer", DefaultValueFactory = _ => 2 }.AtLeast(1);
-        var headDim = new Option<int?>("--head-dim") { Description = "Synthetic model: head dimension, 64 or 128 [GPU: 128, CPU: 64]" }.AtLeast(1);
+        var headDim = new Option<int?>("--head-dim") { Description = $"Synthetic model: head dimension, {AttentionHeadDims.Text} [GPU: 128, CPU: 64]" }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Synthetic model: seed", DefaultValueFactory = _ => 1 }.AnyInteger();
         Option<string> dtype = DTypeNames.CreateOption();
         Option<double?> budget = SearchBudget.CreateBudgetOption();

@@ -7,7 +7,7 @@ namespace MInference.Prefill;
 /// <param name="QHeads">H >= 1, a multiple of <paramref name="KvHeads"/>, at most 1024.</param>
 /// <param name="KvHeads">Hkv >= 1.</param>
 /// <param name="SequenceLength">N >= 1.</param>
-/// <param name="HeadDim">D: a head_dim the kernels are compiled for (64 or 128).</param>
+/// <param name="HeadDim">D: a head_dim the kernels are compiled for (<see cref="AttentionHeadDims.Supported"/>).</param>
 /// <param name="DType">Float16 or BFloat16.</param>
 public sealed record PrefillShape(int Batch, int QHeads, int KvHeads, int SequenceLength, int HeadDim, DType DType)
 {

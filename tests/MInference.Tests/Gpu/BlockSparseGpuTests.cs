@@ -20,7 +20,7 @@ public sealed class BlockSparseGpuTests : GpuFixture
     {
         foreach (DType dtype in new[] { DType.BFloat16, DType.Float16 })
         {
-            foreach (int headDim in new[] { 64, 128 })
+            foreach (int headDim in AttentionHeadDims.Supported)
             {
                 foreach ((int batch, int n, int topK) in new[] { (1, 1, 1), (1, 65, 1), (2, 1000, 4), (1, 4096, 20) })
                 {

@@ -5,7 +5,7 @@ public static class DenseAttentionCases
 {
     private static readonly int[] s_shortSequences = [1, 17, 63, 64, 65, 127, 1000];
     private static readonly (int Heads, int KvHeads)[] s_headGroups = [(8, 8), (8, 2), (8, 1)];
-    private static readonly int[] s_headDims = [64, 128];
+    private static readonly int[] s_headDims = [.. AttentionHeadDims.Supported];
     private static readonly bool[] s_causalities = [false, true];
     private static readonly DType[] s_dtypes = [DType.BFloat16, DType.Float16];
 
@@ -50,7 +50,8 @@ public static class DenseAttentionCases
         from lengths in new[] { (Q: 1, Kv: 4096), (Q: 17, Kv: 1000), (Q: 65, Kv: 127), (Q: 100, Kv: 4096) }
         from causal in s_causalities
         from dtype in s_dtypes
-        select new DenseCase(1, 8, 2, lengths.Q, lengths.Kv, dtype == DType.BFloat16 ? 128 : 64, dtype, causal);
+        from headDim in s_headDims
+        select new DenseCase(1, 8, 2, lengths.Q, lengths.Kv, headDim, dtype, causal);
 
     /// <summary>Strided BSHD operands, explicit softmax scales, and a call without log-sum-exp.</summary>
     private static IEnumerable<DenseCase> SpecialCases() =>
@@ -61,5 +62,7 @@ public static class DenseAttentionCases
         new(1, 8, 2, 65, 65, 64, DType.BFloat16, Causal: true, Scale: 0.5f),
         new(1, 8, 8, 127, 127, 128, DType.Float16, Causal: false, Scale: 0.02f),
         new(1, 8, 2, 127, 127, 128, DType.BFloat16, Causal: true, WithLogSumExp: false),
+        new(2, 8, 2, 127, 127, 96, DType.BFloat16, Causal: true, MemoryOrder.Bshd),
+        new(1, 8, 4, 65, 1000, 96, DType.Float16, Causal: true, MemoryOrder.Bshd),
     ];
 }

@@ -14,7 +14,7 @@ public static class SparseCases
         {
             foreach (DType dtype in new[] { DType.BFloat16, DType.Float16 })
             {
-                foreach (int headDim in new[] { 64, 128 })
+                foreach (int headDim in AttentionHeadDims.Supported)
                 {
                     foreach (int n in new[] { 64, 65, 1000, 4096 })
                     {

@@ -13,7 +13,7 @@ public static class VerticalSlashGpuCases
     {
         foreach (DType dtype in new[] { DType.BFloat16, DType.Float16 })
         {
-            foreach (int headDim in new[] { 64, 128 })
+            foreach (int headDim in AttentionHeadDims.Supported)
             {
                 foreach (int n in Lengths)
                 {

@@ -66,6 +66,36 @@ public sealed partial class HeaderConsistencyTests
         Assert.That(match.Success ? int.Parse(match.Groups[1].Value) : -1, Is.EqualTo(SparseBlocks.Size), "MI_SPARSE_BLOCK and the C# block size");
     }
 
+    [Test]
+    public void HeadDimsMatchTheInstantiationList()
+    {
+        // The native list lives in CMake (the header only documents it): read it beside the header.
+        string? cmake = FindAbove(Path.Combine("cmake", "MInferenceInstantiations.cmake"));
+        if (cmake is null)
+        {
+            Assert.Ignore("cmake/MInferenceInstantiations.cmake not found above the test directory");
+        }
+
+        Match match = Regex.Match(File.ReadAllText(cmake), @"set\(MI_HEAD_DIMS((?:\s+\d+)+)\)");
+        Assert.That(match.Success, Is.True, "set(MI_HEAD_DIMS ...) in cmake/MInferenceInstantiations.cmake");
+        int[] native = match.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+        Assert.That(AttentionHeadDims.Supported, Is.EqualTo(native), "MI_HEAD_DIMS and MiNative.AttentionHeadDims");
+    }
+
+    private static string? FindAbove(string relativePath)
+    {
+        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+        {
+            string candidate = Path.Combine(directory.FullName, relativePath);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     private void AssertEnumMatches<TEnum>(string prefix, Func<TEnum, string> nativeName)
         where TEnum : struct, Enum
     {

@@ -25,9 +25,9 @@ internal sealed record QueryKeyOperands(AttentionShape Shape, int[] Heads, float
             throw new ArgumentException($"the {step} is prefill: q_len {shape.QLen} must equal kv_len {shape.KvLen}", nameof(q));
         }
 
-        if (shape.HeadDim is not (64 or 128))
+        if (!AttentionHeadDims.IsSupported(shape.HeadDim))
         {
-            throw new NotSupportedException($"head_dim {shape.HeadDim} is not supported by the {step} (supported: 64, 128)");
+            throw new NotSupportedException($"head_dim {shape.HeadDim} is not supported by the {step} (supported: {AttentionHeadDims.Text})");
         }
 
         // The remaining rules are the dense kernels' (the C ABI says "rules as for dense"): k stands

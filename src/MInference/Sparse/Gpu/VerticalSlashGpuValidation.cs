@@ -12,11 +12,11 @@ internal static class VerticalSlashGpuValidation
 {
     /// <summary>
     /// Checks q and k as the estimation reads them (<see cref="QueryKeyOperands"/>: the dense operand
-    /// rules with q_len == kv_len, head_dim 64 or 128), the head list and the scale.
+    /// rules with q_len == kv_len, a head_dim of <see cref="AttentionHeadDims.Supported"/>), the head list and the scale.
     /// </summary>
     /// <exception cref="ArgumentException">An operand rule is broken, q_len differs from kv_len, or a head is out of range or repeated.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="softmaxScale"/> is not finite and positive.</exception>
-    /// <exception cref="NotSupportedException">The dtype is not Float16/BFloat16, or head_dim is not 64 or 128.</exception>
+    /// <exception cref="NotSupportedException">The dtype is not Float16/BFloat16, or head_dim is not one of <see cref="AttentionHeadDims.Supported"/>.</exception>
     public static VerticalSlashEstimateShape ValidateEstimate(DeviceOperand q, DeviceOperand k, ReadOnlySpan<int> heads, float? softmaxScale)
     {
         if (softmaxScale is { } scale && (!float.IsFinite(scale) || scale <= 0))
