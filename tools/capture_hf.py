@@ -69,6 +69,9 @@ CAPTURE_IMPL = "minference_capture"
 RANDOM_LLAMA_PRESETS = {
     "hd64": dict(hidden_size=512, num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=2,
                  head_dim=64, intermediate_size=1408, vocab_size=32000),
+    # Phi-3-mini's head width (32 x 96 = 3072 there): 8 x 96 = 768 here.
+    "hd96": dict(hidden_size=768, num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=2,
+                 head_dim=96, intermediate_size=2048, vocab_size=32000),
     "hd128": dict(hidden_size=1024, num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=2,
                   head_dim=128, intermediate_size=2816, vocab_size=32000),
 }
@@ -146,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(the base model, without LM head)")
     exclusive.add_argument("--random-llama", choices=sorted(RANDOM_LLAMA_PRESETS), metavar="PRESET",
                            help="a randomly initialised Llama built from a config, no download: "
-                                "hd64 (hidden 512, 4 layers, 8 heads, 2 kv heads, head_dim 64) or "
+                                "hd64 (hidden 512, 4 layers, 8 heads, 2 kv heads, head_dim 64), "
+                                "hd96 (hidden 768, head_dim 96, otherwise the same) or "
                                 "hd128 (hidden 1024, 4 layers, 8 heads, 2 kv heads, head_dim 128)")
     source.add_argument("--trust-remote-code", action="store_true", help="pass trust_remote_code=True to from_pretrained")
     source.add_argument("--init-std", type=float, default=0.02,

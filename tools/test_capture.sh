@@ -5,7 +5,7 @@
 #   source .gpu/gpu-env.sh; tar -C /tmp -xJf .gpu/bundle.tar.xz
 #   tools/test_capture.sh                 # logs and files in $OUT/capture-test (else a temp dir)
 #
-# For two small randomly initialised Llama models built from a config (head_dim 64 with every
+# For three small randomly initialised Llama models built from a config (head_dim 64 and 96 with every
 # layer in bf16; head_dim 128 with layers 1 and 3 written as fp16), each 8 heads over 2 kv heads,
 # $SEQ tokens (default 4096), seed 1:
 #   1. capture_hf.py captures q/k/v (+ the model's attention output) to a .safetensors file;
@@ -104,6 +104,7 @@ variant() {
 }
 
 variant hd64-bf16-all hd64 --layers all
+variant hd96-bf16-all hd96 --layers all
 variant hd128-fp16-layers1-3 hd128 --layers 1,3 --dtype fp16
 
 expect_refusal refuse-bad-layer-list 2 "is not a layer list" \

@@ -25,7 +25,7 @@ public sealed class BadInvocationTests
         ["generate", "--out", $"{Folder}/g.safetensors", "--layers", "0"],
         ["generate", "--out", $"{Folder}/g.safetensors", "--seed", "1.5"],
         ["generate", "--out", $"{Folder}/g.safetensors", "--dtype", "fp8"],
-        ["generate", "--out", $"{Folder}/g.safetensors", "--seq", "64", "--head-dim", "96"],
+        ["generate", "--out", $"{Folder}/g.safetensors", "--seq", "64", "--head-dim", "256"],
         ["generate", "--out", $"{MissingFolder}/g.safetensors", "--seq", "64"],
         ["generate", "--out", SubFolder, "--seq", "64"],
         ["generate", "--out", Input, "--seq", "64", "--layers", "3", "--heads", "0"],
