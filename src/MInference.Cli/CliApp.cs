@@ -28,7 +28,7 @@ internal static class CliApp
     };
 
     /// <summary>
-    /// Parses and runs one command line. Parse errors print one line each (exit code 1); anything a
+    /// Parses and runs one command line. Parse errors print one line together (exit code 1); anything a
     /// command did not expect prints one line with its type (exit code 1), the trace only with --verbose.
     /// </summary>
     public static int Run(string[] args)
@@ -38,10 +38,9 @@ internal static class CliApp
             ParseResult parse = CreateRootCommand().ShowingExamples().Parse(args);
             if (parse.Action is ParseErrorAction)
             {
-                foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
-                {
-                    ErrorOutput.Line(error.Message);
-                }
+                // One line however many errors one mistake causes (an unknown command also leaves
+                // its arguments unmatched, a misplaced option its value).
+                ErrorOutput.Line(string.Join("; ", parse.Errors.Select(error => error.Message)));
 
                 return (int)ExitCode.Failure;
             }

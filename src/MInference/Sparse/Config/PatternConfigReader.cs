@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using MInference.Sparse.Patterns;
 using MInference.Sparse.Patterns.Kinds;
@@ -11,6 +12,7 @@ namespace MInference.Sparse.Config;
 internal sealed class PatternConfigReader
 {
     private const int MaxListedMissingHeads = 10;
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly JsonDocumentOptions s_documentOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
     private readonly string _sourceName;
@@ -29,7 +31,13 @@ internal sealed class PatternConfigReader
 
     public HeadPatternConfig Read(Stream stream)
     {
-        using JsonDocument document = ParseDocument(() => JsonDocument.Parse(stream, s_documentOptions));
+        // System.Text.Json checks UTF-8 only where it transcodes a string (throwing
+        // InvalidOperationException from a name or key), so the whole text is checked first.
+        using var content = new MemoryStream();
+        stream.CopyTo(content);
+        RequireUtf8(content.GetBuffer().AsSpan(0, (int)content.Length));
+        content.Position = 0;
+        using JsonDocument document = ParseDocument(() => JsonDocument.Parse(content, s_documentOptions));
         return ReadLayers(document.RootElement);
     }
 
@@ -37,6 +45,20 @@ internal sealed class PatternConfigReader
     {
         using JsonDocument document = ParseDocument(() => JsonDocument.Parse(json, s_documentOptions));
         return ReadLayers(document.RootElement);
+    }
+
+    private void RequireUtf8(ReadOnlySpan<byte> text)
+    {
+        try
+        {
+            _ = s_strictUtf8.GetCharCount(text);
+        }
+        catch (DecoderFallbackException exception)
+        {
+            string bytes = exception.BytesUnknown is { Length: > 0 } unknown ? string.Join(" ", unknown.Select(b => $"0x{b:X2}")) : "?";
+            string where = exception.Index >= 0 ? $" at byte {exception.Index}" : string.Empty;
+            throw Error(null, null, $"not valid UTF-8 (invalid byte(s) {bytes}{where}); expected UTF-8 JSON text", exception);
+        }
     }
 
     private JsonDocument ParseDocument(Func<JsonDocument> parse)
@@ -48,6 +70,12 @@ internal sealed class PatternConfigReader
         catch (JsonException exception)
         {
             throw Error(null, null, $"malformed JSON{JsonErrorText.Describe(exception)}", exception);
+        }
+        catch (ArgumentException exception)
+        {
+            // The options are fixed and valid: JsonDocument.Parse(string) throws this only for text
+            // it cannot transcode (invalid UTF-16, such as a lone surrogate).
+            throw Error(null, null, $"not valid Unicode text ({exception.Message})", exception);
         }
     }
 
