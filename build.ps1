@@ -1,14 +1,19 @@
 # Builds MInference for .NET (native CUDA library + managed projects) and runs its main jobs.
 # Mirrors build.sh:
-#   ./build.ps1 [build|demo|test|bench|info] [-CudaArchs "80;90a-real"] [-NoNative] [-PtxasVerbose]
+#   ./build.ps1 [build|demo|test|bench|info|pack] [-CudaArchs "80;90a-real"] [-NoNative] [-PtxasVerbose]
+#               [-Version X] [-RepositoryUrl URL]
 # nvcc is looked up on PATH, then in $env:CUDA_HOME/bin (or CUDA_PATH). Without it the managed
-# parts still build, and demo and tests run on the CPU backend.
+# parts still build, and demo and tests run on the CPU backend. `pack` makes the NuGet packages in
+# artifacts/packages/ (see build.sh); on Windows the MInference package also carries minference.dll
+# as runtimes/win-x64/native/ when it was built here.
 [CmdletBinding()]
 param(
-  [Parameter(Position = 0)][ValidateSet('build', 'demo', 'test', 'bench', 'info')][string]$Command = 'build',
+  [Parameter(Position = 0)][ValidateSet('build', 'demo', 'test', 'bench', 'info', 'pack')][string]$Command = 'build',
   [string]$CudaArchs = '',
   [switch]$NoNative,
-  [switch]$PtxasVerbose
+  [switch]$PtxasVerbose,
+  [string]$Version = '',
+  [string]$RepositoryUrl = ''
 )
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
@@ -59,8 +64,18 @@ if ($NoNative) {
   }
 }
 
+# Package properties, given to the build too so that the packs reuse it.
+$msbuildProps = @()
+if ($Version) { $msbuildProps += "-p:Version=$Version" }
+if ($RepositoryUrl) { $msbuildProps += "-p:RepositoryUrl=$RepositoryUrl" }
+# The CMake output's folder depends on the generator (build/native/Release/ with Visual Studio's).
+$windowsNative = Get-ChildItem $nativeDir -Filter 'minference.dll' -Recurse -ErrorAction SilentlyContinue |
+  Sort-Object LastWriteTime -Descending | Select-Object -First 1
+if ($windowsNative) { $msbuildProps += "-p:WindowsNativeLibrary=$($windowsNative.FullName)" }
+$linuxNative = Join-Path $nativeDir 'libminference.so'
+
 Write-Host "==> managed projects: .NET SDK $(dotnet --version)"
-Invoke-Checked 'dotnet' @('build', 'MInference.sln', '-c', 'Release', '-nologo', '-v', 'minimal')
+Invoke-Checked 'dotnet' (@('build', 'MInference.sln', '-c', 'Release', '-nologo', '-v', 'minimal') + $msbuildProps)
 
 $cli = 'artifacts/bin/MInference.Cli/release/minference.dll'
 switch ($Command) {
@@ -74,4 +89,19 @@ switch ($Command) {
     Invoke-Checked 'dotnet' (@($cli, 'bench', 'dense', '--seq', '32768', '--head-dim', '64', '--causal') + $common)
   }
   'test' { Invoke-Checked 'dotnet' @('artifacts/bin/MInference.Tests/release/MInference.Tests.dll') }
+  'pack' {
+    # Only this pack's packages: a consumer must not pick up one left from an earlier version.
+    Remove-Item 'artifacts/packages' -Recurse -Force -ErrorAction SilentlyContinue
+    foreach ($project in @('src/MInference/MInference.csproj', 'src/MInference.Cli/MInference.Cli.csproj')) {
+      Invoke-Checked 'dotnet' (@('pack', $project, '-c', 'Release', '-nologo', '-v', 'minimal') + $msbuildProps)
+    }
+    Get-ChildItem 'artifacts/packages' -Filter '*.nupkg' | ForEach-Object { Write-Host "$([math]::Round($_.Length / 1MB, 1)) MB  $($_.FullName)" }
+    if (-not $windowsNative -and -not (Test-Path $linuxNative)) {
+      Write-Host ''
+      Write-Host ('!' * 96) -ForegroundColor Yellow
+      Write-Host '!!  WARNING: these packages hold NO native library (not built: no nvcc, or -NoNative).' -ForegroundColor Yellow
+      Write-Host '!!  They run on the CPU backend only. Build with the CUDA toolkit before publishing them.' -ForegroundColor Yellow
+      Write-Host ('!' * 96) -ForegroundColor Yellow
+    }
+  }
 }

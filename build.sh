@@ -8,31 +8,39 @@
 #                          GPU); ARGS go to the test runner, e.g. -- --filter "TestCategory!=Gpu"
 #   ./build.sh bench       build, then the dense-attention benchmark presets (needs a GPU)
 #   ./build.sh info        build, then `minference info`
+#   ./build.sh pack        build, then the NuGet packages in artifacts/packages/: MInference (library,
+#                          bindings, libminference.so) and MInference.Cli (the `minference` .NET tool)
 #
 # Options: --cuda-archs "80;90a-real"  CUDA targets (default: CMakeLists.txt's MI_CUDA_ARCHS)
 #          --no-native                  skip the CUDA library (managed parts + CPU backend only)
 #          --ptxas-verbose              print registers/spills per kernel
+#          --version X                  package and assembly version (default: Directory.Build.props)
+#          --repository-url URL         the packages' repository URL (default: Directory.Build.props)
 #          -h | --help
 #
 # nvcc is looked up on PATH, then in $CUDA_HOME/bin and /usr/local/cuda/bin. Without it the
-# managed parts still build, and demo and tests run on the CPU backend.
+# managed parts still build, and demo and tests run on the CPU backend; pack then makes packages
+# without the native library (CPU backend only) and says so in a warning at the end.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 command=build
 cuda_archs=""
 build_native=1
 ptxas_verbose=OFF
 test_args=()
+msbuild_props=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --) shift; test_args=("$@"); break ;;
-    build|demo|test|bench|info) command=$1 ;;
+    build|demo|test|bench|info|pack) command=$1 ;;
     --cuda-archs) [ $# -ge 2 ] || { echo "--cuda-archs needs a value" >&2; exit 2; }; cuda_archs=$2; shift ;;
+    --version) [ $# -ge 2 ] || { echo "--version needs a value" >&2; exit 2; }; msbuild_props+=("-p:Version=$2"); shift ;;
+    --repository-url) [ $# -ge 2 ] || { echo "--repository-url needs a value" >&2; exit 2; }; msbuild_props+=("-p:RepositoryUrl=$2"); shift ;;
     --no-native) build_native=0 ;;
     --ptxas-verbose) ptxas_verbose=ON ;;
     -h|--help) usage; exit 0 ;;
@@ -76,7 +84,30 @@ build_managed() {
   # demo, info and bench need the CLI only; build and test build everything.
   local target=MInference.sln
   case "$command" in demo|info|bench) target=src/MInference.Cli/MInference.Cli.csproj ;; esac
-  dotnet build "$target" -c Release -nologo -v minimal
+  # The same properties as the packs below, so that they reuse this build.
+  dotnet build "$target" -c Release -nologo -v minimal ${msbuild_props[@]+"${msbuild_props[@]}"}
+}
+
+packages=artifacts/packages
+pack() {
+  # Only this pack's packages: a consumer must not pick up one left from an earlier version.
+  rm -rf "$packages"
+  local project
+  for project in src/MInference/MInference.csproj src/MInference.Cli/MInference.Cli.csproj; do
+    dotnet pack "$project" -c Release -nologo -v minimal ${msbuild_props[@]+"${msbuild_props[@]}"}
+  done
+  du -h "$packages"/*.nupkg
+  # The projects pack the library exactly when this file exists.
+  if [ ! -f "$native_lib" ]; then
+    cat <<'WARNING'
+
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+!!  WARNING: these packages hold NO native library (libminference.so was not built: no nvcc,   !!
+!!  or --no-native). They run on the CPU backend only. Build with the CUDA toolkit (see        !!
+!!  README, Requirements) before publishing them.                                              !!
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+WARNING
+  fi
 }
 
 if [ "$build_native" = 1 ]; then
@@ -92,6 +123,7 @@ case "$command" in
   build) ;;
   demo) "${cli[@]}" demo --plot artifacts/demo-plots ;;
   info) "${cli[@]}" info ;;
+  pack) pack ;;
   bench)
     "${cli[@]}" bench dense --seq 4096 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16 --causal
     "${cli[@]}" bench dense --seq 4096 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16

@@ -3,11 +3,12 @@
 # (git-ignored), as bench/pack-for-gpu.sh packs the tests: the build output with native assets for
 # linux-x64 only (no Windows tracing DLLs, no XML docs), plus libminference.so when it was built.
 # bench/run-benchmarks.sh unpacks and runs it on the GPU machine with the .NET runtime only.
-# Run after ./build.sh.
+# Run after ./build.sh (which builds the native library); this script builds the benchmarks, which
+# are not in MInference.sln: BenchmarkDotNet's 230 MB of packages stay out of the solution's restore.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+dotnet build bench/MInference.Benchmarks/MInference.Benchmarks.csproj -c Release -nologo -v minimal
 bin=artifacts/bin/MInference.Benchmarks/release
-[ -f "$bin/MInference.Benchmarks.dll" ] || { echo "build first: ./build.sh" >&2; exit 1; }
 [ -f "$bin/libminference.so" ] ||
   echo "warning: no libminference.so next to the benchmarks (built without nvcc): the GPU benchmarks will be skipped" >&2
 stage=$(mktemp -d)

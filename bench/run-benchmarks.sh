@@ -11,7 +11,7 @@
 #
 # Without --filter every benchmark runs. GPU benchmarks (category Gpu) are skipped, with a message,
 # where no usable GPU is found. The DLL is taken from $MI_BENCHMARKS_DLL, else
-# artifacts/bin/MInference.Benchmarks/release/ (after ./build.sh), else .gpu/benchmarks.tar.xz
+# artifacts/bin/MInference.Benchmarks/release/ (after bench/pack-benchmarks.sh), else .gpu/benchmarks.tar.xz
 # (bench/pack-benchmarks.sh), unpacked to a temporary folder. Where `dotnet` is not on PATH and
 # .gpu/gpu-env.sh exists (the staged runtime on the GPU machine), it is sourced first.
 set -euo pipefail
@@ -35,7 +35,7 @@ elif [ -z "$dll" ] && [ -f .gpu/benchmarks.tar.xz ]; then
   tar -C "$unpacked" -xJf .gpu/benchmarks.tar.xz
   dll=$unpacked/benchmarks/MInference.Benchmarks.dll
 fi
-[ -n "$dll" ] && [ -f "$dll" ] || { echo "no benchmarks DLL: run ./build.sh (or bench/pack-benchmarks.sh), or set MI_BENCHMARKS_DLL" >&2; exit 1; }
+[ -n "$dll" ] && [ -f "$dll" ] || { echo "no benchmarks DLL: run bench/pack-benchmarks.sh, or set MI_BENCHMARKS_DLL" >&2; exit 1; }
 
 echo "==> $dll -> $results"
 set +e

@@ -7,7 +7,10 @@ namespace MInference.Interop;
 internal static class MiLibrary
 {
     private static readonly Lazy<NativeLibraryLoadResult> s_load = new(() => NativeLibraryLoader.Load(
-        NativeLibraryLoader.StandardCandidates(Environment.GetEnvironmentVariable(NativeLibraryLoader.OverrideVariable), AppContext.BaseDirectory)));
+        NativeLibraryLoader.StandardCandidates(
+            Environment.GetEnvironmentVariable(NativeLibraryLoader.OverrideVariable),
+            AppContext.BaseDirectory,
+            AppContext.GetData(NativeLibraryLoader.NativeSearchDirectoriesProperty) as string)));
 
     /// <summary>Loads the library on first access; never throws.</summary>
     public static NativeLibraryLoadResult LoadResult => s_load.Value;

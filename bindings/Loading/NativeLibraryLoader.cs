@@ -4,7 +4,9 @@ namespace MInference.Interop;
 
 /// <summary>
 /// Finds libminference: the file named by <see cref="OverrideVariable"/>, the file next to the
-/// application, then the operating system's default search (LD_LIBRARY_PATH, system paths). Every
+/// application, the file in each directory the host probes for native libraries (where a NuGet
+/// package's runtimes/&lt;rid&gt;/native/ assets are), then the operating system's default search
+/// (LD_LIBRARY_PATH, system paths). Every
 /// attempt is recorded for the failure message, and a library whose <c>mi_abi_version()</c> differs
 /// from <see cref="MiNative.AbiVersion"/> is refused.
 /// </summary>
@@ -19,17 +21,51 @@ internal static unsafe class NativeLibraryLoader
         : OperatingSystem.IsMacOS() ? "libminference.dylib"
         : "libminference.so";
 
+    /// <summary>
+    /// The runtime property holding the directories the host probes for native libraries, separated
+    /// by <see cref="Path.PathSeparator"/>. An application that gets libminference from the MInference
+    /// NuGet package finds it there: a portable build keeps it in runtimes/&lt;rid&gt;/native/ below the
+    /// application, which the host lists from the deps.json, and <see cref="NativeLibrary.Load(string)"/>
+    /// (a plain dlopen) does not search.
+    /// </summary>
+    public const string NativeSearchDirectoriesProperty = "NATIVE_DLL_SEARCH_DIRECTORIES";
+
     /// <summary>The places to look, in order.</summary>
     /// <param name="overridePath">Value of <see cref="OverrideVariable"/>, or null/empty when unset.</param>
     /// <param name="applicationDirectory">Directory of the application, normally <see cref="AppContext.BaseDirectory"/>.</param>
-    public static LibraryCandidate[] StandardCandidates(string? overridePath, string applicationDirectory)
+    /// <param name="nativeSearchDirectories">Value of <see cref="NativeSearchDirectoriesProperty"/>, or null when the host set none.</param>
+    public static LibraryCandidate[] StandardCandidates(string? overridePath, string applicationDirectory, string? nativeSearchDirectories = null)
     {
-        var besideApplication = Path.Combine(applicationDirectory, FileName);
-        var defaultSearch = new LibraryCandidate("default search", FileName, IsFile: false);
-        return string.IsNullOrEmpty(overridePath)
-            ? [new(besideApplication, besideApplication, IsFile: true), defaultSearch]
-            : [new($"{OverrideVariable}={overridePath}", overridePath, IsFile: true), new(besideApplication, besideApplication, IsFile: true), defaultSearch];
+        var candidates = new List<LibraryCandidate>();
+        if (!string.IsNullOrEmpty(overridePath))
+        {
+            candidates.Add(new($"{OverrideVariable}={overridePath}", overridePath, IsFile: true));
+        }
+
+        // The host lists the application directory too; each directory is tried once.
+        var directories = new List<string> { applicationDirectory };
+        foreach (string directory in (nativeSearchDirectories ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!directories.Any(known => SameDirectory(known, directory)))
+            {
+                directories.Add(directory);
+            }
+        }
+
+        foreach (string directory in directories)
+        {
+            string path = Path.Combine(directory, FileName);
+            candidates.Add(new(path, path, IsFile: true));
+        }
+
+        candidates.Add(new("default search", FileName, IsFile: false));
+        return [.. candidates];
     }
+
+    private static bool SameDirectory(string first, string second) => string.Equals(
+        Path.TrimEndingDirectorySeparator(first),
+        Path.TrimEndingDirectorySeparator(second),
+        OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>Loads the first candidate that can be loaded and checks its ABI version; never throws.</summary>
     public static NativeLibraryLoadResult Load(IEnumerable<LibraryCandidate> candidates)

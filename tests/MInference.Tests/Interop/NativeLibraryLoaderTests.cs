@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MInference.Interop;
 
 namespace MInference.Tests.Interop;
@@ -29,6 +30,49 @@ public sealed class NativeLibraryLoaderTests
         Assert.That(
             NativeLibraryLoader.StandardCandidates(overridePath: null, "/app").Select(c => c.PathOrName),
             Is.EqualTo(new[] { Path.Combine("/app", NativeLibraryLoader.FileName), NativeLibraryLoader.FileName }));
+
+    [Test]
+    public void TheHostsNativeSearchDirectoriesComeAfterTheApplicationDirectoryEachOnce()
+    {
+        // As the host lists them for an application with a package's runtimes/<rid>/native/ asset.
+        string hostDirectories = string.Join(Path.PathSeparator, "/app/", "/app/runtimes/linux-x64/native/", string.Empty, "/app/runtimes/linux-x64/native");
+
+        LibraryCandidate[] candidates = NativeLibraryLoader.StandardCandidates(overridePath: null, "/app", hostDirectories);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(candidates.Select(c => c.PathOrName), Is.EqualTo(new[]
+            {
+                Path.Combine("/app", NativeLibraryLoader.FileName),
+                Path.Combine("/app/runtimes/linux-x64/native/", NativeLibraryLoader.FileName),
+                NativeLibraryLoader.FileName,
+            }));
+            Assert.That(candidates.Select(c => c.IsFile), Is.EqualTo(new[] { true, true, false }));
+        });
+    }
+
+    [Test]
+    public void ALibraryInAPackagesRuntimesFolderIsFound()
+    {
+        string built = Path.Combine(AppContext.BaseDirectory, NativeLibraryLoader.FileName);
+        if (!File.Exists(built))
+        {
+            Assert.Ignore($"{built} absent: the native library was not built before the tests");
+        }
+
+        string packageAssets = Directory.CreateDirectory(Path.Combine(_directory, "runtimes", "linux-x64", "native")).FullName;
+        File.Copy(built, Path.Combine(packageAssets, NativeLibraryLoader.FileName));
+
+        NativeLibraryLoadResult result = NativeLibraryLoader.Load(
+            NativeLibraryLoader.StandardCandidates(overridePath: null, _directory, packageAssets).Where(c => c.IsFile));
+
+        if (result.IsLoaded)
+        {
+            NativeLibrary.Free(result.Handle);
+        }
+
+        Assert.That(result.Path, Is.EqualTo(Path.Combine(packageAssets, NativeLibraryLoader.FileName)), result.FailureReason);
+    }
 
     [Test]
     public void AMissingLibraryIsReportedWithEveryAttempt()
