@@ -67,13 +67,14 @@ public sealed class GpuValidationTests : GpuFixture
     [Test]
     public void UnsupportedHeadDimIsNotSupported()
     {
-        TensorLayout query96 = TensorLayout.Bhsd(1, QHeads, QLen / 2, 96);
-        TensorLayout keyValue96 = TensorLayout.Bhsd(1, KvHeads, KvLen / 2, 96);
+        // 160: a multiple of 32 with no kernel (the buffers hold a quarter of the rows at that width).
+        TensorLayout query160 = TensorLayout.Bhsd(1, QHeads, QLen / 4, 160);
+        TensorLayout keyValue160 = TensorLayout.Bhsd(1, KvHeads, KvLen / 4, 160);
         AssertRejectedAndUntouched<NotSupportedException>(() => Dense(
-            q: new DeviceTensor(_q, DType.BFloat16, query96),
-            k: new DeviceTensor(_k, DType.BFloat16, keyValue96),
-            v: new DeviceTensor(_v, DType.BFloat16, keyValue96),
-            output: new DeviceTensor(_output, DType.BFloat16, query96)));
+            q: new DeviceTensor(_q, DType.BFloat16, query160),
+            k: new DeviceTensor(_k, DType.BFloat16, keyValue160),
+            v: new DeviceTensor(_v, DType.BFloat16, keyValue160),
+            output: new DeviceTensor(_output, DType.BFloat16, query160)));
     }
 
     [Test]
@@ -149,16 +150,16 @@ public sealed class GpuValidationTests : GpuFixture
     [Test]
     public void NativeLayerReportsAnUnsupportedHeadDim()
     {
-        // Strides of a [1, 8, 32, 96] / [1, 2, 64, 96] problem: valid except that no kernel exists for 96.
+        // Strides of a [1, 8, 16, 160] / [1, 2, 32, 160] problem: valid except that no kernel exists for 160.
         AssertNativeRejectsAndLeavesOutput<NativeNotSupportedException>((ref MiDenseAttentionArgs args) =>
         {
-            args.HeadDim = 96;
-            args.QLen = QLen / 2;
-            args.KvLen = KvLen / 2;
-            SetContiguousStrides(ref args.Q, QHeads, QLen / 2, 96);
-            SetContiguousStrides(ref args.O, QHeads, QLen / 2, 96);
-            SetContiguousStrides(ref args.K, KvHeads, KvLen / 2, 96);
-            SetContiguousStrides(ref args.V, KvHeads, KvLen / 2, 96);
+            args.HeadDim = 160;
+            args.QLen = QLen / 4;
+            args.KvLen = KvLen / 4;
+            SetContiguousStrides(ref args.Q, QHeads, QLen / 4, 160);
+            SetContiguousStrides(ref args.O, QHeads, QLen / 4, 160);
+            SetContiguousStrides(ref args.K, KvHeads, KvLen / 4, 160);
+            SetContiguousStrides(ref args.V, KvHeads, KvLen / 4, 160);
         });
     }
 
