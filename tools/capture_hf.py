@@ -279,8 +279,8 @@ class Recorder:
                                f"match query {tuple(query.shape)} (different q/k/v head dims are not supported)")
         if heads % kv_heads != 0:
             raise CaptureError(f"layer {layer}: {heads} query heads are not a multiple of {kv_heads} kv heads")
-        if dim not in (64, 128):
-            self.warn(f"head_dim {dim}: `minference run` and `search` accept 64 or 128 only")
+        if dim not in (64, 96, 128):
+            self.warn(f"head_dim {dim}: `minference run` and `search` accept 64, 96 or 128 only")
 
         # The softmax scale the model uses; `run` uses 1/sqrt(D).
         scaling = kwargs.get("scaling")

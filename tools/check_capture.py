@@ -5,7 +5,7 @@
         [--run-json run.json] [--search-json search.json]
 
 1. Layout: layers.{i}.q [1, H, N, D], layers.{i}.k/.v [1, Hkv, N, D] for consecutive i, one dtype
-   (BF16/F16), H a multiple of Hkv, D 64 or 128, metadata (heads, kv_heads, head_dim, seq,
+   (BF16/F16), H a multiple of Hkv, D 64, 96 or 128, metadata (heads, kv_heads, head_dim, seq,
    source_layers) consistent with the shapes.
 2. The captured q/k/v reproduce the model: for every layer with layers.{i}.o_model (--save-output),
    softmax(q k^T / sqrt(D)) v, causal, kv head h // (H / Hkv) for query head h, computed here in
@@ -107,7 +107,7 @@ def check_layout(tensors: dict, metadata: dict):
             ok &= t is not None and t.shape == like.shape and t.dtype == q0.dtype and t.is_contiguous()
     _, heads, n, dim = q0.shape
     ok &= q0.dim() == 4 and q0.shape[0] == 1 and k0.shape[0] == 1 and k0.shape[2:] == q0.shape[2:]
-    ok &= heads % k0.shape[1] == 0 and dim in (64, 128) and q0.dtype in (torch.bfloat16, torch.float16)
+    ok &= heads % k0.shape[1] == 0 and dim in (64, 96, 128) and q0.dtype in (torch.bfloat16, torch.float16)
     report(ok, f"layout: q {list(q0.shape)}, k/v {list(k0.shape)}, {q0.dtype}, same for every layer")
     expected = {"heads": str(heads), "kv_heads": str(k0.shape[1]), "head_dim": str(dim), "seq": str(n), "batch": "1"}
     mismatched = {key: (metadata.get(key), value) for key, value in expected.items() if metadata.get(key) != value}

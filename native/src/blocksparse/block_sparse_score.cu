@@ -15,6 +15,7 @@
 // (two wavefronts, the minimum for 256 bytes) and the two query rows are broadcasts.
 #include <cuda_runtime.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "../common/device_primitives.cuh"
@@ -110,8 +111,10 @@ __global__ void __launch_bounds__(kScoreThreads)
       for (int n = 0; n < 4; ++n) acc[m][n] = fmaf(a[m].w, b[n].w, acc[m][n]);
   }
 
-  // Tile (i, j) of the unit, row-major [query row][key column]; only causal entries are written
-  // (the select step reads key blocks <= its query block).
+  // Tile (i, j) of the unit, row-major [query row][key column]. The select step ranks key blocks
+  // <= its query block but copies a row's scores in 16-byte vectors, so up to 3 entries past the
+  // diagonal are read (never ranked): the diagonal tile writes them too, as -inf, so nothing
+  // uninitialised is ever read (compute-sanitizer initcheck).
   float* tile = p.scores +
                 (tiles_before(unit, p.tiles) - tiles_before(p.first_unit, p.tiles) + j) * kTileScores;
 #pragma unroll
@@ -121,7 +124,7 @@ __global__ void __launch_bounds__(kScoreThreads)
 #pragma unroll
     for (int n = 0; n < 4; ++n) {
       const int col = tk + kSide * n;
-      if (qb < p.q_blocks && j * kTile + col <= qb) tile[row * kTile + col] = acc[m][n];
+      if (qb < p.q_blocks) tile[row * kTile + col] = j * kTile + col <= qb ? acc[m][n] : -INFINITY;
     }
   }
 }
