@@ -92,7 +92,7 @@ internal static class PatternPlot
             positions.Select(position => (matrix.Top + (double)position / sequenceLength * matrix.Height, TokenTicks.Format(position))));
 
         PlotFont.Regular.Draw(image, title, area.MidX, area.Top - 23, 17, PlotStyle.LabelInk, TextAlign.Center);
-        PlotFont.Regular.Draw(image, "key position (tokens)", area.MidX, area.Bottom + 39, PlotStyle.AxisLabelSize, PlotStyle.LabelInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, "key position (tokens)", area.MidX, area.Bottom + 36, PlotStyle.AxisLabelSize, PlotStyle.LabelInk, TextAlign.Center);
         PlotFont.Regular.Draw(image, "query position (tokens)", area.Left - 47, area.MidY, PlotStyle.AxisLabelSize, PlotStyle.LabelInk,
             TextAlign.Center, TextBaseline.Middle, TextDirection.Up);
     }

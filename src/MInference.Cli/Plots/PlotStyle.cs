@@ -29,7 +29,7 @@ internal static class PlotStyle
         {
             double column = Math.Round(x);
             image.FillRect(column, axisY, column + 1, axisY + TickLength, Ink);
-            PlotFont.Regular.Draw(image, label, column + 0.5, axisY + TickLength + 3, TickLabelSize, Ink, TextAlign.Center, TextBaseline.Top);
+            PlotFont.Regular.Draw(image, label, column + 0.5, axisY + TickLength, TickLabelSize, Ink, TextAlign.Center, TextBaseline.Top);
         }
     }
 

@@ -85,7 +85,7 @@ internal static class SpeedupChart
         PlotStyle.LeftTicks(image, Math.Round(area.Left), yTicks.Select(tick => (Y(tick.Value), tick.Label)));
 
         PlotFont.Bold.Draw(image, title, Width / 2.0, 23, 18, PlotStyle.TitleInk, TextAlign.Center);
-        PlotFont.Regular.Draw(image, "sequence length (tokens)", area.MidX, area.Bottom + 39, PlotStyle.AxisLabelSize, PlotStyle.LabelInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, "sequence length (tokens)", area.MidX, area.Bottom + 36, PlotStyle.AxisLabelSize, PlotStyle.LabelInk, TextAlign.Center);
         PlotFont.Regular.Draw(image, "attention speedup vs dense (×)", 14, area.MidY, PlotStyle.AxisLabelSize, PlotStyle.LabelInk,
             TextAlign.Center, TextBaseline.Middle, TextDirection.Up);
 
