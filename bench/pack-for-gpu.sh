@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs what the GPU machine needs to run the tests and the CLI into .gpu/bundle.tar.xz (git-ignored):
-# the test output (which holds the CLI, the core library and libminference.so) with native assets
-# for linux-x64 only, plus the CLI's runtimeconfig/deps so `dotnet minference.dll` runs from it.
+# the test output (which holds the CLI, the core library and libminference.so; no package brings
+# native assets into it), plus the CLI's runtimeconfig/deps so `dotnet minference.dll` runs from it.
 # The device tool carries at most 64 MiB; this keeps the bundle near 15 MB. Run after ./build.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,9 +13,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bundle"
 cp -a "$tests/." "$stage/bundle/"
-rm -rf "$stage/bundle/runtimes" "$stage/bundle"/*.xml
-mkdir -p "$stage/bundle/runtimes"
-cp -a "$tests/runtimes/linux-x64" "$stage/bundle/runtimes/"
+rm -rf "$stage/bundle"/*.xml
 cp "$cli/minference.runtimeconfig.json" "$cli/minference.deps.json" "$stage/bundle/"
 # The header-consistency tests look for native/include/minference.h above their directory.
 mkdir -p "$stage/bundle/native/include" && cp native/include/minference.h "$stage/bundle/native/include/"

@@ -4,7 +4,8 @@
 #      artifacts/packages/, compiles Program.cs (dense attention on the CPU backend against a direct
 #      computation) and runs it; when the package holds libminference.so, it must load from it;
 #   2. the MInference.Cli tool is installed from artifacts/packages/ into a temporary tool path and
-#      runs `info`, then `generate`, `search` and `run` on a small synthetic model (CPU backend).
+#      runs `info`, then `generate`, `search` and `run` on a small synthetic model (CPU backend), and
+#      `demo --plot` (PNGs).
 # Nothing comes from an earlier run: a fresh NuGet packages folder (the version number stays the
 # same from build to build) and temporary folders for the app and the tool.
 #   tests/packed-consumer/run.sh [build.sh options, e.g. --no-native or --version 1.2.3]
@@ -43,5 +44,11 @@ fi
 "$minference" generate --out "$work/sample.safetensors" --seq 512 --layers 1
 "$minference" search --input "$work/sample.safetensors" --out "$work/patterns.json" --backend cpu > "$work/search.txt"
 "$minference" run --input "$work/sample.safetensors" --config "$work/patterns.json" --backend cpu
+# The plots (drawn by the tool's own managed renderer, with its embedded font): a PNG per head.
+"$minference" demo --seq 256 --layers 1 --heads 4 --kv-heads 1 --plot "$work/plots" --backend cpu > "$work/demo.txt"
+for png in "$work"/plots/layer00-head0*.png; do
+  [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+    { echo "packed-consumer: the tool's demo --plot wrote no PNG ($png)" >&2; exit 1; }
+done
 
 echo "packed-consumer: OK (MInference $version, MInference.Cli $version)"

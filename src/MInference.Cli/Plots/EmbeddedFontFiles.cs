@@ -4,8 +4,7 @@ namespace MInference.Cli.Plots;
 
 /// <summary>
 /// The font files the plots draw their text with, embedded in the program (Plots/Fonts/, see the csproj), so that
-/// PNGs show their titles and labels on a machine without any font installed (SkiaSharp's Linux NoDependencies
-/// build only looks in /usr/share/fonts/).
+/// PNGs show their titles and labels the same on every machine, with or without fonts installed.
 /// </summary>
 /// <remarks>
 /// DejaVu Sans 2.37 (Book and Bold), cut down to the characters plots use, each file gzipped. How the subset was

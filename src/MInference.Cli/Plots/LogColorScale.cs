@@ -41,12 +41,12 @@ internal static class LogColorScale
     }
 
     /// <summary>Ticks at the whole powers of ten from <paramref name="bottom"/> to <paramref name="top"/> (log10 units), labelled 10⁻³ etc.</summary>
-    public static ScottPlot.TickGenerators.NumericManual Ticks(double bottom, double top)
+    public static IReadOnlyList<(double Value, string Label)> Ticks(double bottom, double top)
     {
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        var ticks = new List<(double, string)>();
         for (int exponent = (int)Math.Ceiling(bottom - 1e-9); exponent <= Math.Floor(top + 1e-9); exponent++)
         {
-            ticks.AddMajor(exponent, PowerOfTen(exponent));
+            ticks.Add((exponent, PowerOfTen(exponent)));
         }
         return ticks;
     }

@@ -1,5 +1,4 @@
-using ScottPlot;
-using SkiaSharp;
+using MInference.Cli.Plots.Rendering;
 
 namespace MInference.Cli.Plots;
 
@@ -21,6 +20,8 @@ internal static class PatternPlot
     /// <summary>Room left round the matrix, as a fraction of N, so its edge cells (key 0: the attention sink) stay clear of the frame.</summary>
     private const double EdgeMargin = 0.012;
 
+    private const float ColorBarGap = 15, ColorBarWidth = 30;
+
     /// <summary>
     /// Writes both panels side by side into one PNG of <see cref="Width"/>×<see cref="Height"/> at
     /// <paramref name="path"/>, atomically (an existing file is replaced).
@@ -30,149 +31,113 @@ internal static class PatternPlot
     {
         PngFile.RequirePath(path);
         PatternPlotData.Validate(data);
-        PngFile.WriteAtomically(path, Render(data));
+        PngFile.WriteAtomically(path, PngEncoder.Encode(Render(data)));
     }
 
     /// <summary>
     /// The square pixel area the matrix cells of a panel (0 = attention, 1 = kept mask) are drawn in, token 0 of
     /// both axes at its top left and token N at its bottom right.
     /// </summary>
-    public static SKRect MatrixArea(int panel)
+    public static PixelRect MatrixArea(int panel)
+    {
+        PixelRect data = DataArea(panel);
+        // The axes run from -margin to N + margin tokens; the matrix covers 0 to N of that.
+        float inset = (float)(EdgeMargin / (1 + 2 * EdgeMargin)) * data.Width;
+        return new PixelRect(data.Left + inset, data.Top + inset, data.Right - inset, data.Bottom - inset);
+    }
+
+    /// <summary>The square data area of a panel (inside its frame): the matrix with a margin round it.</summary>
+    private static PixelRect DataArea(int panel)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(panel);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(panel, 1);
-        PixelRect bounds = PanelBounds(panel);
-        PixelPadding padding = SquareDataPadding(bounds);
-        float left = bounds.Left + padding.Left, right = bounds.Right - padding.Right;
-        float top = bounds.Top + padding.Top, bottom = bounds.Bottom - padding.Bottom;
-        // The axes run from -margin to N + margin tokens; the matrix covers 0 to N of that.
-        float inset = (float)(EdgeMargin / (1 + 2 * EdgeMargin)) * (right - left);
-        return new SKRect(left + inset, top + inset, right - inset, bottom - inset);
+        float left = panel * Width / 2f, right = (panel + 1) * Width / 2f, top = HeaderHeight, bottom = Height;
+        // A square data area (the matrix is square), the spare room split evenly.
+        float side = Math.Min(right - left - PaddingLeft - PaddingRight, bottom - top - PaddingTop - PaddingBottom);
+        float spareX = (right - left - PaddingLeft - PaddingRight - side) / 2;
+        float spareY = (bottom - top - PaddingTop - PaddingBottom - side) / 2;
+        return new PixelRect(left + PaddingLeft + spareX, top + PaddingTop + spareY, right - PaddingRight - spareX, bottom - PaddingBottom - spareY);
     }
 
-    private static byte[] Render(PatternPlotData data)
+    private static RgbaImage Render(PatternPlotData data)
     {
-        PlotFont.EnsureRegistered();
-        using SKSurface surface = SKSurface.Create(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul))
-            ?? throw new InvalidOperationException("SkiaSharp could not create a drawing surface.");
-        SKCanvas canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using (Plot attention = AttentionPanel(data))
-        {
-            RenderInto(canvas, attention, PanelBounds(0));
-        }
-        using (Plot kept = KeptPanel(data))
-        {
-            RenderInto(canvas, kept, PanelBounds(1));
-        }
-        DrawHeader(canvas, data.Title, data.Subtitle);
-        using SKImage image = surface.Snapshot();
-        using SKData png = image.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
-    }
+        var image = new RgbaImage(Width, Height);
+        image.Clear(Rgba.White);
 
-    private static PixelRect PanelBounds(int panel) => new(panel * Width / 2f, (panel + 1) * Width / 2f, Height, HeaderHeight);
-
-    /// <summary>Padding that leaves a square data area (the matrix is square), the spare room split evenly.</summary>
-    private static PixelPadding SquareDataPadding(PixelRect panel)
-    {
-        float side = Math.Min(panel.Width - PaddingLeft - PaddingRight, panel.Height - PaddingTop - PaddingBottom);
-        float spareX = (panel.Width - PaddingLeft - PaddingRight - side) / 2;
-        float spareY = (panel.Height - PaddingTop - PaddingBottom - side) / 2;
-        return new PixelPadding(PaddingLeft + spareX, PaddingRight + spareX, PaddingBottom + spareY, PaddingTop + spareY);
-    }
-
-    /// <summary>Renders <paramref name="plot"/> into <paramref name="bounds"/> only (a plot clears its whole clip area first).</summary>
-    private static void RenderInto(SKCanvas canvas, Plot plot, PixelRect bounds)
-    {
-        canvas.Save();
-        canvas.ClipRect(new SKRect(bounds.Left, bounds.Top, bounds.Right, bounds.Bottom));
-        plot.Render(canvas, bounds);
-        canvas.Restore();
-    }
-
-    private static void DrawHeader(SKCanvas canvas, string title, string subtitle)
-    {
-        using var paint = new SKPaint { IsAntialias = true, Color = new SKColor(0x20, 0x20, 0x20) };
-        using (var titleFont = new SKFont(PlotFont.Bold, 22) { Subpixel = true })
-        {
-            canvas.DrawText(title, Width / 2f, 34, SKTextAlign.Center, titleFont, paint);
-        }
-        paint.Color = new SKColor(0x55, 0x55, 0x55);
-        using var subtitleFont = new SKFont(PlotFont.Regular, 16) { Subpixel = true };
-        canvas.DrawText(subtitle, Width / 2f, 60, SKTextAlign.Center, subtitleFont, paint);
-    }
-
-    private static Plot AttentionPanel(PatternPlotData data)
-    {
         (double[,] logAttention, double bottom, double top) = LogColorScale.Apply(data.Attention);
-        Plot plot = MatrixPanel(0, data.SequenceLength, "estimated attention (log color scale)");
-        var heatmap = AddMatrix(plot, logAttention, data.SequenceLength);
-        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.ManualRange = new ScottPlot.Range(bottom, top);
-        AddColorBar(plot, heatmap, "mean attention probability", LogColorScale.Ticks(bottom, top));
-        return plot;
+        DrawPanel(image, 0, data.SequenceLength, "estimated attention (log color scale)",
+            logAttention, value => Colormap.Viridis.At((value - bottom) / (top - bottom)));
+        DrawColorBar(image, 0, Colormap.Viridis, "mean attention probability",
+            [.. LogColorScale.Ticks(bottom, top).Select(tick => ((tick.Value - bottom) / (top - bottom), tick.Label))]);
+
+        DrawPanel(image, 1, data.SequenceLength, "kept by the sparse pattern", data.KeptFraction, Colormap.KeptBlues.At);
+        DrawColorBar(image, 1, Colormap.KeptBlues, "fraction of the cell computed",
+            [(0, "0"), (0.25, "0.25"), (0.5, "0.5"), (0.75, "0.75"), (1, "1")]);
+
+        PlotFont.Bold.Draw(image, data.Title, Width / 2.0, 34, 22, PlotStyle.TitleInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, data.Subtitle, Width / 2.0, 60, 16, PlotStyle.SubtitleInk, TextAlign.Center);
+        return image;
     }
 
-    private static Plot KeptPanel(PatternPlotData data)
+    private static void DrawPanel(RgbaImage image, int panel, int sequenceLength, string title, double[,] cells, Func<double, Rgba> color)
     {
-        Plot plot = MatrixPanel(1, data.SequenceLength, "kept by the sparse pattern");
-        var heatmap = AddMatrix(plot, data.KeptFraction, data.SequenceLength);
-        heatmap.Colormap = new ScottPlot.Colormaps.CustomInterpolated(
-            [Color.FromHex("#E6E6E6"), Color.FromHex("#6BAED6"), Color.FromHex("#08306B")]);
-        heatmap.ManualRange = new ScottPlot.Range(0, 1);
-        AddColorBar(plot, heatmap, "fraction of the cell computed",
-            new ScottPlot.TickGenerators.NumericManual([0, 0.25, 0.5, 0.75, 1], ["0", "0.25", "0.5", "0.75", "1"]));
-        return plot;
-    }
+        PixelRect area = DataArea(panel), matrix = MatrixArea(panel);
+        DrawCells(image, matrix, cells, color);
+        PlotStyle.Frame(image, area);
 
-    private static Plot MatrixPanel(int panel, int sequenceLength, string title)
-    {
-        var plot = new Plot();
-        plot.Layout.Fixed(SquareDataPadding(PanelBounds(panel)));
-        plot.HideGrid();
-        plot.Title(title, 17);
-        plot.Axes.Title.Label.Bold = false;
-        plot.XLabel("key position (tokens)", 15);
-        plot.YLabel("query position (tokens)", 15);
-        plot.Axes.Bottom.Label.Bold = false;
-        plot.Axes.Left.Label.Bold = false;
         long[] positions = TokenTicks.Positions(sequenceLength);
-        double[] ticks = [.. positions.Select(position => (double)position)];
-        string[] labels = [.. positions.Select(TokenTicks.Format)];
-        plot.Axes.Bottom.SetTicks(ticks, labels);
-        plot.Axes.Left.SetTicks(ticks, labels);
-        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
-        plot.Axes.Left.TickLabelStyle.FontSize = 13;
-        // Top and bottom swapped: y grows downwards, like a matrix's row index.
-        double margin = sequenceLength * EdgeMargin;
-        plot.Axes.SetLimits(-margin, sequenceLength + margin, sequenceLength + margin, -margin);
-        return plot;
+        PlotStyle.BottomTicks(image, Math.Round(area.Bottom) + 1,
+            positions.Select(position => (matrix.Left + (double)position / sequenceLength * matrix.Width, TokenTicks.Format(position))));
+        PlotStyle.LeftTicks(image, Math.Round(area.Left),
+            positions.Select(position => (matrix.Top + (double)position / sequenceLength * matrix.Height, TokenTicks.Format(position))));
+
+        PlotFont.Regular.Draw(image, title, area.MidX, area.Top - 23, 17, PlotStyle.LabelInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, "key position (tokens)", area.MidX, area.Bottom + 36, PlotStyle.AxisLabelSize, PlotStyle.LabelInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, "query position (tokens)", area.Left - 47, area.MidY, PlotStyle.AxisLabelSize, PlotStyle.LabelInk,
+            TextAlign.Center, TextBaseline.Middle, TextDirection.Up);
     }
 
-    /// <summary>Adds the G×G cells over tokens 0..N on both axes, row 0 at the top; NaN cells are left transparent.</summary>
-    private static ScottPlot.Plottables.Heatmap AddMatrix(Plot plot, double[,] cells, int sequenceLength)
+    /// <summary>Each pixel whose center is in <paramref name="matrix"/> takes the color of the cell under that center; NaN cells stay blank.</summary>
+    private static void DrawCells(RgbaImage image, PixelRect matrix, double[,] cells, Func<double, Rgba> color)
     {
-        // ScottPlot 5.1.59 draws nothing for a 1×1 heatmap (the same cell split in four looks the same), and
-        // throws for one without any number (then nothing is drawn; the heatmap is only there for the color bar).
-        bool anyNumber = cells.Cast<double>().Any(double.IsFinite);
-        double[,] drawn = !anyNumber ? new double[2, 2]
-            : cells.GetLength(0) == 1 ? new double[2, 2] { { cells[0, 0], cells[0, 0] }, { cells[0, 0], cells[0, 0] } }
-            : cells;
-        var heatmap = plot.Add.Heatmap(drawn);
-        heatmap.IsVisible = anyNumber;
-        heatmap.Rectangle = new CoordinateRect(0, sequenceLength, 0, sequenceLength);
-        heatmap.NaNCellColor = Colors.Transparent;
-        return heatmap;
+        int bins = cells.GetLength(0);
+        for (int y = (int)Math.Floor(matrix.Top); y < matrix.Bottom; y++)
+        {
+            double v = (y + 0.5 - matrix.Top) / matrix.Height;
+            if (v < 0 || v >= 1)
+            {
+                continue;
+            }
+            int row = Math.Min((int)(v * bins), bins - 1);
+            for (int x = (int)Math.Floor(matrix.Left); x < matrix.Right; x++)
+            {
+                double u = (x + 0.5 - matrix.Left) / matrix.Width;
+                if (u < 0 || u >= 1)
+                {
+                    continue;
+                }
+                double value = cells[row, Math.Min((int)(u * bins), bins - 1)];
+                if (!double.IsNaN(value))
+                {
+                    image[x, y] = color(value);
+                }
+            }
+        }
     }
 
-    private static void AddColorBar(Plot plot, ScottPlot.Plottables.Heatmap heatmap, string label, ITickGenerator ticks)
+    /// <summary>The color scale right of the panel: 0 at the bottom, 1 at the top, ticks at (fraction, label).</summary>
+    private static void DrawColorBar(RgbaImage image, int panel, Colormap colormap, string label, IReadOnlyList<(double Fraction, string Label)> ticks)
     {
-        var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = label;
-        colorBar.LabelStyle.FontSize = 14;
-        colorBar.LabelStyle.Bold = false;
-        colorBar.Axis.TickLabelStyle.FontSize = 13;
-        colorBar.Axis.TickGenerator = ticks;
+        PixelRect area = PlotStyle.Snap(DataArea(panel));
+        double left = area.Right + ColorBarGap - 1, right = left + ColorBarWidth;
+        double top = area.Top, bottom = area.Bottom - 1;
+        for (int y = (int)top; y < bottom; y++)
+        {
+            image.FillRect(left, y, right, y + 1, colormap.At(1 - (y + 0.5 - top) / (bottom - top)));
+        }
+        image.FillRect(right, top - 1, right + 1, bottom + 1, PlotStyle.Ink);
+        PlotStyle.RightTicks(image, right + 1, ticks.Select(tick => (bottom - tick.Fraction * (bottom - top), tick.Label)));
+        double labelX = right + 1 + PlotStyle.TickLength + 4 + PlotStyle.WidestLabel(ticks.Select(tick => tick.Label)) + 8;
+        PlotFont.Regular.Draw(image, label, labelX, (top + bottom) / 2, 14, PlotStyle.LabelInk, TextAlign.Center, TextBaseline.Bottom, TextDirection.Down);
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ScottPlot;
+using MInference.Cli.Plots.Rendering;
 
 namespace MInference.Cli.Plots;
 
@@ -12,6 +12,15 @@ internal static class SpeedupChart
     /// <summary>Height of the PNG in pixels.</summary>
     public const int Height = 600;
 
+    private const double Top = 46, Bottom = 552, Right = 985;
+
+    /// <summary>Line colors of the series, in order of first appearance (the "category 10" palette).</summary>
+    private static readonly Rgba[] Palette =
+    [
+        .. new[] { "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF" }
+            .Select(Rgba.FromHex),
+    ];
+
     /// <summary>
     /// Writes the chart to <paramref name="path"/> atomically: x is the sequence length on a log2 scale (ticks at the
     /// measured lengths, labelled 4K, 8K, …), y the speedup, with a dashed line at 1× for dense.
@@ -21,54 +30,100 @@ internal static class SpeedupChart
     {
         PngFile.RequirePath(path);
         Validate(points, title);
-        PlotFont.EnsureRegistered();
-        using Plot plot = Create(points, title);
-        PngFile.WriteAtomically(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+        PngFile.WriteAtomically(path, PngEncoder.Encode(Render(points, title)));
     }
 
-    private static Plot Create(IReadOnlyList<SpeedupPoint> points, string title)
+    private static RgbaImage Render(IReadOnlyList<SpeedupPoint> points, string title)
     {
-        var plot = new Plot();
-        plot.Title(title, 18);
-        plot.Axes.Title.Label.Bold = true;
-        plot.XLabel("sequence length (tokens)", 15);
-        plot.YLabel("attention speedup vs dense (×)", 15);
-        plot.Axes.Bottom.Label.Bold = false;
-        plot.Axes.Left.Label.Bold = false;
-        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
-        plot.Axes.Left.TickLabelStyle.FontSize = 13;
-
-        plot.Add.HorizontalLine(1, 1.5f, Colors.Gray, LinePattern.Dashed);
-
-        foreach (IGrouping<string, SpeedupPoint> series in points.GroupBy(point => point.Series, StringComparer.Ordinal))
-        {
-            SpeedupPoint[] ordered = [.. series.OrderBy(point => point.SequenceLength)];
-            var line = plot.Add.Scatter(
-                ordered.Select(point => Math.Log2(point.SequenceLength)).ToArray(),
-                ordered.Select(point => point.Speedup).ToArray());
-            line.LegendText = series.Key;
-            line.LineWidth = 2;
-            line.MarkerSize = 9;
-        }
+        var image = new RgbaImage(Width, Height);
+        image.Clear(Rgba.White);
 
         int[] lengths = [.. points.Select(point => point.SequenceLength).Distinct().Order()];
-        plot.Axes.Bottom.SetTicks(
-            [.. lengths.Select(length => Math.Log2(length))],
-            [.. lengths.Select(length => TokenTicks.Format(length))]);
-        double left = Math.Log2(lengths[0]), right = Math.Log2(lengths[^1]);
-        double margin = Math.Max(0.35, (right - left) * 0.05);
-        double top = Math.Max(1, points.Max(point => point.Speedup));
-        plot.Axes.SetLimits(left - margin, right + margin, 0, top * 1.12);
+        double first = Math.Log2(lengths[0]), last = Math.Log2(lengths[^1]);
+        double margin = Math.Max(0.35, (last - first) * 0.05);
+        double xMin = first - margin, xMax = last + margin;
+        double yMax = Math.Max(1, points.Max(point => point.Speedup)) * 1.12;
+        (double Value, string Label)[] yTicks = NiceTicks(yMax);
 
-        var dense = plot.Add.Text("dense", right + margin, 1);
-        dense.Alignment = Alignment.LowerRight;
-        dense.LabelStyle.FontSize = 14;
-        dense.LabelStyle.ForeColor = Colors.DimGray;
-        dense.OffsetX = -6;
+        double left = Math.Round(14 + 10 + 10 + PlotStyle.WidestLabel(yTicks.Select(tick => tick.Label)) + 4 + PlotStyle.TickLength);
+        var area = new PixelRect((float)left, (float)Top, (float)Right, (float)Bottom);
+        double X(double log2Length) => area.Left + (log2Length - xMin) / (xMax - xMin) * area.Width;
+        double Y(double speedup) => area.Bottom - speedup / yMax * area.Height;
 
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.Legend.FontSize = 14;
-        return plot;
+        foreach (int length in lengths)
+        {
+            double x = Math.Round(X(Math.Log2(length)));
+            image.FillRect(x, area.Top, x + 1, area.Bottom, PlotStyle.GridInk);
+        }
+        foreach ((double value, _) in yTicks)
+        {
+            double y = Math.Round(Y(value));
+            image.FillRect(area.Left, y, area.Right, y + 1, PlotStyle.GridInk);
+        }
+
+        // Dense: 1×, dashed, labelled at the right end.
+        var gray = Rgba.FromHex("#808080");
+        double denseY = Math.Round(Y(1)) + 0.5;
+        image.DrawDashedLine(new PointD(area.Left, denseY), new PointD(area.Right, denseY), 1.5, 8, 6, gray);
+        PlotFont.Regular.Draw(image, "dense", area.Right - 6, denseY - 3, 14, Rgba.FromHex("#696969"), TextAlign.Right, TextBaseline.Bottom);
+
+        var legend = new List<(string Name, Rgba Color)>();
+        foreach (IGrouping<string, SpeedupPoint> series in points.GroupBy(point => point.Series, StringComparer.Ordinal))
+        {
+            Rgba color = Palette[legend.Count % Palette.Length];
+            PointD[] line = [.. series.OrderBy(point => point.SequenceLength).Select(point => new PointD(X(Math.Log2(point.SequenceLength)), Y(point.Speedup)))];
+            image.DrawPolyline(line, 2, color);
+            foreach (PointD point in line)
+            {
+                image.FillCircle(point, 4.5, color);
+            }
+            legend.Add((series.Key, color));
+        }
+
+        PlotStyle.Frame(image, area);
+        PlotStyle.BottomTicks(image, Math.Round(area.Bottom) + 1, lengths.Select(length => (X(Math.Log2(length)), TokenTicks.Format(length))));
+        PlotStyle.LeftTicks(image, Math.Round(area.Left), yTicks.Select(tick => (Y(tick.Value), tick.Label)));
+
+        PlotFont.Bold.Draw(image, title, Width / 2.0, 23, 18, PlotStyle.TitleInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, "sequence length (tokens)", area.MidX, area.Bottom + 36, PlotStyle.AxisLabelSize, PlotStyle.LabelInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, "attention speedup vs dense (×)", 14, area.MidY, PlotStyle.AxisLabelSize, PlotStyle.LabelInk,
+            TextAlign.Center, TextBaseline.Middle, TextDirection.Up);
+
+        DrawLegend(image, area, legend);
+        return image;
+    }
+
+    /// <summary>A boxed legend in the upper left of the data area: a line with a marker, then the series name.</summary>
+    private static void DrawLegend(RgbaImage image, PixelRect area, List<(string Name, Rgba Color)> legend)
+    {
+        const double Size = 14, RowHeight = 22, Padding = 8, Sample = 24;
+        double width = Padding + Sample + 6 + legend.Max(entry => PlotFont.Regular.Measure(entry.Name, Size)) + Padding;
+        double height = Padding / 2 + RowHeight * legend.Count + Padding / 2;
+        double left = Math.Round(area.Left + 8), top = Math.Round(area.Top + 8);
+        image.FillRect(left + 3, top + 3, left + width + 3, top + height + 3, Rgba.FromHex("#00000040"));
+        image.FillRect(left, top, left + width, top + height, Rgba.White);
+        image.StrokeRect(new PixelRect((float)left, (float)top, (float)(left + width), (float)(top + height)), 1, Rgba.Black);
+        for (int i = 0; i < legend.Count; i++)
+        {
+            double y = top + Padding / 2 + RowHeight * (i + 0.5);
+            image.DrawLine(new PointD(left + Padding, y), new PointD(left + Padding + Sample, y), 2, legend[i].Color);
+            image.FillCircle(new PointD(left + Padding + Sample / 2, y), 4.5, legend[i].Color);
+            PlotFont.Regular.Draw(image, legend[i].Name, left + Padding + Sample + 6, y, Size, PlotStyle.LabelInk, TextAlign.Left, TextBaseline.Middle);
+        }
+    }
+
+    /// <summary>Ticks from 0 to at most <paramref name="max"/> at a step of 1, 2 or 5 × a power of ten, about ten of them.</summary>
+    private static (double Value, string Label)[] NiceTicks(double max)
+    {
+        double raw = max / 10, magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw))), ratio = raw / magnitude;
+        double step = (ratio < 1.5 ? 1 : ratio < 3.5 ? 2 : ratio < 7.5 ? 5 : 10) * magnitude;
+        var ticks = new List<(double, string)>();
+        for (int i = 0; i * step <= max * (1 + 1e-9); i++)
+        {
+            double value = Math.Round(i * step, 10);
+            ticks.Add((value, value.ToString("0.##########", CultureInfo.InvariantCulture)));
+        }
+        return [.. ticks];
     }
 
     private static void Validate(IReadOnlyList<SpeedupPoint> points, string title)

@@ -1,5 +1,5 @@
 using MInference.Cli.Plots;
-using SkiaSharp;
+using MInference.Cli.Plots.Rendering;
 
 namespace MInference.Tests.Plots;
 
@@ -13,6 +13,31 @@ public sealed class PatternPlotTests
         PatternPlot.WriteHeatmapPair(path, PatternPlotCases.VerticalSlash(64, 131072));
         PngImage.AssertPng(path, PatternPlot.Width, PatternPlot.Height, minimumBytes: 20_000);
         Assert.That(directory.FileNames(), Is.EqualTo(new[] { "layer02-head05.png" }), "no temporary file is left behind");
+        RgbaImage image = PngImage.Decode(File.ReadAllBytes(path));
+        Assert.Multiple(() =>
+        {
+            Assert.That(DarkPixels(image, 300, 10, 1100, 40), Is.GreaterThan(500), "the title is drawn in the band above the panels");
+            Assert.That(DarkPixels(image, 300, 44, 1100, 66), Is.GreaterThan(200), "the subtitle under it");
+            Assert.That(DarkPixels(image, 0, 0, 300, 76), Is.Zero, "nothing else in the header's left corner");
+            PixelRect matrix = PatternPlot.MatrixArea(0);
+            Assert.That(DarkPixels(image, (int)matrix.Left, (int)matrix.Bottom + 10, (int)matrix.Right, (int)matrix.Bottom + 50), Is.GreaterThan(300),
+                "tick labels and the axis label under the matrix");
+        });
+    }
+
+    /// <summary>Pixels darker than mid gray in x0 ≤ x &lt; x1, y0 ≤ y &lt; y1.</summary>
+    internal static int DarkPixels(RgbaImage image, int x0, int y0, int x1, int y1)
+    {
+        int count = 0;
+        for (int y = y0; y < y1; y++)
+        {
+            for (int x = x0; x < x1; x++)
+            {
+                Rgba color = image[x, y];
+                count += color.R + color.G + color.B < 3 * 128 ? 1 : 0;
+            }
+        }
+        return count;
     }
 
     [Test]
@@ -22,7 +47,7 @@ public sealed class PatternPlotTests
         string path = directory.File("big.png");
         PatternPlot.WriteHeatmapPair(path, PatternPlotCases.VerticalSlash(256, 131072));
         PngImage.AssertPng(path, PatternPlot.Width, PatternPlot.Height, minimumBytes: 20_000);
-        SKRect matrix = PatternPlot.MatrixArea(0);
+        PixelRect matrix = PatternPlot.MatrixArea(0);
         Assert.Multiple(() =>
         {
             Assert.That(PngImage.IsWhite(PngImage.PixelAt(path, matrix.Left + 0.1f * matrix.Width, matrix.Top + 0.9f * matrix.Height)), Is.False,
@@ -43,13 +68,13 @@ public sealed class PatternPlotTests
         string path = directory.File("orientation.png");
         PatternPlot.WriteHeatmapPair(path, data);
 
-        SKColor Quadrant(int panel, float x, float y)
+        Rgba Quadrant(int panel, float x, float y)
         {
-            SKRect matrix = PatternPlot.MatrixArea(panel);
+            PixelRect matrix = PatternPlot.MatrixArea(panel);
             return PngImage.PixelAt(path, matrix.Left + x * matrix.Width, matrix.Top + y * matrix.Height);
         }
-        SKColor attentionTopLeft = Quadrant(0, 0.25f, 0.25f), attentionBottomLeft = Quadrant(0, 0.25f, 0.75f);
-        SKColor keptTopLeft = Quadrant(1, 0.25f, 0.25f), keptBottomRight = Quadrant(1, 0.75f, 0.75f);
+        Rgba attentionTopLeft = Quadrant(0, 0.25f, 0.25f), attentionBottomLeft = Quadrant(0, 0.25f, 0.75f);
+        Rgba keptTopLeft = Quadrant(1, 0.25f, 0.25f), keptBottomRight = Quadrant(1, 0.75f, 0.75f);
         Assert.Multiple(() =>
         {
             Assert.That(PngImage.IsWhite(Quadrant(0, 0.75f, 0.25f)), Is.True, "attention [0, 1] is NaN: blank");
@@ -69,7 +94,7 @@ public sealed class PatternPlotTests
         string path = directory.File("one.png");
         PatternPlot.WriteHeatmapPair(path, new PatternPlotData("G = 1", "", 1, new double[,] { { 0.5 } }, new double[,] { { 1 } }));
         PngImage.AssertPng(path, PatternPlot.Width, PatternPlot.Height);
-        SKRect attention = PatternPlot.MatrixArea(0), kept = PatternPlot.MatrixArea(1);
+        PixelRect attention = PatternPlot.MatrixArea(0), kept = PatternPlot.MatrixArea(1);
         Assert.Multiple(() =>
         {
             Assert.That(PngImage.IsWhite(PngImage.PixelAt(path, attention.MidX, attention.MidY)), Is.False, "the attention cell is drawn");
@@ -144,15 +169,15 @@ public sealed class PatternPlotTests
     [Test]
     public void MatrixAreasAreSquaresOfTheSameSize()
     {
-        SKRect left = PatternPlot.MatrixArea(0), right = PatternPlot.MatrixArea(1);
+        PixelRect left = PatternPlot.MatrixArea(0), right = PatternPlot.MatrixArea(1);
         Assert.Multiple(() =>
         {
             Assert.That(left.Width, Is.EqualTo(left.Height).Within(0.01));
-            Assert.That(right.Size, Is.EqualTo(left.Size));
+            Assert.That((right.Width, right.Height), Is.EqualTo((left.Width, left.Height)));
             Assert.That(right.Left, Is.EqualTo(left.Left + PatternPlot.Width / 2f).Within(0.01));
             Assert.That(left.Width, Is.GreaterThan(400), "the matrix gets most of its panel");
         });
     }
 
-    private static int Brightness(SKColor color) => color.Red + color.Green + color.Blue;
+    private static int Brightness(Rgba color) => color.R + color.G + color.B;
 }

@@ -1,5 +1,6 @@
+using System.Text;
 using MInference.Cli.Plots;
-using SkiaSharp;
+using MInference.Cli.Plots.Rendering;
 
 namespace MInference.Tests.Plots;
 
@@ -54,32 +55,32 @@ public sealed class PlotHelpersTests
     public void TheEmbeddedFontHasTheGlyphsThePlotsUse()
     {
         const string Text = "layer 2 · head 5 · N = 131072 · 4.2 % · 10⁻⁶ × µ – ≥ ≤ ∞ → 128K";
-        using var regular = new SKFont(PlotFont.Regular);
-        using var bold = new SKFont(PlotFont.Bold);
         Assert.Multiple(() =>
         {
-            Assert.That(PlotFont.Regular.FamilyName, Is.EqualTo(PlotFont.FamilyName));
-            Assert.That(PlotFont.Bold.FontStyle.Weight, Is.GreaterThanOrEqualTo((int)SKFontStyleWeight.Bold));
-            Assert.That(regular.ContainsGlyphs(Text), Is.True, "regular");
-            Assert.That(bold.ContainsGlyphs(Text), Is.True, "bold");
+            Assert.That(PlotFont.Regular.Font.FamilyName, Is.EqualTo(PlotFont.FamilyName));
+            Assert.That(PlotFont.Bold.Font.WeightClass, Is.GreaterThanOrEqualTo(700));
+            foreach (Rune rune in Text.EnumerateRunes())
+            {
+                Assert.That(PlotFont.Regular.Font.HasGlyph(rune.Value), Is.True, $"regular '{rune}'");
+                Assert.That(PlotFont.Bold.Font.HasGlyph(rune.Value), Is.True, $"bold '{rune}'");
+            }
+            TextRenderer first = PlotFont.Regular;
+            Assert.That(PlotFont.Regular, Is.SameAs(first), "one instance (and glyph cache) per process");
         });
     }
 
     [Test]
-    public void ScottPlotResolvesThePlotFamilyToTheEmbeddedFont()
+    public void TheColorScalesRunFromDarkToBrightAndFromGrayToDarkBlue()
     {
-        PlotFont.EnsureRegistered();
-        PlotFont.EnsureRegistered();
-        var resolver = new EmbeddedFontResolver();
         Assert.Multiple(() =>
         {
-            Assert.That(ScottPlot.Fonts.Default, Is.EqualTo(PlotFont.FamilyName));
-            Assert.That(ScottPlot.Fonts.FontResolvers.OfType<EmbeddedFontResolver>().Count(), Is.EqualTo(1), "registered once");
-            Assert.That(resolver.CreateTypeface(PlotFont.FamilyName, ScottPlot.FontWeight.Bold, ScottPlot.FontSlant.Upright, ScottPlot.FontSpacing.Normal),
-                Is.SameAs(PlotFont.Bold));
-            Assert.That(resolver.CreateTypeface(PlotFont.FamilyName, bold: false, italic: false), Is.SameAs(PlotFont.Regular));
-            Assert.That(resolver.CreateTypeface("Some Other Font", bold: false, italic: false), Is.Null, "other names fall through");
-            Assert.That(ScottPlot.Fonts.GetTypeface(PlotFont.FamilyName, bold: true, italic: false).GlyphCount, Is.EqualTo(PlotFont.Bold.GlyphCount));
+            Assert.That(Colormap.Viridis.At(0), Is.EqualTo(Rgba.FromHex("#440154")));
+            Assert.That(Colormap.Viridis.At(1), Is.EqualTo(Rgba.FromHex("#FDE725")));
+            Assert.That(Colormap.Viridis.At(-5), Is.EqualTo(Colormap.Viridis.At(0)), "clamped");
+            Assert.That(Colormap.KeptBlues.At(0), Is.EqualTo(Rgba.FromHex("#E6E6E6")));
+            Assert.That(Colormap.KeptBlues.At(0.5), Is.EqualTo(Rgba.FromHex("#6BAED6")));
+            Assert.That(Colormap.KeptBlues.At(1), Is.EqualTo(Rgba.FromHex("#08306B")));
+            Assert.That(LogColorScale.Ticks(-6.5, -0.5).Select(tick => tick.Label), Is.EqualTo(new[] { "10⁻⁶", "10⁻⁵", "10⁻⁴", "10⁻³", "10⁻²", "10⁻¹" }));
         });
     }
 

@@ -1,4 +1,5 @@
 using MInference.Cli.Plots;
+using MInference.Cli.Plots.Rendering;
 
 namespace MInference.Tests.Plots;
 
@@ -19,6 +20,15 @@ public sealed class SpeedupChartTests
         SpeedupChart.Write(path, points, "vertical_and_slash prefill · bf16 · 32 heads, dim 128");
         PngImage.AssertPng(path, SpeedupChart.Width, SpeedupChart.Height);
         Assert.That(directory.FileNames(), Is.EqualTo(new[] { PlotFileNames.SpeedupFileName }), "no temporary file is left behind");
+        RgbaImage image = PngImage.Decode(File.ReadAllBytes(path));
+        int Count(Rgba color) => Enumerable.Range(0, image.Height).Sum(y => Enumerable.Range(0, image.Width).Count(x => image[x, y] == color));
+        Assert.Multiple(() =>
+        {
+            Assert.That(PatternPlotTests.DarkPixels(image, 200, 5, 800, 30), Is.GreaterThan(500), "the title");
+            Assert.That(PatternPlotTests.DarkPixels(image, 0, 100, 30, 500), Is.GreaterThan(200), "the turned y-axis label");
+            Assert.That(Count(Rgba.FromHex("#1F77B4")), Is.GreaterThan(500), "the first series' line and markers");
+            Assert.That(Count(Rgba.FromHex("#FF7F0E")), Is.GreaterThan(100), "the second series'");
+        });
     }
 
     [Test]
