@@ -79,6 +79,12 @@ public sealed class SparsePrefillPlan : IDisposable
 
             _workspace = workspace;
         }
+
+        // Zeroed once: a report reads back index rows and counts that no run writes (the rows of a
+        // head routed to dense, an index's unused capacity), and must see zeros there rather than
+        // uninitialised memory. Runs themselves never depend on it.
+        using var memory = new SafeHandleLease(_workspace.Memory);
+        MiStatus.ThrowIfFailed(MiNative.mi_memset(memory.Value, 0, WorkspaceBytes, context.Stream.Handle));
     }
 
     /// <summary>The layer's shape the plan runs.</summary>

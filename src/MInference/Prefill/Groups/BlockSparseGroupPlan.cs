@@ -73,15 +73,19 @@ internal sealed class BlockSparseGroupPlan : GroupPlan
 
     public override PatternGroupReport Report(PlanReadback readback, SparsePrefillStepTimes? times)
     {
-        BlockSparseIndex? copy = Context.Options.KeepIndices && _sparseHeads.Length > 0
-            ? new BlockSparseIndex(
-                Context.Problem.SequenceLength, Context.Problem.Batch, _sparseHeads,
-                readback.Read<long>(_rowPointerOffset, _rows + 1), readback.Read<int>(_blockOffset, _indexEntries))
-            : null;
+        BlockSparseIndex? copy = Context.Options.KeepIndices && _sparseHeads.Length > 0 ? Download(readback) : null;
         return StaticReport(_sparseHeads, _entriesPerHead, times, copy);
     }
 
-    private MiBlockSparseEstimateArgs EstimateArgs(PlanRun? run, nint workspace)
+    /// <summary>The index the last run built: its rows, then the blocks they hold (not the unused capacity).</summary>
+    private BlockSparseIndex Download(PlanReadback readback)
+    {
+        long[] rowPointers = readback.Read<long>(_rowPointerOffset, _rows + 1);
+        return new BlockSparseIndex(
+            Context.Problem.SequenceLength, Context.Problem.Batch, _sparseHeads, rowPointers, readback.Read<int>(_blockOffset, rowPointers[^1]));
+    }
+
+        private MiBlockSparseEstimateArgs EstimateArgs(PlanRun? run, nint workspace)
     {
         CausalProblem problem = Context.Problem;
         return new MiBlockSparseEstimateArgs
