@@ -12,8 +12,8 @@ public sealed record PqCodebookOptions
     /// <summary>Centroids per subspace, C: 256 (codes are bytes).</summary>
     public int Centroids { get; init; } = SupportedCentroids;
 
-    /// <summary>Lloyd iterations after the k-means++ initialisation (a fixed count: no convergence test, so the run is reproducible).</summary>
-    public int Iterations { get; init; } = 16;
+    /// <summary>Lloyd iterations after the k-means++ initialisation: a fixed count, no convergence test, so the run is reproducible (25, faiss's default that MILLION trains with).</summary>
+    public int Iterations { get; init; } = 25;
 
     /// <summary>Seed of the sampling and the k-means++ initialisation; the same seed and data give the same codebooks.</summary>
     public int Seed { get; init; }
