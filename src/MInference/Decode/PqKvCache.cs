@@ -56,6 +56,14 @@ public sealed class PqKvCache
         WindowTokens = options.WindowTokens;
         DType = options.DType;
         long heads = (long)BatchSize * KvHeads;
+        long codeBytes = heads * Capacity * Subspaces;
+        long windowElements = heads * WindowTokens * HeadDim;
+        if (codeBytes > Array.MaxLength || windowElements > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options,
+                $"B·kv_heads·capacity·M = {codeBytes} code bytes and B·kv_heads·W·head_dim = {windowElements} window values; expected each at most {Array.MaxLength} (one .NET array in the CPU model)");
+        }
+
         _keyCodes = new byte[heads * Capacity * Subspaces];
         _valueCodes = new byte[heads * Capacity * Subspaces];
         _keyWindow = new ushort[heads * WindowTokens * HeadDim];

@@ -28,12 +28,6 @@ public sealed record PqKvCacheOptions
                 $"options.BatchSize = {options.BatchSize}, Capacity = {options.Capacity}, WindowTokens = {options.WindowTokens}; expected each at least 1");
         }
 
-        if ((long)options.BatchSize * options.Capacity > Array.MaxLength / 1024)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options,
-                $"options.BatchSize · Capacity = {(long)options.BatchSize * options.Capacity}; expected at most {Array.MaxLength / 1024} for the CPU model (one .NET array per tensor)");
-        }
-
         KvCacheInput.CheckDType(options.DType, nameof(options));
     }
 }

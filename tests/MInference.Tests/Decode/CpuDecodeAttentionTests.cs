@@ -102,6 +102,29 @@ public sealed class CpuDecodeAttentionTests
     }
 
     [Test]
+    public void RepeatedDecodesAreBitIdentical()
+    {
+        // Heads run in parallel, but each (sequence, head) is summed by one thread in a fixed order.
+        var cache = new PqKvCache(TestCodebooks.Random(1, 2, 64, 32, seed: 8), 0, new PqKvCacheOptions { BatchSize = 2, Capacity = 400 });
+        cache.AppendPrompt(0, TestCodebooks.Prompt(2, 400, 64, seed: 1), TestCodebooks.Prompt(2, 400, 64, seed: 2));
+        cache.AppendPrompt(1, TestCodebooks.Prompt(2, 150, 64, seed: 3), TestCodebooks.Prompt(2, 150, 64, seed: 4));
+        var queries = new ReadOnlyHostTensor(RandomValues.Normal(2 * 8 * 64, seed: 5), TensorLayout.Contiguous(2, 8, 64));
+        float[] first = Decode();
+        for (int run = 0; run < 9; run++)
+        {
+            Assert.That(Decode(), Is.EqualTo(first), $"run {run + 2}");
+        }
+
+        float[] Decode()
+        {
+            var output = new float[2 * 8 * 64];
+            var logSumExp = new float[2 * 8];
+            CpuDecodeAttention.Pq(cache, queries, new HostTensor(output, TensorLayout.Contiguous(2, 8, 64)), logSumExp);
+            return [.. output, .. logSumExp];
+        }
+    }
+
+    [Test]
     public void AnEmptySequenceGivesZerosAndMinusInfinity()
     {
         var cache = new DenseKvCache(2, 1, 64, 10, DType.Float16);

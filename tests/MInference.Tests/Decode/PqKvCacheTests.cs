@@ -145,6 +145,7 @@ public sealed class PqKvCacheTests
             Assert.That(() => new PqKvCache(Books, 1, new PqKvCacheOptions()), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("layer"));
             Assert.That(() => new PqKvCache(Books, 0, new PqKvCacheOptions { DType = DType.Float32 }), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("expected Float16 or BFloat16"));
             Assert.That(() => new PqKvCache(Books, 0, new PqKvCacheOptions { WindowTokens = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("WindowTokens = 0"));
+            Assert.That(() => new PqKvCache(Books, 0, new PqKvCacheOptions { BatchSize = 1 << 20, Capacity = 1 << 20 }), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("one .NET array"));
         });
         Assert.That(cache.Length(0) + cache.Length(1), Is.Zero, "rejected inputs change nothing");
     }
