@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using MInference.Cli.Bench;
+using MInference.Cli.Decode;
 using MInference.Cli.Demo;
 using MInference.Cli.Run;
 using MInference.Cli.Search;
@@ -24,6 +25,7 @@ internal static class CliApp
         SearchCommand.Create(),
         GenerateCommand.Create(),
         BenchCommand.Create(),
+        DecodeCommand.Create(),
         new Option<bool>(VerboseOptionName) { Description = "On an unexpected error, print the full stack trace", Recursive = true },
     };
 

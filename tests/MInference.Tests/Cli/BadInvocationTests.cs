@@ -79,6 +79,13 @@ public sealed class BadInvocationTests
         ["bench", "sparse", "--pattern", "vs", "--seq", "1024", "--max-density", "1.5"],
         ["bench", "sparse", "--pattern", "diagonal", "--seq", "1024"],
         ["bench", "sparse", "--pattern", "ashape", "--seq", "1024", "--vertical", "10"],
+        ["decode", "--backend", "gpu"],
+        ["decode", "--subspaces", "48"],
+        ["decode", "--seq", "300", "--heads", "6", "--kv-heads", "4"],
+        ["decode", "--seq", "300", "--head-dim", "96", "--subspaces", "64"],
+        ["decode", "--seq", "100", "--steps", "1"],
+        ["decode", "--seq", "300", "--sample-tokens", "100"],
+        ["decode", "--seq", "300", "--codebooks-out", SubFolder],
     ];
 
     private TempDirectory _directory = null!;

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace MInference.Cli.Decode;
+
+/// <summary>Terminal tables of `decode`: every head per context length, then one summary row per length.</summary>
+internal static class DecodeTables
+{
+    public static void Print(DecodeSettings settings, IReadOnlyList<DecodeLengthResult> results)
+    {
+        IAnsiConsole console = Consoles.Out;
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        }
+
+        console.MarkupLineInterpolated(
+            $"[bold]Backend:[/] cpu (references)   [bold]PQ:[/] M = {settings.Subspaces}, C = 256, head_dim {settings.HeadDim}, window {settings.Window} ({DTypeNames.ToShortName(settings.DType)})   [bold]heads:[/] {settings.Heads} over {settings.KvHeads} kv");
+        console.MarkupLine("[bold]Data:[/] synthetic keys with outlier channels and RoPE; codebooks trained on another sequence of the same model");
+        foreach (DecodeLengthResult result in results)
+        {
+            var table = new Table().Border(TableBorder.Simple)
+                .Title($"N = {result.Seq:N0} + {settings.Steps} steps: {result.CodedTokens:N0} coded, {result.WindowTokens} in window");
+            foreach (string column in (string[])["head", "kv head", "rel.L2 vs exact", $"top-{settings.TopK} overlap"])
+            {
+                table.AddColumn(new TableColumn(column) { Alignment = Justify.Right, NoWrap = true, Padding = new Padding(1, 0, 0, 0) });
+            }
+
+            foreach (DecodeHeadResult head in result.Heads)
+            {
+                table.AddRow(Text(head.Head), Text(head.KvHead), Percent(head.RelativeL2), Percent(head.TopKOverlap));
+            }
+
+            table.Caption($"compression {Times(result.Compression)}, {Times(result.CompressionWithCodebooks)} with codebooks");
+            console.Write(table);
+        }
+
+        var summary = new Table().Border(TableBorder.Simple).Title("Summary");
+        foreach (string column in (string[])["N", "compression", "with codebooks", "rel.L2 mean/max", $"top-{settings.TopK} overlap mean/min"])
+        {
+            summary.AddColumn(new TableColumn(column) { Alignment = Justify.Right, NoWrap = true, Padding = new Padding(1, 0, 0, 0) });
+        }
+
+        foreach (DecodeLengthResult result in results)
+        {
+            summary.AddRow(
+                result.Seq.ToString("N0", CultureInfo.InvariantCulture), Times(result.Compression), Times(result.CompressionWithCodebooks),
+                $"{Percent(result.MeanRelativeL2)}/{Percent(result.Heads.Max(head => head.RelativeL2))}",
+                $"{Percent(result.MeanTopKOverlap)}/{Percent(result.Heads.Min(head => head.TopKOverlap))}");
+        }
+
+        console.Write(summary);
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Percent(double value) => value.ToString("P1", CultureInfo.InvariantCulture);
+
+    private static string Times(double value) => $"{value.ToString("F2", CultureInfo.InvariantCulture)}×";
+}

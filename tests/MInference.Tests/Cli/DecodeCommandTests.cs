@@ -1,0 +1,54 @@
+using System.Text.Json;
+using MInference.Decode;
+
+namespace MInference.Tests.Cli;
+
+[NonParallelizable]
+public sealed class DecodeCommandTests
+{
+    // Small enough for a second: 300-token prompts, head_dim 64, M = 32, 2 k-means iterations.
+    private static readonly string[] s_small =
+        ["decode", "--backend", "cpu", "--seq", "0", "300", "--heads", "4", "--kv-heads", "2", "--head-dim", "64", "--subspaces", "32", "--steps", "2", "--iterations", "2", "--sample-tokens", "256", "--top-k", "8"];
+
+    [Test]
+    public void JsonReportsEveryHeadOfEveryLength()
+    {
+        JsonElement json = CliRun.Json(s_small);
+        JsonElement[] lengths = [.. json.GetProperty("lengths").EnumerateArray()];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.GetProperty("backend").GetString(), Is.EqualTo("cpu"));
+            Assert.That(lengths.Select(length => length.GetProperty("seq").GetInt32()), Is.EqualTo(new[] { 0, 300 }));
+            Assert.That(lengths[0].GetProperty("coded_tokens").GetInt32(), Is.Zero, "2 tokens: all in the window");
+            Assert.That(lengths[0].GetProperty("mean_relative_l2").GetDouble(), Is.Zero, "nothing quantized: exact");
+            Assert.That(lengths[1].GetProperty("coded_tokens").GetInt32(), Is.EqualTo(256), "302 tokens: 256 coded, 46 in the window");
+            Assert.That(lengths[1].GetProperty("window_tokens").GetInt32(), Is.EqualTo(46));
+            Assert.That(lengths[1].GetProperty("heads").GetArrayLength(), Is.EqualTo(4));
+            Assert.That(lengths[1].GetProperty("mean_relative_l2").GetDouble(), Is.GreaterThan(0).And.LessThan(1));
+            Assert.That(lengths[1].GetProperty("mean_top_k_overlap").GetDouble(), Is.InRange(0.0, 1.0));
+            Assert.That(lengths[1].GetProperty("compression").GetDouble(), Is.GreaterThan(1));
+        });
+    }
+
+    [Test]
+    public void TablesNameTheHeadsAndTheCodebooksCanBeSaved()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"minference-decode-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            (int exitCode, string output) = CliRun.Invoke([.. s_small, "--codebooks-out", path]);
+            PqCodebooks saved = PqCodebooks.Load(path);
+            Assert.Multiple(() =>
+            {
+                Assert.That(exitCode, Is.Zero, output);
+                Assert.That(output, Does.Contain("rel.L2 vs exact").And.Contain("top-8 overlap").And.Contain("Summary"));
+                Assert.That((saved.Subspaces, saved.HeadDim, saved.KvHeads), Is.EqualTo((32, 64, 2)));
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
