@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout below changes; bindings refuse a mismatch. */
-#define MI_ABI_VERSION 3
+#define MI_ABI_VERSION 4
 
 typedef enum mi_status {
   MI_OK = 0,
@@ -196,6 +196,36 @@ typedef struct mi_dense_attention_args {
 /* O = softmax(scale · Q Kᵀ [+ causal mask]) V, fp32 accumulation. Async on `stream`. */
 MI_API MI_NODISCARD mi_status mi_attention_dense_fwd(const mi_dense_attention_args* args,
                                                      mi_stream stream);
+
+/* ---- decode (one query token per sequence over its KV cache) -------------------------------- */
+
+typedef struct mi_dense_decode_args {
+  mi_dtype dtype;          /* MI_DTYPE_FLOAT16 or MI_DTYPE_BFLOAT16: q, the caches and o */
+  int64_t batch;           /* >= 1 sequences */
+  int64_t q_heads;         /* >= 1, a multiple of kv_heads (GQA) */
+  int64_t kv_heads;        /* >= 1 */
+  int64_t head_dim;        /* one of mi_attention_head_dims */
+  int64_t capacity;        /* >= 1: tokens each sequence's cache holds (the caches' seq extent) */
+  int64_t max_len;         /* in [0, capacity], >= every seq_lens[b]: sizes the key ranges */
+  mi_tensor4 q;            /* [batch, q_heads, 1, head_dim], rules as for dense */
+  mi_tensor4 k;            /* [batch, kv_heads, capacity, head_dim] */
+  mi_tensor4 v;            /* [batch, kv_heads, capacity, head_dim] */
+  const int32_t* seq_lens; /* device [batch]: the tokens of sequence b, 0..max_len (0: o = 0, lse = -inf) */
+  mi_tensor4 o;            /* [batch, q_heads, 1, head_dim], written */
+  float* lse;              /* optional (NULL): fp32 [batch, q_heads], natural log */
+  float softmax_scale;     /* > 0, or 0 for 1/sqrt(head_dim) */
+  int32_t splits;          /* key ranges per (sequence, kv head), 1..1024, or 0 to let the library
+                              choose from max_len and the device (the same choice for both calls) */
+} mi_dense_decode_args;
+
+/* Workspace bytes of mi_dense_decode for these arguments (validated as for the call). */
+MI_API MI_NODISCARD mi_status mi_dense_decode_workspace_size(const mi_dense_decode_args* args,
+                                                            int64_t* bytes);
+/* Flash-decoding over a 16-bit cache: each (sequence, kv head) split into key ranges whose
+ * partial outputs merge by log-sum-exp; fp32 softmax; bit-identical run to run. Async on `stream`;
+ * launches only. */
+MI_API MI_NODISCARD mi_status mi_dense_decode(const mi_dense_decode_args* args, void* workspace,
+                                              int64_t workspace_bytes, mi_stream stream);
 
 /* ---- sparse prefill patterns (MInference) ----------------------------------------------------
  * Each pattern entry point computes a subset of the query heads of one layer (the heads that use

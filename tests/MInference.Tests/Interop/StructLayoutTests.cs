@@ -37,6 +37,24 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void DenseDecodeArgsMatchTheHeader()
+    {
+        var args = default(MiDenseDecodeArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiDenseDecodeArgs>(), Is.EqualTo(240));
+            Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "after the 4-byte dtype and its padding");
+            Assert.That(OffsetOf(ref args, ref args.MaxLen), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(56));
+            Assert.That(OffsetOf(ref args, ref args.SeqLens), Is.EqualTo(176));
+            Assert.That(OffsetOf(ref args, ref args.O), Is.EqualTo(184));
+            Assert.That(OffsetOf(ref args, ref args.Lse), Is.EqualTo(224));
+            Assert.That(OffsetOf(ref args, ref args.SoftmaxScale), Is.EqualTo(232));
+            Assert.That(OffsetOf(ref args, ref args.Splits), Is.EqualTo(236));
+        });
+    }
+
+    [Test]
     public void DenseAttentionArgsMatchTheHeader()
     {
         var args = default(MiDenseAttentionArgs);
