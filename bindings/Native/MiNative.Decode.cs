@@ -11,4 +11,8 @@ internal static unsafe partial class MiNative
     /// <summary>Flash-decoding over a 16-bit KV cache, asynchronous on <paramref name="stream"/>.</summary>
     [LibraryImport(LibraryName, EntryPoint = "mi_dense_decode")]
     internal static partial MiStatusCode mi_dense_decode(in MiDenseDecodeArgs args, nint workspace, long workspaceBytes, StreamHandle stream);
+
+    /// <summary>Product-quantization encode (nearest centroid per sub-vector), asynchronous on <paramref name="stream"/>.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_pq_encode")]
+    internal static partial MiStatusCode mi_pq_encode(in MiPqEncodeArgs args, StreamHandle stream);
 }

@@ -227,6 +227,30 @@ MI_API MI_NODISCARD mi_status mi_dense_decode_workspace_size(const mi_dense_deco
 MI_API MI_NODISCARD mi_status mi_dense_decode(const mi_dense_decode_args* args, void* workspace,
                                               int64_t workspace_bytes, mi_stream stream);
 
+/* Product quantization (MILLION): 256 centroids per subspace, codes one byte each. */
+#define MI_PQ_CENTROIDS 256
+
+typedef struct mi_pq_encode_args {
+  mi_dtype dtype;            /* MI_DTYPE_FLOAT16 or MI_DTYPE_BFLOAT16: the input vectors */
+  int64_t batch;             /* >= 1 */
+  int64_t kv_heads;          /* >= 1 */
+  int64_t head_dim;          /* one of mi_attention_head_dims */
+  int64_t subspaces;         /* M: 32 or 64, dividing head_dim */
+  int64_t max_tokens;        /* >= 0: the most tokens of one sequence encoded (sizes the grid) */
+  mi_tensor4 input;          /* [batch, kv_heads, max_tokens, head_dim]; head_dim stride 1 */
+  const float* centroids;    /* fp32 [kv_heads, M, 256, head_dim / M] contiguous ([1, ...] if shared) */
+  int32_t shared_codebook;   /* 0: one codebook per kv head; 1: one for all */
+  uint8_t* codes;            /* [batch, kv_heads, capacity, M], written at rows offsets[b] + t */
+  int64_t code_strides[3];   /* bytes per batch, kv head and token; the subspace stride is 1 */
+  int64_t capacity;          /* >= 1 code rows per (sequence, kv head); rows past it are dropped */
+  const int32_t* offsets;    /* device [batch] or NULL (0): the code row of each sequence's token 0 */
+  const int32_t* counts;     /* device [batch] or NULL (max_tokens): tokens of each sequence, <= max_tokens */
+} mi_pq_encode_args;
+
+/* Nearest centroid per sub-vector (squared Euclidean distance in fp32, ties to the lowest index).
+ * Async on `stream`; launches only. */
+MI_API MI_NODISCARD mi_status mi_pq_encode(const mi_pq_encode_args* args, mi_stream stream);
+
 /* ---- sparse prefill patterns (MInference) ----------------------------------------------------
  * Each pattern entry point computes a subset of the query heads of one layer (the heads that use
  * that pattern), so a layer costs one launch per distinct pattern. Rows of heads outside the list

@@ -67,6 +67,13 @@ public sealed partial class HeaderConsistencyTests
     }
 
     [Test]
+    public void PqCentroidCountMatches()
+    {
+        Match match = Regex.Match(_header, @"#define\s+MI_PQ_CENTROIDS\s+(\d+)");
+        Assert.That(match.Success ? int.Parse(match.Groups[1].Value) : -1, Is.EqualTo(MInference.Decode.PqCodebookOptions.SupportedCentroids), "MI_PQ_CENTROIDS and the C# codebooks");
+    }
+
+    [Test]
     public void HeadDimsMatchTheInstantiationList()
     {
         // The native list lives in CMake (the header only documents it): read it beside the header.

@@ -37,6 +37,22 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void PqEncodeArgsMatchTheHeader()
+    {
+        var args = default(MiPqEncodeArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiPqEncodeArgs>(), Is.EqualTo(160));
+            Assert.That(OffsetOf(ref args, ref args.Input), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.Centroids), Is.EqualTo(88));
+            Assert.That(OffsetOf(ref args, ref args.SharedCodebook), Is.EqualTo(96));
+            Assert.That(OffsetOf(ref args, ref args.Codes), Is.EqualTo(104), "after the int32 and its padding");
+            Assert.That(OffsetOf(ref args, ref args.CodeTokenStride), Is.EqualTo(128));
+            Assert.That(OffsetOf(ref args, ref args.Counts), Is.EqualTo(152));
+        });
+    }
+
+    [Test]
     public void DenseDecodeArgsMatchTheHeader()
     {
         var args = default(MiDenseDecodeArgs);
