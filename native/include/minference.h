@@ -251,6 +251,42 @@ typedef struct mi_pq_encode_args {
  * Async on `stream`; launches only. */
 MI_API MI_NODISCARD mi_status mi_pq_encode(const mi_pq_encode_args* args, mi_stream stream);
 
+typedef struct mi_pq_decode_args {
+  mi_dtype dtype;              /* MI_DTYPE_FLOAT16 or MI_DTYPE_BFLOAT16: q, the window and o */
+  int64_t batch;               /* >= 1 sequences */
+  int64_t q_heads;             /* >= 1, a multiple of kv_heads */
+  int64_t kv_heads;            /* >= 1 */
+  int64_t head_dim;            /* one of mi_attention_head_dims */
+  int64_t subspaces;           /* M: 32 or 64, dividing head_dim */
+  int64_t capacity;            /* >= 1 code rows per (sequence, kv head) */
+  int64_t window;              /* >= 1 window rows per (sequence, kv head) */
+  int64_t max_coded;           /* in [0, capacity], >= every coded_lens[b]: sizes the ranges */
+  mi_tensor4 q;                /* [batch, q_heads, 1, head_dim], rules as for dense */
+  const uint8_t* key_codes;    /* [batch, kv_heads, capacity, M] */
+  const uint8_t* value_codes;  /* the same layout */
+  int64_t code_strides[3];     /* bytes per batch, kv head and token; the subspace stride is 1 */
+  const float* key_centroids;  /* fp32 [kv_heads, M, 256, head_dim / M] ([1, ...] if shared) */
+  const float* value_centroids;
+  int32_t shared_codebook;     /* 0 or 1 */
+  mi_tensor4 window_k;         /* [batch, kv_heads, window, head_dim], rules as for dense k */
+  mi_tensor4 window_v;
+  const int32_t* coded_lens;   /* device [batch]: coded tokens of each sequence, <= max_coded */
+  const int32_t* window_lens;  /* device [batch]: window tokens of each sequence, <= window */
+  mi_tensor4 o;                /* [batch, q_heads, 1, head_dim], written */
+  float* lse;                  /* optional fp32 [batch, q_heads], natural log */
+  float softmax_scale;         /* > 0, or 0 for 1/sqrt(head_dim) */
+  int32_t splits;              /* ranges over the coded tokens, 1..1024, or 0 to let the library choose */
+} mi_pq_decode_args;
+
+/* Workspace bytes of mi_pq_decode for these arguments. */
+MI_API MI_NODISCARD mi_status mi_pq_decode_workspace_size(const mi_pq_decode_args* args,
+                                                         int64_t* bytes);
+/* Attention of one query token per sequence over its coded tokens (scores by q·centroid lookup
+ * tables, values dequantised on the fly) and its 16-bit window, one softmax over both (fp32),
+ * split into ranges merged by log-sum-exp; bit-identical run to run. Async on `stream`. */
+MI_API MI_NODISCARD mi_status mi_pq_decode(const mi_pq_decode_args* args, void* workspace,
+                                           int64_t workspace_bytes, mi_stream stream);
+
 /* ---- sparse prefill patterns (MInference) ----------------------------------------------------
  * Each pattern entry point computes a subset of the query heads of one layer (the heads that use
  * that pattern), so a layer costs one launch per distinct pattern. Rows of heads outside the list

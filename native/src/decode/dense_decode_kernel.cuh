@@ -19,6 +19,7 @@
 
 #include "../attention/attention_traits.cuh"
 #include "../common/device_primitives.cuh"
+#include "decode_elements.cuh"
 #include "dense_decode_params.h"
 
 namespace mi::decode {
@@ -34,53 +35,7 @@ struct DecodeShape {
   static_assert(kHeadDim % 8 == 0 && kUsedLanes <= 32, "head_dim is read in 16-byte vectors");
 };
 
-namespace detail {
 
-template <typename Element>
-__device__ __forceinline__ void to_floats(const uint4& raw, float (&out)[8]);
-
-template <>
-__device__ __forceinline__ void to_floats<__nv_bfloat16>(const uint4& raw, float (&out)[8]) {
-  const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&raw);
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    const float2 f = __bfloat1622float2(pairs[i]);
-    out[2 * i] = f.x;
-    out[2 * i + 1] = f.y;
-  }
-}
-
-template <>
-__device__ __forceinline__ void to_floats<__half>(const uint4& raw, float (&out)[8]) {
-  const auto* pairs = reinterpret_cast<const __half2*>(&raw);
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    const float2 f = __half22float2(pairs[i]);
-    out[2 * i] = f.x;
-    out[2 * i + 1] = f.y;
-  }
-}
-
-template <typename Element>
-__device__ __forceinline__ Element from_float(float x);
-template <>
-__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float x) {
-  return __float2bfloat16_rn(x);
-}
-template <>
-__device__ __forceinline__ __half from_float<__half>(float x) {
-  return __float2half_rn(x);
-}
-
-// Sum over the kLanes lanes of one token group (aligned, power of two).
-template <int kLanes>
-__device__ __forceinline__ float group_sum(float x) {
-#pragma unroll
-  for (int offset = kLanes / 2; offset > 0; offset /= 2) x += __shfl_xor_sync(0xffffffffu, x, offset);
-  return x;
-}
-
-}  // namespace detail
 
 // grid (splits, kv_heads * (group / kHeads), batch), kDecodeThreads threads.
 template <int kHeadDim, typename Element, int kHeads>
@@ -199,26 +154,26 @@ __global__ void __launch_bounds__(kDecodeThreads)
   }
 }
 
-// grid (q_heads, batch), kHeadDim threads: o = Σ_s 2^(lse_s − M) o_s / Σ_s 2^(lse_s − M).
+// grid (q_heads, batch), kHeadDim threads: o = Σ_r 2^(lse_r − M) o_r / Σ_r 2^(lse_r − M), in range order.
 template <int kHeadDim, typename Element>
 __global__ void __launch_bounds__(kHeadDim)
-    dense_decode_merge_kernel(const __grid_constant__ DenseDecodeParams p) {
+    decode_merge_kernel(const __grid_constant__ DecodeMergeParams p) {
   using index_t = attention::AttentionFwdParams::index_t;
   const auto& a = p.attention;
   const int head = blockIdx.x;
   const int batch = blockIdx.y;
   const int d = threadIdx.x;
-  const index_t first = (index_t(batch) * a.q_heads + head) * p.splits;
+  const index_t first = (index_t(batch) * a.q_heads + head) * p.ranges;
   float top = -INFINITY;
-  for (int s = 0; s < p.splits; ++s) top = fmaxf(top, p.partial_lse[first + s]);
+  for (int r = 0; r < p.ranges; ++r) top = fmaxf(top, p.partial_lse[first + r]);
   float sum = 0.f, out = 0.f;
   if (top != -INFINITY) {
-    for (int s = 0; s < p.splits; ++s) {
-      const float lse = p.partial_lse[first + s];
+    for (int r = 0; r < p.ranges; ++r) {
+      const float lse = p.partial_lse[first + r];
       if (lse == -INFINITY) continue;
       const float w = exp2f(lse - top);
       sum += w;
-      out = fmaf(p.partial_o[(first + s) * kHeadDim + d], w, out);
+      out = fmaf(p.partial_o[(first + r) * kHeadDim + d], w, out);
     }
   }
   auto* o = static_cast<Element*>(a.o) + batch * a.o_strides.batch + index_t(head) * a.o_strides.head;

@@ -52,8 +52,9 @@ cudaError_t run_dense_decode(const DenseDecodeParams& p, cudaStream_t stream) {
   }
   const cudaError_t err = cudaGetLastError();
   if (err != cudaSuccess) return err;
-  dense_decode_merge_kernel<kHeadDim, Element>
-      <<<dim3(p.attention.q_heads, p.attention.batch), kHeadDim, 0, stream>>>(p);
+  const DecodeMergeParams merge{p.attention, p.splits, p.partial_o, p.partial_lse};
+  decode_merge_kernel<kHeadDim, Element>
+      <<<dim3(p.attention.q_heads, p.attention.batch), kHeadDim, 0, stream>>>(merge);
   return cudaGetLastError();
 }
 

@@ -17,4 +17,12 @@ struct DenseDecodeParams {
   float* partial_lse;                       // [batch, q_heads, splits], log2 units, -inf if empty
 };
 
+// The merge of per-range partials (dense and PQ decode): o = Σ_r 2^(lse_r − M) o_r / Σ_r 2^(lse_r − M).
+struct DecodeMergeParams {
+  attention::AttentionFwdParams attention;  // o, lse and the shape
+  int ranges;                               // partials per (sequence, query head)
+  const float* partial_o;                   // [batch, q_heads, ranges, head_dim]
+  const float* partial_lse;                 // [batch, q_heads, ranges], log2 units, -inf if empty
+};
+
 }  // namespace mi::decode

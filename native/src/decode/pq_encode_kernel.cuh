@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "../attention/attention_traits.cuh"
+#include "decode_elements.cuh"
 #include "pq_encode_params.h"
 
 namespace mi::decode {
@@ -28,16 +29,7 @@ constexpr int encode_smem_bytes() {
   return (kHeadDim * kCentroids + kEncodeTile * kHeadDim) * int(sizeof(float));
 }
 
-namespace detail {
 
-template <typename Element>
-__device__ __forceinline__ float widen(Element x);
-template <>
-__device__ __forceinline__ float widen<__nv_bfloat16>(__nv_bfloat16 x) { return __bfloat162float(x); }
-template <>
-__device__ __forceinline__ float widen<__half>(__half x) { return __half2float(x); }
-
-}  // namespace detail
 
 // grid (tile ranges, kv_heads, batch), kEncodeThreads threads, encode_smem_bytes<kHeadDim>().
 template <int kHeadDim, typename Element, int kSubDim>

@@ -37,6 +37,25 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void PqDecodeArgsMatchTheHeader()
+    {
+        var args = default(MiPqDecodeArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiPqDecodeArgs>(), Is.EqualTo(328));
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(72));
+            Assert.That(OffsetOf(ref args, ref args.KeyCodes), Is.EqualTo(112));
+            Assert.That(OffsetOf(ref args, ref args.KeyCentroids), Is.EqualTo(152));
+            Assert.That(OffsetOf(ref args, ref args.SharedCodebook), Is.EqualTo(168));
+            Assert.That(OffsetOf(ref args, ref args.WindowK), Is.EqualTo(176), "after the int32 and its padding");
+            Assert.That(OffsetOf(ref args, ref args.CodedLens), Is.EqualTo(256));
+            Assert.That(OffsetOf(ref args, ref args.O), Is.EqualTo(272));
+            Assert.That(OffsetOf(ref args, ref args.Lse), Is.EqualTo(312));
+            Assert.That(OffsetOf(ref args, ref args.Splits), Is.EqualTo(324));
+        });
+    }
+
+    [Test]
     public void PqEncodeArgsMatchTheHeader()
     {
         var args = default(MiPqEncodeArgs);

@@ -1,0 +1,100 @@
+// Launches of the PQ decode kernels: the split kernel per (head_dim, dtype, M, heads per CTA),
+// then the log-sum-exp merge shared with dense decode.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+
+#include "../common/workspace.h"
+#include "mi_instantiations.h"
+#include "pq_decode_kernel.cuh"
+#include "pq_decode_launch.h"
+
+namespace mi::decode {
+
+namespace {
+
+constexpr int64_t kMaxLutBytes = 128 * 1024;
+
+template <int kHeadDim, typename Element, int kSubspaces, int kHeads>
+cudaError_t launch_split(const PqDecodeParams& p, cudaStream_t stream) {
+  using Shape = PqDecodeShape<kHeadDim, kSubspaces, kHeads>;
+  const auto kernel = pq_decode_split_kernel<kHeadDim, Element, kSubspaces, kHeads>;
+  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Shape::kSmemBytes);
+  if (err != cudaSuccess) return err;
+  const dim3 grid(p.splits + 1, p.attention.q_heads / kHeads, p.attention.batch);
+  kernel<<<grid, kPqDecodeThreads, Shape::kSmemBytes, stream>>>(p);
+  return cudaGetLastError();
+}
+
+template <int kHeadDim, typename Element, int kSubspaces>
+cudaError_t launch_for_heads(const PqDecodeParams& p, cudaStream_t stream) {
+  switch (p.heads_per_cta) {
+    case 4:
+      if constexpr (int64_t{4} * kSubspaces * 256 * 4 <= kMaxLutBytes)
+        return launch_split<kHeadDim, Element, kSubspaces, 4>(p, stream);
+      break;
+    case 2:
+      return launch_split<kHeadDim, Element, kSubspaces, 2>(p, stream);
+    default:
+      break;
+  }
+  return launch_split<kHeadDim, Element, kSubspaces, 1>(p, stream);
+}
+
+}  // namespace
+
+int pq_heads_per_cta(int group, int subspaces) {
+  for (int heads : {4, 2}) {
+    if (group % heads == 0 && int64_t{heads} * subspaces * 256 * 4 <= kMaxLutBytes) return heads;
+  }
+  return 1;
+}
+
+int pq_auto_splits(int64_t max_coded, int64_t batch, int64_t kv_heads, int group, int subspaces, int sms) {
+  constexpr int64_t kMinTokensPerSplit = 1024;
+  constexpr int64_t kMaxSplits = 256;
+  const int64_t ctas = batch * kv_heads * (group / pq_heads_per_cta(group, subspaces));
+  const int64_t wanted = (int64_t{4} * sms + ctas - 1) / ctas;
+  const int64_t by_length = std::max<int64_t>(1, (max_coded + kMinTokensPerSplit - 1) / kMinTokensPerSplit);
+  return static_cast<int>(std::clamp<int64_t>(std::min(wanted, by_length), 1, kMaxSplits));
+}
+
+int64_t pq_workspace_bytes(int64_t batch, int64_t q_heads, int splits, int64_t head_dim) {
+  const int64_t rows = batch * q_heads * (splits + 1);
+  return workspace_aligned(rows * head_dim * int64_t{sizeof(float)}) +
+         workspace_aligned(rows * int64_t{sizeof(float)});
+}
+
+void pq_bind_workspace(PqDecodeParams& p, void* workspace, int64_t head_dim) {
+  const int64_t rows = int64_t{p.attention.batch} * p.attention.q_heads * (p.splits + 1);
+  auto* base = static_cast<char*>(workspace);
+  p.partial_o = reinterpret_cast<float*>(base);
+  p.partial_lse = reinterpret_cast<float*>(base + workspace_aligned(rows * head_dim * int64_t{sizeof(float)}));
+}
+
+template <int kHeadDim, ElementType kElement>
+cudaError_t run_pq_decode(const PqDecodeParams& p, int subspaces, cudaStream_t stream) {
+  using Element = typename attention::ElementOf<kElement>::type;
+  cudaError_t err = cudaSuccess;
+  if constexpr (kHeadDim % 64 == 0) {
+    err = subspaces == 64 ? launch_for_heads<kHeadDim, Element, 64>(p, stream)
+                          : launch_for_heads<kHeadDim, Element, 32>(p, stream);
+  } else {
+    err = launch_for_heads<kHeadDim, Element, 32>(p, stream);
+  }
+  if (err != cudaSuccess) return err;
+  const DecodeMergeParams merge{p.attention, p.splits + 1, p.partial_o, p.partial_lse};
+  decode_merge_kernel<kHeadDim, Element>
+      <<<dim3(p.attention.q_heads, p.attention.batch), kHeadDim, 0, stream>>>(merge);
+  return cudaGetLastError();
+}
+
+// Every head_dim the attention patterns take (cmake/MInferenceInstantiations.cmake).
+#define MI_INSTANTIATE_PQ_DECODE(D)                                                              \
+  template cudaError_t run_pq_decode<D, ElementType::kFloat16>(const PqDecodeParams&, int,        \
+                                                               cudaStream_t);                     \
+  template cudaError_t run_pq_decode<D, ElementType::kBFloat16>(const PqDecodeParams&, int,       \
+                                                                cudaStream_t);
+MI_FOR_EACH_HEAD_DIM(MI_INSTANTIATE_PQ_DECODE)
+
+}  // namespace mi::decode
