@@ -5,4 +5,5 @@ namespace MInference.Cli.Bench;
 /// <summary>Source-generated JSON for benchmark results: one compact object per line.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DenseBenchmarkResult))]
+[JsonSerializable(typeof(DecodeBenchmarkResult))]
 internal sealed partial class BenchmarkJsonContext : JsonSerializerContext;
