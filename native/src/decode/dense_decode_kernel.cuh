@@ -49,7 +49,8 @@ __global__ void __launch_bounds__(kDecodeThreads)
   const int kv_head = blockIdx.y / chunks_per_group;
   const int first_head = kv_head * a.q_heads_per_kv_head + (blockIdx.y % chunks_per_group) * kHeads;
   const int batch = blockIdx.z;
-  const int len = p.seq_lens[batch];
+  // A length past the capacity (a caller's bug on the device) reads no row past the cache.
+  const int len = min(p.seq_lens[batch], a.kv_len);
   const int begin = split * p.chunk;
   const int end = min(len, begin + p.chunk);
 

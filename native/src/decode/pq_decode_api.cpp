@@ -75,6 +75,7 @@ mi::decode::PqDecodeParams validate(const mi_pq_decode_args& a) {
   p.key_centroids = a.key_centroids;
   p.value_centroids = a.value_centroids;
   p.centroid_head_stride = a.shared_codebook ? 0 : a.head_dim * MI_PQ_CENTROIDS;
+  p.capacity = a.capacity;
   p.coded_lens = a.coded_lens;
   p.window_lens = a.window_lens;
   const int group = p.attention.q_heads_per_kv_head;

@@ -72,11 +72,12 @@ __global__ void __launch_bounds__(kPqDecodeThreads)
   const int first_head = kv_head * a.q_heads_per_kv_head + (blockIdx.y % chunks_per_group) * kHeads;
   const int batch = blockIdx.z;
   int begin = 0, end = 0;
+  // Lengths past the capacities (a caller's bug on the device) read no row past the cache.
   if (window) {
-    end = p.window_lens[batch];
+    end = min(p.window_lens[batch], a.kv_len);
   } else {
     begin = range * p.chunk;
-    end = min(p.coded_lens[batch], begin + p.chunk);
+    end = int(min(int64_t(min(p.coded_lens[batch], begin + p.chunk)), p.capacity));
   }
 
   extern __shared__ __align__(16) unsigned char smem_raw[];

@@ -20,6 +20,7 @@ struct PqDecodeParams {
   const float* key_centroids;    // [Hkv or 1, M, 256, D / M]
   const float* value_centroids;  // same
   int64_t centroid_head_stride;  // floats (0: shared)
+  int64_t capacity;              // code rows per (sequence, kv head)
   const int32_t* coded_lens;     // device [B]
   const int32_t* window_lens;    // device [B]
   int splits;                    // ranges over the coded tokens; range `splits` is the window

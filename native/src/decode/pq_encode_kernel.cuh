@@ -42,7 +42,8 @@ __global__ void __launch_bounds__(kEncodeThreads)
 
   const int head = blockIdx.y;
   const int batch = blockIdx.z;
-  const int count = p.counts != nullptr ? p.counts[batch] : p.max_tokens;
+  // A count past max_tokens (a caller's bug on the device) reads no row past the input.
+  const int count = p.counts != nullptr ? min(p.counts[batch], p.max_tokens) : p.max_tokens;
   const int offset = p.offsets != nullptr ? p.offsets[batch] : 0;
   const int tiles = (count + kEncodeTile - 1) / kEncodeTile;
   const int tile_begin = static_cast<int>(int64_t(tiles) * blockIdx.x / gridDim.x);
