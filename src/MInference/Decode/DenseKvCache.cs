@@ -10,7 +10,7 @@ public sealed class DenseKvCache
 {
     private readonly ushort[] _keys;
     private readonly ushort[] _values;
-    private readonly int[] _lengths;
+    private readonly KvCacheLengths _lengths;
 
     /// <summary>Creates an empty cache.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is under 1, the storage would not fit one .NET array, or the dtype is not 16-bit.</exception>
@@ -34,7 +34,7 @@ public sealed class DenseKvCache
         DType = dtype;
         _keys = new ushort[elements];
         _values = new ushort[elements];
-        _lengths = new int[batchSize];
+        _lengths = new KvCacheLengths(batchSize, Capacity);
     }
 
     /// <summary>Sequences, B.</summary>
@@ -53,11 +53,7 @@ public sealed class DenseKvCache
     public DType DType { get; }
 
     /// <summary>Tokens of sequence <paramref name="sequence"/>.</summary>
-    public int Length(int sequence)
-    {
-        KvCacheInput.CheckSequence(sequence, BatchSize);
-        return _lengths[sequence];
-    }
+    public int Length(int sequence) => _lengths.Of(sequence);
 
     /// <summary>The keys of (sequence, kv head): [<see cref="Length"/>, head_dim] values of <see cref="DType"/>.</summary>
     public ReadOnlySpan<ushort> Keys(int sequence, int kvHead) => Rows(_keys, sequence, CheckedHead(kvHead), Length(sequence));
@@ -73,7 +69,7 @@ public sealed class DenseKvCache
     {
         KvCacheInput.CheckSequence(sequence, BatchSize);
         int tokens = KvCacheInput.CheckPrompt(keys, values, KvHeads, HeadDim);
-        ThrowIfOverCapacity(sequence, tokens);
+        _lengths.RequireRoom(sequence, tokens);
         int length = _lengths[sequence];
         for (int head = 0; head < KvHeads; head++)
         {
@@ -95,10 +91,7 @@ public sealed class DenseKvCache
     public void AppendStep(ReadOnlyHostTensor keys, ReadOnlyHostTensor values)
     {
         KvCacheInput.CheckStep(keys, values, BatchSize, KvHeads, HeadDim);
-        for (int sequence = 0; sequence < BatchSize; sequence++)
-        {
-            ThrowIfOverCapacity(sequence, 1);
-        }
+        _lengths.RequireRoomForStep();
 
         for (int sequence = 0; sequence < BatchSize; sequence++)
         {
@@ -110,14 +103,6 @@ public sealed class DenseKvCache
             }
 
             _lengths[sequence] = length + 1;
-        }
-    }
-
-    private void ThrowIfOverCapacity(int sequence, int tokens)
-    {
-        if ((long)_lengths[sequence] + tokens > Capacity)
-        {
-            throw new KvCacheCapacityException(sequence, _lengths[sequence], tokens, Capacity);
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class PqKvCache
     private readonly byte[] _valueCodes;
     private readonly ushort[] _keyWindow;
     private readonly ushort[] _valueWindow;
-    private readonly int[] _lengths;
+    private readonly KvCacheLengths _lengths;
 
     /// <summary>Creates an empty cache for layer <paramref name="layer"/> of <paramref name="codebooks"/>.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -68,7 +68,7 @@ public sealed class PqKvCache
         _valueCodes = new byte[heads * Capacity * Subspaces];
         _keyWindow = new ushort[heads * WindowTokens * HeadDim];
         _valueWindow = new ushort[heads * WindowTokens * HeadDim];
-        _lengths = new int[BatchSize];
+        _lengths = new KvCacheLengths(BatchSize, Capacity);
     }
 
     /// <summary>The codebooks the codes refer to.</summary>
@@ -108,11 +108,7 @@ public sealed class PqKvCache
     }
 
     /// <summary>Tokens of sequence <paramref name="sequence"/>.</summary>
-    public int Length(int sequence)
-    {
-        KvCacheInput.CheckSequence(sequence, BatchSize);
-        return _lengths[sequence];
-    }
+    public int Length(int sequence) => _lengths.Of(sequence);
 
     /// <summary>Coded tokens of sequence <paramref name="sequence"/> (its oldest).</summary>
     public int CodedLength(int sequence) => CodedTokens(Length(sequence), WindowTokens);
@@ -143,7 +139,7 @@ public sealed class PqKvCache
     {
         KvCacheInput.CheckSequence(sequence, BatchSize);
         int tokens = KvCacheInput.CheckPrompt(keys, values, KvHeads, HeadDim);
-        ThrowIfOverCapacity(sequence, tokens);
+        _lengths.RequireRoom(sequence, tokens);
         Append(sequence, tokens, (head, token, keyBits, valueBits) =>
         {
             KvCacheInput.Round(keys, head, token, DType, keyBits);
@@ -159,10 +155,7 @@ public sealed class PqKvCache
     public void AppendStep(ReadOnlyHostTensor keys, ReadOnlyHostTensor values)
     {
         KvCacheInput.CheckStep(keys, values, BatchSize, KvHeads, HeadDim);
-        for (int sequence = 0; sequence < BatchSize; sequence++)
-        {
-            ThrowIfOverCapacity(sequence, 1);
-        }
+        _lengths.RequireRoomForStep();
 
         for (int sequence = 0; sequence < BatchSize; sequence++)
         {
@@ -213,14 +206,6 @@ public sealed class PqKvCache
         var vectors = new float[bits.Length];
         HalfPrecision.Decode(bits, vectors, DType);
         PqEncoder.Encode(codebook, vectors, codes);
-    }
-
-    private void ThrowIfOverCapacity(int sequence, int tokens)
-    {
-        if ((long)_lengths[sequence] + tokens > Capacity)
-        {
-            throw new KvCacheCapacityException(sequence, _lengths[sequence], tokens, Capacity);
-        }
     }
 
     private ReadOnlySpan<byte> Codes(byte[] codes, int sequence, int kvHead) =>

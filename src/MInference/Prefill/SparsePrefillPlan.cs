@@ -62,13 +62,7 @@ public sealed class SparsePrefillPlan : IDisposable
         context.MakeCurrent();
         PlanWorkspace layout = Reserve(plan, groups, out _routeCodes);
         WorkspaceBytes = layout.Bytes;
-        _streams = Options.ConcurrentGroups && groups.Length > 1 ? new GroupStreams(groups.Length) : null;
-        if (workspace is null)
-        {
-            _workspace = new DeviceBuffer(context, WorkspaceBytes);
-            _ownsWorkspace = true;
-        }
-        else
+        if (workspace is not null)
         {
             workspace.RequireUsableOn(context, nameof(workspace));
             if (workspace.LengthInBytes < WorkspaceBytes)
@@ -76,15 +70,26 @@ public sealed class SparsePrefillPlan : IDisposable
                 throw new ArgumentException(
                     $"workspace holds {workspace.LengthInBytes} bytes; this plan needs {WorkspaceBytes} (SparsePrefillPlan.WorkspaceSize)", nameof(workspace));
             }
-
-            _workspace = workspace;
         }
 
-        // Zeroed once: a report reads back index rows and counts that no run writes (the rows of a
-        // head routed to dense, an index's unused capacity), and must see zeros there rather than
-        // uninitialised memory. Runs themselves never depend on it.
-        using var memory = new SafeHandleLease(_workspace.Memory);
-        MiStatus.ThrowIfFailed(MiNative.mi_memset(memory.Value, 0, WorkspaceBytes, context.Stream.Handle));
+        try
+        {
+            _streams = Options.ConcurrentGroups && groups.Length > 1 ? new GroupStreams(groups.Length) : null;
+            _ownsWorkspace = workspace is null;
+            _workspace = workspace ?? new DeviceBuffer(context, WorkspaceBytes);
+
+            // Zeroed once: a report reads back index rows and counts that no run writes (the rows of a
+            // head routed to dense, an index's unused capacity), and must see zeros there rather than
+            // uninitialised memory. Runs themselves never depend on it.
+            using var memory = new SafeHandleLease(_workspace.Memory);
+            MiStatus.ThrowIfFailed(MiNative.mi_memset(memory.Value, 0, WorkspaceBytes, context.Stream.Handle));
+        }
+        catch
+        {
+            // Nothing the plan made outlives a failed creation (streams, an allocated workspace).
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The layer's shape the plan runs.</summary>
@@ -107,7 +112,7 @@ public sealed class SparsePrefillPlan : IDisposable
     /// <param name="shape">The layer's operands: batch, heads, sequence length, head_dim, dtype.</param>
     /// <param name="headPatterns">One pattern per query head.</param>
     /// <param name="options">Null for the defaults (the H100 cost model).</param>
-    /// <param name="workspace">A caller buffer of at least <see cref="WorkspaceSize"/> bytes, or null to allocate one (owned by the plan).</param>
+    /// <param name="workspace">A caller buffer of at least <see cref="WorkspaceSize"/> bytes, or null to allocate one (owned by the plan). Its first <see cref="WorkspaceSize"/> bytes are zeroed once, here (asynchronously on the context's stream).</param>
     /// <exception cref="ArgumentException">A shape rule is broken, the patterns do not cover every head, or the workspace is too small or from another device.</exception>
     /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="DeviceOutOfMemoryException">The workspace does not fit.</exception>
@@ -256,7 +261,7 @@ public sealed class SparsePrefillPlan : IDisposable
         _streams?.Dispose();
         if (_ownsWorkspace)
         {
-            _workspace.Dispose();
+            _workspace?.Dispose();
         }
     }
 

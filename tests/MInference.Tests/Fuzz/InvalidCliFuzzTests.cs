@@ -23,11 +23,7 @@ public sealed class InvalidCliFuzzTests
     [OneTimeSetUp]
     public void CreateInputs()
     {
-        _directory = new TempDirectory();
-        (int generated, _) = CliRun.Invoke("generate", "--out", _directory.File("input.safetensors"), "--seq", "64", "--layers", "1", "--heads", "2", "--kv-heads", "1");
-        Assert.That(generated, Is.Zero);
-        File.WriteAllText(_directory.File("config.json"), "[{\"0\": [\"dense\", 0, 0, 1.0], \"1\": [\"stream_llm\", 4, 16, 1.0]}]");
-        Directory.CreateDirectory(_directory.File("sub"));
+        _directory = CliInputFolder.Create("[\"stream_llm\", 4, 16, 1.0]");
     }
 
     [OneTimeTearDown]
