@@ -262,9 +262,10 @@ typedef struct mi_pq_decode_args {
   int64_t window;              /* >= 1 window rows per (sequence, kv head) */
   int64_t max_coded;           /* in [0, capacity], >= every coded_lens[b]: sizes the ranges */
   mi_tensor4 q;                /* [batch, q_heads, 1, head_dim], rules as for dense */
-  const uint8_t* key_codes;    /* [batch, kv_heads, capacity, M] */
+  const uint8_t* key_codes;    /* [batch, kv_heads, capacity, M], 16-byte aligned */
   const uint8_t* value_codes;  /* the same layout */
-  int64_t code_strides[3];     /* bytes per batch, kv head and token; the subspace stride is 1 */
+  int64_t code_strides[3];     /* bytes per batch, kv head and token: the first two multiples of 16,
+                                  the token stride M (rows contiguous: the kernel streams 16-byte chunks) */
   const float* key_centroids;  /* fp32 [kv_heads, M, 256, head_dim / M] ([1, ...] if shared) */
   const float* value_centroids;
   int32_t shared_codebook;     /* 0 or 1 */

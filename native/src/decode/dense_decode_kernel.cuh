@@ -87,33 +87,63 @@ __global__ void __launch_bounds__(kDecodeThreads)
   const auto* v = static_cast<const Element*>(a.v) + batch * a.v_strides.batch +
                   index_t(kv_head) * a.v_strides.head + sub * 8;
   // Every lane runs the same number of steps (the shuffles need the whole warp); a slot past the
-  // range's end loads nothing and leaves its state alone.
+  // range's end loads nothing and contributes nothing. Steps go kDepth at a time: the kDepth K and
+  // V vectors are all requested before the first is used (decode is bound by HBM latency × bytes
+  // in flight), and the kDepth scores share one max update.
+  constexpr int kDepth = kHeads >= 8 ? 2 : 4;  // 8 heads: registers bound the depth
   const int steps = end > begin ? (end - begin + Shape::kGroups - 1) / Shape::kGroups : 0;
-  for (int step = 0; step < steps; ++step) {
-    const int t = begin + group + step * Shape::kGroups;
-    const bool valid = t < end;
-    uint4 k_raw = make_uint4(0, 0, 0, 0), v_raw = make_uint4(0, 0, 0, 0);
-    if (active && valid) {
-      k_raw = __ldg(reinterpret_cast<const uint4*>(k + index_t(t) * a.k_strides.row));
-      v_raw = __ldg(reinterpret_cast<const uint4*>(v + index_t(t) * a.v_strides.row));
+  for (int step0 = 0; step0 < steps; step0 += kDepth) {
+    uint4 k_raw[kDepth], v_raw[kDepth];
+    bool valid[kDepth];
+#pragma unroll
+    for (int i = 0; i < kDepth; ++i) {
+      const int t = begin + group + (step0 + i) * Shape::kGroups;
+      valid[i] = t < end;
+      k_raw[i] = v_raw[i] = make_uint4(0, 0, 0, 0);
+      if (active && valid[i]) {
+        k_raw[i] = __ldg(reinterpret_cast<const uint4*>(k + index_t(t) * a.k_strides.row));
+        v_raw[i] = __ldg(reinterpret_cast<const uint4*>(v + index_t(t) * a.v_strides.row));
+      }
     }
-    float kf[8], vf[8];
-    detail::to_floats<Element>(k_raw, kf);
-    detail::to_floats<Element>(v_raw, vf);
+    float s[kHeads][kDepth];
+#pragma unroll
+    for (int i = 0; i < kDepth; ++i) {
+      float kf[8];
+      detail::to_floats<Element>(k_raw[i], kf);
+#pragma unroll
+      for (int h = 0; h < kHeads; ++h) {
+        float dot = 0.f;
+#pragma unroll
+        for (int e = 0; e < 8; ++e) dot = fmaf(q[h][e], kf[e], dot);
+        const float sum = detail::group_sum<Shape::kLanes>(dot);  // the whole warp shuffles
+        s[h][i] = valid[i] ? sum : -INFINITY;
+      }
+    }
+    // A slot with no valid token yet keeps max -inf; its exponents use 0 instead (every term 0).
+    float m_exp[kHeads];
 #pragma unroll
     for (int h = 0; h < kHeads; ++h) {
-      float s = 0.f;
+      float m_new = m[h];
 #pragma unroll
-      for (int e = 0; e < 8; ++e) s = fmaf(q[h][e], kf[e], s);
-      s = detail::group_sum<Shape::kLanes>(s);
-      if (!valid) continue;
-      const float m_new = fmaxf(m[h], s);
-      const float correction = device::fast_exp2(m[h] - m_new);  // exp2(-inf) = 0 on the first key
-      const float prob = device::fast_exp2(s - m_new);
-      l[h] = l[h] * correction + prob;
+      for (int i = 0; i < kDepth; ++i) m_new = fmaxf(m_new, s[h][i]);
+      m_exp[h] = m_new == -INFINITY ? 0.f : m_new;
+      const float correction = device::fast_exp2(m[h] - m_exp[h]);  // exp2(-inf) = 0 on the first key
+      l[h] *= correction;
 #pragma unroll
-      for (int e = 0; e < 8; ++e) acc[h][e] = fmaf(acc[h][e], correction, prob * vf[e]);
+      for (int e = 0; e < 8; ++e) acc[h][e] *= correction;
       m[h] = m_new;
+    }
+#pragma unroll
+    for (int i = 0; i < kDepth; ++i) {
+      float vf[8];
+      detail::to_floats<Element>(v_raw[i], vf);
+#pragma unroll
+      for (int h = 0; h < kHeads; ++h) {
+        const float prob = device::fast_exp2(s[h][i] - m_exp[h]);  // 0 for a token past the end
+        l[h] += prob;
+#pragma unroll
+        for (int e = 0; e < 8; ++e) acc[h][e] = fmaf(prob, vf[e], acc[h][e]);
+      }
     }
   }
 

@@ -54,8 +54,16 @@ mi::decode::PqDecodeParams validate(const mi_pq_decode_args& a) {
                 std::to_string(a.capacity) + "]");
   if (a.splits < 0 || a.splits > kMaxSplits)
     mi::invalid("splits=" + std::to_string(a.splits) + " must be in [0, " + std::to_string(kMaxSplits) + "] (0 picks)");
-  if (a.code_strides[0] < 0 || a.code_strides[1] < 0 || a.code_strides[2] < a.subspaces)
-    mi::invalid("code_strides must be >= 0 with a token stride of at least subspaces bytes");
+  // The kernel streams a range's code rows as 16-byte chunks: rows contiguous, sequences and heads
+  // 16-byte aligned.
+  if (a.code_strides[2] != a.subspaces)
+    mi::invalid("code_strides[2]=" + std::to_string(a.code_strides[2]) + " must equal subspaces=" +
+                std::to_string(a.subspaces) + " (code rows contiguous)");
+  if (a.code_strides[0] < 0 || a.code_strides[1] < 0 || a.code_strides[0] % 16 != 0 || a.code_strides[1] % 16 != 0)
+    mi::invalid("code_strides[0..1]=" + std::to_string(a.code_strides[0]) + ", " +
+                std::to_string(a.code_strides[1]) + " must be non-negative multiples of 16 bytes");
+  mi::require_aligned(a.key_codes, 16, "key_codes");
+  mi::require_aligned(a.value_codes, 16, "value_codes");
   if (a.shared_codebook != 0 && a.shared_codebook != 1)
     mi::invalid("shared_codebook=" + std::to_string(a.shared_codebook) + " must be 0 or 1");
   mi::check_device_pointer("key_codes", a.key_codes);
@@ -80,11 +88,12 @@ mi::decode::PqDecodeParams validate(const mi_pq_decode_args& a) {
   p.window_lens = a.window_lens;
   const int group = p.attention.q_heads_per_kv_head;
   const int subspaces = static_cast<int>(a.subspaces);
-  p.heads_per_cta = mi::decode::pq_heads_per_cta(group, subspaces);
+  const int head_dim = static_cast<int>(a.head_dim);
+  p.heads_per_cta = mi::decode::pq_heads_per_cta(group, subspaces, head_dim);
   p.splits = a.splits > 0 ? a.splits
                           : mi::decode::pq_auto_splits(a.max_coded, a.batch, a.kv_heads, group,
-                                                       subspaces, device_sms());
-  p.chunk = static_cast<int>(std::max<int64_t>(1, (a.max_coded + p.splits - 1) / p.splits));
+                                                       subspaces, head_dim, device_sms());
+  p.chunk = mi::decode::pq_chunk(a.max_coded, p.splits);
   return p;
 }
 

@@ -10,13 +10,18 @@
 
 namespace mi::decode {
 
-// Query heads one split CTA serves: the largest of 4, 2, 1 dividing the GQA group whose lookup
-// tables (heads · M · 256 floats) stay within 128 KB of shared memory.
-int pq_heads_per_cta(int group, int subspaces);
+// Query heads one split CTA serves: the largest of 4, 2, 1 dividing the GQA group whose tables
+// (fp32 lookup tables, fp16 value centroids) and a copy ring of at least two stages fit one SM.
+int pq_heads_per_cta(int group, int subspaces, int head_dim);
 
-// Ranges over the coded tokens when the caller leaves the choice: about four CTAs per SM, no range
-// shorter than 1024 tokens (each CTA builds its tables first), at most 256.
-int pq_auto_splits(int64_t max_coded, int64_t batch, int64_t kv_heads, int group, int subspaces, int sms);
+// Ranges over the coded tokens when the caller leaves the choice: one CTA per SM when the
+// (sequence, head chunk) CTAs are fewer than the SMs (the kernel holds a whole SM), no range
+// shorter than 2048 tokens (each CTA builds its tables first), at most 256.
+int pq_auto_splits(int64_t max_coded, int64_t batch, int64_t kv_heads, int group, int subspaces,
+                   int head_dim, int sms);
+
+// Coded tokens per range: whole 128-token tiles.
+int pq_chunk(int64_t max_coded, int splits);
 
 // Bytes of the partials of splits + 1 ranges (the last is the window).
 int64_t pq_workspace_bytes(int64_t batch, int64_t q_heads, int splits, int64_t head_dim);
