@@ -145,10 +145,33 @@ internal static class DecodeBenchCommand
             denseBytes = 2L * shape.Batch * shape.KvHeads * length * shape.HeadDim * sizeof(ushort);
         }
 
+        double encode;
+        long encodeBytes;
+        {
+            // Encoding a prompt of `length` tokens into the codes (K and V): what a prefill adds.
+            var promptLayout = TensorLayout.Bhsd(shape.Batch, shape.KvHeads, length, shape.HeadDim);
+            using var k = DecodeBenchBuffers.Random16(context, shape.DType, promptLayout.RequiredElementCount, random);
+            using var v = DecodeBenchBuffers.Random16(context, shape.DType, promptLayout.RequiredElementCount, random);
+            using var centroids = DecodeBenchBuffers.RandomFloats(context, (long)shape.KvHeads * shape.HeadDim * 256, random);
+            long codeBytes = (long)shape.Batch * shape.KvHeads * Math.Max(length, 1) * shape.Subspaces;
+            using var keyCodes = new DeviceBuffer(context, codeBytes);
+            using var valueCodes = new DeviceBuffer(context, codeBytes);
+            var kTensor = new DeviceTensor(k, shape.DType, promptLayout);
+            var vTensor = new DeviceTensor(v, shape.DType, promptLayout);
+            report($"seq {length}: timing PQ encode of the prompt");
+            encode = DecodeBenchBuffers.Median(context, warmup, iterations, () =>
+            {
+                GpuPqEncoder.Encode(context, kTensor, centroids, shape.Subspaces, sharedCodebook: false, keyCodes, Math.Max(length, 1));
+                GpuPqEncoder.Encode(context, vTensor, centroids, shape.Subspaces, sharedCodebook: false, valueCodes, Math.Max(length, 1));
+            });
+            encodeBytes = (2L * promptLayout.RequiredElementCount * sizeof(ushort)) + (2L * shape.Batch * shape.KvHeads * length * shape.Subspaces);
+        }
+
         return
         [
             Row("decode_pq", shape, length, shape.Subspaces, pq, pqBytes, context.Device.Name),
             Row("decode_dense", shape, length, 0, dense, denseBytes, context.Device.Name),
+            Row("encode_pq", shape, length, shape.Subspaces, encode, encodeBytes, context.Device.Name),
         ];
     }
 

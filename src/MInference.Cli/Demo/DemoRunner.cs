@@ -67,10 +67,11 @@ internal static class DemoRunner
         if (plotDirectory is not null && lengths.Count > 1)
         {
             string chart = Path.Combine(plotDirectory, PlotFileNames.SpeedupFileName);
-            SpeedupChart.Write(
+            LineChart.Write(
                 chart,
-                [.. lengths.Select(length => new SpeedupPoint("end-to-end attention", length.SequenceLength, length.Speedup))],
-                $"Sparse prefill speedup vs our dense kernel ({backend.Description})");
+                [.. lengths.Select(length => new ChartPoint("end-to-end attention", length.SequenceLength, length.Speedup))],
+                $"Sparse prefill speedup vs our dense kernel ({backend.Description})",
+                ChartAxes.SpeedupVsDense);
             plots.Add(chart);
         }
 

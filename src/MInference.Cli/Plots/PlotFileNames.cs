@@ -5,7 +5,7 @@ namespace MInference.Cli.Plots;
 /// <summary>The names of the PNG files the plots are written to, and the directory they go in.</summary>
 internal static class PlotFileNames
 {
-    /// <summary>File name of the <see cref="SpeedupChart"/>.</summary>
+    /// <summary>File name of the demo's speedup <see cref="LineChart"/>.</summary>
     public const string SpeedupFileName = "speedup-vs-length.png";
 
     /// <summary>File name of one head's <see cref="PatternPlot"/>: <c>layer02-head05.png</c>.</summary>

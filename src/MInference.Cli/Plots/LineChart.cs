@@ -3,8 +3,8 @@ using MInference.Cli.Plots.Rendering;
 
 namespace MInference.Cli.Plots;
 
-/// <summary>Attention speedup over dense against sequence length as a PNG line chart, one line per series.</summary>
-internal static class SpeedupChart
+/// <summary>A value against sequence length as a PNG line chart, one line per series (the demo's speedup, decode time per step).</summary>
+internal static class LineChart
 {
     /// <summary>Width of the PNG in pixels.</summary>
     public const int Width = 1000;
@@ -23,17 +23,18 @@ internal static class SpeedupChart
 
     /// <summary>
     /// Writes the chart to <paramref name="path"/> atomically: x is the sequence length on a log2 scale (ticks at the
-    /// measured lengths, labelled 4K, 8K, …), y the speedup, with a dashed line at 1× for dense.
+    /// measured lengths, labelled 4K, 8K, …), y the value from 0, with the axes' captions and reference line.
     /// </summary>
     /// <exception cref="ArgumentException">The path or title is missing, there are no points, or a point is invalid (the message says which).</exception>
-    public static void Write(string path, IReadOnlyList<SpeedupPoint> points, string title)
+    public static void Write(string path, IReadOnlyList<ChartPoint> points, string title, ChartAxes axes)
     {
         PngFile.RequirePath(path);
+        ArgumentNullException.ThrowIfNull(axes);
         Validate(points, title);
-        PngFile.WriteAtomically(path, PngEncoder.Encode(Render(points, title)));
+        PngFile.WriteAtomically(path, PngEncoder.Encode(Render(points, title, axes)));
     }
 
-    private static RgbaImage Render(IReadOnlyList<SpeedupPoint> points, string title)
+    private static RgbaImage Render(IReadOnlyList<ChartPoint> points, string title, ChartAxes axes)
     {
         var image = new RgbaImage(Width, Height);
         image.Clear(Rgba.White);
@@ -42,13 +43,13 @@ internal static class SpeedupChart
         double first = Math.Log2(lengths[0]), last = Math.Log2(lengths[^1]);
         double margin = Math.Max(0.35, (last - first) * 0.05);
         double xMin = first - margin, xMax = last + margin;
-        double yMax = Math.Max(1, points.Max(point => point.Speedup)) * 1.12;
+        double yMax = Math.Max(axes.ReferenceValue ?? 0, points.Max(point => point.Value)) * 1.12;
         (double Value, string Label)[] yTicks = NiceTicks(yMax);
 
         double left = Math.Round(14 + 10 + 10 + PlotStyle.WidestLabel(yTicks.Select(tick => tick.Label)) + 4 + PlotStyle.TickLength);
         var area = new PixelRect((float)left, (float)Top, (float)Right, (float)Bottom);
         double X(double log2Length) => area.Left + (log2Length - xMin) / (xMax - xMin) * area.Width;
-        double Y(double speedup) => area.Bottom - speedup / yMax * area.Height;
+        double Y(double value) => area.Bottom - value / yMax * area.Height;
 
         foreach (int length in lengths)
         {
@@ -61,17 +62,19 @@ internal static class SpeedupChart
             image.FillRect(area.Left, y, area.Right, y + 1, PlotStyle.GridInk);
         }
 
-        // Dense: 1×, dashed, labelled at the right end.
-        var gray = Rgba.FromHex("#808080");
-        double denseY = Math.Round(Y(1)) + 0.5;
-        image.DrawDashedLine(new PointD(area.Left, denseY), new PointD(area.Right, denseY), 1.5, 8, 6, gray);
-        PlotFont.Regular.Draw(image, "dense", area.Right - 6, denseY - 3, 14, Rgba.FromHex("#696969"), TextAlign.Right, TextBaseline.Bottom);
+        // The reference (dense at 1× for speedups): dashed, labelled at the right end.
+        if (axes.ReferenceValue is double reference)
+        {
+            double referenceY = Math.Round(Y(reference)) + 0.5;
+            image.DrawDashedLine(new PointD(area.Left, referenceY), new PointD(area.Right, referenceY), 1.5, 8, 6, Rgba.FromHex("#808080"));
+            PlotFont.Regular.Draw(image, axes.ReferenceLabel, area.Right - 6, referenceY - 3, 14, Rgba.FromHex("#696969"), TextAlign.Right, TextBaseline.Bottom);
+        }
 
         var legend = new List<(string Name, Rgba Color)>();
-        foreach (IGrouping<string, SpeedupPoint> series in points.GroupBy(point => point.Series, StringComparer.Ordinal))
+        foreach (IGrouping<string, ChartPoint> series in points.GroupBy(point => point.Series, StringComparer.Ordinal))
         {
             Rgba color = Palette[legend.Count % Palette.Length];
-            PointD[] line = [.. series.OrderBy(point => point.SequenceLength).Select(point => new PointD(X(Math.Log2(point.SequenceLength)), Y(point.Speedup)))];
+            PointD[] line = [.. series.OrderBy(point => point.SequenceLength).Select(point => new PointD(X(Math.Log2(point.SequenceLength)), Y(point.Value)))];
             image.DrawPolyline(line, 2, color);
             foreach (PointD point in line)
             {
@@ -85,8 +88,8 @@ internal static class SpeedupChart
         PlotStyle.LeftTicks(image, Math.Round(area.Left), yTicks.Select(tick => (Y(tick.Value), tick.Label)));
 
         PlotFont.Bold.Draw(image, title, Width / 2.0, 23, 18, PlotStyle.TitleInk, TextAlign.Center);
-        PlotFont.Regular.Draw(image, "sequence length (tokens)", area.MidX, area.Bottom + 36, PlotStyle.AxisLabelSize, PlotStyle.LabelInk, TextAlign.Center);
-        PlotFont.Regular.Draw(image, "attention speedup vs dense (×)", 14, area.MidY, PlotStyle.AxisLabelSize, PlotStyle.LabelInk,
+        PlotFont.Regular.Draw(image, axes.XLabel, area.MidX, area.Bottom + 36, PlotStyle.AxisLabelSize, PlotStyle.LabelInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, axes.YLabel, 14, area.MidY, PlotStyle.AxisLabelSize, PlotStyle.LabelInk,
             TextAlign.Center, TextBaseline.Middle, TextDirection.Up);
 
         DrawLegend(image, area, legend);
@@ -126,38 +129,38 @@ internal static class SpeedupChart
         return [.. ticks];
     }
 
-    private static void Validate(IReadOnlyList<SpeedupPoint> points, string title)
+    private static void Validate(IReadOnlyList<ChartPoint> points, string title)
     {
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(title);
         if (points.Count == 0)
         {
-            throw new ArgumentException("There are no speedup points to plot.", nameof(points));
+            throw new ArgumentException("There are no points to plot.", nameof(points));
         }
         var seen = new HashSet<(string, int)>();
         for (int index = 0; index < points.Count; index++)
         {
-            SpeedupPoint point = points[index]
-                ?? throw new ArgumentException($"Speedup point {index} is null.", nameof(points));
+            ChartPoint point = points[index]
+                ?? throw new ArgumentException($"Point {index} is null.", nameof(points));
             if (string.IsNullOrWhiteSpace(point.Series))
             {
-                throw new ArgumentException($"Speedup point {index} has no series name.", nameof(points));
+                throw new ArgumentException($"Point {index} has no series name.", nameof(points));
             }
             if (point.SequenceLength <= 0)
             {
                 throw new ArgumentException(
-                    $"Speedup point {index} ({point.Series}) has sequence length {point.SequenceLength}; it must be > 0.", nameof(points));
+                    $"Point {index} ({point.Series}) has sequence length {point.SequenceLength}; it must be > 0.", nameof(points));
             }
-            if (!double.IsFinite(point.Speedup) || point.Speedup <= 0)
+            if (!double.IsFinite(point.Value) || point.Value <= 0)
             {
                 throw new ArgumentException(
-                    $"Speedup point {index} ({point.Series}, {point.SequenceLength}) has speedup {point.Speedup.ToString(CultureInfo.InvariantCulture)}; it must be finite and > 0.",
+                    $"Point {index} ({point.Series}, {point.SequenceLength}) has value {point.Value.ToString(CultureInfo.InvariantCulture)}; it must be finite and > 0.",
                     nameof(points));
             }
             if (!seen.Add((point.Series, point.SequenceLength)))
             {
                 throw new ArgumentException(
-                    $"Speedup point {index} repeats series '{point.Series}' at sequence length {point.SequenceLength}.", nameof(points));
+                    $"Point {index} repeats series '{point.Series}' at sequence length {point.SequenceLength}.", nameof(points));
             }
         }
     }
