@@ -7,6 +7,14 @@ internal static unsafe partial class MiNative
     [LibraryImport(LibraryName, EntryPoint = "mi_stream_create")]
     internal static partial MiStatusCode mi_stream_create(out StreamHandle stream);
 
+    /// <summary>The current device's stream priorities: <paramref name="least"/> (CUDA's default) and <paramref name="greatest"/>.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_priority_range")]
+    internal static partial MiStatusCode mi_stream_priority_range(out int least, out int greatest);
+
+    /// <summary>A non-blocking stream with a priority in [greatest, least] of <see cref="mi_stream_priority_range"/>.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_stream_create_with_priority")]
+    internal static partial MiStatusCode mi_stream_create_with_priority(int priority, out StreamHandle stream);
+
     [LibraryImport(LibraryName, EntryPoint = "mi_stream_synchronize")]
     internal static partial MiStatusCode mi_stream_synchronize(StreamHandle stream);
 

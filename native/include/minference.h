@@ -123,6 +123,12 @@ MI_API MI_NODISCARD mi_status mi_memset(void* device_ptr, int32_t value, int64_t
 /* ---- streams and events ---------------------------------------------------------------------- */
 
 MI_API MI_NODISCARD mi_status mi_stream_create(mi_stream* stream);
+/* The stream priorities of the current device: *least (CUDA's default for new streams, e.g. 0)
+ * and *greatest (e.g. -5); a numerically lower priority runs first when both have work ready. */
+MI_API MI_NODISCARD mi_status mi_stream_priority_range(int32_t* least, int32_t* greatest);
+/* A non-blocking stream with `priority`, which must lie in [greatest, least] of
+ * mi_stream_priority_range (e.g. least for background encoding beside a greatest-priority stream). */
+MI_API MI_NODISCARD mi_status mi_stream_create_with_priority(int32_t priority, mi_stream* stream);
 MI_API MI_NODISCARD mi_status mi_stream_synchronize(mi_stream stream);
 /* NULL is a no-op. */
 MI_API MI_NODISCARD mi_status mi_stream_destroy(mi_stream stream);
@@ -287,6 +293,64 @@ MI_API MI_NODISCARD mi_status mi_pq_decode_workspace_size(const mi_pq_decode_arg
  * split into ranges merged by log-sum-exp; bit-identical run to run. Async on `stream`. */
 MI_API MI_NODISCARD mi_status mi_pq_decode(const mi_pq_decode_args* args, void* workspace,
                                            int64_t workspace_bytes, mi_stream stream);
+
+/* ---- KV cache bookkeeping (GpuPqKvCache) ---------------------------------------------------
+ * One layer's PQ cache keeps each sequence's newest tokens in a 16-bit window
+ * [batch, kv_heads, window, head_dim] (contiguous) and counts them in device int32 arrays
+ * coded_lens[batch] (tokens already in codes) and window_lens[batch] (tokens in the window).
+ * Whole-window flush: a token arriving at a full window moves the window's rows to `staging` (the
+ * same layout) for the encoder (mi_pq_encode) and becomes window row 0. These entry points only
+ * move rows and lengths; encoding stays with mi_pq_encode. */
+
+typedef struct mi_kv_append_step_args {
+  mi_dtype dtype;          /* MI_DTYPE_FLOAT16 or MI_DTYPE_BFLOAT16 */
+  int64_t batch;           /* >= 1 sequences */
+  int64_t kv_heads;        /* >= 1 */
+  int64_t head_dim;        /* >= 1 */
+  int64_t window;          /* >= 1 window rows per (sequence, kv head) */
+  int64_t capacity;        /* >= 1 tokens per sequence: a sequence already full is left unchanged */
+  mi_tensor4 keys;         /* [batch, kv_heads, 1, head_dim]: each sequence's new token; head_dim stride 1 */
+  mi_tensor4 values;       /* the same shape */
+  void* window_k;          /* [batch, kv_heads, window, head_dim] contiguous, updated */
+  void* window_v;
+  void* staging_k;         /* the same layout: a flushing sequence's window rows, written */
+  void* staging_v;
+  int32_t* coded_lens;     /* device [batch], read and updated */
+  int32_t* window_lens;    /* device [batch], read and updated */
+  int32_t* flush_offsets;  /* device [batch], written: each sequence's coded_lens before the step */
+  int32_t* flush_counts;   /* device [batch], written: `window` for a flushing sequence, else 0 */
+} mi_kv_append_step_args;
+
+/* Appends one token to every sequence, reading where it goes from the device lengths (so a step
+ * needs no host values and can be captured in a graph): a sequence whose window holds `window`
+ * tokens copies them to staging, sets flush_offsets/flush_counts for mi_pq_encode (input staging,
+ * max_tokens = window) and adds `window` to its coded length; the token becomes window row
+ * window_lens[b] (0 after a flush). Async on `stream`; two launches, no allocation. */
+MI_API MI_NODISCARD mi_status mi_kv_append_step(const mi_kv_append_step_args* args, mi_stream stream);
+
+typedef struct mi_kv_write_window_args {
+  mi_dtype dtype;          /* MI_DTYPE_FLOAT16 or MI_DTYPE_BFLOAT16 */
+  int64_t batch;           /* >= 1 sequences */
+  int64_t kv_heads;        /* >= 1 */
+  int64_t head_dim;        /* >= 1 */
+  int64_t window;          /* >= 1 window rows per (sequence, kv head) */
+  int64_t capacity;        /* >= 1 tokens per sequence */
+  int64_t sequence;        /* in [0, batch) */
+  int64_t rows;            /* >= 0 rows per kv head copied */
+  int64_t first_row;       /* window row of the first copied row, >= 0 */
+  mi_tensor4 keys;         /* [1, kv_heads, rows, head_dim], any strides but head_dim stride 1 */
+  mi_tensor4 values;       /* the same shape */
+  void* window_k;          /* [batch, kv_heads, window, head_dim] contiguous, rows written */
+  void* window_v;
+  int32_t* coded_lens;     /* device [batch]: entry `sequence` set to coded_length */
+  int32_t* window_lens;    /* device [batch]: entry `sequence` set to window_length */
+  int64_t coded_length;    /* >= 0 */
+  int64_t window_length;   /* in [first_row + rows, window]; coded_length + window_length <= capacity */
+} mi_kv_write_window_args;
+
+/* Copies `rows` rows of each kv head into window rows [first_row, first_row + rows) of one sequence
+ * and sets its two lengths (the prompt path: the host knows both). Async on `stream`. */
+MI_API MI_NODISCARD mi_status mi_kv_write_window(const mi_kv_write_window_args* args, mi_stream stream);
 
 /* ---- sparse prefill patterns (MInference) ----------------------------------------------------
  * Each pattern entry point computes a subset of the query heads of one layer (the heads that use

@@ -17,11 +17,26 @@ public sealed class GpuContext : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">There is no device with that ordinal.</exception>
     /// <exception cref="CudaException">CUDA failed to select the device or create the stream.</exception>
     public GpuContext(int deviceOrdinal = 0)
-        : this(deviceOrdinal, externalStream: null)
+        : this(deviceOrdinal, externalStream: null, GpuStreamPriority.Default)
     {
     }
 
-    private GpuContext(int deviceOrdinal, nint? externalStream)
+    /// <summary>
+    /// As <see cref="GpuContext(int)"/>, with the context's stream created at <paramref name="streamPriority"/>:
+    /// <see cref="GpuStreamPriority.Highest"/> lets this context's work (decode attention) go first while
+    /// background work (encoding on a <see cref="GpuStreamPriority.Lowest"/> <see cref="GpuStream"/>) fills the gaps.
+    /// </summary>
+    /// <param name="deviceOrdinal">The device, as listed by <see cref="GpuBackend.Probe"/>.</param>
+    /// <param name="streamPriority">The priority of <see cref="Stream"/>.</param>
+    /// <exception cref="GpuUnavailableException">No usable GPU backend, or the device is older than sm_80.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">There is no device with that ordinal, or the priority is not a defined value.</exception>
+    /// <exception cref="CudaException">CUDA failed to select the device or create the stream.</exception>
+    public GpuContext(int deviceOrdinal, GpuStreamPriority streamPriority)
+        : this(deviceOrdinal, externalStream: null, streamPriority)
+    {
+    }
+
+    private GpuContext(int deviceOrdinal, nint? externalStream, GpuStreamPriority streamPriority)
     {
         GpuBackendInfo backend = GpuBackend.Probe();
         Device = backend.Devices.FirstOrDefault(device => device.Ordinal == deviceOrdinal)
@@ -34,17 +49,8 @@ public sealed class GpuContext : IDisposable
         }
 
         MiStatus.ThrowIfFailed(MiNative.mi_device_set(deviceOrdinal));
-        StreamHandle stream;
-        if (externalStream is { } external)
-        {
-            stream = new StreamHandle(external);
-        }
-        else
-        {
-            MiStatus.ThrowIfFailed(MiNative.mi_stream_create(out stream));
-        }
-
-        Stream = new GpuStream(stream);
+        StreamHandle stream = externalStream is { } external ? new StreamHandle(external) : GpuStream.CreateHandle(streamPriority);
+        Stream = new GpuStream(stream, deviceOrdinal);
         OwnsStream = externalStream is null;
     }
 
@@ -58,7 +64,7 @@ public sealed class GpuContext : IDisposable
     /// <param name="deviceOrdinal">The device the stream belongs to.</param>
     /// <exception cref="GpuUnavailableException">No usable GPU backend, or the device is older than sm_80.</exception>
     /// <exception cref="ArgumentOutOfRangeException">There is no device with that ordinal.</exception>
-    public static GpuContext ForStream(nint cudaStream, int deviceOrdinal = 0) => new(deviceOrdinal, cudaStream);
+    public static GpuContext ForStream(nint cudaStream, int deviceOrdinal = 0) => new(deviceOrdinal, cudaStream, GpuStreamPriority.Default);
 
     /// <summary>Whether the context created its stream (and destroys it on dispose), or wraps one created elsewhere.</summary>
     public bool OwnsStream { get; }

@@ -24,6 +24,8 @@ public sealed class GpuEvent : IDisposable
     /// <summary>True once disposed.</summary>
     public bool IsDisposed => _handle.IsClosed;
 
+    internal EventHandle Handle => _handle;
+
     /// <summary>Enqueues the event on <paramref name="stream"/>: it completes when the work before it has.</summary>
     /// <exception cref="ObjectDisposedException">The event or the stream is disposed.</exception>
     public void Record(GpuStream stream)

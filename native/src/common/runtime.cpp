@@ -200,6 +200,32 @@ MI_API mi_status mi_stream_create(mi_stream* stream) {
   });
 }
 
+MI_API mi_status mi_stream_priority_range(int32_t* least, int32_t* greatest) {
+  return mi::guarded([&] {
+    require_pointer(least, "least");
+    require_pointer(greatest, "greatest");
+    int lo = 0, hi = 0;
+    MI_CUDA_CHECK(cudaDeviceGetStreamPriorityRange(&lo, &hi));
+    *least = lo;
+    *greatest = hi;
+  });
+}
+
+MI_API mi_status mi_stream_create_with_priority(int32_t priority, mi_stream* stream) {
+  return mi::guarded([&] {
+    require_pointer(stream, "stream");
+    int least = 0, greatest = 0;
+    MI_CUDA_CHECK(cudaDeviceGetStreamPriorityRange(&least, &greatest));
+    // CUDA clamps an out-of-range priority silently; a caller asking for one it cannot get is told.
+    if (priority > least || priority < greatest)
+      mi::invalid("priority=" + std::to_string(priority) + " must be in [" + std::to_string(greatest) +
+                  ", " + std::to_string(least) + "] (mi_stream_priority_range: greatest, least)");
+    cudaStream_t s = nullptr;
+    MI_CUDA_CHECK(cudaStreamCreateWithPriority(&s, cudaStreamNonBlocking, priority));
+    *stream = reinterpret_cast<mi_stream>(s);
+  });
+}
+
 MI_API mi_status mi_stream_synchronize(mi_stream stream) {
   return mi::guarded([&] { MI_CUDA_CHECK(cudaStreamSynchronize(as_cuda(stream))); });
 }

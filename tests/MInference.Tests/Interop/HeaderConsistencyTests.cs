@@ -13,6 +13,8 @@ public sealed partial class HeaderConsistencyTests
 {
     private string _header = string.Empty;
 
+    private string HeaderPath { get; set; } = string.Empty;
+
     [OneTimeSetUp]
     public void ReadHeader()
     {
@@ -22,6 +24,7 @@ public sealed partial class HeaderConsistencyTests
             if (File.Exists(candidate))
             {
                 _header = File.ReadAllText(candidate);
+                HeaderPath = candidate;
                 return;
             }
         }
@@ -47,6 +50,26 @@ public sealed partial class HeaderConsistencyTests
         {
             Assert.That(match.Success, Is.True, $"{define} is not defined in minference.h");
             Assert.That(match.Success ? int.Parse(match.Groups[1].Value) : -1, Is.EqualTo(expected), $"{define} and the CPU reference's constant");
+        });
+    }
+
+    [Test]
+    public void EveryBoundEntryPointIsDeclaredInTheHeader()
+    {
+        string bindings = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(HeaderPath)))!, "bindings", "Native");
+        if (!Directory.Exists(bindings))
+        {
+            Assert.Ignore($"{bindings} not found: not running from a checkout");
+        }
+
+        string[] entryPoints = Directory.GetFiles(bindings, "MiNative*.cs")
+            .SelectMany(file => EntryPointAttribute().Matches(File.ReadAllText(file)).Select(match => match.Groups[1].Value))
+            .ToArray();
+        string[] missing = entryPoints.Where(name => !Regex.IsMatch(_header, $@"\b{name}\s*\(")).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(entryPoints, Does.Contain("mi_kv_append_step").And.Contain("mi_kv_write_window").And.Contain("mi_stream_create_with_priority"), "the bindings were found and read");
+            Assert.That(missing, Is.Empty, "LibraryImport entry points with no declaration in minference.h");
         });
     }
 
@@ -150,6 +173,9 @@ public sealed partial class HeaderConsistencyTests
         MiRouteCode.DenseCapacity => "MI_ROUTE_DENSE_CAPACITY",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
+
+    [GeneratedRegex(@"EntryPoint\s*=\s*""(mi_[a-z0-9_]+)""")]
+    private static partial Regex EntryPointAttribute();
 
     [GeneratedRegex(@"#define\s+MI_ABI_VERSION\s+(\d+)")]
     private static partial Regex AbiVersionDefine();

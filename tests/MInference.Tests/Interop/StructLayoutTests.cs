@@ -72,6 +72,40 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void KvAppendStepArgsMatchTheHeader()
+    {
+        var args = default(MiKvAppendStepArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiKvAppendStepArgs>(), Is.EqualTo(192));
+            Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "after the 4-byte dtype and its padding");
+            Assert.That(OffsetOf(ref args, ref args.Keys), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.Values), Is.EqualTo(88));
+            Assert.That(OffsetOf(ref args, ref args.WindowK), Is.EqualTo(128));
+            Assert.That(OffsetOf(ref args, ref args.StagingK), Is.EqualTo(144));
+            Assert.That(OffsetOf(ref args, ref args.CodedLens), Is.EqualTo(160));
+            Assert.That(OffsetOf(ref args, ref args.FlushCounts), Is.EqualTo(184));
+        });
+    }
+
+    [Test]
+    public void KvWriteWindowArgsMatchTheHeader()
+    {
+        var args = default(MiKvWriteWindowArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiKvWriteWindowArgs>(), Is.EqualTo(200));
+            Assert.That(OffsetOf(ref args, ref args.Sequence), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.Keys), Is.EqualTo(72));
+            Assert.That(OffsetOf(ref args, ref args.Values), Is.EqualTo(112));
+            Assert.That(OffsetOf(ref args, ref args.WindowK), Is.EqualTo(152));
+            Assert.That(OffsetOf(ref args, ref args.CodedLens), Is.EqualTo(168));
+            Assert.That(OffsetOf(ref args, ref args.CodedLength), Is.EqualTo(184));
+            Assert.That(OffsetOf(ref args, ref args.WindowLength), Is.EqualTo(192));
+        });
+    }
+
+    [Test]
     public void DenseDecodeArgsMatchTheHeader()
     {
         var args = default(MiDenseDecodeArgs);
