@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Spectre.Console;
+using MInference.Cli.Plots;
+using MInference.Cli.Prefill;
 using MInference.Decode;
 
 namespace MInference.Cli.Decode;
@@ -7,20 +10,22 @@ namespace MInference.Cli.Decode;
 /// <summary>
 /// `minference decode`: trains PQ codebooks on the synthetic model with outlier channels, builds the
 /// PQ cache from a prompt, decodes a few steps and reports per head the output error against exact
-/// decode and the top-k overlap of the scores, with the cache's compression. CPU references only for
-/// now (`--backend cpu`); the GPU kernels come with their own backend.
+/// decode and the top-k overlap of the scores, with the cache's compression and the time of a decode
+/// step, PQ against dense, per context length (`--plot` charts it). On the GPU (`--backend gpu`, or
+/// auto with a usable GPU) the device cache and kernels; on the CPU the references.
 /// </summary>
 internal static class DecodeCommand
 {
-    private const string CpuBackend = "cpu";
+    /// <summary>Default context lengths: the GPU's reach further; the CPU's finish in seconds.</summary>
+    private static readonly int[] s_gpuLengths = [4096, 16384, 65536];
+    private static readonly int[] s_cpuLengths = [1024, 4096];
 
     public static Command Create()
     {
-        var backend = new Option<string>("--backend") { Description = "Where to compute: cpu (the reference; the GPU kernels are not built yet)", DefaultValueFactory = _ => CpuBackend }.AcceptOnly(CpuBackend);
+        Option<string> backend = BackendChoice.CreateOption();
         var lengths = new Option<int[]>("--seq")
         {
-            Description = "Prompt length(s) before the decoded steps; one result per value",
-            DefaultValueFactory = _ => [1024, 4096],
+            Description = $"Prompt length(s) before the decoded steps; one result per value (default {string.Join(' ', s_gpuLengths)} on the GPU, {string.Join(' ', s_cpuLengths)} on the CPU)",
             AllowMultipleArgumentsPerToken = true,
         }.AllAtLeast(0);
         var heads = new Option<int>("--heads") { Description = "Query heads", DefaultValueFactory = _ => 8 }.AtLeast(1);
@@ -36,22 +41,37 @@ internal static class DecodeCommand
         var codebooksOut = new Option<string?>("--codebooks-out") { Description = "Also save the trained codebooks to this .safetensors file" };
         Option<string> dtype = DTypeNames.CreateOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of tables" };
-        var command = new Command("decode", "Product-quantized KV cache (MILLION): train codebooks on the synthetic model, decode steps, report error vs exact decode per head.")
+        var plot = new Option<string?>("--plot") { Description = $"Also write {PlotFileNames.DecodeTimeFileName} (time per decode step against context length, PQ and dense) into this directory" };
+        var command = new Command("decode", "Product-quantized KV cache (MILLION): train codebooks on the synthetic model, decode steps, report per head the error vs exact decode, and the time of a step, PQ vs dense.")
         {
-            backend, lengths, heads, kvHeads, headDim, subspaces, window, steps, topK, iterations, sampleTokens, seed, codebooksOut, dtype, json,
+            backend, lengths, heads, kvHeads, headDim, subspaces, window, steps, topK, iterations, sampleTokens, seed, codebooksOut, dtype, json, plot,
         }.WithExamples(
-            "minference decode --backend cpu",
-            "minference decode --backend cpu --seq 1024 4096 --subspaces 32 --json");
+            "minference decode",
+            "minference decode --backend cpu --seq 1024 4096 --subspaces 32 --json",
+            "minference decode --backend gpu --seq 8192 32768 131072 --heads 32 --kv-heads 8 --plot plots");
         command.SetAction(parse => Consoles.Run(() =>
         {
-            var settings = new DecodeSettings(
-                parse.GetRequiredValue(lengths), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(headDim), parse.GetValue(subspaces),
-                parse.GetValue(window), parse.GetValue(steps), parse.GetValue(topK), parse.GetValue(iterations), parse.GetValue(sampleTokens), DTypeNames.Parse(parse.GetValue(dtype)), parse.GetValue(seed));
-            settings.Validate();
             string? codebooksPath = parse.GetValue(codebooksOut);
             if (codebooksPath is not null)
             {
                 Files.PathChecks.RequireOutputFile(codebooksOut.Name, codebooksPath);
+            }
+
+            string? plotDirectory = parse.GetValue(plot);
+            if (plotDirectory is not null)
+            {
+                Files.PathChecks.RequireOutputDirectory(plot.Name, plotDirectory);
+            }
+
+            using GpuContext? context = OpenBackend(parse.GetValue(backend));
+            int[] sequenceLengths = parse.GetValue(lengths) is { Length: > 0 } given ? given : context is null ? s_cpuLengths : s_gpuLengths;
+            var settings = new DecodeSettings(
+                sequenceLengths, parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(headDim), parse.GetValue(subspaces),
+                parse.GetValue(window), parse.GetValue(steps), parse.GetValue(topK), parse.GetValue(iterations), parse.GetValue(sampleTokens), DTypeNames.Parse(parse.GetValue(dtype)), parse.GetValue(seed));
+            settings.Validate();
+            if (context is not null && !AttentionHeadDims.IsSupported(settings.HeadDim))
+            {
+                throw new ArgumentException($"--head-dim {settings.HeadDim} is not supported by the GPU kernels: they take {AttentionHeadDims.Text}");
             }
 
             PqCodebooks codebooks = DecodeEvaluation.Train(settings);
@@ -60,21 +80,51 @@ internal static class DecodeCommand
                 codebooks.Save(codebooksPath);
             }
 
-            DecodeLengthResult[] results = settings.Lengths.Select(length => DecodeEvaluation.Run(settings, codebooks, length)).ToArray();
+            string backendName = context is null ? BackendChoice.Cpu : BackendChoice.Gpu;
+            string backendDescription = context is null ? "cpu (references)" : $"gpu ({context.Device.Name})";
+            DecodeLengthResult[] results = Consoles.WithProgress(report => settings.Lengths.Select(length =>
+            {
+                report($"context {length:N0}: prompt into the caches, {settings.Steps} steps");
+                return context is null ? DecodeEvaluation.Run(settings, codebooks, length) : GpuDecodeEvaluation.Run(context, settings, codebooks, length);
+            }).ToArray());
+            if (plotDirectory is not null)
+            {
+                DecodeTimeChart.Write(plotDirectory, settings, results, backendDescription);
+            }
+
             if (parse.GetValue(json))
             {
                 var document = new DecodeJson(
-                    CpuBackend, settings.Heads, settings.KvHeads, settings.HeadDim, settings.Subspaces, settings.Window, settings.Steps, settings.TopK,
+                    backendName, settings.Heads, settings.KvHeads, settings.HeadDim, settings.Subspaces, settings.Window, settings.Steps, settings.TopK,
                     DTypeNames.ToShortName(settings.DType), settings.Seed, results.Select(DecodeLengthJson.From).ToArray());
                 Console.Out.WriteLine(JsonSerializer.Serialize(document, DecodeJsonContext.Default.DecodeJson));
             }
             else
             {
-                DecodeTables.Print(settings, results);
+                DecodeTables.Print(backendDescription, settings, results);
             }
 
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    /// <summary>A GPU context for gpu (or auto with a usable GPU), null for the CPU references; says on standard error why auto fell back.</summary>
+    /// <exception cref="GpuUnavailableException">gpu was asked for and there is none.</exception>
+    private static GpuContext? OpenBackend(string? choice)
+    {
+        if (choice == BackendChoice.Cpu)
+        {
+            return null;
+        }
+
+        if (choice == BackendChoice.Gpu || GpuBackend.IsAvailable)
+        {
+            return new GpuContext();
+        }
+
+        Consoles.Error.MarkupLineInterpolated($"[yellow]GPU backend unavailable:[/] {GpuBackend.UnavailableReason}");
+        Consoles.Error.MarkupLine("[yellow]Using the CPU references, at sizes that finish in seconds.[/]");
+        return null;
     }
 }

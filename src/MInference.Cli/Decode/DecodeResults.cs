@@ -15,8 +15,11 @@ internal sealed record DecodeHeadResult(int Head, int KvHead, double RelativeL2,
 /// <param name="WindowTokens">Tokens held in 16-bit after the last step.</param>
 /// <param name="Compression">Dense 16-bit K/V bytes over the PQ cache's bytes (codes and window; codebooks apart), per kv head.</param>
 /// <param name="CompressionWithCodebooks">As <paramref name="Compression"/>, the kv head's two codebooks (binary16) counted too.</param>
+/// <param name="PqMilliseconds">Time of one PQ decode step (all heads) at this length: median of CUDA-event timings on the GPU, of the steps' wall-clock times on the CPU.</param>
+/// <param name="DenseMilliseconds">The same for dense decode over the 16-bit cache.</param>
 /// <param name="Heads">Every query head.</param>
-internal sealed record DecodeLengthResult(int Seq, int CodedTokens, int WindowTokens, double Compression, double CompressionWithCodebooks, IReadOnlyList<DecodeHeadResult> Heads)
+internal sealed record DecodeLengthResult(
+    int Seq, int CodedTokens, int WindowTokens, double Compression, double CompressionWithCodebooks, double PqMilliseconds, double DenseMilliseconds, IReadOnlyList<DecodeHeadResult> Heads)
 {
     public double MeanRelativeL2 => Heads.Average(head => head.RelativeL2);
 
@@ -29,10 +32,12 @@ internal sealed record DecodeJson(
 
 /// <summary>One context length in `decode --json`.</summary>
 internal sealed record DecodeLengthJson(
-    int Seq, int CodedTokens, int WindowTokens, double Compression, double CompressionWithCodebooks, double MeanRelativeL2, double MeanTopKOverlap, IReadOnlyList<DecodeHeadResult> Heads)
+    int Seq, int CodedTokens, int WindowTokens, double Compression, double CompressionWithCodebooks, double MsPqStep, double MsDenseStep,
+    double MeanRelativeL2, double MeanTopKOverlap, IReadOnlyList<DecodeHeadResult> Heads)
 {
     public static DecodeLengthJson From(DecodeLengthResult result) => new(
-        result.Seq, result.CodedTokens, result.WindowTokens, result.Compression, result.CompressionWithCodebooks, result.MeanRelativeL2, result.MeanTopKOverlap, result.Heads);
+        result.Seq, result.CodedTokens, result.WindowTokens, result.Compression, result.CompressionWithCodebooks, result.PqMilliseconds, result.DenseMilliseconds,
+        result.MeanRelativeL2, result.MeanTopKOverlap, result.Heads);
 }
 
 /// <summary>Source-generated JSON for `decode --json`.</summary>

@@ -6,7 +6,7 @@ namespace MInference.Cli.Decode;
 /// <summary>Terminal tables of `decode`: every head per context length, then one summary row per length.</summary>
 internal static class DecodeTables
 {
-    public static void Print(DecodeSettings settings, IReadOnlyList<DecodeLengthResult> results)
+    public static void Print(string backend, DecodeSettings settings, IReadOnlyList<DecodeLengthResult> results)
     {
         IAnsiConsole console = Consoles.Out;
         if (Console.IsOutputRedirected)
@@ -15,7 +15,7 @@ internal static class DecodeTables
         }
 
         console.MarkupLineInterpolated(
-            $"[bold]Backend:[/] cpu (references)   [bold]PQ:[/] M = {settings.Subspaces}, C = 256, head_dim {settings.HeadDim}, window {settings.Window} ({DTypeNames.ToShortName(settings.DType)})   [bold]heads:[/] {settings.Heads} over {settings.KvHeads} kv");
+            $"[bold]Backend:[/] {backend}   [bold]PQ:[/] M = {settings.Subspaces}, C = 256, head_dim {settings.HeadDim}, window {settings.Window} ({DTypeNames.ToShortName(settings.DType)})   [bold]heads:[/] {settings.Heads} over {settings.KvHeads} kv");
         console.MarkupLine("[bold]Data:[/] synthetic keys with outlier channels and RoPE; codebooks trained on another sequence of the same model");
         foreach (DecodeLengthResult result in results)
         {
@@ -36,7 +36,7 @@ internal static class DecodeTables
         }
 
         var summary = new Table().Border(TableBorder.Simple).Title("Summary");
-        foreach (string column in (string[])["N", "compression", "with codebooks", "rel.L2 mean/max", $"top-{settings.TopK} overlap mean/min"])
+        foreach (string column in (string[])["N", "compression", "with codebooks", "rel.L2 mean/max", $"top-{settings.TopK} overlap mean/min", "ms/step PQ", "ms/step dense", "PQ speedup"])
         {
             summary.AddColumn(new TableColumn(column) { Alignment = Justify.Right, NoWrap = true, Padding = new Padding(1, 0, 0, 0) });
         }
@@ -46,7 +46,8 @@ internal static class DecodeTables
             summary.AddRow(
                 result.Seq.ToString("N0", CultureInfo.InvariantCulture), Times(result.Compression), Times(result.CompressionWithCodebooks),
                 $"{Percent(result.MeanRelativeL2)}/{Percent(result.Heads.Max(head => head.RelativeL2))}",
-                $"{Percent(result.MeanTopKOverlap)}/{Percent(result.Heads.Min(head => head.TopKOverlap))}");
+                $"{Percent(result.MeanTopKOverlap)}/{Percent(result.Heads.Min(head => head.TopKOverlap))}",
+                Milliseconds(result.PqMilliseconds), Milliseconds(result.DenseMilliseconds), Times(result.DenseMilliseconds / result.PqMilliseconds));
         }
 
         console.Write(summary);
@@ -55,6 +56,8 @@ internal static class DecodeTables
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Percent(double value) => value.ToString("P1", CultureInfo.InvariantCulture);
+
+    private static string Milliseconds(double value) => value.ToString(value < 1 ? "F4" : "F2", CultureInfo.InvariantCulture);
 
     private static string Times(double value) => $"{value.ToString("F2", CultureInfo.InvariantCulture)}×";
 }

@@ -8,6 +8,9 @@ internal static class PlotFileNames
     /// <summary>File name of the demo's speedup <see cref="LineChart"/>.</summary>
     public const string SpeedupFileName = "speedup-vs-length.png";
 
+    /// <summary>File name of `decode --plot`'s <see cref="LineChart"/>: time per decode step against context length.</summary>
+    public const string DecodeTimeFileName = "decode-time-vs-context.png";
+
     /// <summary>File name of one head's <see cref="PatternPlot"/>: <c>layer02-head05.png</c>.</summary>
     public static string ForHead(int layer, int head)
     {

@@ -1,0 +1,119 @@
+using MInference.Cli.Bench;
+using MInference.Decode;
+using MInference.Synthetic;
+
+namespace MInference.Cli.Decode;
+
+/// <summary>
+/// `decode` on the GPU: a prompt of N tokens of the synthetic model into a <see cref="GpuPqKvCache"/>
+/// (encoded on a low-priority stream) and into a dense 16-bit device cache, then steps appended and
+/// decoded with that position's queries by the PQ and the dense decode kernels; per head the mean
+/// output error and the top-k overlap of the scores over the steps (the keys the PQ kernel sees are
+/// read back from the cache), and the time of one decode step of each at the final length.
+/// </summary>
+internal static class GpuDecodeEvaluation
+{
+    private const int TimingWarmup = 5;
+    private const int TimingIterations = 20;
+
+    public static DecodeLengthResult Run(GpuContext context, DecodeSettings settings, PqCodebooks codebooks, int length)
+    {
+        int total = length + settings.Steps;
+        int heads = settings.Heads, kvHeads = settings.KvHeads, dim = settings.HeadDim;
+        OutlierKvData data = OutlierKvData.Generate(settings.Model(total, calibration: false));
+        using DeviceBuffer keys = Upload16(context, data.K, settings.DType);
+        using DeviceBuffer values = Upload16(context, data.V, settings.DType);
+        using DeviceBuffer queries = Upload16(context, data.Q, settings.DType);
+        DeviceTensor Rows(DeviceBuffer buffer, int headCount, int first, int count) =>
+            new(buffer, settings.DType, new TensorLayout([1, headCount, count, dim], [(nint)headCount * total * dim, (nint)total * dim, dim, 1]), (long)first * dim);
+
+        using var pq = new GpuPqKvCache(context, codebooks, 0, new PqKvCacheOptions { Capacity = total, WindowTokens = settings.Window, DType = settings.DType });
+        using var encoder = new GpuStream(context, GpuStreamPriority.Lowest);
+        pq.AppendPrompt(0, Rows(keys, kvHeads, 0, length), Rows(values, kvHeads, 0, length), encoder);
+
+        var outputLayout = TensorLayout.Bhsd(1, heads, 1, dim);
+        using var pqOutputBuffer = new DeviceBuffer(context, outputLayout.ElementCount * sizeof(ushort));
+        using var denseOutputBuffer = new DeviceBuffer(context, outputLayout.ElementCount * sizeof(ushort));
+        var pqOutput = new DeviceTensor(pqOutputBuffer, settings.DType, outputLayout);
+        var denseOutput = new DeviceTensor(denseOutputBuffer, settings.DType, outputLayout);
+        using var denseLengths = new DeviceBuffer(context, sizeof(int));
+        DeviceTensor denseKeys = Rows(keys, kvHeads, 0, total), denseValues = Rows(values, kvHeads, 0, total);
+
+        var errors = new double[heads];
+        var overlaps = new double[heads];
+        var pqBits = new ushort[outputLayout.ElementCount];
+        var denseBits = new ushort[outputLayout.ElementCount];
+        DeviceTensor query = Rows(queries, heads, 0, 1);
+        using DeviceBuffer pqWorkspace = new(context, Math.Max(1, pq.WorkspaceSize(Rows(queries, heads, total - 1, 1), pqOutput)));
+        using DeviceBuffer denseWorkspace = new(context, Math.Max(1, Attention.DenseDecodeWorkspaceSize(context, query, denseKeys, denseValues, denseLengths, total, denseOutput)));
+        for (int position = length; position < total; position++)
+        {
+            pq.AppendStep(Rows(keys, kvHeads, position, 1), Rows(values, kvHeads, position, 1), encoder);
+            denseLengths.CopyFromHost<int>([position + 1]);
+            query = Rows(queries, heads, position, 1);
+            pq.Decode(query, pqOutput, pqWorkspace);
+            Attention.DenseDecode(context, query, denseKeys, denseValues, denseLengths, total, denseOutput, denseWorkspace);
+            pqOutputBuffer.CopyToHost<ushort>(pqBits);
+            denseOutputBuffer.CopyToHost<ushort>(denseBits);
+            float[] pqValues = DecodeMetrics.Widen(pqBits, settings.DType), denseValuesOut = DecodeMetrics.Widen(denseBits, settings.DType);
+            ReadOnlyHostTensor hostQueries = DecodeMetrics.Step(data.Q, position, heads);
+            float[][] pqKeys = PqKeys(pq, codebooks, settings.DType);
+            float[][] exactKeys = [.. Enumerable.Range(0, kvHeads).Select(kvHead => ExactKeys(data.K, kvHead, position + 1, settings.DType))];
+            for (int head = 0; head < heads; head++)
+            {
+                int kvHead = head / (heads / kvHeads);
+                errors[head] += DecodeMetrics.RelativeL2(pqValues.AsSpan(head * dim, dim), denseValuesOut.AsSpan(head * dim, dim)) / settings.Steps;
+                ReadOnlySpan<float> q = hostQueries.Data.Span.Slice((int)hostQueries.Layout.GetOffset(0, head, 0), dim);
+                overlaps[head] += DecodeMetrics.TopKOverlap(DecodeMetrics.Scores(q, pqKeys[kvHead]), DecodeMetrics.Scores(q, exactKeys[kvHead]), settings.TopK) / settings.Steps;
+            }
+        }
+
+        double pqMilliseconds = DecodeBenchBuffers.Median(context, TimingWarmup, TimingIterations, () => pq.Decode(query, pqOutput, pqWorkspace));
+        double denseMilliseconds = DecodeBenchBuffers.Median(
+            context, TimingWarmup, TimingIterations, () => Attention.DenseDecode(context, query, denseKeys, denseValues, denseLengths, total, denseOutput, denseWorkspace));
+        DecodeHeadResult[] results = Enumerable.Range(0, heads).Select(head => new DecodeHeadResult(head, head / (heads / kvHeads), errors[head], overlaps[head])).ToArray();
+        (double compression, double withCodebooks) = DecodeMetrics.Compression(settings, pq.CodedLength(0), pq.WindowLength(0));
+        return new DecodeLengthResult(length, pq.CodedLength(0), pq.WindowLength(0), compression, withCodebooks, pqMilliseconds, denseMilliseconds, results);
+    }
+
+    /// <summary>A [1, heads, N, D] float tensor rounded to <paramref name="dtype"/> on the device.</summary>
+    private static DeviceBuffer Upload16(GpuContext context, ReadOnlyHostTensor tensor, DType dtype)
+    {
+        var bits = new ushort[tensor.Layout.ElementCount];
+        HalfPrecision.Encode(tensor.Data.Span[..bits.Length], bits, dtype);
+        var buffer = new DeviceBuffer(context, Math.Max(2, bits.LongLength * sizeof(ushort)));
+        buffer.CopyFromHost<ushort>(bits);
+        return buffer;
+    }
+
+    /// <summary>Per kv head, the keys the PQ kernel sees: centroids of the cache's codes, then its 16-bit window (read back).</summary>
+    private static float[][] PqKeys(GpuPqKvCache cache, PqCodebooks codebooks, DType dtype)
+    {
+        GpuPqCacheView view = cache.View;
+        int coded = cache.CodedLength(0), window = cache.WindowLength(0);
+        var codes = new byte[(long)cache.KvHeads * cache.Capacity * cache.Subspaces];
+        view.KeyCodes.CopyToHost<byte>(codes);
+        var windows = new ushort[view.KeyWindow.Buffer.LengthInBytes / sizeof(ushort)];
+        view.KeyWindow.Buffer.CopyToHost<ushort>(windows);
+        var keys = new float[cache.KvHeads][];
+        for (int kvHead = 0; kvHead < cache.KvHeads; kvHead++)
+        {
+            long codeStart = (long)kvHead * cache.Capacity * cache.Subspaces;
+            long windowStart = view.KeyWindow.ElementOffset + view.KeyWindow.Layout.GetOffset(0, kvHead, 0, 0);
+            keys[kvHead] = DecodeMetrics.PqKeys(
+                codebooks.Keys(0, kvHead), codes.AsSpan((int)codeStart, coded * cache.Subspaces), windows.AsSpan((int)windowStart, window * cache.HeadDim), dtype);
+        }
+
+        return keys;
+    }
+
+    /// <summary>The first <paramref name="tokens"/> keys of one kv head as the dense cache holds them (rounded to <paramref name="dtype"/>).</summary>
+    private static float[] ExactKeys(ReadOnlyHostTensor keys, int kvHead, int tokens, DType dtype)
+    {
+        int dim = (int)keys.Layout.Lengths[3];
+        ReadOnlySpan<float> rows = keys.Data.Span.Slice((int)keys.Layout.GetOffset(0, kvHead, 0, 0), tokens * dim);
+        var bits = new ushort[rows.Length];
+        HalfPrecision.Encode(rows, bits, dtype);
+        return DecodeMetrics.Widen(bits, dtype);
+    }
+}
