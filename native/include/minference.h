@@ -352,6 +352,34 @@ typedef struct mi_kv_write_window_args {
  * and sets its two lengths (the prompt path: the host knows both). Async on `stream`. */
 MI_API MI_NODISCARD mi_status mi_kv_write_window(const mi_kv_write_window_args* args, mi_stream stream);
 
+/* Codebook training: `problems` independent k-means problems of `points` points each (one per
+ * (layer, kv head, subspace) of keys or values, say), all trained in one launch. */
+typedef struct mi_pq_kmeans_args {
+  int64_t problems;                /* S >= 1 */
+  int64_t points;                  /* N >= 1 points per problem */
+  int64_t dim;                     /* 1..4 floats per point (head_dim / M) */
+  int64_t iterations;              /* >= 0 Lloyd steps (0: centroids = initial_centroids) */
+  const float* data;               /* fp32 [problems, points, dim] contiguous, finite */
+  const float* initial_centroids;  /* fp32 [problems, 256, dim] contiguous: the start (k-means++ on
+                                      the host, say: this call does not initialise) */
+  float* centroids;                /* fp32 [problems, 256, dim], written; initial_centroids itself
+                                      (in place) or disjoint from it */
+  uint8_t* assignments;            /* optional (NULL): [problems, points], the nearest centroid of
+                                      each point at the last step (untouched when iterations = 0) */
+} mi_pq_kmeans_args;
+
+/* Workspace bytes of mi_pq_kmeans (problems * points); only the sizes are validated. */
+MI_API MI_NODISCARD mi_status mi_pq_kmeans_workspace_size(const mi_pq_kmeans_args* args,
+                                                         int64_t* bytes);
+/* Lloyd iterations per problem, bit-identical to the CPU reference (SubspaceKMeans) from the same
+ * initial centroids, and so run to run: each point to its nearest centroid (squared distance in
+ * double, ties to the lowest index), each centroid to the mean of its points (summed in double in
+ * point order, rounded to float once), an empty cluster re-seeded at the point farthest from its
+ * centroid (ties to the lowest index, each point used once). No buffer may overlap another, except
+ * centroids == initial_centroids. Async on `stream`; launches only. */
+MI_API MI_NODISCARD mi_status mi_pq_kmeans(const mi_pq_kmeans_args* args, void* workspace,
+                                           int64_t workspace_bytes, mi_stream stream);
+
 /* ---- sparse prefill patterns (MInference) ----------------------------------------------------
  * Each pattern entry point computes a subset of the query heads of one layer (the heads that use
  * that pattern), so a layer costs one launch per distinct pattern. Rows of heads outside the list

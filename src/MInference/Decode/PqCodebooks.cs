@@ -1,5 +1,3 @@
-using MInference.Synthetic;
-
 namespace MInference.Decode;
 
 /// <summary>
@@ -89,24 +87,8 @@ public sealed class PqCodebooks
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static PqCodebooks Train(IReadOnlyList<ReadOnlyHostTensor> keys, IReadOnlyList<ReadOnlyHostTensor> values, PqCodebookOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var data = new PqTrainingData(keys, values);
-        PqCodebookOptions.Validate(options, data.HeadDim);
-        bool shared = options.Granularity == PqCodebookGranularity.Shared;
-        int count = shared ? 1 : data.Layers * data.KvHeads;
-        var keyBooks = new PqCodebook[count];
-        var valueBooks = new PqCodebook[count];
-        for (int index = 0; index < count; index++)
-        {
-            int? layer = shared ? null : index / data.KvHeads;
-            int? kvHead = shared ? null : index % data.KvHeads;
-            float[] keyTokens = data.Sample(data.Keys, layer, kvHead, options.SampleTokens, DeterministicSeed.Derive(options.Seed, 0, index, 0));
-            float[] valueTokens = data.Sample(data.Values, layer, kvHead, options.SampleTokens, DeterministicSeed.Derive(options.Seed, 1, index, 0));
-            keyBooks[index] = TrainOne(keyTokens, data.HeadDim, options, DeterministicSeed.Derive(options.Seed, 2, index, 0));
-            valueBooks[index] = TrainOne(valueTokens, data.HeadDim, options, DeterministicSeed.Derive(options.Seed, 3, index, 0));
-        }
-
-        return new PqCodebooks(options.Granularity, data.Layers, data.KvHeads, keyBooks, valueBooks);
+        PqTrainingJobs jobs = PqTrainingJobs.Sample(keys, values, options);
+        return jobs.Assemble(jobs.Keys.Select(job => TrainOne(jobs, job)).ToArray(), jobs.Values.Select(job => TrainOne(jobs, job)).ToArray());
     }
 
     /// <summary>Writes the codebooks to a .safetensors file (atomically; see <see cref="IO.SafetensorsWriter"/>).</summary>
@@ -120,21 +102,16 @@ public sealed class PqCodebooks
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static PqCodebooks Load(string path) => PqCodebookFile.Read(path);
 
-    private static PqCodebook TrainOne(float[] tokens, int headDim, PqCodebookOptions options, int seed)
+    private static PqCodebook TrainOne(PqTrainingJobs jobs, PqTrainingJob job)
     {
+        PqCodebookOptions options = jobs.Options;
+        int headDim = jobs.Data.HeadDim;
         int subDim = headDim / options.Subspaces;
-        int count = tokens.Length / headDim;
         var centroids = new float[options.Subspaces * options.Centroids * subDim];
         Parallel.For(0, options.Subspaces, m =>
         {
-            var points = new float[count * subDim];
-            for (int token = 0; token < count; token++)
-            {
-                tokens.AsSpan((token * headDim) + (m * subDim), subDim).CopyTo(points.AsSpan(token * subDim));
-            }
-
-            var random = new Random(DeterministicSeed.Derive(seed, 4, m, 0));
-            float[] trained = SubspaceKMeans.Train(points, subDim, options.Centroids, options.Iterations, random);
+            float[] points = jobs.SubspacePoints(job, m);
+            float[] trained = SubspaceKMeans.Train(points, subDim, options.Centroids, options.Iterations, PqTrainingJobs.SubspaceRandom(job, m));
             trained.CopyTo(centroids, m * options.Centroids * subDim);
         });
 

@@ -12,8 +12,24 @@ internal static class SubspaceKMeans
     /// <summary>Trains <paramref name="clusters"/> centroids ([clusters, dim] floats) on <paramref name="points"/> ([count, dim]).</summary>
     public static float[] Train(ReadOnlySpan<float> points, int dim, int clusters, int iterations, Random random)
     {
-        int count = points.Length / dim;
         float[] centroids = InitialisePlusPlus(points, dim, clusters, random);
+        Lloyd(points, dim, centroids, iterations);
+        return centroids;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="iterations"/> Lloyd steps from <paramref name="centroids"/> ([clusters, dim],
+    /// updated in place). The GPU trainer (<c>mi_pq_kmeans</c>) reproduces this arithmetic step for step.
+    /// </summary>
+    /// <param name="points">[count, dim] floats.</param>
+    /// <param name="dim">Floats per point.</param>
+    /// <param name="centroids">[clusters, dim]: the start, overwritten with the result.</param>
+    /// <param name="iterations">Lloyd steps.</param>
+    /// <param name="lastAssignment">Optional [count]: the nearest centroid of each point at the last step (untouched when <paramref name="iterations"/> is 0).</param>
+    internal static void Lloyd(ReadOnlySpan<float> points, int dim, Span<float> centroids, int iterations, Span<int> lastAssignment = default)
+    {
+        int count = points.Length / dim;
+        int clusters = centroids.Length / dim;
         var assignment = new int[count];
         var distance = new double[count];
         var sums = new double[clusters * dim];
@@ -43,7 +59,7 @@ internal static class SubspaceKMeans
                 {
                     int farthest = ArgMax(distance);
                     distance[farthest] = double.NegativeInfinity;
-                    points.Slice(farthest * dim, dim).CopyTo(centroids.AsSpan(cluster * dim, dim));
+                    points.Slice(farthest * dim, dim).CopyTo(centroids.Slice(cluster * dim, dim));
                     continue;
                 }
 
@@ -54,11 +70,14 @@ internal static class SubspaceKMeans
             }
         }
 
-        return centroids;
+        if (iterations > 0 && !lastAssignment.IsEmpty)
+        {
+            assignment.CopyTo(lastAssignment);
+        }
     }
 
     /// <summary>k-means++: the first centroid a uniformly drawn point, each next one drawn with probability proportional to the squared distance to the nearest chosen one (uniformly when every point is already chosen).</summary>
-    private static float[] InitialisePlusPlus(ReadOnlySpan<float> points, int dim, int clusters, Random random)
+    internal static float[] InitialisePlusPlus(ReadOnlySpan<float> points, int dim, int clusters, Random random)
     {
         int count = points.Length / dim;
         var centroids = new float[clusters * dim];

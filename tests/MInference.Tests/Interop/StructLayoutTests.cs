@@ -56,6 +56,21 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void PqKMeansArgsMatchTheHeader()
+    {
+        var args = default(MiPqKMeansArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiPqKMeansArgs>(), Is.EqualTo(64));
+            Assert.That(OffsetOf(ref args, ref args.Iterations), Is.EqualTo(24));
+            Assert.That(OffsetOf(ref args, ref args.Data), Is.EqualTo(32));
+            Assert.That(OffsetOf(ref args, ref args.InitialCentroids), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref args, ref args.Centroids), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.Assignments), Is.EqualTo(56));
+        });
+    }
+
+    [Test]
     public void PqEncodeArgsMatchTheHeader()
     {
         var args = default(MiPqEncodeArgs);
