@@ -63,17 +63,19 @@ internal static class DecodeCommand
                 Files.PathChecks.RequireOutputDirectory(plot.Name, plotDirectory);
             }
 
-            using GpuContext? context = OpenBackend(parse.GetValue(backend));
-            int[] sequenceLengths = parse.GetValue(lengths) is { Length: > 0 } given ? given : context is null ? s_cpuLengths : s_gpuLengths;
+            string? choice = parse.GetValue(backend);
+            bool onGpu = choice == BackendChoice.Gpu || (choice == BackendChoice.Auto && GpuBackend.IsAvailable);
+            int[] sequenceLengths = parse.GetValue(lengths) is { Length: > 0 } given ? given : onGpu ? s_gpuLengths : s_cpuLengths;
             var settings = new DecodeSettings(
                 sequenceLengths, parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(headDim), parse.GetValue(subspaces),
                 parse.GetValue(window), parse.GetValue(steps), parse.GetValue(topK), parse.GetValue(iterations), parse.GetValue(sampleTokens), DTypeNames.Parse(parse.GetValue(dtype)), parse.GetValue(seed));
             settings.Validate();
-            if (context is not null && !AttentionHeadDims.IsSupported(settings.HeadDim))
+            if (onGpu && !AttentionHeadDims.IsSupported(settings.HeadDim))
             {
                 throw new ArgumentException($"--head-dim {settings.HeadDim} is not supported by the GPU kernels: they take {AttentionHeadDims.Text}");
             }
 
+            using GpuContext? context = OpenBackend(choice, onGpu);
             PqCodebooks codebooks = DecodeEvaluation.Train(settings);
             if (codebooksPath is not null)
             {
@@ -111,20 +113,19 @@ internal static class DecodeCommand
 
     /// <summary>A GPU context for gpu (or auto with a usable GPU), null for the CPU references; says on standard error why auto fell back.</summary>
     /// <exception cref="GpuUnavailableException">gpu was asked for and there is none.</exception>
-    private static GpuContext? OpenBackend(string? choice)
+    private static GpuContext? OpenBackend(string? choice, bool onGpu)
     {
-        if (choice == BackendChoice.Cpu)
-        {
-            return null;
-        }
-
-        if (choice == BackendChoice.Gpu || GpuBackend.IsAvailable)
+        if (onGpu)
         {
             return new GpuContext();
         }
 
-        Consoles.Error.MarkupLineInterpolated($"[yellow]GPU backend unavailable:[/] {GpuBackend.UnavailableReason}");
-        Consoles.Error.MarkupLine("[yellow]Using the CPU references, at sizes that finish in seconds.[/]");
+        if (choice == BackendChoice.Auto)
+        {
+            Consoles.Error.MarkupLineInterpolated($"[yellow]GPU backend unavailable:[/] {GpuBackend.UnavailableReason}");
+            Consoles.Error.MarkupLine("[yellow]Using the CPU references, at sizes that finish in seconds.[/]");
+        }
+
         return null;
     }
 }

@@ -28,7 +28,30 @@ public sealed class DecodeCommandTests
             Assert.That(lengths[1].GetProperty("mean_relative_l2").GetDouble(), Is.GreaterThan(0).And.LessThan(1));
             Assert.That(lengths[1].GetProperty("mean_top_k_overlap").GetDouble(), Is.InRange(0.0, 1.0));
             Assert.That(lengths[1].GetProperty("compression").GetDouble(), Is.GreaterThan(1));
+            Assert.That(lengths[1].GetProperty("ms_pq_step").GetDouble(), Is.GreaterThan(0), "the references' step time");
+            Assert.That(lengths[1].GetProperty("ms_dense_step").GetDouble(), Is.GreaterThan(0));
         });
+    }
+
+    [Test]
+    public void PlotWritesTheTimeChart()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"minference-decode-plot-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            (int exitCode, string output) = CliRun.Invoke([.. s_small, "--plot", directory]);
+            Assert.Multiple(() =>
+            {
+                Assert.That(exitCode, Is.Zero, output);
+                Assert.That(Directory.GetFiles(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "decode-time-vs-context.png" }));
+                Assert.That(output, Does.Contain("ms/step PQ").And.Contain("ms/step dense"));
+            });
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Test]

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using MInference.Tests.Gpu;
+
+namespace MInference.Tests.Cli;
+
+/// <summary>`decode --backend gpu`: the device cache and kernels give the CPU references' errors on the same data and codebooks.</summary>
+[NonParallelizable]
+public sealed class DecodeCommandGpuTests : GpuFixture
+{
+    private static readonly string[] s_small =
+        ["decode", "--seq", "0", "300", "1000", "--heads", "4", "--kv-heads", "2", "--head-dim", "64", "--subspaces", "32", "--steps", "3", "--iterations", "2", "--sample-tokens", "256", "--top-k", "8", "--json"];
+
+    [Test]
+    public void GpuBackendMatchesTheCpuReferences()
+    {
+        JsonElement gpu = CliRun.Json([.. s_small, "--backend", "gpu"]);
+        JsonElement cpu = CliRun.Json([.. s_small, "--backend", "cpu"]);
+        JsonElement[] gpuLengths = [.. gpu.GetProperty("lengths").EnumerateArray()];
+        JsonElement[] cpuLengths = [.. cpu.GetProperty("lengths").EnumerateArray()];
+        Assert.That(gpu.GetProperty("backend").GetString(), Is.EqualTo("gpu"));
+        Assert.Multiple(() =>
+        {
+            for (int i = 0; i < cpuLengths.Length; i++)
+            {
+                foreach (string field in new[] { "seq", "coded_tokens", "window_tokens" })
+                {
+                    Assert.That(gpuLengths[i].GetProperty(field).GetInt32(), Is.EqualTo(cpuLengths[i].GetProperty(field).GetInt32()), field);
+                }
+
+                // Both compare PQ against exact decode; the GPU's outputs are rounded to 16 bits and its
+                // softmax is fp32 where the references are double: the errors agree to about 1e-2 of the
+                // output norm (the 16-bit rounding of both outputs, 2^-8 each for bf16, twice).
+                Assert.That(
+                    gpuLengths[i].GetProperty("mean_relative_l2").GetDouble(),
+                    Is.EqualTo(cpuLengths[i].GetProperty("mean_relative_l2").GetDouble()).Within(0.015),
+                    $"seq {cpuLengths[i].GetProperty("seq").GetInt32()}");
+                Assert.That(
+                    gpuLengths[i].GetProperty("mean_top_k_overlap").GetDouble(),
+                    Is.EqualTo(cpuLengths[i].GetProperty("mean_top_k_overlap").GetDouble()).Within(0.05));
+                Assert.That(gpuLengths[i].GetProperty("ms_pq_step").GetDouble(), Is.GreaterThan(0));
+            }
+        });
+    }
+}
