@@ -2,11 +2,12 @@
 # Builds MInference for .NET (native CUDA library + managed projects) and runs its main jobs.
 #
 #   ./build.sh [build]     native library (when nvcc is found) + .NET projects, Release
-#   ./build.sh demo        build, then `minference demo --plot artifacts/demo-plots` (GPU if present,
-#                          else the CPU backend): tables in the terminal, PNGs in artifacts/demo-plots/
+#   ./build.sh demo        build, then `minference demo --plot artifacts/demo-plots` and
+#                          `minference decode --plot artifacts/demo-plots` (GPU if present, else the
+#                          CPU backend): tables in the terminal, PNGs in artifacts/demo-plots/
 #   ./build.sh test [-- ARGS]  build, then the NUnit suite (GPU tests report "skipped" without a
 #                          GPU); ARGS go to the test runner, e.g. -- --filter "TestCategory!=Gpu"
-#   ./build.sh bench       build, then the dense-attention benchmark presets (needs a GPU)
+#   ./build.sh bench       build, then the dense-attention and decode benchmark presets (needs a GPU)
 #   ./build.sh info        build, then `minference info`
 #   ./build.sh pack        build, then the NuGet packages in artifacts/packages/: MInference (library,
 #                          bindings, libminference.so) and MInference.Cli (the `minference` .NET tool)
@@ -121,13 +122,18 @@ build_managed
 cli=(dotnet artifacts/bin/MInference.Cli/release/minference.dll)
 case "$command" in
   build) ;;
-  demo) "${cli[@]}" demo --plot artifacts/demo-plots ;;
+  demo)
+    "${cli[@]}" demo --plot artifacts/demo-plots
+    "${cli[@]}" decode --plot artifacts/demo-plots ;;
   info) "${cli[@]}" info ;;
   pack) pack ;;
   bench)
     "${cli[@]}" bench dense --seq 4096 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16 --causal
     "${cli[@]}" bench dense --seq 4096 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16
     "${cli[@]}" bench dense --seq 32768 --heads 32 --kv-heads 32 --head-dim 64 --dtype bf16 --causal
+    "${cli[@]}" bench decode --seq 8192 32768 131072 --heads 32 --kv-heads 32 --head-dim 128 --subspaces 64 --dtype fp16
+    "${cli[@]}" bench decode --seq 32768 131072 --heads 32 --kv-heads 8 --head-dim 128 --subspaces 64 --dtype fp16
+    "${cli[@]}" bench decode --seq 32768 --batch 16 --heads 32 --kv-heads 8 --head-dim 128 --subspaces 64 --dtype fp16
     ;;
   test)
     # The test project is a Microsoft.Testing.Platform executable; running it directly is what the

@@ -6,4 +6,5 @@ namespace MInference.Cli.Bench;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DenseBenchmarkResult))]
 [JsonSerializable(typeof(DecodeBenchmarkResult))]
+[JsonSerializable(typeof(DecodeOverlapResult))]
 internal sealed partial class BenchmarkJsonContext : JsonSerializerContext;

@@ -13,7 +13,7 @@ namespace MInference.Cli.Bench;
 internal static class DecodeBenchCommand
 {
     private const int RandomSeed = 4321;
-    private const int Window = PqKvCacheOptions.DefaultWindowTokens;
+    private const int Window = DecodeBenchCache.Window;
 
     private static readonly Option<int[]> s_lengths = new Option<int[]>("--seq")
     {
@@ -31,12 +31,17 @@ internal static class DecodeBenchCommand
     private static readonly Option<int> s_warmup = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 5 }.AtLeast(0);
     private static readonly Option<int> s_iterations = new Option<int>("--iters") { Description = "Timed steps (>= 10); the median is reported", DefaultValueFactory = _ => 50 }.AtLeast(10);
     private static readonly Option<bool> s_json = new("--json") { Description = "One JSON object per row on its own line" };
+    private static readonly Option<int> s_overlapSteps = new Option<int>("--overlap-steps")
+    {
+        Description = "Also time N PQ decode steps (highest-priority stream) beside the encode of a seq-token prompt (lowest-priority stream), and report the overlap (0 = off)",
+        DefaultValueFactory = _ => 0,
+    }.AtLeast(0);
 
     public static Command Create()
     {
         var command = new Command("decode", "Time one decode step over a PQ cache and over a dense cache (CUDA events; bytes read per second).")
         {
-            s_lengths, s_batch, s_heads, s_kvHeads, s_headDim, s_subspaces, s_dtype, s_warmup, s_iterations, s_json,
+            s_lengths, s_batch, s_heads, s_kvHeads, s_headDim, s_subspaces, s_dtype, s_warmup, s_iterations, s_json, s_overlapSteps,
         }.WithExamples("minference bench decode --seq 8192 32768 131072 --heads 32 --kv-heads 8 --head-dim 128 --subspaces 64 --json");
         command.SetAction(parse => Consoles.Run(() => Run(parse)));
         return command;
@@ -69,7 +74,8 @@ internal static class DecodeBenchCommand
         var shape = new DecodeBenchShape(parse.GetValue(s_batch), heads, kvHeads, headDim, subspaces, DTypeNames.Parse(parse.GetValue(s_dtype)));
         int warmup = parse.GetValue(s_warmup), iterations = parse.GetValue(s_iterations);
         bool json = parse.GetValue(s_json);
-        using var context = new GpuContext();
+        using var context = new GpuContext(0, GpuStreamPriority.Highest);
+        int overlapSteps = parse.GetValue(s_overlapSteps);
         var rows = new List<DecodeBenchmarkResult>();
         foreach (int length in parse.GetRequiredValue(s_lengths))
         {
@@ -81,6 +87,20 @@ internal static class DecodeBenchCommand
                 }
 
                 rows.Add(row);
+            }
+
+            if (overlapSteps > 0)
+            {
+                DecodeOverlapResult overlap = Consoles.WithProgress(report => DecodeOverlapBenchmark.Measure(context, shape, length, overlapSteps, warmup, iterations, report));
+                if (json)
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(overlap, BenchmarkJsonContext.Default.DecodeOverlapResult));
+                }
+                else
+                {
+                    Consoles.Out.MarkupLineInterpolated(
+                        $"seq {length}: {overlapSteps} decode steps {overlap.MsDecodeSteps:F3} ms alone, {overlap.MsDecodeStepsConcurrent:F3} ms beside the encode; encode {overlap.MsEncode:F3} ms alone; both {overlap.MsBoth:F3} ms: overlap {overlap.Overlap:P0}");
+                }
             }
         }
 
@@ -107,23 +127,10 @@ internal static class DecodeBenchCommand
         double pq;
         long pqBytes;
         {
-            long codeBytes = (long)shape.Batch * shape.KvHeads * Math.Max(coded, 1) * shape.Subspaces;
-            var windowLayout = TensorLayout.Bhsd(shape.Batch, shape.KvHeads, Window, shape.HeadDim);
-            using var keyCodes = DecodeBenchBuffers.RandomBytes(context, codeBytes, random);
-            using var valueCodes = DecodeBenchBuffers.RandomBytes(context, codeBytes, random);
-            using var keyCentroids = DecodeBenchBuffers.RandomFloats(context, (long)shape.KvHeads * shape.HeadDim * 256, random);
-            using var valueCentroids = DecodeBenchBuffers.RandomFloats(context, (long)shape.KvHeads * shape.HeadDim * 256, random);
-            using var keyWindow = DecodeBenchBuffers.Random16(context, shape.DType, windowLayout.RequiredElementCount, random);
-            using var valueWindow = DecodeBenchBuffers.Random16(context, shape.DType, windowLayout.RequiredElementCount, random);
-            using var codedLengths = DecodeBenchBuffers.Lengths(context, shape.Batch, coded);
-            using var windowLengths = DecodeBenchBuffers.Lengths(context, shape.Batch, windowed);
-            var view = new GpuPqCacheView(
-                keyCodes, valueCodes, Math.Max(coded, 1), shape.Subspaces, keyCentroids, valueCentroids, SharedCodebook: false,
-                new DeviceTensor(keyWindow, shape.DType, windowLayout), new DeviceTensor(valueWindow, shape.DType, windowLayout),
-                codedLengths, windowLengths, coded);
-            using var workspace = new DeviceBuffer(context, Math.Max(1, GpuPqDecode.WorkspaceSize(context, view, qTensor, outputTensor)));
+            using var cache = new DecodeBenchCache(context, shape, coded, windowed, random);
+            using var workspace = new DeviceBuffer(context, Math.Max(1, GpuPqDecode.WorkspaceSize(context, cache.View, qTensor, outputTensor)));
             report($"seq {length}: timing PQ decode");
-            pq = DecodeBenchBuffers.Median(context, warmup, iterations, () => GpuPqDecode.Run(context, view, qTensor, outputTensor, workspace));
+            pq = DecodeBenchBuffers.Median(context, warmup, iterations, () => GpuPqDecode.Run(context, cache.View, qTensor, outputTensor, workspace));
             // Codes of K and V, the window's 16-bit rows, and each kv head's two codebooks once.
             pqBytes = (2L * shape.Batch * shape.KvHeads * coded * shape.Subspaces)
                 + (2L * shape.Batch * shape.KvHeads * windowed * shape.HeadDim * sizeof(ushort))

@@ -13,8 +13,8 @@ public static class GpuPqEncoder
 {
     /// <summary>
     /// Encodes tokens [0, counts[b]) of every (sequence b, kv head) of <paramref name="input"/> into code
-    /// rows offsets[b] + t, enqueued on the context's stream (no allocation, no wait). Rows outside
-    /// [0, capacity) are dropped, never written.
+    /// rows offsets[b] + t, enqueued on <paramref name="stream"/> or the context's stream (no allocation,
+    /// no wait). Rows outside [0, capacity) are dropped, never written.
     /// </summary>
     /// <param name="context">The device and stream.</param>
     /// <param name="input">Float16 or BFloat16 [B, Hkv, T, D], head_dim contiguous; T bounds every count.</param>
@@ -25,7 +25,8 @@ public static class GpuPqEncoder
     /// <param name="capacity">Code rows per (sequence, kv head).</param>
     /// <param name="offsets">Optional device int32 [B]: the code row of each sequence's token 0 (null: 0).</param>
     /// <param name="counts">Optional device int32 [B]: the tokens to encode of each sequence, at most T (null: T).</param>
-    /// <exception cref="ArgumentException">A shape, a buffer size or the dtype is wrong.</exception>
+    /// <param name="stream">The stream to encode on, for example a <see cref="GpuStreamPriority.Lowest"/> one beside decode (null: the context's).</param>
+    /// <exception cref="ArgumentException">A shape, a buffer size or the dtype is wrong, or the stream is on another device.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="subspaces"/> or <paramref name="capacity"/> is out of range.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
     public static void Encode(
@@ -37,9 +38,19 @@ public static class GpuPqEncoder
         DeviceBuffer codes,
         long capacity,
         DeviceBuffer? offsets = null,
-        DeviceBuffer? counts = null)
+        DeviceBuffer? counts = null,
+        GpuStream? stream = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (stream is not null)
+        {
+            ObjectDisposedException.ThrowIf(stream.IsDisposed, stream);
+            if (stream.DeviceOrdinal != context.Device.Ordinal)
+            {
+                throw new ArgumentException($"stream is on device {stream.DeviceOrdinal}; the context is on device {context.Device.Ordinal}", nameof(stream));
+            }
+        }
+
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(centroids);
         ArgumentNullException.ThrowIfNull(codes);
@@ -104,7 +115,7 @@ public static class GpuPqEncoder
             Counts = countMemory.Value,
         };
         context.MakeCurrent();
-        MiStatus.ThrowIfFailed(MiNative.mi_pq_encode(in args, context.Stream.Handle));
+        MiStatus.ThrowIfFailed(MiNative.mi_pq_encode(in args, (stream ?? context.Stream).Handle));
     }
 
     private static void RequireBytes(DeviceBuffer buffer, long bytes, string name, string what)
