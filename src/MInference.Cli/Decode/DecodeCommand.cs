@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using MInference.Cli.Plots;
 using MInference.Cli.Prefill;
+using MInference.Cli.Run;
 using MInference.Decode;
 
 namespace MInference.Cli.Decode;
@@ -39,14 +40,18 @@ internal static class DecodeCommand
         var sampleTokens = new Option<int>("--sample-tokens") { Description = "Training tokens per codebook (at least 256)", DefaultValueFactory = _ => 2048 }.AtLeast(PqCodebookOptions.SupportedCentroids);
         var seed = new Option<int>("--seed") { Description = "Seed of the model, the texts and the k-means", DefaultValueFactory = _ => 1 }.AnyInteger();
         var codebooksOut = new Option<string?>("--codebooks-out") { Description = "Also save the trained codebooks to this .safetensors file" };
+        var codebooksIn = new Option<string?>("--codebooks") { Description = "Use these codebooks (.safetensors, as --codebooks-out writes) instead of training" };
+        var input = new Option<string?>("--input") { Description = "Captured tensors (run's layout: layers.{i}.q/k/v [B, H, N, D]) instead of the synthetic model: sequence 0 of --layer; heads, head_dim and dtype come from the file" };
+        var layer = new Option<int>("--layer") { Description = "The layer of --input (and of --codebooks) to decode", DefaultValueFactory = _ => 0 }.AtLeast(0);
         Option<string> dtype = DTypeNames.CreateOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of tables" };
         var plot = new Option<string?>("--plot") { Description = $"Also write {PlotFileNames.DecodeTimeFileName} (time per decode step against context length, PQ and dense) into this directory" };
         var command = new Command("decode", "Product-quantized KV cache (MILLION): train codebooks on the synthetic model, decode steps, report per head the error vs exact decode, and the time of a step, PQ vs dense.")
         {
-            backend, lengths, heads, kvHeads, headDim, subspaces, window, steps, topK, iterations, sampleTokens, seed, codebooksOut, dtype, json, plot,
+            backend, lengths, heads, kvHeads, headDim, subspaces, window, steps, topK, iterations, sampleTokens, seed, codebooksOut, codebooksIn, input, layer, dtype, json, plot,
         }.WithExamples(
             "minference decode",
+            "minference decode --input captured.safetensors --layer 3 --seq 4096 16000",
             "minference decode --backend cpu --seq 1024 4096 --subspaces 32 --json",
             "minference decode --backend gpu --seq 8192 32768 131072 --heads 32 --kv-heads 8 --plot plots");
         command.SetAction(parse => Consoles.Run(() =>
@@ -63,20 +68,66 @@ internal static class DecodeCommand
                 Files.PathChecks.RequireOutputDirectory(plot.Name, plotDirectory);
             }
 
+            string? codebooksFile = parse.GetValue(codebooksIn);
+            if (codebooksFile is not null)
+            {
+                Files.PathChecks.RequireInputFile(codebooksIn.Name, codebooksFile);
+            }
+
+            string? inputFile = parse.GetValue(input);
+            if (inputFile is not null)
+            {
+                Files.PathChecks.RequireInputFile(input.Name, inputFile);
+                foreach (Option shaped in new Option[] { heads, kvHeads, headDim, dtype })
+                {
+                    if (parse.GetResult(shaped) is { Implicit: false })
+                    {
+                        throw new ArgumentException($"{shaped.Name} comes from --input {inputFile}; leave it out");
+                    }
+                }
+            }
+
             string? choice = parse.GetValue(backend);
             bool onGpu = choice == BackendChoice.Gpu || (choice == BackendChoice.Auto && GpuBackend.IsAvailable);
-            int[] sequenceLengths = parse.GetValue(lengths) is { Length: > 0 } given ? given : onGpu ? s_gpuLengths : s_cpuLengths;
+            PqCodebooks? loaded = codebooksFile is null ? null : PqCodebooks.Load(codebooksFile);
+            int subspaceCount = loaded?.Subspaces ?? parse.GetValue(subspaces);
+            if (loaded is not null && parse.GetResult(subspaces) is { Implicit: false } && parse.GetValue(subspaces) != loaded.Subspaces)
+            {
+                throw new ArgumentException($"--subspaces {parse.GetValue(subspaces)}, but --codebooks {codebooksFile} has M = {loaded.Subspaces}");
+            }
+
+            using CapturedTensors? captured = inputFile is null ? null : CapturedTensors.Open(inputFile, dtype: null);
+            int[]? given = parse.GetValue(lengths) is { Length: > 0 } values ? values : null;
+            int stepCount = parse.GetValue(steps);
+            int[] sequenceLengths = given ?? (captured is not null ? [captured.SequenceLength - stepCount] : onGpu ? s_gpuLengths : s_cpuLengths);
             var settings = new DecodeSettings(
-                sequenceLengths, parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(headDim), parse.GetValue(subspaces),
-                parse.GetValue(window), parse.GetValue(steps), parse.GetValue(topK), parse.GetValue(iterations), parse.GetValue(sampleTokens), DTypeNames.Parse(parse.GetValue(dtype)), parse.GetValue(seed));
+                sequenceLengths, captured?.Heads ?? parse.GetValue(heads), captured?.KvHeads ?? parse.GetValue(kvHeads), captured?.HeadDim ?? parse.GetValue(headDim), subspaceCount,
+                parse.GetValue(window), stepCount, parse.GetValue(topK), parse.GetValue(iterations), parse.GetValue(sampleTokens),
+                captured?.DType ?? DTypeNames.Parse(parse.GetValue(dtype)), parse.GetValue(seed))
+            {
+                CodebookLayer = loaded is not null && captured is not null ? parse.GetValue(layer) : 0,
+            };
             settings.Validate();
             if (onGpu && !AttentionHeadDims.IsSupported(settings.HeadDim))
             {
                 throw new ArgumentException($"--head-dim {settings.HeadDim} is not supported by the GPU kernels: they take {AttentionHeadDims.Text}");
             }
 
+            if (captured is not null && settings.Lengths.Max() + settings.Steps > captured.SequenceLength)
+            {
+                throw new ArgumentException($"--seq {settings.Lengths.Max()} plus --steps {settings.Steps} passes the {captured.SequenceLength} tokens of {inputFile}");
+            }
+
+            if (loaded is not null)
+            {
+                CheckCodebooks(loaded, codebooksFile!, settings);
+            }
+
+            DecodeSource source = captured is null
+                ? new SyntheticDecodeSource(loaded, codebooksFile)
+                : new CapturedDecodeSource(captured, parse.GetValue(layer), loaded, codebooksFile);
             using GpuContext? context = OpenBackend(choice, onGpu);
-            PqCodebooks codebooks = DecodeEvaluation.Train(settings);
+            PqCodebooks codebooks = source.Codebooks(settings);
             if (codebooksPath is not null)
             {
                 codebooks.Save(codebooksPath);
@@ -87,7 +138,7 @@ internal static class DecodeCommand
             DecodeLengthResult[] results = Consoles.WithProgress(report => settings.Lengths.Select(length =>
             {
                 report($"context {length:N0}: prompt into the caches, {settings.Steps} steps");
-                return context is null ? DecodeEvaluation.Run(settings, codebooks, length) : GpuDecodeEvaluation.Run(context, settings, codebooks, length);
+                return context is null ? DecodeEvaluation.Run(settings, source, codebooks, length) : GpuDecodeEvaluation.Run(context, settings, source, codebooks, length);
             }).ToArray());
             if (plotDirectory is not null)
             {
@@ -97,18 +148,33 @@ internal static class DecodeCommand
             if (parse.GetValue(json))
             {
                 var document = new DecodeJson(
-                    backendName, settings.Heads, settings.KvHeads, settings.HeadDim, settings.Subspaces, settings.Window, settings.Steps, settings.TopK,
+                    backendName, source.Description, settings.Heads, settings.KvHeads, settings.HeadDim, settings.Subspaces, settings.Window, settings.Steps, settings.TopK,
                     DTypeNames.ToShortName(settings.DType), settings.Seed, results.Select(DecodeLengthJson.From).ToArray());
                 Console.Out.WriteLine(JsonSerializer.Serialize(document, DecodeJsonContext.Default.DecodeJson));
             }
             else
             {
-                DecodeTables.Print(backendDescription, settings, results);
+                DecodeTables.Print(backendDescription, source.Description, settings, results);
             }
 
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    /// <summary>Loaded codebooks must fit the data: kv heads, head_dim, and the layer the caches use.</summary>
+    private static void CheckCodebooks(PqCodebooks codebooks, string path, DecodeSettings settings)
+    {
+        if (codebooks.KvHeads != settings.KvHeads || codebooks.HeadDim != settings.HeadDim)
+        {
+            throw new ArgumentException(
+                $"--codebooks {path} are for {codebooks.KvHeads} kv heads of head_dim {codebooks.HeadDim}; the data has {settings.KvHeads} of {settings.HeadDim}");
+        }
+
+        if (settings.CodebookLayer >= codebooks.Layers && codebooks.Granularity != PqCodebookGranularity.Shared)
+        {
+            throw new ArgumentException($"--layer {settings.CodebookLayer}: --codebooks {path} has layers 0 to {codebooks.Layers - 1}");
+        }
     }
 
     /// <summary>A GPU context for gpu (or auto with a usable GPU), null for the CPU references; says on standard error why auto fell back.</summary>

@@ -1,29 +1,21 @@
 using System.Diagnostics;
 using MInference.Cli.Bench;
 using MInference.Decode;
-using MInference.Synthetic;
 
 namespace MInference.Cli.Decode;
 
 /// <summary>
-/// `decode` on the CPU references: a prompt of N tokens of the synthetic model into a PQ cache and an
+/// `decode` on the CPU references: a prompt of N tokens (synthetic or captured) into a PQ cache and an
 /// exact 16-bit one, then steps appended and decoded with that position's queries; per head the mean
 /// output error and the top-k overlap of the scores over the steps.
 /// </summary>
 internal static class DecodeEvaluation
 {
-    /// <summary>Trains the codebooks on a calibration sequence that spans every position decoded (keys are quantized after RoPE).</summary>
-    public static PqCodebooks Train(DecodeSettings settings)
-    {
-        OutlierKvData calibration = OutlierKvData.Generate(settings.Model(settings.Lengths.Max() + settings.Steps, calibration: true));
-        return PqCodebooks.Train([calibration.K], [calibration.V], settings.Codebooks);
-    }
-
-    public static DecodeLengthResult Run(DecodeSettings settings, PqCodebooks codebooks, int length)
+    public static DecodeLengthResult Run(DecodeSettings settings, DecodeSource source, PqCodebooks codebooks, int length)
     {
         int total = length + settings.Steps;
-        OutlierKvData data = OutlierKvData.Generate(settings.Model(total, calibration: false));
-        var pq = new PqKvCache(codebooks, 0, new PqKvCacheOptions { Capacity = total, WindowTokens = settings.Window, DType = settings.DType });
+        DecodeTokens data = source.Tokens(settings, total);
+        var pq = new PqKvCache(codebooks, settings.CodebookLayer, new PqKvCacheOptions { Capacity = total, WindowTokens = settings.Window, DType = settings.DType });
         var exact = new DenseKvCache(1, settings.KvHeads, settings.HeadDim, total, settings.DType);
         ReadOnlyHostTensor promptKeys = DecodeMetrics.Tokens(data.K, 0, length, settings.KvHeads);
         ReadOnlyHostTensor promptValues = DecodeMetrics.Tokens(data.V, 0, length, settings.KvHeads);
@@ -45,7 +37,7 @@ internal static class DecodeEvaluation
                 int kvHead = head / (settings.Heads / settings.KvHeads);
                 errors[head] += DecodeMetrics.RelativeL2(pqOutput.AsSpan(head * settings.HeadDim, settings.HeadDim), exactOutput.AsSpan(head * settings.HeadDim, settings.HeadDim)) / settings.Steps;
                 ReadOnlySpan<float> query = queries.Data.Span.Slice((int)queries.Layout.GetOffset(0, head, 0), settings.HeadDim);
-                float[] pqKeys = DecodeMetrics.PqKeys(codebooks.Keys(0, kvHead), pq.KeyCodes(0, kvHead), pq.KeyWindow(0, kvHead), settings.DType);
+                float[] pqKeys = DecodeMetrics.PqKeys(codebooks.Keys(settings.CodebookLayer, kvHead), pq.KeyCodes(0, kvHead), pq.KeyWindow(0, kvHead), settings.DType);
                 overlaps[head] += DecodeMetrics.TopKOverlap(
                     DecodeMetrics.Scores(query, pqKeys), DecodeMetrics.Scores(query, DecodeMetrics.Widen(exact.Keys(0, kvHead), settings.DType)), settings.TopK) / settings.Steps;
             }

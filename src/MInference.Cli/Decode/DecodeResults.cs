@@ -28,7 +28,7 @@ internal sealed record DecodeLengthResult(
 
 /// <summary>`decode --json`: the settings and one entry per context length.</summary>
 internal sealed record DecodeJson(
-    string Backend, int Heads, int KvHeads, int HeadDim, int Subspaces, int Window, int Steps, int TopK, string Dtype, int Seed, IReadOnlyList<DecodeLengthJson> Lengths);
+    string Backend, string Data, int Heads, int KvHeads, int HeadDim, int Subspaces, int Window, int Steps, int TopK, string Dtype, int Seed, IReadOnlyList<DecodeLengthJson> Lengths);
 
 /// <summary>One context length in `decode --json`.</summary>
 internal sealed record DecodeLengthJson(

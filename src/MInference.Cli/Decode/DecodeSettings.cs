@@ -3,11 +3,14 @@ using MInference.Synthetic;
 
 namespace MInference.Cli.Decode;
 
-/// <summary>What `decode` runs: the synthetic model, the quantizer and the steps.</summary>
+/// <summary>What `decode` runs: the shape (the synthetic model's, or the captured tensors'), the quantizer and the steps.</summary>
 internal sealed record DecodeSettings(
     IReadOnlyList<int> Lengths, int Heads, int KvHeads, int HeadDim, int Subspaces, int Window, int Steps, int TopK,
     int Iterations, int SampleTokens, DType DType, int Seed)
 {
+    /// <summary>The codebooks' layer the caches use (a loaded file's layer for captured tensors; 0 otherwise).</summary>
+    public int CodebookLayer { get; init; }
+
     /// <summary>The synthetic model over <paramref name="tokens"/> positions; calibration and evaluation text differ by sequence seed.</summary>
     public OutlierKvOptions Model(int tokens, bool calibration) => new()
     {

@@ -6,7 +6,7 @@ namespace MInference.Cli.Decode;
 /// <summary>Terminal tables of `decode`: every head per context length, then one summary row per length.</summary>
 internal static class DecodeTables
 {
-    public static void Print(string backend, DecodeSettings settings, IReadOnlyList<DecodeLengthResult> results)
+    public static void Print(string backend, string data, DecodeSettings settings, IReadOnlyList<DecodeLengthResult> results)
     {
         IAnsiConsole console = Consoles.Out;
         if (Console.IsOutputRedirected)
@@ -16,7 +16,7 @@ internal static class DecodeTables
 
         console.MarkupLineInterpolated(
             $"[bold]Backend:[/] {backend}   [bold]PQ:[/] M = {settings.Subspaces}, C = 256, head_dim {settings.HeadDim}, window {settings.Window} ({DTypeNames.ToShortName(settings.DType)})   [bold]heads:[/] {settings.Heads} over {settings.KvHeads} kv");
-        console.MarkupLine("[bold]Data:[/] synthetic keys with outlier channels and RoPE; codebooks trained on another sequence of the same model");
+        console.MarkupLineInterpolated($"[bold]Data:[/] {data}");
         foreach (DecodeLengthResult result in results)
         {
             var table = new Table().Border(TableBorder.Simple)

@@ -1,11 +1,10 @@
 using MInference.Cli.Bench;
 using MInference.Decode;
-using MInference.Synthetic;
 
 namespace MInference.Cli.Decode;
 
 /// <summary>
-/// `decode` on the GPU: a prompt of N tokens of the synthetic model into a <see cref="GpuPqKvCache"/>
+/// `decode` on the GPU: a prompt of N tokens (synthetic or captured) into a <see cref="GpuPqKvCache"/>
 /// (encoded on a low-priority stream) and into a dense 16-bit device cache, then steps appended and
 /// decoded with that position's queries by the PQ and the dense decode kernels; per head the mean
 /// output error and the top-k overlap of the scores over the steps (the keys the PQ kernel sees are
@@ -16,18 +15,19 @@ internal static class GpuDecodeEvaluation
     private const int TimingWarmup = 5;
     private const int TimingIterations = 20;
 
-    public static DecodeLengthResult Run(GpuContext context, DecodeSettings settings, PqCodebooks codebooks, int length)
+    public static DecodeLengthResult Run(GpuContext context, DecodeSettings settings, DecodeSource source, PqCodebooks codebooks, int length)
     {
         int total = length + settings.Steps;
         int heads = settings.Heads, kvHeads = settings.KvHeads, dim = settings.HeadDim;
-        OutlierKvData data = OutlierKvData.Generate(settings.Model(total, calibration: false));
+        DecodeTokens data = source.Tokens(settings, total);
+        int positions = (int)data.K.Layout.Lengths[2];  // ≥ total: a capture may be longer
         using DeviceBuffer keys = Upload16(context, data.K, settings.DType);
         using DeviceBuffer values = Upload16(context, data.V, settings.DType);
         using DeviceBuffer queries = Upload16(context, data.Q, settings.DType);
         DeviceTensor Rows(DeviceBuffer buffer, int headCount, int first, int count) =>
-            new(buffer, settings.DType, new TensorLayout([1, headCount, count, dim], [(nint)headCount * total * dim, (nint)total * dim, dim, 1]), (long)first * dim);
+            new(buffer, settings.DType, new TensorLayout([1, headCount, count, dim], [(nint)headCount * positions * dim, (nint)positions * dim, dim, 1]), (long)first * dim);
 
-        using var pq = new GpuPqKvCache(context, codebooks, 0, new PqKvCacheOptions { Capacity = total, WindowTokens = settings.Window, DType = settings.DType });
+        using var pq = new GpuPqKvCache(context, codebooks, settings.CodebookLayer, new PqKvCacheOptions { Capacity = total, WindowTokens = settings.Window, DType = settings.DType });
         using var encoder = new GpuStream(context, GpuStreamPriority.Lowest);
         pq.AppendPrompt(0, Rows(keys, kvHeads, 0, length), Rows(values, kvHeads, 0, length), encoder);
 
@@ -57,7 +57,7 @@ internal static class GpuDecodeEvaluation
             denseOutputBuffer.CopyToHost<ushort>(denseBits);
             float[] pqValues = DecodeMetrics.Widen(pqBits, settings.DType), denseValuesOut = DecodeMetrics.Widen(denseBits, settings.DType);
             ReadOnlyHostTensor hostQueries = DecodeMetrics.Step(data.Q, position, heads);
-            float[][] pqKeys = PqKeys(pq, codebooks, settings.DType);
+            float[][] pqKeys = PqKeys(pq, codebooks, settings.CodebookLayer, settings.DType);
             float[][] exactKeys = [.. Enumerable.Range(0, kvHeads).Select(kvHead => ExactKeys(data.K, kvHead, position + 1, settings.DType))];
             for (int head = 0; head < heads; head++)
             {
@@ -87,7 +87,7 @@ internal static class GpuDecodeEvaluation
     }
 
     /// <summary>Per kv head, the keys the PQ kernel sees: centroids of the cache's codes, then its 16-bit window (read back).</summary>
-    private static float[][] PqKeys(GpuPqKvCache cache, PqCodebooks codebooks, DType dtype)
+    private static float[][] PqKeys(GpuPqKvCache cache, PqCodebooks codebooks, int layer, DType dtype)
     {
         GpuPqCacheView view = cache.View;
         int coded = cache.CodedLength(0), window = cache.WindowLength(0);
@@ -101,7 +101,7 @@ internal static class GpuDecodeEvaluation
             long codeStart = (long)kvHead * cache.Capacity * cache.Subspaces;
             long windowStart = view.KeyWindow.ElementOffset + view.KeyWindow.Layout.GetOffset(0, kvHead, 0, 0);
             keys[kvHead] = DecodeMetrics.PqKeys(
-                codebooks.Keys(0, kvHead), codes.AsSpan((int)codeStart, coded * cache.Subspaces), windows.AsSpan((int)windowStart, window * cache.HeadDim), dtype);
+                codebooks.Keys(layer, kvHead), codes.AsSpan((int)codeStart, coded * cache.Subspaces), windows.AsSpan((int)windowStart, window * cache.HeadDim), dtype);
         }
 
         return keys;

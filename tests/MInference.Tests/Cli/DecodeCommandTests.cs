@@ -74,4 +74,31 @@ public sealed class DecodeCommandTests
             File.Delete(path);
         }
     }
+
+    [Test]
+    public void CapturedTensorsGiveTheShapeAndTheData()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"minference-decode-input-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string input = Path.Combine(directory, "captured.safetensors");
+            (int generated, string generateOutput) = CliRun.Invoke("generate", "--out", input, "--seq", "400", "--layers", "2", "--heads", "4", "--kv-heads", "2", "--head-dim", "64");
+            Assert.That(generated, Is.Zero, generateOutput);
+            JsonElement json = CliRun.Json(
+                "decode", "--backend", "cpu", "--input", input, "--layer", "1", "--seq", "300", "--subspaces", "32", "--steps", "2", "--iterations", "2", "--sample-tokens", "256", "--json");
+            JsonElement length = json.GetProperty("lengths")[0];
+            Assert.Multiple(() =>
+            {
+                Assert.That(json.GetProperty("data").GetString(), Does.Contain("captured.safetensors, layer 1").And.Contain("in-sample"));
+                Assert.That((json.GetProperty("heads").GetInt32(), json.GetProperty("kv_heads").GetInt32(), json.GetProperty("head_dim").GetInt32()), Is.EqualTo((4, 2, 64)), "from the file");
+                Assert.That(length.GetProperty("coded_tokens").GetInt32(), Is.EqualTo(256), "302 tokens: 256 coded");
+                Assert.That(length.GetProperty("mean_relative_l2").GetDouble(), Is.GreaterThan(0).And.LessThan(2));
+            });
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
