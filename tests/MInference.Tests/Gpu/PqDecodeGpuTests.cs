@@ -18,7 +18,9 @@ public sealed class PqDecodeGpuTests : GpuFixture
 
     private static IEnumerable<TestCaseData> Cases()
     {
-        int[][] lengthSets = [[0], [1], [128], [129], [1000], [1000, 0, 257]];
+        // Tokens per sequence (coded + window by the flush rule): 63, 64, 127 and 128 stay in the window,
+        // 129 and 257 flush with 1 left, 145 leaves 17, 4097 spans many 128-token tiles and splits.
+        int[][] lengthSets = [[0], [1], [63], [128], [129], [1000], [4097], [1000, 0, 257], [145, 64, 127]];
         foreach (int headDim in AttentionHeadDims.Supported)
         {
             foreach (int subspaces in new[] { 32, 64 }.Where(m => headDim % m == 0))
