@@ -63,6 +63,23 @@ public sealed class GpuStream : IDisposable
         MiStatus.ThrowIfFailed(MiNative.mi_stream_wait_event(Handle, gpuEvent.Handle));
     }
 
+    /// <summary>Checks that a caller's stream (null: none given) is usable with <paramref name="context"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
+    /// <exception cref="ArgumentException">The stream belongs to another device.</exception>
+    internal static void RequireUsableWith(GpuStream? stream, GpuContext context, string name)
+    {
+        if (stream is null)
+        {
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(stream.IsDisposed, stream);
+        if (stream.DeviceOrdinal != context.Device.Ordinal)
+        {
+            throw new ArgumentException($"{name} belongs to device {stream.DeviceOrdinal} but the context is on device {context.Device.Ordinal}", name);
+        }
+    }
+
     /// <summary>Destroys the stream (if this object owns it); work already enqueued still completes.</summary>
     public void Dispose() => Handle.Dispose();
 

@@ -42,14 +42,7 @@ public static class GpuPqEncoder
         GpuStream? stream = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (stream is not null)
-        {
-            ObjectDisposedException.ThrowIf(stream.IsDisposed, stream);
-            if (stream.DeviceOrdinal != context.Device.Ordinal)
-            {
-                throw new ArgumentException($"stream is on device {stream.DeviceOrdinal}; the context is on device {context.Device.Ordinal}", nameof(stream));
-            }
-        }
+        GpuStream.RequireUsableWith(stream, context, nameof(stream));
 
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(centroids);

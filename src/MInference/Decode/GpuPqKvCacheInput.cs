@@ -35,19 +35,7 @@ internal static class GpuPqKvCacheInput
     /// <summary>Checks that an encode stream, when given, is alive and on the cache's device.</summary>
     /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
     /// <exception cref="ArgumentException">The stream belongs to another device.</exception>
-    public static void CheckStream(GpuPqKvCache cache, GpuStream? stream, string name)
-    {
-        if (stream is null)
-        {
-            return;
-        }
-
-        ObjectDisposedException.ThrowIf(stream.IsDisposed, stream);
-        if (stream.DeviceOrdinal != cache.Context.Device.Ordinal)
-        {
-            throw new ArgumentException($"{name} belongs to device {stream.DeviceOrdinal} but the cache lives on device {cache.Context.Device.Ordinal}", name);
-        }
-    }
+    public static void CheckStream(GpuPqKvCache cache, GpuStream? stream, string name) => GpuStream.RequireUsableWith(stream, cache.Context, name);
 
     private static void Check(GpuPqKvCache cache, DeviceTensor tensor, long[] lengths, string description, string name)
     {
