@@ -12,7 +12,13 @@ internal static class DecodeBenchBuffers
             values[i] = (float)((random.NextDouble() * 2) - 1);
         }
 
-        var bits = new ushort[count];
+        return Upload16(context, values, dtype);
+    }
+
+    /// <summary><paramref name="values"/> rounded to <paramref name="dtype"/> in a new device buffer.</summary>
+    public static DeviceBuffer Upload16(GpuContext context, ReadOnlySpan<float> values, DType dtype)
+    {
+        var bits = new ushort[values.Length];
         HalfPrecision.Encode(values, bits, dtype);
         return Upload<ushort>(context, bits);
     }

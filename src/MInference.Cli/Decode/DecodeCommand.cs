@@ -188,8 +188,7 @@ internal static class DecodeCommand
 
         if (choice == BackendChoice.Auto)
         {
-            Consoles.Error.MarkupLineInterpolated($"[yellow]GPU backend unavailable:[/] {GpuBackend.UnavailableReason}");
-            Consoles.Error.MarkupLine("[yellow]Using the CPU references, at sizes that finish in seconds.[/]");
+            BackendChoice.ReportFallback();
         }
 
         return null;

@@ -21,8 +21,7 @@ internal static class DecodeEvaluation
         ReadOnlyHostTensor promptValues = DecodeMetrics.Tokens(data.V, 0, length, settings.KvHeads);
         pq.AppendPrompt(0, promptKeys, promptValues);
         exact.AppendPrompt(0, promptKeys, promptValues);
-        var errors = new double[settings.Heads];
-        var overlaps = new double[settings.Heads];
+        var metrics = new DecodeHeadMetrics(settings);
         var pqMilliseconds = new double[settings.Steps];
         var denseMilliseconds = new double[settings.Steps];
         for (int position = length; position < total; position++)
@@ -32,23 +31,15 @@ internal static class DecodeEvaluation
             ReadOnlyHostTensor queries = DecodeMetrics.Step(data.Q, position, settings.Heads);
             (float[] pqOutput, pqMilliseconds[position - length]) = Decode(queries, output => CpuDecodeAttention.Pq(pq, queries, output));
             (float[] exactOutput, denseMilliseconds[position - length]) = Decode(queries, output => CpuDecodeAttention.Dense(exact, queries, output));
-            for (int head = 0; head < settings.Heads; head++)
-            {
-                int kvHead = head / (settings.Heads / settings.KvHeads);
-                errors[head] += DecodeMetrics.RelativeL2(pqOutput.AsSpan(head * settings.HeadDim, settings.HeadDim), exactOutput.AsSpan(head * settings.HeadDim, settings.HeadDim)) / settings.Steps;
-                ReadOnlySpan<float> query = queries.Data.Span.Slice((int)queries.Layout.GetOffset(0, head, 0), settings.HeadDim);
-                float[] pqKeys = DecodeMetrics.PqKeys(codebooks.Keys(settings.CodebookLayer, kvHead), pq.KeyCodes(0, kvHead), pq.KeyWindow(0, kvHead), settings.DType);
-                overlaps[head] += DecodeMetrics.TopKOverlap(
-                    DecodeMetrics.Scores(query, pqKeys), DecodeMetrics.Scores(query, DecodeMetrics.Widen(exact.Keys(0, kvHead), settings.DType)), settings.TopK) / settings.Steps;
-            }
+            float[][] pqKeys = [.. Enumerable.Range(0, settings.KvHeads).Select(kvHead =>
+                DecodeMetrics.PqKeys(codebooks.Keys(settings.CodebookLayer, kvHead), pq.KeyCodes(0, kvHead), pq.KeyWindow(0, kvHead), settings.DType))];
+            float[][] exactKeys = [.. Enumerable.Range(0, settings.KvHeads).Select(kvHead => DecodeMetrics.Widen(exact.Keys(0, kvHead), settings.DType))];
+            metrics.AddStep(pqOutput, exactOutput, queries, pqKeys, exactKeys);
         }
 
-        DecodeHeadResult[] heads = Enumerable.Range(0, settings.Heads)
-            .Select(head => new DecodeHeadResult(head, head / (settings.Heads / settings.KvHeads), errors[head], overlaps[head]))
-            .ToArray();
         (double compression, double withCodebooks) = DecodeMetrics.Compression(settings, pq.CodedLength(0), pq.WindowLength(0));
         return new DecodeLengthResult(
-            length, pq.CodedLength(0), pq.WindowLength(0), compression, withCodebooks, Statistics.Median(pqMilliseconds), Statistics.Median(denseMilliseconds), heads);
+            length, pq.CodedLength(0), pq.WindowLength(0), compression, withCodebooks, Statistics.Median(pqMilliseconds), Statistics.Median(denseMilliseconds), metrics.Results());
     }
 
     /// <summary>Runs one reference decode into a fresh output, timed by the wall clock.</summary>

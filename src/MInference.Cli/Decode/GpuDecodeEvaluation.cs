@@ -39,8 +39,7 @@ internal static class GpuDecodeEvaluation
         using var denseLengths = new DeviceBuffer(context, sizeof(int));
         DeviceTensor denseKeys = Rows(keys, kvHeads, 0, total), denseValues = Rows(values, kvHeads, 0, total);
 
-        var errors = new double[heads];
-        var overlaps = new double[heads];
+        var metrics = new DecodeHeadMetrics(settings);
         var pqBits = new ushort[outputLayout.ElementCount];
         var denseBits = new ushort[outputLayout.ElementCount];
         DeviceTensor query = Rows(queries, heads, 0, 1);
@@ -59,32 +58,19 @@ internal static class GpuDecodeEvaluation
             ReadOnlyHostTensor hostQueries = DecodeMetrics.Step(data.Q, position, heads);
             float[][] pqKeys = PqKeys(pq, codebooks, settings.CodebookLayer, settings.DType);
             float[][] exactKeys = [.. Enumerable.Range(0, kvHeads).Select(kvHead => ExactKeys(data.K, kvHead, position + 1, settings.DType))];
-            for (int head = 0; head < heads; head++)
-            {
-                int kvHead = head / (heads / kvHeads);
-                errors[head] += DecodeMetrics.RelativeL2(pqValues.AsSpan(head * dim, dim), denseValuesOut.AsSpan(head * dim, dim)) / settings.Steps;
-                ReadOnlySpan<float> q = hostQueries.Data.Span.Slice((int)hostQueries.Layout.GetOffset(0, head, 0), dim);
-                overlaps[head] += DecodeMetrics.TopKOverlap(DecodeMetrics.Scores(q, pqKeys[kvHead]), DecodeMetrics.Scores(q, exactKeys[kvHead]), settings.TopK) / settings.Steps;
-            }
+            metrics.AddStep(pqValues, denseValuesOut, hostQueries, pqKeys, exactKeys);
         }
 
         double pqMilliseconds = DecodeBenchBuffers.Median(context, TimingWarmup, TimingIterations, () => pq.Decode(query, pqOutput, pqWorkspace));
         double denseMilliseconds = DecodeBenchBuffers.Median(
             context, TimingWarmup, TimingIterations, () => Attention.DenseDecode(context, query, denseKeys, denseValues, denseLengths, total, denseOutput, denseWorkspace));
-        DecodeHeadResult[] results = Enumerable.Range(0, heads).Select(head => new DecodeHeadResult(head, head / (heads / kvHeads), errors[head], overlaps[head])).ToArray();
         (double compression, double withCodebooks) = DecodeMetrics.Compression(settings, pq.CodedLength(0), pq.WindowLength(0));
-        return new DecodeLengthResult(length, pq.CodedLength(0), pq.WindowLength(0), compression, withCodebooks, pqMilliseconds, denseMilliseconds, results);
+        return new DecodeLengthResult(length, pq.CodedLength(0), pq.WindowLength(0), compression, withCodebooks, pqMilliseconds, denseMilliseconds, metrics.Results());
     }
 
-    /// <summary>A [1, heads, N, D] float tensor rounded to <paramref name="dtype"/> on the device.</summary>
-    private static DeviceBuffer Upload16(GpuContext context, ReadOnlyHostTensor tensor, DType dtype)
-    {
-        var bits = new ushort[tensor.Layout.ElementCount];
-        HalfPrecision.Encode(tensor.Data.Span[..bits.Length], bits, dtype);
-        var buffer = new DeviceBuffer(context, Math.Max(2, bits.LongLength * sizeof(ushort)));
-        buffer.CopyFromHost<ushort>(bits);
-        return buffer;
-    }
+    /// <summary>A contiguous [1, heads, N, D] float tensor rounded to <paramref name="dtype"/> on the device.</summary>
+    private static DeviceBuffer Upload16(GpuContext context, ReadOnlyHostTensor tensor, DType dtype) =>
+        DecodeBenchBuffers.Upload16(context, tensor.Data.Span[..(int)tensor.Layout.ElementCount], dtype);
 
     /// <summary>Per kv head, the keys the PQ kernel sees: centroids of the cache's codes, then its 16-bit window (read back).</summary>
     private static float[][] PqKeys(GpuPqKvCache cache, PqCodebooks codebooks, int layer, DType dtype)

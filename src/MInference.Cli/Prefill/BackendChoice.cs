@@ -36,8 +36,14 @@ internal static class BackendChoice
             return new GpuPrefillBackend(0, timedRuns);
         }
 
+        ReportFallback();
+        return new CpuPrefillBackend();
+    }
+
+    /// <summary>Says on standard error why auto runs on the CPU references.</summary>
+    public static void ReportFallback()
+    {
         Consoles.Error.MarkupLineInterpolated($"[yellow]GPU backend unavailable:[/] {GpuBackend.UnavailableReason}");
         Consoles.Error.MarkupLine("[yellow]Using the CPU reference backend, at sizes that finish in seconds.[/]");
-        return new CpuPrefillBackend();
     }
 }
