@@ -44,27 +44,14 @@ public static partial class Attention
     {
         ArgumentNullException.ThrowIfNull(workspace);
         workspace.RequireUsableOn(context, nameof(workspace));
-        MiDenseDecodeArgs args = DecodeArgs(context, q, k, v, sequenceLengths, maxLength, output, logSumExp, splits, softmaxScale, out long needed);
-        if (workspace.LengthInBytes < needed)
+        // The native call checks the workspace size against the same rules as the size query (one
+        // validation per step, not two).
+        MiDenseDecodeArgs args = DecodeArgs(context, q, k, v, sequenceLengths, maxLength, output, logSumExp, splits, softmaxScale);
+        CallWithOperands(context, args, q, k, v, sequenceLengths, output, logSumExp, (in MiDenseDecodeArgs described) =>
         {
-            throw new ArgumentException($"workspace holds {workspace.LengthInBytes} bytes; this call needs {needed} (Attention.DenseDecodeWorkspaceSize)", nameof(workspace));
-        }
-
-        using var qMemory = new SafeHandleLease(q.Buffer.Memory);
-        using var kMemory = new SafeHandleLease(k.Buffer.Memory);
-        using var vMemory = new SafeHandleLease(v.Buffer.Memory);
-        using var outputMemory = new SafeHandleLease(output.Buffer.Memory);
-        using var lengthsMemory = new SafeHandleLease(sequenceLengths.Memory);
-        using var logSumExpMemory = logSumExp is null ? default : new SafeHandleLease(logSumExp.Memory);
-        using var workspaceMemory = new SafeHandleLease(workspace.Memory);
-        args.Q = MiTensorDescriptor.Of(q, qMemory.Value);
-        args.K = MiTensorDescriptor.Of(k, kMemory.Value);
-        args.V = MiTensorDescriptor.Of(v, vMemory.Value);
-        args.O = MiTensorDescriptor.Of(output, outputMemory.Value);
-        args.SeqLens = lengthsMemory.Value;
-        args.Lse = logSumExpMemory.Value;
-        context.MakeCurrent();
-        MiStatus.ThrowIfFailed(MiNative.mi_dense_decode(in args, workspaceMemory.Value, workspace.LengthInBytes, context.Stream.Handle));
+            using var workspaceMemory = new SafeHandleLease(workspace.Memory);
+            return MiNative.mi_dense_decode(in described, workspaceMemory.Value, workspace.LengthInBytes, context.Stream.Handle);
+        });
     }
 
     /// <summary>The workspace bytes <see cref="DenseDecode"/> needs for these arguments (checked as for the call).</summary>
@@ -81,11 +68,15 @@ public static partial class Attention
         int splits = 0,
         float? softmaxScale = null)
     {
-        DecodeArgs(context, q, k, v, sequenceLengths, maxLength, output, logSumExp, splits, softmaxScale, out long bytes);
+        MiDenseDecodeArgs args = DecodeArgs(context, q, k, v, sequenceLengths, maxLength, output, logSumExp, splits, softmaxScale);
+        long bytes = 0;
+        CallWithOperands(context, args, q, k, v, sequenceLengths, output, logSumExp, (in MiDenseDecodeArgs described) => MiNative.mi_dense_decode_workspace_size(in described, out bytes));
         return bytes;
     }
 
-    /// <summary>Validates a decode call and returns its arguments without device pointers, and its workspace size.</summary>
+    private delegate MiStatusCode DenseDecodeCall(in MiDenseDecodeArgs args);
+
+    /// <summary>Validates a decode call and returns its arguments without device pointers.</summary>
     private static MiDenseDecodeArgs DecodeArgs(
         GpuContext context,
         DeviceTensor q,
@@ -96,8 +87,7 @@ public static partial class Attention
         DeviceTensor output,
         DeviceBuffer? logSumExp,
         int splits,
-        float? softmaxScale,
-        out long workspaceBytes)
+        float? softmaxScale)
     {
         AttentionOperandChecks.RequireUsable(context, q, k, v, output, logSumExp);
         ArgumentNullException.ThrowIfNull(sequenceLengths);
@@ -138,22 +128,34 @@ public static partial class Attention
             Splits = splits,
         };
 
-        // The size query needs device pointers that pass the native checks: the operands' own.
+        return args;
+    }
+
+    /// <summary>Describes the operands into <paramref name="args"/> and makes the native call while they are leased.</summary>
+    private static void CallWithOperands(
+        GpuContext context,
+        MiDenseDecodeArgs args,
+        DeviceTensor q,
+        DeviceTensor k,
+        DeviceTensor v,
+        DeviceBuffer sequenceLengths,
+        DeviceTensor output,
+        DeviceBuffer? logSumExp,
+        DenseDecodeCall call)
+    {
         using var qMemory = new SafeHandleLease(q.Buffer.Memory);
         using var kMemory = new SafeHandleLease(k.Buffer.Memory);
         using var vMemory = new SafeHandleLease(v.Buffer.Memory);
         using var outputMemory = new SafeHandleLease(output.Buffer.Memory);
         using var lengthsMemory = new SafeHandleLease(sequenceLengths.Memory);
         using var logSumExpMemory = logSumExp is null ? default : new SafeHandleLease(logSumExp.Memory);
-        MiDenseDecodeArgs query = args;
-        query.Q = MiTensorDescriptor.Of(q, qMemory.Value);
-        query.K = MiTensorDescriptor.Of(k, kMemory.Value);
-        query.V = MiTensorDescriptor.Of(v, vMemory.Value);
-        query.O = MiTensorDescriptor.Of(output, outputMemory.Value);
-        query.SeqLens = lengthsMemory.Value;
-        query.Lse = logSumExpMemory.Value;
+        args.Q = MiTensorDescriptor.Of(q, qMemory.Value);
+        args.K = MiTensorDescriptor.Of(k, kMemory.Value);
+        args.V = MiTensorDescriptor.Of(v, vMemory.Value);
+        args.O = MiTensorDescriptor.Of(output, outputMemory.Value);
+        args.SeqLens = lengthsMemory.Value;
+        args.Lse = logSumExpMemory.Value;
         context.MakeCurrent();
-        MiStatus.ThrowIfFailed(MiNative.mi_dense_decode_workspace_size(in query, out workspaceBytes));
-        return args;
+        MiStatus.ThrowIfFailed(call(in args));
     }
 }

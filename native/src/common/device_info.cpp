@@ -1,7 +1,10 @@
-// compute_capability (device_info.h): one cudaDeviceGetAttribute pair per device and process.
+// compute_capability and current_device_sms (device_info.h): one cudaDeviceGetAttribute query per
+// property, device and process.
 #include "device_info.h"
 
 #include <atomic>
+
+#include "status.h"
 
 namespace mi {
 namespace {
@@ -9,6 +12,7 @@ namespace {
 // Remembered for the first 64 ordinals (0: not queried yet); others are queried every time.
 constexpr int kCachedDevices = 64;
 std::atomic<int> g_capability[kCachedDevices];
+std::atomic<int> g_sms[kCachedDevices];
 
 cudaError_t query(int device, int* capability) noexcept {
   int major = 0, minor = 0;
@@ -31,6 +35,19 @@ cudaError_t compute_capability(int device, int* capability) noexcept {
   const cudaError_t err = query(device, capability);
   if (err == cudaSuccess) g_capability[device].store(*capability, std::memory_order_relaxed);
   return err;
+}
+
+int current_device_sms() {
+  int device = 0, sms = 0;
+  check_cuda(cudaGetDevice(&device), "cudaGetDevice");
+  if (device >= 0 && device < kCachedDevices) {
+    sms = g_sms[device].load(std::memory_order_relaxed);
+    if (sms != 0) return sms;
+  }
+  check_cuda(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device),
+             "cudaDeviceGetAttribute(multiprocessors)");
+  if (device >= 0 && device < kCachedDevices) g_sms[device].store(sms, std::memory_order_relaxed);
+  return sms;
 }
 
 }  // namespace mi

@@ -9,4 +9,8 @@ namespace mi {
 // Compute capability of `device` as major * 10 + minor (80 for sm_80, 90 for sm_90).
 cudaError_t compute_capability(int device, int* capability) noexcept;
 
+// Multiprocessors of the current device (split-K heuristics ask on every decode step). Throws
+// mi::Failure with the CUDA message when the runtime cannot say.
+int current_device_sms();
+
 }  // namespace mi

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "../attention/attention_validation.h"
+#include "../common/device_info.h"
 #include "../common/dispatch.h"
 #include "../common/pointer_checks.h"
 #include "../common/status.h"
@@ -37,14 +38,6 @@ mi_dense_attention_args as_attention(const mi_dense_decode_args& a) {
   return d;
 }
 
-int device_sms() {
-  int device = 0, sms = 0;
-  mi::check_cuda(cudaGetDevice(&device), "cudaGetDevice");
-  mi::check_cuda(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device),
-                 "cudaDeviceGetAttribute(multiprocessors)");
-  return sms;
-}
-
 // Validates what dense attention does not know and returns the split-K shape.
 mi::decode::DenseDecodeParams validate(const mi_dense_decode_args& a) {
   mi::decode::DenseDecodeParams p{};
@@ -62,7 +55,7 @@ mi::decode::DenseDecodeParams validate(const mi_dense_decode_args& a) {
   const int group = p.attention.q_heads_per_kv_head;
   p.heads_per_cta = mi::decode::heads_per_cta(group);
   p.splits = a.splits > 0 ? a.splits
-                          : mi::decode::auto_splits(a.max_len, a.batch, a.kv_heads, group, device_sms());
+                          : mi::decode::auto_splits(a.max_len, a.batch, a.kv_heads, group, mi::current_device_sms());
   p.chunk = static_cast<int>(std::max<int64_t>(1, (a.max_len + p.splits - 1) / p.splits));
   return p;
 }

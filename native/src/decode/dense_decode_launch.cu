@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "../common/workspace.h"
+#include "decode_partials.h"
 #include "dense_decode_kernel.cuh"
 #include "dense_decode_launch.h"
 #include "mi_instantiations.h"
@@ -28,16 +28,13 @@ int auto_splits(int64_t max_len, int64_t batch, int64_t kv_heads, int group, int
 }
 
 int64_t workspace_bytes(int64_t batch, int64_t q_heads, int splits, int64_t head_dim) {
-  const int64_t rows = batch * q_heads * splits;
-  return workspace_aligned(rows * head_dim * int64_t{sizeof(float)}) +
-         workspace_aligned(rows * int64_t{sizeof(float)});
+  return partials_bytes(batch * q_heads * splits, head_dim);
 }
 
 void bind_workspace(DenseDecodeParams& p, void* workspace, int64_t head_dim) {
-  const int64_t rows = int64_t{p.attention.batch} * p.attention.q_heads * p.splits;
-  auto* base = static_cast<char*>(workspace);
-  p.partial_o = reinterpret_cast<float*>(base);
-  p.partial_lse = reinterpret_cast<float*>(base + workspace_aligned(rows * head_dim * int64_t{sizeof(float)}));
+  const auto partials = bind_partials(workspace, int64_t{p.attention.batch} * p.attention.q_heads * p.splits, head_dim);
+  p.partial_o = partials.o;
+  p.partial_lse = partials.lse;
 }
 
 template <int kHeadDim, ElementType kElement>

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "../attention/attention_validation.h"
+#include "../common/device_info.h"
 #include "../common/dispatch.h"
 #include "../common/pointer_checks.h"
 #include "../common/status.h"
@@ -15,14 +16,6 @@
 namespace {
 
 constexpr int32_t kMaxSplits = 1024;
-
-int device_sms() {
-  int device = 0, sms = 0;
-  mi::check_cuda(cudaGetDevice(&device), "cudaGetDevice");
-  mi::check_cuda(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device),
-                 "cudaDeviceGetAttribute(multiprocessors)");
-  return sms;
-}
 
 mi::decode::PqDecodeParams validate(const mi_pq_decode_args& a) {
   if (a.window < 1) mi::invalid("window=" + std::to_string(a.window) + " must be >= 1");
@@ -92,7 +85,7 @@ mi::decode::PqDecodeParams validate(const mi_pq_decode_args& a) {
   p.heads_per_cta = mi::decode::pq_heads_per_cta(group, subspaces, head_dim);
   p.splits = a.splits > 0 ? a.splits
                           : mi::decode::pq_auto_splits(a.max_coded, a.batch, a.kv_heads, group,
-                                                       subspaces, head_dim, device_sms());
+                                                       subspaces, head_dim, mi::current_device_sms());
   p.chunk = mi::decode::pq_chunk(a.max_coded, p.splits);
   return p;
 }

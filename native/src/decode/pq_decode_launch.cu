@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "../common/workspace.h"
+#include "decode_partials.h"
 #include "mi_instantiations.h"
 #include "pq_decode_kernel.cuh"
 #include "pq_decode_launch.h"
@@ -92,16 +92,14 @@ int pq_chunk(int64_t max_coded, int splits) {
 }
 
 int64_t pq_workspace_bytes(int64_t batch, int64_t q_heads, int splits, int64_t head_dim) {
-  const int64_t rows = batch * q_heads * (splits + 1);
-  return workspace_aligned(rows * head_dim * int64_t{sizeof(float)}) +
-         workspace_aligned(rows * int64_t{sizeof(float)});
+  return partials_bytes(batch * q_heads * (splits + 1), head_dim);
 }
 
 void pq_bind_workspace(PqDecodeParams& p, void* workspace, int64_t head_dim) {
   const int64_t rows = int64_t{p.attention.batch} * p.attention.q_heads * (p.splits + 1);
-  auto* base = static_cast<char*>(workspace);
-  p.partial_o = reinterpret_cast<float*>(base);
-  p.partial_lse = reinterpret_cast<float*>(base + workspace_aligned(rows * head_dim * int64_t{sizeof(float)}));
+  const auto partials = bind_partials(workspace, rows, head_dim);
+  p.partial_o = partials.o;
+  p.partial_lse = partials.lse;
 }
 
 template <int kHeadDim, ElementType kElement>

@@ -10,18 +10,19 @@
 namespace mi::decode {
 namespace {
 
-// Tiles of 32 tokens per CTA, about 16 tiles each: the codebook load (head_dim KB) is amortised
-// over 512 tokens, and a 128K-token prompt still gives 256 CTAs per (kv head, sequence).
-constexpr int kTilesPerCta = 16;
+// Two 64-token tiles per CTA: short enough that a low-priority encode yields SMs to decode within
+// about 0.1 ms (pq_encode_kernel.cuh), long enough that the codebook reload is ~2 % of the work.
+constexpr int kTilesPerCta = 2;
 
 template <int kHeadDim, typename Element, int kSubDim>
-cudaError_t launch(const PqEncodeParams& p, int batch, int kv_heads, cudaStream_t stream) {
+cudaError_t launch(PqEncodeParams p, int batch, int kv_heads, cudaStream_t stream) {
   constexpr int kSmem = encode_smem_bytes<kHeadDim>();
   const auto kernel = pq_encode_kernel<kHeadDim, Element, kSubDim>;
   cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
   if (err != cudaSuccess) return err;
   const int tiles = (p.max_tokens + kEncodeTile - 1) / kEncodeTile;
   const int ctas = std::max(1, (tiles + kTilesPerCta - 1) / kTilesPerCta);
+  p.tiles_per_cta = kTilesPerCta;
   kernel<<<dim3(ctas, kv_heads, batch), kEncodeThreads, kSmem, stream>>>(p);
   return cudaGetLastError();
 }

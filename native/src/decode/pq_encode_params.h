@@ -20,6 +20,7 @@ struct PqEncodeParams {
   const int32_t* counts;   // device [batch] or NULL (max_tokens): the tokens to encode
   int max_tokens;          // >= every count: sizes the grid
   int64_t capacity;        // code rows per (sequence, kv head): rows past it are never written
+  int tiles_per_cta;       // consecutive token tiles a CTA encodes (set by the launch)
 };
 
 }  // namespace mi::decode

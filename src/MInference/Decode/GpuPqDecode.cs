@@ -31,12 +31,7 @@ public static class GpuPqDecode
     {
         ArgumentNullException.ThrowIfNull(workspace);
         workspace.RequireUsableOn(context, nameof(workspace));
-        long needed = WorkspaceSize(context, cache, q, output, logSumExp, splits, softmaxScale);
-        if (workspace.LengthInBytes < needed)
-        {
-            throw new ArgumentException($"workspace holds {workspace.LengthInBytes} bytes; this call needs {needed} (GpuPqDecode.WorkspaceSize)", nameof(workspace));
-        }
-
+        // The native call checks the workspace size by the size query's rules: one validation per step.
         Call(context, cache, q, output, logSumExp, splits, softmaxScale, (in MiPqDecodeArgs args) =>
         {
             using var workspaceMemory = new SafeHandleLease(workspace.Memory);
