@@ -5,14 +5,15 @@
 //
 // One CTA per (token tile range, kv head, sequence). It loads the head's whole codebook
 // (M x 256 x head_dim/M fp32 = head_dim KB) into shared memory once, then walks 64-token tiles:
-// the tile is staged in shared memory as fp32, and warp w encodes subspaces w, w + 8, ... for the
+// the tile is staged in shared memory as fp32, and warp w encodes subspaces w, w + 16, ... for the
 // tile's 64 tokens, two tokens per lane (lane and lane + 32). All lanes of a warp read the same
 // centroid at each step (a broadcast, no bank conflict), and each centroid read serves both
-// tokens. The scan over the 256 centroids is unrolled and uses selects, not branches: the kernel
-// is issue-bound (about 7 instructions per token and centroid at sub-vector length 2), and a
-// divergent branch per centroid nearly doubled that.
+// tokens. The scan over the 256 centroids is unrolled, uses selects rather than a branch per
+// centroid, and keeps four independent running minima per token (merged at the end, lowest index
+// on ties): with a few warps per scheduler, a single compare-select chain per token left the
+// kernel waiting on its own latency (measured 1.2x from the selects alone on the H100).
 //
-// Short CTAs on purpose: a CTA encodes 128 tokens (about 0.1 ms at head_dim 128), so when the
+// Short CTAs on purpose: a CTA encodes 128 tokens (under 0.1 ms at head_dim 128), so when the
 // encode runs on a low-priority stream beside decode, an SM frees up for the decode kernel's
 // high-priority CTAs within that time rather than after a long range; the codebook reload per
 // CTA (head_dim KB from L2) stays about 2 % of its work.
@@ -28,9 +29,10 @@
 
 namespace mi::decode {
 
-constexpr int kEncodeThreads = 256;
+constexpr int kEncodeThreads = 512;  // 16 warps: one CTA fills an SM (the codebook takes its shared memory)
 constexpr int kEncodeTile = 64;  // tokens per tile: two per lane
 constexpr int kCentroids = 256;
+constexpr int kChains = 4;  // running minima per token (pq_encode_kernel says why)
 
 template <int kHeadDim>
 constexpr int encode_smem_bytes() {
@@ -56,6 +58,14 @@ struct Nearest {
     const bool closer = d < distance;
     distance = closer ? d : distance;
     code = closer ? index : code;
+  }
+
+  // Joins another chain's minimum: the smaller distance, on a tie the lower index, which is what
+  // one scan in index order would have kept.
+  __device__ __forceinline__ void merge(const Nearest& other) {
+    const bool take = other.distance < distance || (other.distance == distance && other.code < code);
+    distance = take ? other.distance : distance;
+    code = take ? other.code : code;
   }
 };
 
@@ -105,14 +115,24 @@ __global__ void __launch_bounds__(kEncodeThreads)
         x1[j] = s_tile[(lane + 32) * kHeadDim + m * kSubDim + j];
       }
       const float* book = s_centroids + m * kCentroids * kSubDim;
-      detail::Nearest near0, near1;
-#pragma unroll 8
-      for (int code = 0; code < kCentroids; ++code) {
-        float c[kSubDim];
+      // kChains independent running minima per token (centroids ≡ chain mod kChains): one chain's
+      // compare-select is a serial dependency, and two warps per scheduler cannot hide it.
+      detail::Nearest near0[kChains], near1[kChains];
+#pragma unroll 2
+      for (int code = 0; code < kCentroids; code += kChains) {
 #pragma unroll
-        for (int j = 0; j < kSubDim; ++j) c[j] = book[code * kSubDim + j];
-        near0.consider<kSubDim>(x0, c, code);
-        near1.consider<kSubDim>(x1, c, code);
+        for (int chain = 0; chain < kChains; ++chain) {
+          float c[kSubDim];
+#pragma unroll
+          for (int j = 0; j < kSubDim; ++j) c[j] = book[(code + chain) * kSubDim + j];
+          near0[chain].consider<kSubDim>(x0, c, code + chain);
+          near1[chain].consider<kSubDim>(x1, c, code + chain);
+        }
+      }
+#pragma unroll
+      for (int chain = 1; chain < kChains; ++chain) {
+        near0[0].merge(near0[chain]);
+        near1[0].merge(near1[chain]);
       }
       // A row outside [0, capacity) (offsets or counts the caller got wrong on the device) is
       // dropped rather than written past the cache.
@@ -121,7 +141,7 @@ __global__ void __launch_bounds__(kEncodeThreads)
         const int token = first + lane + 32 * half;
         const int64_t row = int64_t(offset) + token;
         if (token < count && row >= 0 && row < p.capacity)
-          codes[row * p.code_strides.token + m] = static_cast<uint8_t>(half == 0 ? near0.code : near1.code);
+          codes[row * p.code_strides.token + m] = static_cast<uint8_t>(half == 0 ? near0[0].code : near1[0].code);
       }
     }
   }

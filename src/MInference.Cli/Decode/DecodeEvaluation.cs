@@ -7,7 +7,8 @@ namespace MInference.Cli.Decode;
 /// <summary>
 /// `decode` on the CPU references: a prompt of N tokens (synthetic or captured) into a PQ cache and an
 /// exact 16-bit one, then steps appended and decoded with that position's queries; per head the mean
-/// output error and the top-k overlap of the scores over the steps.
+/// output error (of PQ, and of the uniform 4-bit baseline on the same coded tokens) and the top-k
+/// overlap of the scores over the steps.
 /// </summary>
 internal static class DecodeEvaluation
 {
@@ -34,7 +35,9 @@ internal static class DecodeEvaluation
             float[][] pqKeys = [.. Enumerable.Range(0, settings.KvHeads).Select(kvHead =>
                 DecodeMetrics.PqKeys(codebooks.Keys(settings.CodebookLayer, kvHead), pq.KeyCodes(0, kvHead), pq.KeyWindow(0, kvHead), settings.DType))];
             float[][] exactKeys = [.. Enumerable.Range(0, settings.KvHeads).Select(kvHead => DecodeMetrics.Widen(exact.Keys(0, kvHead), settings.DType))];
-            metrics.AddStep(pqOutput, exactOutput, queries, pqKeys, exactKeys);
+            DenseKvCache baseline = UniformKvQuantizer.BaselineCache(exact, 0, pq.CodedLength(0));
+            (float[] uniformOutput, _) = Decode(queries, output => CpuDecodeAttention.Dense(baseline, queries, output));
+            metrics.AddStep(pqOutput, exactOutput, uniformOutput, queries, pqKeys, exactKeys);
         }
 
         (double compression, double withCodebooks) = DecodeMetrics.Compression(settings, pq.CodedLength(0), pq.WindowLength(0));

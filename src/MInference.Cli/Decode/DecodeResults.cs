@@ -6,8 +6,9 @@ namespace MInference.Cli.Decode;
 /// <param name="Head">Query head.</param>
 /// <param name="KvHead">The kv head it reads.</param>
 /// <param name="RelativeL2">‖o_pq − o_exact‖ / ‖o_exact‖ of the decode output.</param>
+/// <param name="UniformRelativeL2">The same for the uniform 4-bit baseline holding the same tokens quantized (<see cref="MInference.Decode.UniformKvQuantizer"/>).</param>
 /// <param name="TopKOverlap">Share of the exact scores' top k tokens that are also in the PQ scores' top k.</param>
-internal sealed record DecodeHeadResult(int Head, int KvHead, double RelativeL2, double TopKOverlap);
+internal sealed record DecodeHeadResult(int Head, int KvHead, double RelativeL2, double UniformRelativeL2, double TopKOverlap);
 
 /// <summary>One context length: the cache after the last step and every head.</summary>
 /// <param name="Seq">Prompt tokens before the decoded steps.</param>
@@ -23,6 +24,8 @@ internal sealed record DecodeLengthResult(
 {
     public double MeanRelativeL2 => Heads.Average(head => head.RelativeL2);
 
+    public double MeanUniformRelativeL2 => Heads.Average(head => head.UniformRelativeL2);
+
     public double MeanTopKOverlap => Heads.Average(head => head.TopKOverlap);
 }
 
@@ -33,11 +36,11 @@ internal sealed record DecodeJson(
 /// <summary>One context length in `decode --json`.</summary>
 internal sealed record DecodeLengthJson(
     int Seq, int CodedTokens, int WindowTokens, double Compression, double CompressionWithCodebooks, double MsPqStep, double MsDenseStep,
-    double MeanRelativeL2, double MeanTopKOverlap, IReadOnlyList<DecodeHeadResult> Heads)
+    double MeanRelativeL2, double MeanUniformRelativeL2, double MeanTopKOverlap, IReadOnlyList<DecodeHeadResult> Heads)
 {
     public static DecodeLengthJson From(DecodeLengthResult result) => new(
         result.Seq, result.CodedTokens, result.WindowTokens, result.Compression, result.CompressionWithCodebooks, result.PqMilliseconds, result.DenseMilliseconds,
-        result.MeanRelativeL2, result.MeanTopKOverlap, result.Heads);
+        result.MeanRelativeL2, result.MeanUniformRelativeL2, result.MeanTopKOverlap, result.Heads);
 }
 
 /// <summary>Source-generated JSON for `decode --json`.</summary>

@@ -21,14 +21,14 @@ internal static class DecodeTables
         {
             var table = new Table().Border(TableBorder.Simple)
                 .Title($"N = {result.Seq:N0} + {settings.Steps} steps: {result.CodedTokens:N0} coded, {result.WindowTokens} in window");
-            foreach (string column in (string[])["head", "kv head", "rel.L2 vs exact", $"top-{settings.TopK} overlap"])
+            foreach (string column in (string[])["head", "kv head", "rel.L2 vs exact", "uniform 4-bit", $"top-{settings.TopK} overlap"])
             {
                 table.AddColumn(new TableColumn(column) { Alignment = Justify.Right, NoWrap = true, Padding = new Padding(1, 0, 0, 0) });
             }
 
             foreach (DecodeHeadResult head in result.Heads)
             {
-                table.AddRow(Text(head.Head), Text(head.KvHead), Percent(head.RelativeL2), Percent(head.TopKOverlap));
+                table.AddRow(Text(head.Head), Text(head.KvHead), Percent(head.RelativeL2), Percent(head.UniformRelativeL2), Percent(head.TopKOverlap));
             }
 
             table.Caption($"compression {Times(result.Compression)}, {Times(result.CompressionWithCodebooks)} with codebooks");
@@ -36,7 +36,7 @@ internal static class DecodeTables
         }
 
         var summary = new Table().Border(TableBorder.Simple).Title("Summary");
-        foreach (string column in (string[])["N", "compression", "with codebooks", "rel.L2 mean/max", $"top-{settings.TopK} overlap mean/min", "ms/step PQ", "ms/step dense", "PQ speedup"])
+        foreach (string column in (string[])["N", "compression", "rel.L2 mean/max", "uniform 4-bit", $"top-{settings.TopK} overlap mean/min", "ms/step PQ", "ms/step dense", "PQ speedup"])
         {
             summary.AddColumn(new TableColumn(column) { Alignment = Justify.Right, NoWrap = true, Padding = new Padding(1, 0, 0, 0) });
         }
@@ -44,12 +44,14 @@ internal static class DecodeTables
         foreach (DecodeLengthResult result in results)
         {
             summary.AddRow(
-                result.Seq.ToString("N0", CultureInfo.InvariantCulture), Times(result.Compression), Times(result.CompressionWithCodebooks),
+                result.Seq.ToString("N0", CultureInfo.InvariantCulture), $"{Times(result.Compression)} ({Times(result.CompressionWithCodebooks)})",
                 $"{Percent(result.MeanRelativeL2)}/{Percent(result.Heads.Max(head => head.RelativeL2))}",
+                Percent(result.MeanUniformRelativeL2),
                 $"{Percent(result.MeanTopKOverlap)}/{Percent(result.Heads.Min(head => head.TopKOverlap))}",
                 Milliseconds(result.PqMilliseconds), Milliseconds(result.DenseMilliseconds), Times(result.DenseMilliseconds / result.PqMilliseconds));
         }
 
+        summary.Caption("compression: 16-bit K/V over codes and window (in parentheses, the codebooks counted too); uniform 4-bit: its mean rel.L2 on the same coded tokens");
         console.Write(summary);
     }
 

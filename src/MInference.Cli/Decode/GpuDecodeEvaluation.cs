@@ -7,7 +7,7 @@ namespace MInference.Cli.Decode;
 /// `decode` on the GPU: a prompt of N tokens (synthetic or captured) into a <see cref="GpuPqKvCache"/>
 /// (encoded on a low-priority stream) and into a dense 16-bit device cache, then steps appended and
 /// decoded with that position's queries by the PQ and the dense decode kernels; per head the mean
-/// output error and the top-k overlap of the scores over the steps (the keys the PQ kernel sees are
+/// output error (and the uniform 4-bit baseline's, a CPU reference) and the top-k overlap of the scores over the steps (the keys the PQ kernel sees are
 /// read back from the cache), and the time of one decode step of each at the final length.
 /// </summary>
 internal static class GpuDecodeEvaluation
@@ -39,6 +39,9 @@ internal static class GpuDecodeEvaluation
         using var denseLengths = new DeviceBuffer(context, sizeof(int));
         DeviceTensor denseKeys = Rows(keys, kvHeads, 0, total), denseValues = Rows(values, kvHeads, 0, total);
 
+        // The uniform 4-bit baseline is a CPU reference over a host copy of the exact cache.
+        var exactHost = new DenseKvCache(1, kvHeads, dim, total, settings.DType);
+        exactHost.AppendPrompt(0, DecodeMetrics.Tokens(data.K, 0, length, kvHeads), DecodeMetrics.Tokens(data.V, 0, length, kvHeads));
         var metrics = new DecodeHeadMetrics(settings);
         var pqBits = new ushort[outputLayout.ElementCount];
         var denseBits = new ushort[outputLayout.ElementCount];
@@ -58,7 +61,11 @@ internal static class GpuDecodeEvaluation
             ReadOnlyHostTensor hostQueries = DecodeMetrics.Step(data.Q, position, heads);
             float[][] pqKeys = PqKeys(pq, codebooks, settings.CodebookLayer, settings.DType);
             float[][] exactKeys = [.. Enumerable.Range(0, kvHeads).Select(kvHead => ExactKeys(data.K, kvHead, position + 1, settings.DType))];
-            metrics.AddStep(pqValues, denseValuesOut, hostQueries, pqKeys, exactKeys);
+            exactHost.AppendStep(DecodeMetrics.Step(data.K, position, kvHeads), DecodeMetrics.Step(data.V, position, kvHeads));
+            DenseKvCache baseline = UniformKvQuantizer.BaselineCache(exactHost, 0, pq.CodedLength(0));
+            var uniformValues = new float[heads * dim];
+            CpuDecodeAttention.Dense(baseline, hostQueries, new HostTensor(uniformValues, TensorLayout.Contiguous(1, heads, dim)));
+            metrics.AddStep(pqValues, denseValuesOut, uniformValues, hostQueries, pqKeys, exactKeys);
         }
 
         double pqMilliseconds = DecodeBenchBuffers.Median(context, TimingWarmup, TimingIterations, () => pq.Decode(query, pqOutput, pqWorkspace));

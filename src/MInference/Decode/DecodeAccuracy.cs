@@ -57,46 +57,23 @@ public sealed class DecodeAccuracy
         PqKvCacheOptions options = cacheOptions with { BatchSize = batch, Capacity = tokens };
         var pq = new PqKvCache(codebooks, layer, options);
         var exact = new DenseKvCache(batch, codebooks.KvHeads, codebooks.HeadDim, tokens, options.DType);
-        var uniform = new DenseKvCache(batch, codebooks.KvHeads, codebooks.HeadDim, tokens, options.DType);
         for (int sequence = 0; sequence < batch; sequence++)
         {
             ReadOnlyHostTensor sequenceKeys = Sequence(keys, sequence);
             ReadOnlyHostTensor sequenceValues = Sequence(values, sequence);
             pq.AppendPrompt(sequence, sequenceKeys, sequenceValues);
             exact.AppendPrompt(sequence, sequenceKeys, sequenceValues);
-            int coded = PqKvCache.CodedTokens(tokens, options.WindowTokens);
-            uniform.AppendPrompt(sequence, UniformTokens(exact.Keys, sequence, coded, codebooks, options.DType, key: true), UniformTokens(exact.Values, sequence, coded, codebooks, options.DType, key: false));
         }
 
+        // The baseline quantizes exactly the tokens the PQ cache holds as codes.
+        int coded = PqKvCache.CodedTokens(tokens, options.WindowTokens);
+        DenseKvCache[] uniform = [.. Enumerable.Range(0, batch).Select(sequence => UniformKvQuantizer.BaselineCache(exact, sequence, coded))];
         float[] exactOutput = Decode(queries, output => CpuDecodeAttention.Dense(exact, queries, output));
         float[] pqOutput = Decode(queries, output => CpuDecodeAttention.Pq(pq, queries, output));
-        float[] uniformOutput = Decode(queries, output => CpuDecodeAttention.Dense(uniform, queries, output));
+        float[] uniformOutput = [.. Enumerable.Range(0, batch).SelectMany(sequence =>
+            Decode(SequenceQueries(queries, sequence), output => CpuDecodeAttention.Dense(uniform[sequence], SequenceQueries(queries, sequence), output)))];
         int dim = codebooks.HeadDim;
         return new DecodeAccuracy(RelativeL2(pqOutput, exactOutput, dim), RelativeL2(uniformOutput, exactOutput, dim));
-    }
-
-    /// <summary>[kv_heads, N, head_dim] of one sequence: the exact 16-bit tokens with the first <paramref name="coded"/> of each head quantized uniformly.</summary>
-    private static ReadOnlyHostTensor UniformTokens(Func<int, int, ReadOnlySpan<ushort>> rows, int sequence, int coded, PqCodebooks codebooks, DType dtype, bool key)
-    {
-        int dim = codebooks.HeadDim;
-        int tokens = rows(sequence, 0).Length / dim;
-        var result = new float[codebooks.KvHeads * tokens * dim];
-        for (int head = 0; head < codebooks.KvHeads; head++)
-        {
-            Span<float> headRows = result.AsSpan(head * tokens * dim, tokens * dim);
-            HalfPrecision.Decode(rows(sequence, head), headRows, dtype);
-            float[] old = headRows[..(coded * dim)].ToArray();
-            if (key)
-            {
-                UniformKvQuantizer.RoundTripKeys(old, dim, UniformKvQuantizer.DefaultKeyGroupTokens, headRows[..(coded * dim)]);
-            }
-            else
-            {
-                UniformKvQuantizer.RoundTripValues(old, dim, headRows[..(coded * dim)]);
-            }
-        }
-
-        return new ReadOnlyHostTensor(result, TensorLayout.Contiguous(codebooks.KvHeads, tokens, dim));
     }
 
     private static ReadOnlyHostTensor Sequence(ReadOnlyHostTensor tensor, int sequence)
@@ -104,6 +81,14 @@ public sealed class DecodeAccuracy
         ReadOnlySpan<nint> lengths = tensor.Layout.Lengths;
         ReadOnlySpan<nint> strides = tensor.Layout.Strides;
         return new ReadOnlyHostTensor(tensor.Data[(int)(sequence * strides[0])..], new TensorLayout([lengths[1], lengths[2], lengths[3]], [strides[1], strides[2], strides[3]]));
+    }
+
+    /// <summary>[1, heads, head_dim]: one sequence's queries.</summary>
+    private static ReadOnlyHostTensor SequenceQueries(ReadOnlyHostTensor queries, int sequence)
+    {
+        ReadOnlySpan<nint> lengths = queries.Layout.Lengths;
+        ReadOnlySpan<nint> strides = queries.Layout.Strides;
+        return new ReadOnlyHostTensor(queries.Data[(int)(sequence * strides[0])..], new TensorLayout([1, lengths[1], lengths[2]], [strides[0], strides[1], strides[2]]));
     }
 
     private static float[] Decode(ReadOnlyHostTensor queries, Action<HostTensor> decode)

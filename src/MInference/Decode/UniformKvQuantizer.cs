@@ -50,6 +50,51 @@ public static class UniformKvQuantizer
         }
     }
 
+    /// <summary>
+    /// The uniform 4-bit baseline of one sequence of an exact cache, as a one-sequence cache: the same
+    /// tokens, the first <paramref name="coded"/> of each kv head round-tripped (keys per channel over
+    /// groups of <see cref="DefaultKeyGroupTokens"/>, values per token) and stored back in the cache's
+    /// dtype, the rest exact — what a PQ cache holding <paramref name="coded"/> tokens as codes and the
+    /// rest in its 16-bit window compares against.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The sequence is out of range, or <paramref name="coded"/> is not in [0, length].</exception>
+    public static DenseKvCache BaselineCache(DenseKvCache exact, int sequence, int coded)
+    {
+        ArgumentNullException.ThrowIfNull(exact);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sequence, exact.BatchSize);
+        int length = exact.Length(sequence);
+        ArgumentOutOfRangeException.ThrowIfNegative(coded);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(coded, length);
+        var baseline = new DenseKvCache(1, exact.KvHeads, exact.HeadDim, Math.Max(1, length), exact.DType);
+        baseline.AppendPrompt(0, RoundTripPrefix(exact.Keys, exact, sequence, coded, keys: true), RoundTripPrefix(exact.Values, exact, sequence, coded, keys: false));
+        return baseline;
+    }
+
+    /// <summary>[kv_heads, N, head_dim] of one sequence: its 16-bit rows widened, the first <paramref name="coded"/> of each head round-tripped.</summary>
+    private static ReadOnlyHostTensor RoundTripPrefix(Func<int, int, ReadOnlySpan<ushort>> rows, DenseKvCache cache, int sequence, int coded, bool keys)
+    {
+        int dim = cache.HeadDim;
+        int tokens = cache.Length(sequence);
+        var result = new float[cache.KvHeads * tokens * dim];
+        for (int head = 0; head < cache.KvHeads; head++)
+        {
+            Span<float> headRows = result.AsSpan(head * tokens * dim, tokens * dim);
+            HalfPrecision.Decode(rows(sequence, head), headRows, cache.DType);
+            float[] old = headRows[..(coded * dim)].ToArray();
+            if (keys)
+            {
+                RoundTripKeys(old, dim, DefaultKeyGroupTokens, headRows[..(coded * dim)]);
+            }
+            else
+            {
+                RoundTripValues(old, dim, headRows[..(coded * dim)]);
+            }
+        }
+
+        return new ReadOnlyHostTensor(result, TensorLayout.Contiguous(cache.KvHeads, tokens, dim));
+    }
+
     /// <summary>Quantizes the <paramref name="count"/> elements at first, first + stride, … as one group.</summary>
     private static void RoundTrip(ReadOnlySpan<float> source, Span<float> destination, int first, int count, int stride)
     {

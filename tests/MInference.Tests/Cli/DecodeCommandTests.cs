@@ -22,10 +22,13 @@ public sealed class DecodeCommandTests
             Assert.That(lengths.Select(length => length.GetProperty("seq").GetInt32()), Is.EqualTo(new[] { 0, 300 }));
             Assert.That(lengths[0].GetProperty("coded_tokens").GetInt32(), Is.Zero, "2 tokens: all in the window");
             Assert.That(lengths[0].GetProperty("mean_relative_l2").GetDouble(), Is.Zero, "nothing quantized: exact");
+            Assert.That(lengths[0].GetProperty("mean_uniform_relative_l2").GetDouble(), Is.Zero, "nothing quantized: the baseline is exact too");
             Assert.That(lengths[1].GetProperty("coded_tokens").GetInt32(), Is.EqualTo(256), "302 tokens: 256 coded, 46 in the window");
             Assert.That(lengths[1].GetProperty("window_tokens").GetInt32(), Is.EqualTo(46));
             Assert.That(lengths[1].GetProperty("heads").GetArrayLength(), Is.EqualTo(4));
             Assert.That(lengths[1].GetProperty("mean_relative_l2").GetDouble(), Is.GreaterThan(0).And.LessThan(1));
+            Assert.That(lengths[1].GetProperty("mean_uniform_relative_l2").GetDouble(), Is.GreaterThan(0).And.LessThan(1), "the uniform 4-bit baseline on the same 256 coded tokens");
+            Assert.That(lengths[1].GetProperty("heads")[0].GetProperty("uniform_relative_l2").GetDouble(), Is.GreaterThan(0));
             Assert.That(lengths[1].GetProperty("mean_top_k_overlap").GetDouble(), Is.InRange(0.0, 1.0));
             Assert.That(lengths[1].GetProperty("compression").GetDouble(), Is.GreaterThan(1));
             Assert.That(lengths[1].GetProperty("ms_pq_step").GetDouble(), Is.GreaterThan(0), "the references' step time");
