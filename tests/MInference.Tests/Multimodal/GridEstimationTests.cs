@@ -1,0 +1,81 @@
+using MInference.Multimodal;
+using MInference.Synthetic;
+
+namespace MInference.Tests.Multimodal;
+
+public sealed class GridEstimationTests
+{
+    private static ModalityMap Prompt(int frames, int height, int width, int textBefore = 100, int textAfter = 40)
+    {
+        var segments = new List<ModalitySegment>();
+        if (textBefore > 0)
+        {
+            segments.Add(ModalitySegment.Text(0, textBefore));
+        }
+
+        segments.Add(ModalitySegment.OfVideo(textBefore, new VideoGeometry(frames, height, width)));
+        if (textAfter > 0)
+        {
+            segments.Add(ModalitySegment.Text(segments[^1].End, textAfter));
+        }
+
+        return new ModalityMap(segments);
+    }
+
+    [TestCase(8, 8, 8, 0, 0, 64)]
+    [TestCase(8, 8, 8, 37, 0, 64)]
+    [TestCase(12, 6, 6, 5, 0.25, 64)]
+    [TestCase(6, 12, 16, 100, 0.25, 128)]
+    [TestCase(16, 4, 4, 3, 0.5, 64)]
+    public void PlantedStrideAndPhaseAreFound(int frames, int height, int width, int phase, double noise, int headDim)
+    {
+        ModalityMap map = Prompt(frames, height, width);
+        VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions
+        {
+            Modalities = map, Heads = 2, KvHeads = 1, HeadDim = headDim, GridPhase = phase, NoiseLevel = noise, Seed = 3,
+        });
+
+        for (int head = 0; head < 2; head++)
+        {
+            GridEstimate estimate = GridEstimation.Estimate(data.Q, data.K, 0, head, map);
+            Assert.Multiple(() =>
+            {
+                Assert.That(estimate.Stride, Is.EqualTo(height * width), $"head {head}: {estimate}");
+                Assert.That(estimate.Phase, Is.EqualTo(phase), $"head {head}: {estimate}");
+                Assert.That(estimate.DiagonalContrast, Is.GreaterThan(2));
+                Assert.That(estimate.VerticalContrast, Is.GreaterThan(1.2), "the lines hold more attention than an average key");
+            });
+        }
+    }
+
+    [Test]
+    public void ATextHeadShowsNoGrid()
+    {
+        ModalityMap map = Prompt(8, 8, 8);
+        VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions
+        {
+            Modalities = map, Heads = 1, KvHeads = 1, HeadDim = 64, HeadKinds = [VideoHeadKind.Text], Seed = 5,
+        });
+        GridEstimate estimate = GridEstimation.Estimate(data.Q, data.K, 0, 0, map);
+        Assert.That(estimate.DiagonalContrast + estimate.VerticalContrast, Is.LessThan(3), estimate.ToString());
+    }
+
+    [Test]
+    public void TooShortAPromptGivesTheIdentity()
+    {
+        ModalityMap map = ModalityMap.AllText(40);
+        VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions
+        {
+            Modalities = map, Heads = 1, KvHeads = 1, HeadDim = 32, GridStride = 4,
+        });
+        Assert.That(GridEstimation.Estimate(data.Q, data.K, 0, 0, map), Is.EqualTo(new GridEstimate(1, 0, 1, 1)));
+    }
+
+    [Test]
+    public void AMapOfAnotherLengthIsRejected()
+    {
+        ModalityMap map = Prompt(4, 4, 4);
+        VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions { Modalities = map, Heads = 1, KvHeads = 1, HeadDim = 32 });
+        Assert.That(() => GridEstimation.Estimate(data.Q, data.K, 0, 0, ModalityMap.AllText(7)), Throws.ArgumentException.With.Message.Contain("modality map"));
+    }
+}

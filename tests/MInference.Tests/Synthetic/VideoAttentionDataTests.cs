@@ -1,0 +1,80 @@
+using MInference.Multimodal;
+using MInference.Synthetic;
+
+namespace MInference.Tests.Synthetic;
+
+public sealed class VideoAttentionDataTests
+{
+    private static readonly ModalityMap s_prompt =
+        new([ModalitySegment.Text(0, 20), ModalitySegment.OfVideo(20, new VideoGeometry(4, 4, 4)), ModalitySegment.Text(84, 1)]);
+
+    private static VideoAttentionOptions Options(int seed = 1) => new()
+    {
+        Modalities = s_prompt, BatchSize = 2, Heads = 4, KvHeads = 2, HeadDim = 64, Seed = seed,
+        HeadKinds = [VideoHeadKind.Grid, VideoHeadKind.Text, VideoHeadKind.Text, VideoHeadKind.Grid],
+    };
+
+    [Test]
+    public void EqualOptionsGiveBitIdenticalTensorsAndSeedsDiffer()
+    {
+        VideoAttentionData first = VideoAttentionData.Generate(Options());
+        VideoAttentionData again = VideoAttentionData.Generate(Options());
+        VideoAttentionData other = VideoAttentionData.Generate(Options(seed: 2));
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Q.Layout.Lengths.ToArray(), Is.EqualTo(new nint[] { 2, 4, 85, 64 }));
+            Assert.That(first.K.Layout.Lengths.ToArray(), Is.EqualTo(new nint[] { 2, 2, 85, 64 }));
+            Assert.That(first.Q.Data.ToArray(), Is.EqualTo(again.Q.Data.ToArray()));
+            Assert.That(first.K.Data.ToArray(), Is.EqualTo(again.K.Data.ToArray()));
+            Assert.That(first.V.Data.ToArray(), Is.EqualTo(again.V.Data.ToArray()));
+            Assert.That(first.Q.Data.ToArray(), Is.Not.EqualTo(other.Q.Data.ToArray()));
+            Assert.That(first.GridStride, Is.EqualTo(16), "the first video's tokens per frame");
+            Assert.That(first.KindOf(1), Is.EqualTo(VideoHeadKind.Text));
+            Assert.That(first.Q.Data.ToArray().All(float.IsFinite));
+        });
+    }
+
+    [Test]
+    public void AGridHeadAttendsAlongItsLinesAndATextHeadLocally()
+    {
+        VideoAttentionData data = VideoAttentionData.Generate(Options() with { NoiseLevel = 0 });
+        // Query 80, head 0 (grid, stride 16, phase 0): key 64 (one frame back, on a vertical line) beats key 70.
+        // Head 1 (text) prefers the neighbour 79 to key 30, past its local band.
+        double Score(int head, int query, int key) => Dot(data.Q, head, query, data.K, head / 2, key);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Score(0, 80, 64), Is.GreaterThan(Score(0, 80, 70) + 4));
+            Assert.That(Score(1, 80, 79), Is.GreaterThan(Score(1, 80, 30) + 1));
+        });
+    }
+
+    private static double Dot(ReadOnlyHostTensor q, int head, int query, ReadOnlyHostTensor k, int kvHead, int key)
+    {
+        ReadOnlySpan<float> queryRow = q.Data.Span.Slice((int)q.Layout.GetOffset(0, head, query, 0), 64);
+        ReadOnlySpan<float> keyRow = k.Data.Span.Slice((int)k.Layout.GetOffset(0, kvHead, key, 0), 64);
+        double sum = 0;
+        for (int d = 0; d < 64; d++)
+        {
+            sum += queryRow[d] * (double)keyRow[d];
+        }
+
+        return sum / 8;
+    }
+
+    private static IEnumerable<TestCaseData> BadOptions()
+    {
+        yield return new TestCaseData(Options() with { Heads = 3 }).SetName("HeadsNotAMultipleOfKvHeads");
+        yield return new TestCaseData(Options() with { HeadKinds = [VideoHeadKind.Grid] }).SetName("KindsNotOnePerHead");
+        yield return new TestCaseData(Options() with { HeadDim = 30 }).SetName("HeadDimTooSmall");
+        yield return new TestCaseData(Options() with { HeadDim = 65 }).SetName("HeadDimOdd");
+        yield return new TestCaseData(Options() with { GridPhase = 16 }).SetName("PhasePastTheStride");
+        yield return new TestCaseData(Options() with { GridStride = 1 }).SetName("StrideOne");
+        yield return new TestCaseData(Options() with { NoiseLevel = double.NaN }).SetName("NoiseNaN");
+        yield return new TestCaseData(Options() with { Modalities = ModalityMap.AllText(50) }).SetName("NoVideoAndNoStride");
+        yield return new TestCaseData(Options() with { HeadKinds = [VideoHeadKind.Grid, VideoHeadKind.Grid, VideoHeadKind.Grid, (VideoHeadKind)9] }).SetName("UnknownKind");
+    }
+
+    [TestCaseSource(nameof(BadOptions))]
+    public void BadOptionsAreRejectedNamingTheOption(VideoAttentionOptions options) =>
+        Assert.That(() => VideoAttentionData.Generate(options), Throws.InstanceOf<ArgumentException>().With.Message.Contain("options.").Or.Message.Contain("stride"));
+}
