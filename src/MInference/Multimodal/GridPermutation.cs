@@ -15,10 +15,7 @@ namespace MInference.Multimodal;
 /// </summary>
 public sealed class GridPermutation
 {
-    private readonly int[] _originalOf;
-    private readonly int[] _permutedOf;
-
-    /// <summary>Builds the map for N tokens.</summary>
+    /// <summary>Builds the order for N tokens.</summary>
     /// <param name="sequenceLength">N, ≥ 1.</param>
     /// <param name="stride">Grid stride, in [1, N] (1 is the identity).</param>
     /// <param name="phase">Position of the first vertical line, in [0, stride).</param>
@@ -30,26 +27,13 @@ public sealed class GridPermutation
         ArgumentOutOfRangeException.ThrowIfGreaterThan(stride, sequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegative(phase);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(phase, stride);
-        SequenceLength = sequenceLength;
         Stride = stride;
         Phase = phase;
-        _originalOf = new int[sequenceLength];
-        _permutedOf = new int[sequenceLength];
-        int slot = 0;
-        for (int phaseClass = 0; phaseClass < stride; phaseClass++)
-        {
-            // The class's first position is phase + c reduced mod stride; its members follow by stride.
-            for (long position = (phase + phaseClass) % stride; position < sequenceLength; position += stride)
-            {
-                _originalOf[slot] = (int)position;
-                _permutedOf[position] = slot;
-                slot++;
-            }
-        }
+        Order = new TokenOrder(PhaseMajor(sequenceLength, stride, phase));
     }
 
     /// <summary>N.</summary>
-    public int SequenceLength { get; }
+    public int SequenceLength => Order.SequenceLength;
 
     /// <summary>The grid stride.</summary>
     public int Stride { get; }
@@ -57,11 +41,14 @@ public sealed class GridPermutation
     /// <summary>The phase of the first class.</summary>
     public int Phase { get; }
 
-    /// <summary>Original position of each permuted slot (slot → position).</summary>
-    public ReadOnlySpan<int> OriginalOrder => _originalOf;
+    /// <summary>The reordering itself.</summary>
+    public TokenOrder Order { get; }
 
-    /// <summary>Permuted slot of each original position (position → slot), the inverse of <see cref="OriginalOrder"/>.</summary>
-    public ReadOnlySpan<int> PermutedSlots => _permutedOf;
+    /// <summary>Original position of each permuted slot (slot → position).</summary>
+    public ReadOnlySpan<int> OriginalOrder => Order.OriginalOrder;
+
+    /// <summary>Permuted slot of each original position (position → slot).</summary>
+    public ReadOnlySpan<int> PermutedSlots => Order.PermutedSlots;
 
     /// <summary>Tokens of phase class <paramref name="phaseClass"/> (the class of positions ≡ phase + c mod stride).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The class is outside [0, stride).</exception>
@@ -73,27 +60,19 @@ public sealed class GridPermutation
         return first < SequenceLength ? ((SequenceLength - 1 - first) / Stride) + 1 : 0;
     }
 
-    /// <summary>Copies the rows of a [rows, width] span into permuted order: destination row s = source row OriginalOrder[s].</summary>
-    /// <exception cref="ArgumentException">A span is not N whole rows of <paramref name="width"/>.</exception>
-    public void Permute<T>(ReadOnlySpan<T> source, Span<T> destination, int width) => Gather(source, destination, width, _originalOf);
-
-    /// <summary>The inverse of <see cref="Permute"/>: destination row p = source row PermutedSlots[p].</summary>
-    /// <exception cref="ArgumentException">A span is not N whole rows of <paramref name="width"/>.</exception>
-    public void Unpermute<T>(ReadOnlySpan<T> source, Span<T> destination, int width) => Gather(source, destination, width, _permutedOf);
-
-    private void Gather<T>(ReadOnlySpan<T> source, Span<T> destination, int width, int[] rowOf)
+    /// <summary>Positions 0 … N − 1 by class c = 0 … stride − 1 (first member (phase + c) mod stride), ascending within a class.</summary>
+    internal static int[] PhaseMajor(int sequenceLength, int stride, int phase)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        long expected = (long)SequenceLength * width;
-        if (source.Length != expected || destination.Length != expected)
+        var order = new int[sequenceLength];
+        int slot = 0;
+        for (int phaseClass = 0; phaseClass < stride; phaseClass++)
         {
-            throw new ArgumentException(
-                $"source holds {source.Length} and destination {destination.Length} elements; expected {SequenceLength} rows of {width} each", nameof(destination));
+            for (long position = (phase + phaseClass) % stride; position < sequenceLength; position += stride)
+            {
+                order[slot++] = (int)position;
+            }
         }
 
-        for (int row = 0; row < SequenceLength; row++)
-        {
-            source.Slice(rowOf[row] * width, width).CopyTo(destination.Slice(row * width, width));
-        }
+        return order;
     }
 }

@@ -34,8 +34,8 @@ public sealed class GridPermutationTests
         float[] rows = [.. Enumerable.Range(0, n * width).Select(i => (float)i)];
         var permuted = new float[rows.Length];
         var back = new float[rows.Length];
-        permutation.Permute<float>(rows, permuted, width);
-        permutation.Unpermute<float>(permuted, back, width);
+        permutation.Order.Permute<float>(rows, permuted, width);
+        permutation.Order.Unpermute<float>(permuted, back, width);
         Assert.Multiple(() =>
         {
             Assert.That(order.Order(), Is.EqualTo(Enumerable.Range(0, n)), "a permutation");
@@ -67,10 +67,17 @@ public sealed class GridPermutationTests
     public void OutOfRangeArgumentsAreRejected(int n, int stride, int phase) =>
         Assert.That(() => new GridPermutation(n, stride, phase), Throws.TypeOf<ArgumentOutOfRangeException>());
 
+    [TestCase(new[] { 0, 0 })]
+    [TestCase(new[] { 1, 2 })]
+    [TestCase(new[] { -1, 0 })]
+    [TestCase(new int[0])]
+    public void AnOrderMustBeAPermutation(int[] order) =>
+        Assert.That(() => new TokenOrder(order), Throws.ArgumentException);
+
     [Test]
     public void SpansOfTheWrongLengthAreRejected()
     {
         var permutation = new GridPermutation(4, 2, 0);
-        Assert.That(() => permutation.Permute<float>(new float[8], new float[7], 2), Throws.ArgumentException);
+        Assert.That(() => permutation.Order.Permute<float>(new float[8], new float[7], 2), Throws.ArgumentException);
     }
 }

@@ -3,43 +3,43 @@ using MInference.Sparse.Indexes;
 namespace MInference.Multimodal;
 
 /// <summary>
-/// What grid attention runs on, per (batch element, head): the head's permutation and, per 64-row
-/// block of permuted queries, the kept 64-key blocks of permuted keys (any block, ascending: after
-/// the permutation causality is no longer a triangle). Permuted query slot p (original position
-/// i = OriginalOrder[p]) sees original key j when j's slot lies in a kept block of p's block and
-/// j ≤ i: causality on original positions.
+/// What the MMInference heads (grid and boundary) run on, per (batch element, head): the head's
+/// token order and, per 64-slot block of reordered queries, the kept 64-slot blocks of reordered
+/// keys (any block, ascending: after the reordering causality is no longer a triangle). Query slot
+/// p (original position i = OriginalOrder[p]) sees original key j when j's slot lies in a kept
+/// block of p's block and j ≤ i: causality on original positions.
 /// </summary>
-public sealed class GridIndex
+public sealed class PermutedBlockIndex
 {
-    private readonly GridPermutation[] _permutations;
+    private readonly TokenOrder[] _orders;
 
-    /// <summary>Pairs a block index in permuted space with one permutation per (batch, head slot).</summary>
-    /// <param name="blocks">Kept key blocks of each permuted query block; its heads are the grid heads.</param>
-    /// <param name="permutations">BatchSize × heads permutations, batch-major, each over N tokens.</param>
+    /// <summary>Pairs a block index in reordered space with one token order per (batch, head slot).</summary>
+    /// <param name="blocks">Kept key blocks of each reordered query block; its heads are the heads computed.</param>
+    /// <param name="orders">BatchSize × heads orders, batch-major, each over N tokens.</param>
     /// <exception cref="ArgumentException">The counts or lengths disagree.</exception>
-    public GridIndex(BlockSparseIndex blocks, IReadOnlyList<GridPermutation> permutations)
+    public PermutedBlockIndex(BlockSparseIndex blocks, IReadOnlyList<TokenOrder> orders)
     {
         ArgumentNullException.ThrowIfNull(blocks);
-        ArgumentNullException.ThrowIfNull(permutations);
+        ArgumentNullException.ThrowIfNull(orders);
         int expected = blocks.BatchSize * blocks.Heads.Length;
-        if (permutations.Count != expected)
+        if (orders.Count != expected)
         {
-            throw new ArgumentException($"{permutations.Count} permutations; expected one per (batch, head): {expected}", nameof(permutations));
+            throw new ArgumentException($"{orders.Count} token orders; expected one per (batch, head): {expected}", nameof(orders));
         }
 
-        for (int i = 0; i < permutations.Count; i++)
+        for (int i = 0; i < orders.Count; i++)
         {
-            if (permutations[i] is null || permutations[i].SequenceLength != blocks.SequenceLength)
+            if (orders[i] is null || orders[i].SequenceLength != blocks.SequenceLength)
             {
-                throw new ArgumentException($"permutations[{i}] covers {permutations[i]?.SequenceLength.ToString() ?? "null"} tokens; expected N = {blocks.SequenceLength}", nameof(permutations));
+                throw new ArgumentException($"orders[{i}] covers {orders[i]?.SequenceLength.ToString() ?? "null"} tokens; expected N = {blocks.SequenceLength}", nameof(orders));
             }
         }
 
         Blocks = blocks;
-        _permutations = [.. permutations];
+        _orders = [.. orders];
     }
 
-    /// <summary>The kept blocks, in permuted space.</summary>
+    /// <summary>The kept blocks, in reordered space.</summary>
     public BlockSparseIndex Blocks { get; }
 
     /// <summary>N.</summary>
@@ -48,14 +48,14 @@ public sealed class GridIndex
     /// <summary>Batch elements.</summary>
     public int BatchSize => Blocks.BatchSize;
 
-    /// <summary>The grid heads, in slot order.</summary>
+    /// <summary>The heads, in slot order.</summary>
     public ReadOnlyMemory<int> Heads => Blocks.Heads;
 
-    /// <summary>The permutation of (batch, head slot).</summary>
-    public GridPermutation Permutation(int batch, int headSlot)
+    /// <summary>The token order of (batch, head slot).</summary>
+    public TokenOrder Order(int batch, int headSlot)
     {
         _ = Blocks.GetRow(batch, headSlot, 0);
-        return _permutations[(batch * Blocks.Heads.Length) + headSlot];
+        return _orders[(batch * Blocks.Heads.Length) + headSlot];
     }
 
     /// <summary>Kept (query, key) pairs over all causal pairs N(N + 1)/2 of (batch, head slot).</summary>
@@ -74,7 +74,7 @@ public sealed class GridIndex
     /// <summary>The original key positions original query row i sees, ascending (for pictures, density and the original-order reference).</summary>
     public Func<int, int[]> VisibleKeys(int batch, int headSlot)
     {
-        GridPermutation permutation = Permutation(batch, headSlot);
+        TokenOrder permutation = Order(batch, headSlot);
         int n = SequenceLength;
         return row =>
         {

@@ -6,14 +6,14 @@ using MInference.Sparse.References;
 namespace MInference.Multimodal;
 
 /// <summary>
-/// The CPU reference of grid attention, literally as MMInference describes it: gather q, k and v
-/// of each (batch, grid head) into permuted order, compute masked dense attention there (permuted
+/// The CPU reference of the MMInference heads (grid and boundary), literally as the paper describes
+/// them: gather q, k and v of each (batch, head) into its token order, compute masked dense attention there (permuted
 /// query slot p sees permuted key slot t when t lies in a kept block of p's block and the original
 /// positions satisfy OriginalOrder[t] ≤ OriginalOrder[p]), in double, then scatter the output rows
-/// and log-sum-exps back to original order. <see cref="GridIndex.VisibleKeys"/> gives the same sets
+/// and log-sum-exps back to original order. <see cref="PermutedBlockIndex.VisibleKeys"/> gives the same sets
 /// in original space; the GPU kernel never materialises the permuted copies.
 /// </summary>
-public static class GridAttentionReference
+public static class PermutedBlockReference
 {
     private const int Block = BlockSparseIndex.BlockSize;
 
@@ -28,7 +28,7 @@ public static class GridAttentionReference
     /// <exception cref="ArgumentException">A shape rule is broken, the index does not fit, the output overlaps an input, or <paramref name="logSumExp"/> is too short.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A head is out of range or the scale is invalid.</exception>
     public static void Run(
-        ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, GridIndex index, HostTensor output,
+        ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, PermutedBlockIndex index, HostTensor output,
         Memory<float> logSumExp = default, float? softmaxScale = null)
     {
         ArgumentNullException.ThrowIfNull(index);
@@ -41,7 +41,7 @@ public static class GridAttentionReference
         Parallel.For(0, problem.Batch * heads.Length, list =>
         {
             int batch = list / heads.Length, slot = list % heads.Length, head = heads[slot];
-            GridPermutation permutation = index.Permutation(batch, slot);
+            TokenOrder permutation = index.Order(batch, slot);
             ReadOnlyHostTensor permutedQ = Permuted(q, batch, head, permutation);
             ReadOnlyHostTensor permutedK = Permuted(k, batch, head / problem.GroupSize, permutation);
             ReadOnlyHostTensor permutedV = Permuted(v, batch, head / problem.GroupSize, permutation);
@@ -89,7 +89,7 @@ public static class GridAttentionReference
     }
 
     /// <summary>One (batch, head) of a tensor gathered into permuted row order, as [1, 1, N, D].</summary>
-    private static ReadOnlyHostTensor Permuted(ReadOnlyHostTensor tensor, int batch, int head, GridPermutation permutation)
+    private static ReadOnlyHostTensor Permuted(ReadOnlyHostTensor tensor, int batch, int head, TokenOrder permutation)
     {
         int n = permutation.SequenceLength;
         int dim = (int)tensor.Layout.Lengths[3];

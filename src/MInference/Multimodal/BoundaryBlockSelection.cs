@@ -1,0 +1,85 @@
+using MInference.Sparse;
+using MInference.Sparse.Indexes;
+
+namespace MInference.Multimodal;
+
+/// <summary>
+/// The CPU reference of boundary-head block selection: per (batch, head) the tokens are grouped by
+/// modality (<see cref="ModalityOrder"/>; when the prompt has video and the head shows a grid —
+/// <see cref="GridEstimation"/>'s contrasts both above 1.5 — the video group in grid order), then
+/// each 64-slot query block keeps its diagonal block, the first reachable block of each key
+/// modality group and the best blocks by pooled score within the budgets of its
+/// <see cref="BoundaryPattern"/>. Blocks straddling two groups count in both.
+/// </summary>
+public static class BoundaryBlockSelection
+{
+    private const int Block = BlockSparseIndex.BlockSize;
+    private const double GridContrast = 1.5;
+
+    /// <summary>Selects for the given heads in every batch element.</summary>
+    /// <param name="q">Queries, [B, H, N, D].</param>
+    /// <param name="k">Keys, [B, Hkv, N, D].</param>
+    /// <param name="heads">The boundary heads (distinct, in [0, H)); the index follows this order.</param>
+    /// <param name="modalities">The prompt's modality map (N tokens).</param>
+    /// <param name="pattern">Kind and budgets.</param>
+    /// <exception cref="ArgumentException">A shape rule is broken, the map's length is not N, or the head list is empty or repeats a head.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A head or a budget is out of range.</exception>
+    public static PermutedBlockIndex Estimate(ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlySpan<int> heads, ModalityMap modalities, BoundaryPattern pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(modalities);
+        pattern.Validate();
+        CausalProblem problem = CausalProblem.Validate(q, k);
+        int[] headList = problem.RequireHeads(heads, nameof(heads));
+        int n = problem.SequenceLength;
+        if (modalities.SequenceLength != n)
+        {
+            throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; expected N = {n}", nameof(modalities));
+        }
+
+        int blocks = SparseBlocks.Count(n);
+        int lists = problem.Batch * headList.Length;
+        var orders = new TokenOrder[lists];
+        var rows = new int[lists * blocks][];
+        Parallel.For(0, lists, list =>
+        {
+            int batch = list / headList.Length;
+            int head = headList[list % headList.Length];
+            GridEstimate? grid = modalities.HasVideo ? GridEstimation.Estimate(q, k, batch, head, modalities) : null;
+            bool gridded = grid is not null && grid.DiagonalContrast > GridContrast && grid.VerticalContrast > GridContrast;
+            (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities, gridded ? grid : null);
+            orders[list] = order;
+            var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), order);
+            for (int queryBlock = 0; queryBlock < blocks; queryBlock++)
+            {
+                rows[(list * blocks) + queryBlock] = Select(scores, queryBlock, blocks, groups, pattern);
+            }
+        });
+
+        return new PermutedBlockIndex(ReorderedBlockScores.ToIndex(n, problem.Batch, headList, rows), orders);
+    }
+
+    private static int[] Select(ReorderedBlockScores scores, int queryBlock, int blocks, IReadOnlyList<ModalityGroup> groups, BoundaryPattern pattern)
+    {
+        Modality queryModality = groups.First(group => group.Start <= queryBlock * Block && queryBlock * Block < group.End).Modality;
+        var kept = new SortedSet<int>();
+        if (pattern.Kind == BoundaryKind.Query)
+        {
+            int budget = queryModality == Modality.Text ? pattern.FirstBlocks : pattern.SecondBlocks;
+            int[] groupFirsts = [.. groups.Select(group => group.Start / Block)];
+            scores.SelectInRange(queryBlock, 0, blocks, budget, keyBlock => keyBlock == queryBlock || groupFirsts.Contains(keyBlock), kept);
+            return [.. kept];
+        }
+
+        foreach (ModalityGroup keys in groups)
+        {
+            int budget = pattern.Kind == BoundaryKind.Key
+                ? (keys.Modality == Modality.Text ? pattern.FirstBlocks : pattern.SecondBlocks)
+                : (keys.Modality == queryModality ? pattern.FirstBlocks : pattern.SecondBlocks);
+            int first = keys.Start / Block, end = SparseBlocks.Count(keys.End);
+            scores.SelectInRange(queryBlock, first, end, budget, keyBlock => keyBlock == queryBlock || keyBlock == first, kept);
+        }
+
+        return [.. kept];
+    }
+}

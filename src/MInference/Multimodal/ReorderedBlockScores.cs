@@ -1,0 +1,112 @@
+using MInference.Sparse;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
+
+namespace MInference.Multimodal;
+
+/// <summary>
+/// What grid and boundary block selection share, for one (batch, head) in a token order: pooled
+/// scores Q̄_qb · K̄_kb of 64-slot blocks (means over each block's rows, the last over its real
+/// rows, in double), and which key blocks can serve a query block at all (the smallest original
+/// position of the key block at most the largest of the query block).
+/// </summary>
+internal sealed class ReorderedBlockScores
+{
+    private const int Block = BlockSparseIndex.BlockSize;
+    private readonly double[] _queries;
+    private readonly double[] _keys;
+    private readonly int[] _minimum;
+    private readonly int[] _maximum;
+    private readonly int _dim;
+
+    public ReorderedBlockScores(HeadRows queries, HeadRows keys, TokenOrder order)
+    {
+        _dim = queries.Dim;
+        _queries = Means(queries, order);
+        _keys = Means(keys, order);
+        Blocks = SparseBlocks.Count(order.SequenceLength);
+        _minimum = Enumerable.Repeat(int.MaxValue, Blocks).ToArray();
+        _maximum = new int[Blocks];
+        for (int slot = 0; slot < order.SequenceLength; slot++)
+        {
+            int position = order.OriginalOrder[slot];
+            _minimum[slot / Block] = Math.Min(_minimum[slot / Block], position);
+            _maximum[slot / Block] = Math.Max(_maximum[slot / Block], position);
+        }
+    }
+
+    public int Blocks { get; }
+
+    public bool Reachable(int queryBlock, int keyBlock) => _minimum[keyBlock] <= _maximum[queryBlock];
+
+    public double Score(int queryBlock, int keyBlock)
+    {
+        double dot = 0;
+        for (int d = 0; d < _dim; d++)
+        {
+            dot += _queries[(queryBlock * _dim) + d] * _keys[(keyBlock * _dim) + d];
+        }
+
+        return dot;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="kept"/> the reachable key blocks in [first, end) that <paramref name="forced"/>
+    /// names, then the <paramref name="budget"/> best other reachable ones there (ties to the smaller block).
+    /// </summary>
+    public void SelectInRange(int queryBlock, int first, int end, int budget, Func<int, bool> forced, SortedSet<int> kept)
+    {
+        var ranked = new double[end - first];
+        for (int keyBlock = first; keyBlock < end; keyBlock++)
+        {
+            ranked[keyBlock - first] = !Reachable(queryBlock, keyBlock) ? double.NegativeInfinity
+                : forced(keyBlock) ? double.PositiveInfinity
+                : Score(queryBlock, keyBlock);
+        }
+
+        int forcedCount = ranked.Count(double.IsPositiveInfinity);
+        int reachable = ranked.Count(score => score != double.NegativeInfinity);
+        foreach (int selected in TopK.Select(ranked, Math.Min(reachable, forcedCount + budget)))
+        {
+            kept.Add(first + selected);
+        }
+    }
+
+    /// <summary>Collects per-row block lists into a CSR index over (batch, head slot, query block) rows.</summary>
+    public static BlockSparseIndex ToIndex(int sequenceLength, int batch, int[] heads, int[][] rows)
+    {
+        var rowPointers = new long[rows.Length + 1];
+        for (int row = 0; row < rows.Length; row++)
+        {
+            rowPointers[row + 1] = rowPointers[row] + rows[row].Length;
+        }
+
+        return new BlockSparseIndex(sequenceLength, batch, heads, rowPointers, rows.SelectMany(row => row).ToArray());
+    }
+
+    private static double[] Means(HeadRows rows, TokenOrder order)
+    {
+        int n = order.SequenceLength;
+        int dim = rows.Dim;
+        var pooled = new double[SparseBlocks.Count(n) * dim];
+        for (int slot = 0; slot < n; slot++)
+        {
+            int row = order.OriginalOrder[slot];
+            for (int d = 0; d < dim; d++)
+            {
+                pooled[(slot / Block * dim) + d] += rows[row, d];
+            }
+        }
+
+        for (int block = 0; block < SparseBlocks.Count(n); block++)
+        {
+            int count = Math.Min(Block, n - (block * Block));
+            for (int d = 0; d < dim; d++)
+            {
+                pooled[(block * dim) + d] /= count;
+            }
+        }
+
+        return pooled;
+    }
+}
