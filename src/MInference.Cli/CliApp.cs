@@ -5,6 +5,7 @@ using MInference.Cli.Decode;
 using MInference.Cli.Demo;
 using MInference.Cli.Run;
 using MInference.Cli.Search;
+using MInference.Cli.Video;
 
 namespace MInference.Cli;
 
@@ -26,6 +27,7 @@ internal static class CliApp
         GenerateCommand.Create(),
         BenchCommand.Create(),
         DecodeCommand.Create(),
+        VideoCommand.Create(),
         new Option<bool>(VerboseOptionName) { Description = "On an unexpected error, print the full stack trace", Recursive = true },
     };
 

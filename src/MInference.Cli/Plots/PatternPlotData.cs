@@ -77,3 +77,12 @@ internal sealed record PatternPlotData(string Title, string Subtitle, int Sequen
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>What <see cref="PatternPlot.WritePermutedTriple"/> draws for one permuted head (grid or boundary).</summary>
+/// <param name="Title">The head and its pattern.</param>
+/// <param name="Subtitle">Figures under the title; may be empty.</param>
+/// <param name="SequenceLength">Tokens N the G bins cover.</param>
+/// <param name="Attention">G×G mean attention over (query, key) positions in original order; NaN where a cell has no causal entry.</param>
+/// <param name="ReorderedAttention">G×G, the same over (query, key) slots of the head's token order.</param>
+/// <param name="KeptFraction">G×G, slots as <paramref name="ReorderedAttention"/>: the fraction of each cell's causal entries kept.</param>
+internal sealed record PermutedPlotData(string Title, string Subtitle, int SequenceLength, double[,] Attention, double[,] ReorderedAttention, double[,] KeptFraction);

@@ -19,6 +19,13 @@ internal static class PlotFileNames
         return string.Create(CultureInfo.InvariantCulture, $"layer{layer:D2}-head{head:D2}.png");
     }
 
+    /// <summary>File name of a permuted head's three-panel picture from `video`: <c>video-head00-grid.png</c>.</summary>
+    public static string ForVideoHead(int head, string pattern)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(head);
+        return string.Create(CultureInfo.InvariantCulture, $"video-head{head:D2}-{pattern}.png");
+    }
+
     /// <summary>Creates <paramref name="directory"/> (and its parents) if needed and returns its full path.</summary>
     /// <exception cref="ArgumentException">The path is empty.</exception>
     /// <exception cref="IOException">A file, not a directory, has that path.</exception>

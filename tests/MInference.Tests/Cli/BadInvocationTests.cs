@@ -97,6 +97,13 @@ public sealed class BadInvocationTests
         ["decode", "--seq", "100", "--steps", "1"],
         ["decode", "--seq", "300", "--sample-tokens", "100"],
         ["decode", "--seq", "300", "--codebooks-out", SubFolder],
+        ["video", "--heads", "3", "--kv-heads", "2"],
+        ["video", "--frame-height", "1", "--frame-width", "1"],
+        ["video", "--noise", "-1"],
+        ["video", "--head-dim", "33"],
+        ["video", "--frames", "0"],
+        ["video", "--frames", "500", "--frame-height", "16", "--frame-width", "16"],
+        ["video", "--plot", Input],
     ];
 
     private TempDirectory _directory = null!;

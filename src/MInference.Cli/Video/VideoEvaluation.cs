@@ -1,0 +1,73 @@
+using MInference.Multimodal;
+using MInference.Sparse.References;
+using MInference.Synthetic;
+
+namespace MInference.Cli.Video;
+
+/// <summary>
+/// `video` on the CPU references: a synthetic vision-language prompt (grid and text heads), then
+/// per head the grid stride and phase found online and, for the grid pattern and the 2D-boundary
+/// pattern, the density, recall and error against dense attention.
+/// </summary>
+internal static class VideoEvaluation
+{
+    public static (VideoAttentionData Data, PermutedBlockIndex Grid, VideoHeadResult[] Heads) Run(VideoSettings settings, Action<string> report)
+    {
+        ModalityMap prompt = settings.Prompt();
+        VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions
+        {
+            Modalities = prompt, Heads = settings.Heads, KvHeads = settings.KvHeads, HeadDim = settings.HeadDim, Seed = settings.Seed, NoiseLevel = settings.Noise,
+            GridPhase = settings.Seed % (settings.FrameHeight * settings.FrameWidth),
+            HeadKinds = [.. Enumerable.Range(0, settings.Heads).Select(head => head % 2 == 0 ? VideoHeadKind.Grid : VideoHeadKind.Text)],
+        });
+        int[] heads = [.. Enumerable.Range(0, settings.Heads)];
+        report("dense attention (reference)");
+        (float[] dense, float[] denseLse) = Attend(data, index: null, heads);
+        report("grid heads: stride and phase, permutation, blocks");
+        PermutedBlockIndex grid = GridBlockSelection.Estimate(data.Q, data.K, heads, prompt, new GridPattern(settings.GridTopK));
+        (float[] gridOutput, float[] gridLse) = Attend(data, grid, heads);
+        report("2D-boundary heads: modality order, blocks");
+        PermutedBlockIndex boundary = BoundaryBlockSelection.Estimate(
+            data.Q, data.K, heads, prompt, new BoundaryPattern(BoundaryKind.TwoD, settings.BoundaryBlocks, settings.BoundaryBlocks));
+        (float[] boundaryOutput, float[] boundaryLse) = Attend(data, boundary, heads);
+
+        int n = prompt.SequenceLength, dim = settings.HeadDim;
+        VideoHeadResult[] results = [.. heads.Select(head =>
+        {
+            GridEstimate estimate = GridEstimation.Estimate(data.Q, data.K, 0, head, prompt);
+            return new VideoHeadResult(
+                head, data.KindOf(head) == VideoHeadKind.Grid ? "grid" : "text", estimate.Stride, estimate.Phase, estimate.DiagonalContrast, estimate.VerticalContrast,
+                Compare(grid, head, gridOutput, gridLse, dense, denseLse, n, dim), Compare(boundary, head, boundaryOutput, boundaryLse, dense, denseLse, n, dim));
+        })];
+        return (data, grid, results);
+    }
+
+    private static (float[] Output, float[] LogSumExp) Attend(VideoAttentionData data, PermutedBlockIndex? index, int[] heads)
+    {
+        var output = new float[data.Q.Layout.ElementCount];
+        var logSumExp = new float[data.Q.Layout.ElementCount / data.Q.Layout.Lengths[3]];
+        var target = new HostTensor(output, data.Q.Layout);
+        if (index is null)
+        {
+            SparseAttentionReference.DenseCausal(data.Q, data.K, data.V, heads, target, logSumExp);
+        }
+        else
+        {
+            PermutedBlockReference.Run(data.Q, data.K, data.V, index, target, logSumExp);
+        }
+
+        return (output, logSumExp);
+    }
+
+    private static VideoPatternResult Compare(PermutedBlockIndex index, int head, float[] output, float[] lse, float[] dense, float[] denseLse, int n, int dim)
+    {
+        ReadOnlySpan<float> rows = output.AsSpan(head * n * dim, n * dim), denseRows = dense.AsSpan(head * n * dim, n * dim);
+        double recall = 0;
+        for (int row = 0; row < n; row++)
+        {
+            recall += Math.Exp(lse[(head * n) + row] - (double)denseLse[(head * n) + row]);
+        }
+
+        return new VideoPatternResult(index.Density(0, head), recall / n, ErrorStatistics.Compare(rows, denseRows).RelativeL2Error);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using MInference.Cli.Plots;
+using MInference.Tests.Plots;
+
+namespace MInference.Tests.Cli;
+
+public sealed class VideoCommandTests
+{
+    private static readonly string[] s_small =
+        ["video", "--frames", "6", "--frame-height", "8", "--frame-width", "8", "--text", "90", "--heads", "2", "--kv-heads", "1", "--seed", "5"];
+
+    [Test]
+    public void JsonReportsTheGridFoundAndEveryHeadsPatterns()
+    {
+        JsonElement json = CliRun.Json([.. s_small, "--json"]);
+        JsonElement[] heads = [.. json.GetProperty("head_results").EnumerateArray()];
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.GetProperty("sequence_length").GetInt32(), Is.EqualTo(60 + 384 + 30));
+            Assert.That(heads, Has.Length.EqualTo(2));
+            Assert.That(heads[0].GetProperty("kind").GetString(), Is.EqualTo("grid"));
+            Assert.That(heads[0].GetProperty("stride").GetInt32(), Is.EqualTo(64), "one frame of 8 × 8 patches");
+            Assert.That(heads[0].GetProperty("phase").GetInt32(), Is.EqualTo(5), "the seed's phase");
+            JsonElement grid = heads[0].GetProperty("grid");
+            Assert.That(grid.GetProperty("density").GetDouble(), Is.InRange(0.0, 0.6));
+            Assert.That(grid.GetProperty("recall").GetDouble(), Is.GreaterThan(0.95), "a grid head keeps its mass");
+            Assert.That(grid.GetProperty("relative_l2").GetDouble(), Is.LessThan(0.05));
+            Assert.That(heads[1].GetProperty("kind").GetString(), Is.EqualTo("text"));
+            Assert.That(heads[1].GetProperty("boundary").GetProperty("recall").GetDouble(), Is.InRange(0.0, 1.0 + 1e-9));
+        });
+    }
+
+    [Test]
+    public void TheTableAndThePictureOfTheFirstGridHead()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"minference-video-plot-{Guid.NewGuid():N}");
+        try
+        {
+            (int exitCode, string output) = CliRun.Invoke([.. s_small, "--plot", directory]);
+            Assert.Multiple(() =>
+            {
+                Assert.That(exitCode, Is.Zero, output);
+                Assert.That(output, Does.Contain("grid recall").And.Contain("2D rel.L2"));
+                Assert.That(Directory.GetFiles(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "video-head00-grid.png" }));
+            });
+            PngImage.AssertPng(Path.Combine(directory, "video-head00-grid.png"), PatternPlot.TripleWidth, PatternPlot.Height, minimumBytes: 20_000);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+}
