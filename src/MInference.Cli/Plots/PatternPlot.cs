@@ -30,6 +30,10 @@ internal static class PatternPlot
 
     private const float ColorBarGap = 15, ColorBarWidth = 30;
 
+    /// <summary>Axis labels of panels over token positions and over slots of a head's token order.</summary>
+    private static readonly (string Key, string Query) Positions = ("key position (tokens)", "query position (tokens)");
+    private static readonly (string Key, string Query) Slots = ("key slot (reordered)", "query slot (reordered)");
+
     /// <summary>
     /// Writes both panels side by side into one PNG of <see cref="Width"/>×<see cref="Height"/> at
     /// <paramref name="path"/>, atomically (an existing file is replaced).
@@ -102,9 +106,6 @@ internal static class PatternPlot
         DrawHeader(image, TripleWidth, data.Title, data.Subtitle);
         return image;
     }
-
-    private static readonly (string Key, string Query) Positions = ("key position (tokens)", "query position (tokens)");
-    private static readonly (string Key, string Query) Slots = ("key slot (reordered)", "query slot (reordered)");
 
     private static void DrawAttentionPanel(RgbaImage image, int panel, int panels, int sequenceLength, string title, double[,] attention, (string Key, string Query) axes)
     {

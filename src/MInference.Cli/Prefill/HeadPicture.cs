@@ -56,31 +56,11 @@ internal static class HeadPicture
     private static void AccumulateRow(
         ReadOnlySpan<float> query, ReadOnlySpan<float> keys, int d, int row, double scale, double[] scores, int grid, int n, double[] sums)
     {
-        double max = double.NegativeInfinity;
-        for (int key = 0; key <= row; key++)
-        {
-            double dot = 0;
-            ReadOnlySpan<float> keyRow = keys.Slice(key * d, d);
-            for (int c = 0; c < d; c++)
-            {
-                dot += (double)query[c] * keyRow[c];
-            }
-
-            scores[key] = dot * scale;
-            max = Math.Max(max, scores[key]);
-        }
-
-        double total = 0;
-        for (int key = 0; key <= row; key++)
-        {
-            scores[key] = Math.Exp(scores[key] - max);
-            total += scores[key];
-        }
-
+        Plots.CausalSoftmaxRow.Compute(query, keys, d, row, scale, scores);
         for (int key = 0; key <= row; key++)
         {
             int bin = KeyBin(key, grid, n);
-            sums[bin] += scores[key] / total / CausalKeysInBin(bin, row, grid, n);
+            sums[bin] += scores[key] / CausalKeysInBin(bin, row, grid, n);
         }
     }
 

@@ -44,39 +44,15 @@ internal static class PermutedPicture
         return (original.Means(), reordered.Means(), kept.Means());
     }
 
-    /// <summary>The causal softmax of one query row over keys 0 … row, in double.</summary>
+    /// <summary>The causal softmax of one query row over keys 0 … row, in double (tensors contiguous [B, H, N, D]).</summary>
     private static double[] Probabilities(ReadOnlyHostTensor q, ReadOnlyHostTensor k, int head, int kvHead, int row)
     {
-        int dim = (int)q.Layout.Lengths[3];
-        ReadOnlySpan<float> query = q.Data.Span.Slice((int)q.Layout.GetOffset(0, head, row, 0), dim);
-        var scores = new double[row + 1];
-        double max = double.NegativeInfinity, scale = 1 / Math.Sqrt(dim);
-        for (int key = 0; key <= row; key++)
-        {
-            ReadOnlySpan<float> keyRow = k.Data.Span.Slice((int)k.Layout.GetOffset(0, kvHead, key, 0), dim);
-            double dot = 0;
-            for (int d = 0; d < dim; d++)
-            {
-                dot += (double)query[d] * keyRow[d];
-            }
-
-            scores[key] = dot * scale;
-            max = Math.Max(max, scores[key]);
-        }
-
-        double total = 0;
-        for (int key = 0; key <= row; key++)
-        {
-            scores[key] = Math.Exp(scores[key] - max);
-            total += scores[key];
-        }
-
-        for (int key = 0; key <= row; key++)
-        {
-            scores[key] /= total;
-        }
-
-        return scores;
+        int n = (int)k.Layout.Lengths[2], dim = (int)q.Layout.Lengths[3];
+        var probabilities = new double[row + 1];
+        Plots.CausalSoftmaxRow.Compute(
+            q.Data.Span.Slice((int)q.Layout.GetOffset(0, head, row, 0), dim), k.Data.Span.Slice((int)k.Layout.GetOffset(0, kvHead, 0, 0), n * dim),
+            dim, row, 1 / Math.Sqrt(dim), probabilities);
+        return probabilities;
     }
 
     private static IEnumerable<int> SampleRows(int bin, int grid, int n)

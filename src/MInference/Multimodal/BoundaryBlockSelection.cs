@@ -27,36 +27,18 @@ public static class BoundaryBlockSelection
     public static PermutedBlockIndex Estimate(ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlySpan<int> heads, ModalityMap modalities, BoundaryPattern pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        ArgumentNullException.ThrowIfNull(modalities);
         pattern.Validate();
-        CausalProblem problem = CausalProblem.Validate(q, k);
-        int[] headList = problem.RequireHeads(heads, nameof(heads));
+        (CausalProblem problem, int[] headList) = PermutedSelection.Validate(q, k, heads, modalities, nameof(heads));
         int n = problem.SequenceLength;
-        if (modalities.SequenceLength != n)
-        {
-            throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; expected N = {n}", nameof(modalities));
-        }
-
         int blocks = SparseBlocks.Count(n);
-        int lists = problem.Batch * headList.Length;
-        var orders = new TokenOrder[lists];
-        var rows = new int[lists * blocks][];
-        Parallel.For(0, lists, list =>
+        return PermutedSelection.Build(problem, headList, (batch, head) =>
         {
-            int batch = list / headList.Length;
-            int head = headList[list % headList.Length];
             GridEstimate? grid = modalities.HasVideo ? GridEstimation.Estimate(q, k, batch, head, modalities) : null;
             bool gridded = grid is not null && grid.DiagonalContrast > GridContrast && grid.VerticalContrast > GridContrast;
             (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities, gridded ? grid : null);
-            orders[list] = order;
             var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), order);
-            for (int queryBlock = 0; queryBlock < blocks; queryBlock++)
-            {
-                rows[(list * blocks) + queryBlock] = Select(scores, queryBlock, blocks, groups, pattern);
-            }
+            return (order, queryBlock => Select(scores, queryBlock, blocks, groups, pattern));
         });
-
-        return new PermutedBlockIndex(ReorderedBlockScores.ToIndex(n, problem.Batch, headList, rows), orders);
     }
 
     private static int[] Select(ReorderedBlockScores scores, int queryBlock, int blocks, IReadOnlyList<ModalityGroup> groups, BoundaryPattern pattern)

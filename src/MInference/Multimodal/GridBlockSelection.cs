@@ -26,36 +26,21 @@ public static class GridBlockSelection
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlySpan<int> heads, ModalityMap modalities, GridPattern pattern, GridEstimationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        ArgumentNullException.ThrowIfNull(modalities);
         pattern.Validate();
-        CausalProblem problem = CausalProblem.Validate(q, k);
-        int[] headList = problem.RequireHeads(heads, nameof(heads));
+        (CausalProblem problem, int[] headList) = PermutedSelection.Validate(q, k, heads, modalities, nameof(heads));
         int n = problem.SequenceLength;
-        if (modalities.SequenceLength != n)
-        {
-            throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; expected N = {n}", nameof(modalities));
-        }
-
         int blocks = SparseBlocks.Count(n);
-        int lists = problem.Batch * headList.Length;
-        var orders = new TokenOrder[lists];
-        var rows = new int[lists * blocks][];
-        Parallel.For(0, lists, list =>
+        return PermutedSelection.Build(problem, headList, (batch, head) =>
         {
-            int batch = list / headList.Length;
-            int head = headList[list % headList.Length];
             GridPermutation permutation = GridEstimation.Estimate(q, k, batch, head, modalities, options).Permutation(n);
-            orders[list] = permutation.Order;
             var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), permutation.Order);
             int lineBlocks = SparseBlocks.Count(permutation.ClassSize(0));
-            for (int queryBlock = 0; queryBlock < blocks; queryBlock++)
+            return (permutation.Order, queryBlock =>
             {
                 var kept = new SortedSet<int>();
                 scores.SelectInRange(queryBlock, 0, blocks, pattern.TopKBlocks, keyBlock => keyBlock == queryBlock || keyBlock < lineBlocks, kept);
-                rows[(list * blocks) + queryBlock] = [.. kept];
-            }
+                return [.. kept];
+            });
         });
-
-        return new PermutedBlockIndex(ReorderedBlockScores.ToIndex(n, problem.Batch, headList, rows), orders);
     }
 }

@@ -1,4 +1,5 @@
 using MInference.Sparse;
+using MInference.Sparse.Estimation;
 
 namespace MInference.Multimodal;
 
@@ -51,7 +52,10 @@ public static class GridEstimation
         }
 
         int last = Math.Min(options.LastQueries, n);
-        (double[] diagonal, double[] columns) = Profiles(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), n, last);
+        var diagonal = new double[n];
+        var columns = new double[n];
+        VerticalSlashEstimation.LastQueryProfiles(
+            new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), n, last, 1.0 / Math.Sqrt(problem.HeadDim), columns, diagonal);
 
         // Offsets every last query can reach, and columns before the last queries' local window.
         int maxOffset = n - last;
@@ -85,40 +89,6 @@ public static class GridEstimation
             .Where(stride => 2L * stride <= maxOffset)
             .Distinct()
             .Order();
-
-    /// <summary>The last queries' causal softmax summed per offset i − j and per key j, in double.</summary>
-    private static (double[] Diagonal, double[] Columns) Profiles(HeadRows queries, HeadRows keys, int n, int last)
-    {
-        var diagonal = new double[n];
-        var columns = new double[n];
-        var scores = new double[n];
-        double scale = 1.0 / Math.Sqrt(queries.Dim);
-        for (int row = n - last; row < n; row++)
-        {
-            double max = double.NegativeInfinity;
-            for (int key = 0; key <= row; key++)
-            {
-                scores[key] = scale * queries.Dot(row, keys, key);
-                max = Math.Max(max, scores[key]);
-            }
-
-            double sum = 0;
-            for (int key = 0; key <= row; key++)
-            {
-                scores[key] = Math.Exp(scores[key] - max);
-                sum += scores[key];
-            }
-
-            for (int key = 0; key <= row; key++)
-            {
-                double probability = scores[key] / sum;
-                diagonal[row - key] += probability;
-                columns[key] += probability;
-            }
-        }
-
-        return (diagonal, columns);
-    }
 
     /// <summary>The median profile at the stride's multiples over the mean profile (medians: one strong offset or sink cannot fake a grid).</summary>
     private static double DiagonalContrast(double[] diagonal, int stride, int maxOffset)

@@ -77,13 +77,13 @@ public sealed class StructuredAttentionData
             double[] diagonalFrequencies = Frequencies(random, layout.DiagonalPairs, Math.PI);
 
             Span<float> keys = k.AsSpan(list * headSize, headSize);
-            AddNoise(keys, DeterministicSeed.Derive(options.Seed, 2, batch, kvHead), options.NoiseLevel);
+            SignalComponents.AddNoise(keys, DeterministicSeed.Derive(options.Seed, 2, batch, kvHead), options.NoiseLevel);
             FillKeys(keys, layout, options, isVertical, localFrequencies, diagonalFrequencies);
-            AddNoise(v.AsSpan(list * headSize, headSize), DeterministicSeed.Derive(options.Seed, 3, batch, kvHead), 1);
+            SignalComponents.AddNoise(v.AsSpan(list * headSize, headSize), DeterministicSeed.Derive(options.Seed, 3, batch, kvHead), 1);
             for (int head = kvHead * group; head < (kvHead + 1) * group; head++)
             {
                 Span<float> queries = q.AsSpan(((batch * options.Heads) + head) * headSize, headSize);
-                AddNoise(queries, DeterministicSeed.Derive(options.Seed, 1, batch, head), options.NoiseLevel);
+                SignalComponents.AddNoise(queries, DeterministicSeed.Derive(options.Seed, 1, batch, head), options.NoiseLevel);
                 StructuredHeadProfile profile = options.HeadProfiles.Count == 0 ? StructuredHeadProfile.Default : options.HeadProfiles[head];
                 FillQueries(queries, layout, options, profile, localFrequencies, diagonalFrequencies);
             }
@@ -176,15 +176,6 @@ public sealed class StructuredAttentionData
         return frequencies;
     }
 
-    private static void AddNoise(Span<float> destination, int seed, double level)
-    {
-        StandardNormal.Fill(new Random(seed), destination);
-        for (int i = 0; i < destination.Length; i++)
-        {
-            destination[i] = (float)(destination[i] * level);
-        }
-    }
-
     private static void FillKeys(
         Span<float> keys, StructuredSignalLayout layout, StructuredAttentionOptions options, bool[] isVertical, double[] localFrequencies, double[] diagonalFrequencies)
     {
@@ -194,16 +185,16 @@ public sealed class StructuredAttentionData
             Span<float> row = keys.Slice(key * dim, dim);
             if (key < options.SinkTokens)
             {
-                AddConstant(row[..layout.SinkDims], layout.SinkAmplitude);
+                SignalComponents.AddConstant(row[..layout.SinkDims], layout.SinkAmplitude);
             }
 
             if (isVertical[key])
             {
-                AddConstant(row.Slice(layout.SinkDims, layout.VerticalDims), layout.VerticalAmplitude);
+                SignalComponents.AddConstant(row.Slice(layout.SinkDims, layout.VerticalDims), layout.VerticalAmplitude);
             }
 
-            AddRotation(row[layout.LocalStart..], localFrequencies, key, layout.LocalAmplitude);
-            AddRotation(row[layout.DiagonalStart..], diagonalFrequencies, key, layout.DiagonalAmplitude);
+            SignalComponents.AddRotation(row[layout.LocalStart..], localFrequencies, key, layout.LocalAmplitude);
+            SignalComponents.AddRotation(row[layout.DiagonalStart..], diagonalFrequencies, key, layout.DiagonalAmplitude);
         }
     }
 
@@ -216,33 +207,14 @@ public sealed class StructuredAttentionData
         for (int query = 0; query < options.SequenceLength; query++)
         {
             Span<float> row = queries.Slice(query * dim, dim);
-            AddConstant(row[..layout.SinkDims], profile.Sink * layout.SinkAmplitude);
-            AddConstant(row.Slice(layout.SinkDims, layout.VerticalDims), profile.Vertical * layout.VerticalAmplitude);
-            AddRotation(row[layout.LocalStart..], localFrequencies, query, profile.Local * layout.LocalAmplitude);
+            SignalComponents.AddConstant(row[..layout.SinkDims], profile.Sink * layout.SinkAmplitude);
+            SignalComponents.AddConstant(row.Slice(layout.SinkDims, layout.VerticalDims), profile.Vertical * layout.VerticalAmplitude);
+            SignalComponents.AddRotation(row[layout.LocalStart..], localFrequencies, query, profile.Local * layout.LocalAmplitude);
             foreach (int offset in options.DiagonalOffsets)
             {
                 // Rotating q back by the offset moves the peak of q_i · k_j to j = i − offset.
-                AddRotation(row[layout.DiagonalStart..], diagonalFrequencies, (long)query - offset, profile.Diagonal * layout.DiagonalAmplitude);
+                SignalComponents.AddRotation(row[layout.DiagonalStart..], diagonalFrequencies, (long)query - offset, profile.Diagonal * layout.DiagonalAmplitude);
             }
-        }
-    }
-
-    private static void AddConstant(Span<float> destination, double amplitude)
-    {
-        for (int i = 0; i < destination.Length; i++)
-        {
-            destination[i] = (float)(destination[i] + amplitude);
-        }
-    }
-
-    /// <summary>Adds amplitude · (cos θ_p position, sin θ_p position) to pair p.</summary>
-    private static void AddRotation(Span<float> destination, double[] frequencies, long position, double amplitude)
-    {
-        for (int pair = 0; pair < frequencies.Length; pair++)
-        {
-            double angle = frequencies[pair] * position;
-            destination[2 * pair] = (float)(destination[2 * pair] + (amplitude * Math.Cos(angle)));
-            destination[(2 * pair) + 1] = (float)(destination[(2 * pair) + 1] + (amplitude * Math.Sin(angle)));
         }
     }
 }

@@ -82,17 +82,17 @@ public sealed class VideoAttentionData
             int batch = list / options.KvHeads;
             int kvHead = list % options.KvHeads;
             Span<float> keys = k.AsSpan((int)(list * headSize), (int)headSize);
-            AddNoise(keys, DeterministicSeed.Derive(options.Seed, 12, batch, kvHead), options.NoiseLevel);
+            SignalComponents.AddNoise(keys, DeterministicSeed.Derive(options.Seed, 12, batch, kvHead), options.NoiseLevel);
             for (int position = 0; position < n; position++)
             {
                 layout.AddKey(keys.Slice(position * dim, dim), position);
             }
 
-            AddNoise(v.AsSpan((int)(list * headSize), (int)headSize), DeterministicSeed.Derive(options.Seed, 13, batch, kvHead), 1);
+            SignalComponents.AddNoise(v.AsSpan((int)(list * headSize), (int)headSize), DeterministicSeed.Derive(options.Seed, 13, batch, kvHead), 1);
             for (int head = kvHead * group; head < (kvHead + 1) * group; head++)
             {
                 Span<float> queries = q.AsSpan((int)(((batch * options.Heads) + head) * headSize), (int)headSize);
-                AddNoise(queries, DeterministicSeed.Derive(options.Seed, 11, batch, head), options.NoiseLevel);
+                SignalComponents.AddNoise(queries, DeterministicSeed.Derive(options.Seed, 11, batch, head), options.NoiseLevel);
                 VideoHeadKind kind = options.HeadKinds.Count == 0 ? VideoHeadKind.Grid : options.HeadKinds[head];
                 for (int position = 0; position < n; position++)
                 {
@@ -180,15 +180,6 @@ public sealed class VideoAttentionData
         }
     }
 
-    private static void AddNoise(Span<float> destination, int seed, double level)
-    {
-        StandardNormal.Fill(new Random(seed), destination);
-        for (int i = 0; i < destination.Length; i++)
-        {
-            destination[i] = (float)(destination[i] * level);
-        }
-    }
-
     /// <summary>head_dim split between the components, and their amplitudes.</summary>
     private sealed class Layout
     {
@@ -228,53 +219,34 @@ public sealed class VideoAttentionData
         {
             if (position < _sinkTokens)
             {
-                AddConstant(row[.._sinkDims], _sinkAmplitude);
+                SignalComponents.AddConstant(row[.._sinkDims], _sinkAmplitude);
             }
 
             if (position % _stride == _phase)
             {
-                AddConstant(row.Slice(_sinkDims, _verticalDims), _verticalAmplitude);
+                SignalComponents.AddConstant(row.Slice(_sinkDims, _verticalDims), _verticalAmplitude);
             }
 
             int start = _sinkDims + _verticalDims;
-            AddRotation(row[start..], _combFrequencies, position, _combAmplitude);
-            AddRotation(row[(start + (2 * _combPairs))..], _fadeFrequencies, position, _fadeAmplitude);
-            AddRotation(row[(start + (2 * (_combPairs + _fadePairs)))..], _localFrequencies, position, _localAmplitude);
+            SignalComponents.AddRotation(row[start..], _combFrequencies, position, _combAmplitude);
+            SignalComponents.AddRotation(row[(start + (2 * _combPairs))..], _fadeFrequencies, position, _fadeAmplitude);
+            SignalComponents.AddRotation(row[(start + (2 * (_combPairs + _fadePairs)))..], _localFrequencies, position, _localAmplitude);
         }
 
         public void AddQuery(Span<float> row, int position, VideoHeadKind kind)
         {
             bool grid = kind == VideoHeadKind.Grid;
-            AddConstant(row[.._sinkDims], _sinkAmplitude);
+            SignalComponents.AddConstant(row[.._sinkDims], _sinkAmplitude);
             int start = _sinkDims + _verticalDims;
             if (grid)
             {
-                AddConstant(row.Slice(_sinkDims, _verticalDims), _verticalAmplitude);
-                AddRotation(row[start..], _combFrequencies, position, _combAmplitude);
-                AddRotation(row[(start + (2 * _combPairs))..], _fadeFrequencies, position, _fadeAmplitude);
+                SignalComponents.AddConstant(row.Slice(_sinkDims, _verticalDims), _verticalAmplitude);
+                SignalComponents.AddRotation(row[start..], _combFrequencies, position, _combAmplitude);
+                SignalComponents.AddRotation(row[(start + (2 * _combPairs))..], _fadeFrequencies, position, _fadeAmplitude);
             }
             else
             {
-                AddRotation(row[(start + (2 * (_combPairs + _fadePairs)))..], _localFrequencies, position, _localAmplitude);
-            }
-        }
-
-        private static void AddConstant(Span<float> destination, double amplitude)
-        {
-            for (int i = 0; i < destination.Length; i++)
-            {
-                destination[i] = (float)(destination[i] + amplitude);
-            }
-        }
-
-        /// <summary>Adds amplitude · (cos θ_p position, sin θ_p position) to pair p.</summary>
-        private static void AddRotation(Span<float> destination, double[] frequencies, long position, double amplitude)
-        {
-            for (int pair = 0; pair < frequencies.Length; pair++)
-            {
-                double angle = frequencies[pair] * position;
-                destination[2 * pair] = (float)(destination[2 * pair] + (amplitude * Math.Cos(angle)));
-                destination[(2 * pair) + 1] = (float)(destination[(2 * pair) + 1] + (amplitude * Math.Sin(angle)));
+                SignalComponents.AddRotation(row[(start + (2 * (_combPairs + _fadePairs)))..], _localFrequencies, position, _localAmplitude);
             }
         }
     }

@@ -68,7 +68,7 @@ public static class VerticalSlashEstimation
             int head = headList[list % headList.Length];
             Span<double> vertical = verticalScores.AsSpan(list * n, n);
             Span<double> slash = slashScores.AsSpan(list * n, n);
-            ScoreHead(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), n, scale, vertical, slash);
+            LastQueryProfiles(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), n, LastQueryRows, scale, vertical, slash);
             SelectTop(vertical, ForcedVerticals, verticalCount, ascending: true).CopyTo(verticals.AsSpan(list * verticalCount, verticalCount));
             SelectTop(slash, ForcedSlashes, slashCount, ascending: false).CopyTo(slashOffsets.AsSpan(list * slashCount, slashCount));
         });
@@ -77,10 +77,15 @@ public static class VerticalSlashEstimation
         return new VerticalSlashEstimate(selection, verticalScores, slashScores);
     }
 
-    /// <summary>Accumulates the vertical and slash scores of one (batch, head) over the last query rows.</summary>
-    private static void ScoreHead(HeadRows queries, HeadRows keys, int n, double scale, Span<double> vertical, Span<double> slash)
+    /// <summary>
+    /// The last-query approximation of one (batch, head): the causal softmax of the last
+    /// <paramref name="lastQueries"/> rows (at most N) in double, added per key to
+    /// <paramref name="vertical"/> and per offset row − key to <paramref name="slash"/>. Vertical-slash
+    /// estimation ranks these; grid estimation (MMInference) reads their periodicity.
+    /// </summary>
+    internal static void LastQueryProfiles(HeadRows queries, HeadRows keys, int n, int lastQueries, double scale, Span<double> vertical, Span<double> slash)
     {
-        int lastQ = Math.Min(LastQueryRows, n);
+        int lastQ = Math.Min(lastQueries, n);
         var scores = new double[n];
         for (int row = n - lastQ; row < n; row++)
         {
