@@ -1,4 +1,8 @@
 using MInference.Multimodal;
+using MInference.Sparse.Estimation;
+using MInference.Sparse.Indexes;
+using MInference.Sparse.Patterns;
+using MInference.Sparse.Prefill;
 using MInference.Sparse.References;
 using MInference.Synthetic;
 
@@ -6,8 +10,9 @@ namespace MInference.Cli.Video;
 
 /// <summary>
 /// `video` on the CPU references: a synthetic vision-language prompt (grid and text heads), then
-/// per head the grid stride and phase found online and, for the grid pattern and the 2D-boundary
-/// pattern, the density, recall and error against dense attention.
+/// per head the grid stride and phase found online and, for the grid pattern, the 2D-boundary
+/// pattern and MInference's vertical-slash (sized per head to about the grid pattern's density:
+/// the comparison the grid pattern exists for), the density, recall and error against dense attention.
 /// </summary>
 internal static class VideoEvaluation
 {
@@ -32,12 +37,16 @@ internal static class VideoEvaluation
         (float[] boundaryOutput, float[] boundaryLse) = Attend(data, boundary, heads);
 
         int n = prompt.SequenceLength, dim = settings.HeadDim;
+        report("vertical-slash at the grid pattern's density");
+        VideoPatternResult[] verticalSlash = [.. heads.Select(head => VerticalSlashAtDensity(data, head, grid.Density(0, head), dense, denseLse))];
         VideoHeadResult[] results = [.. heads.Select(head =>
         {
             GridEstimate estimate = GridEstimation.Estimate(data.Q, data.K, 0, head, prompt);
             return new VideoHeadResult(
                 head, data.KindOf(head) == VideoHeadKind.Grid ? "grid" : "text", estimate.Stride, estimate.Phase, estimate.DiagonalContrast, estimate.VerticalContrast,
-                Compare(grid, head, gridOutput, gridLse, dense, denseLse, n, dim), Compare(boundary, head, boundaryOutput, boundaryLse, dense, denseLse, n, dim));
+                Compare(grid.Density(0, head), head, gridOutput, gridLse, dense, denseLse, n, dim),
+                Compare(boundary.Density(0, head), head, boundaryOutput, boundaryLse, dense, denseLse, n, dim),
+                verticalSlash[head]);
         })];
         return (data, grid, results);
     }
@@ -59,7 +68,24 @@ internal static class VideoEvaluation
         return (output, logSumExp);
     }
 
-    private static VideoPatternResult Compare(PermutedBlockIndex index, int head, float[] output, float[] lse, float[] dense, float[] denseLse, int n, int dim)
+    /// <summary>
+    /// Vertical-slash on one head with as many verticals as slashes, sized so a row keeps about the
+    /// share of its causal keys the grid pattern keeps (density × N / 2 keys per row, half each).
+    /// </summary>
+    private static VideoPatternResult VerticalSlashAtDensity(VideoAttentionData data, int head, double density, float[] dense, float[] denseLse)
+    {
+        int n = (int)data.Q.Layout.Lengths[2], dim = (int)data.Q.Layout.Lengths[3];
+        int size = Math.Clamp((int)Math.Round(density * n / 4), 1, n);
+        VerticalSlashEstimate estimate = VerticalSlashEstimation.Estimate(data.Q, data.K, [head], new VerticalSlashPattern(size, size));
+        VerticalSlashIndex index = VerticalSlashIndexBuilder.Build(estimate.Selection);
+        var output = new float[data.Q.Layout.ElementCount];
+        var lse = new float[data.Q.Layout.ElementCount / dim];
+        SparseAttentionReference.VerticalSlash(data.Q, data.K, data.V, index, new HostTensor(output, data.Q.Layout), lse);
+        double kept = SparseDensity.VerticalSlashEntries(index, 0, 0) / (double)SparseDensity.CausalEntries(n);
+        return Compare(kept, head, output, lse, dense, denseLse, n, dim);
+    }
+
+    private static VideoPatternResult Compare(double density, int head, float[] output, float[] lse, float[] dense, float[] denseLse, int n, int dim)
     {
         ReadOnlySpan<float> rows = output.AsSpan(head * n * dim, n * dim), denseRows = dense.AsSpan(head * n * dim, n * dim);
         double recall = 0;
@@ -68,6 +94,6 @@ internal static class VideoEvaluation
             recall += Math.Exp(lse[(head * n) + row] - (double)denseLse[(head * n) + row]);
         }
 
-        return new VideoPatternResult(index.Density(0, head), recall / n, ErrorStatistics.Compare(rows, denseRows).RelativeL2Error);
+        return new VideoPatternResult(density, recall / n, ErrorStatistics.Compare(rows, denseRows).RelativeL2Error);
     }
 }

@@ -17,8 +17,10 @@ internal sealed record VideoPatternResult(double Density, double Recall, double 
 /// <param name="VerticalContrast">How strongly the phase class's keys draw attention (1: no more than any key).</param>
 /// <param name="Grid">The grid pattern (permutation by phase class, top-k blocks).</param>
 /// <param name="Boundary">The 2D-boundary pattern (permutation by modality, per-sub-block budgets).</param>
+/// <param name="VerticalSlash">MInference's vertical-slash, sized to about the grid pattern's density.</param>
 internal sealed record VideoHeadResult(
-    int Head, string Kind, int Stride, int Phase, double DiagonalContrast, double VerticalContrast, VideoPatternResult Grid, VideoPatternResult Boundary);
+    int Head, string Kind, int Stride, int Phase, double DiagonalContrast, double VerticalContrast, VideoPatternResult Grid, VideoPatternResult Boundary,
+    VideoPatternResult VerticalSlash);
 
 /// <summary>`video --json`: the prompt, the settings and every head.</summary>
 internal sealed record VideoJson(

@@ -25,6 +25,9 @@ public sealed class VideoCommandTests
             Assert.That(grid.GetProperty("density").GetDouble(), Is.InRange(0.0, 0.6));
             Assert.That(grid.GetProperty("recall").GetDouble(), Is.GreaterThan(0.95), "a grid head keeps its mass");
             Assert.That(grid.GetProperty("relative_l2").GetDouble(), Is.LessThan(0.05));
+            JsonElement verticalSlash = heads[0].GetProperty("vertical_slash");
+            Assert.That(verticalSlash.GetProperty("density").GetDouble(), Is.EqualTo(grid.GetProperty("density").GetDouble()).Within(0.1), "sized to the grid's density");
+            Assert.That(verticalSlash.GetProperty("relative_l2").GetDouble(), Is.GreaterThan(grid.GetProperty("relative_l2").GetDouble()), "a grid head is the grid pattern's case");
             Assert.That(heads[1].GetProperty("kind").GetString(), Is.EqualTo("text"));
             Assert.That(heads[1].GetProperty("boundary").GetProperty("recall").GetDouble(), Is.InRange(0.0, 1.0 + 1e-9));
         });
@@ -40,7 +43,7 @@ public sealed class VideoCommandTests
             Assert.Multiple(() =>
             {
                 Assert.That(exitCode, Is.Zero, output);
-                Assert.That(output, Does.Contain("grid recall").And.Contain("2D rel.L2"));
+                Assert.That(output, Does.Contain("grid recall").And.Contain("2D rel.L2").And.Contain("VS rel.L2"));
                 Assert.That(Directory.GetFiles(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "video-head00-grid.png" }));
             });
             PngImage.AssertPng(Path.Combine(directory, "video-head00-grid.png"), PatternPlot.TripleWidth, PatternPlot.Height, minimumBytes: 20_000);
