@@ -30,10 +30,11 @@ internal static class VideoCommand
         var noise = new Option<double>("--noise") { Description = "Noise on q and k (standard deviation, 0 to 4)", DefaultValueFactory = _ => 0.25 }.Between(0, 4);
         var seed = new Option<int>("--seed") { Description = "Seed of the data (and the grid phase)", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of the table" };
+        var modalitiesOut = new Option<string?>("--modalities-out") { Description = "Also write the prompt's modality map (JSON, the format run and search will read) to this file" };
         var plot = new Option<string?>("--plot") { Description = "Also draw the first grid head (attention before and after its permutation, kept blocks) into this directory" };
         var command = new Command("video", "MMInference on a synthetic vision-language prompt: per head the grid stride and phase found online, and the grid and 2D-boundary patterns' density, recall and error vs dense (CPU references).")
         {
-            frames, frameHeight, frameWidth, text, heads, kvHeads, headDim, gridTopK, boundaryBlocks, noise, seed, json, plot,
+            frames, frameHeight, frameWidth, text, heads, kvHeads, headDim, gridTopK, boundaryBlocks, noise, seed, json, modalitiesOut, plot,
         }.WithExamples(
             "minference video",
             "minference video --frames 16 --frame-height 8 --frame-width 8 --plot plots",
@@ -46,6 +47,12 @@ internal static class VideoCommand
                 Files.PathChecks.RequireOutputDirectory(plot.Name, plotDirectory);
             }
 
+            string? modalitiesPath = parse.GetValue(modalitiesOut);
+            if (modalitiesPath is not null)
+            {
+                Files.PathChecks.RequireOutputFile(modalitiesOut.Name, modalitiesPath);
+            }
+
             double noiseLevel = parse.GetValue(noise);
             var settings = new VideoSettings(
                 parse.GetValue(frames), parse.GetValue(frameHeight), parse.GetValue(frameWidth), parse.GetValue(text), parse.GetValue(heads), parse.GetValue(kvHeads),
@@ -53,6 +60,11 @@ internal static class VideoCommand
             settings.Validate();
             (Synthetic.VideoAttentionData data, PermutedBlockIndex grid, VideoHeadResult[] results) = Consoles.WithProgress(report => VideoEvaluation.Run(settings, report));
             int n = data.Options.Modalities.SequenceLength;
+            if (modalitiesPath is not null)
+            {
+                ModalityMapFile.Save(data.Options.Modalities, modalitiesPath);
+            }
+
             if (plotDirectory is not null)
             {
                 WritePicture(plotDirectory, settings, data, grid, results);

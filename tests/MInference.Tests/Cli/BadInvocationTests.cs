@@ -104,6 +104,7 @@ public sealed class BadInvocationTests
         ["video", "--frames", "0"],
         ["video", "--frames", "500", "--frame-height", "16", "--frame-width", "16"],
         ["video", "--plot", Input],
+        ["video", "--modalities-out", SubFolder],
     ];
 
     private TempDirectory _directory = null!;

@@ -39,12 +39,15 @@ public sealed class VideoCommandTests
         string directory = Path.Combine(Path.GetTempPath(), $"minference-video-plot-{Guid.NewGuid():N}");
         try
         {
-            (int exitCode, string output) = CliRun.Invoke([.. s_small, "--plot", directory]);
+            Directory.CreateDirectory(directory);
+            string mapPath = Path.Combine(directory, "prompt.json");
+            (int exitCode, string output) = CliRun.Invoke([.. s_small, "--plot", directory, "--modalities-out", mapPath]);
             Assert.Multiple(() =>
             {
                 Assert.That(exitCode, Is.Zero, output);
                 Assert.That(output, Does.Contain("grid recall").And.Contain("2D rel.L2").And.Contain("VS rel.L2"));
-                Assert.That(Directory.GetFiles(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "video-head00-grid.png" }));
+                Assert.That(Directory.GetFiles(directory).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "prompt.json", "video-head00-grid.png" }));
+                Assert.That(MInference.Multimodal.ModalityMapFile.Load(mapPath).SequenceLength, Is.EqualTo(60 + 384 + 30));
             });
             PngImage.AssertPng(Path.Combine(directory, "video-head00-grid.png"), PatternPlot.TripleWidth, PatternPlot.Height, minimumBytes: 20_000);
         }
