@@ -80,7 +80,11 @@ Invoke-Checked 'dotnet' (@('build', 'MInference.sln', '-c', 'Release', '-nologo'
 $cli = 'artifacts/bin/MInference.Cli/release/minference.dll'
 switch ($Command) {
   'build' { }
-  'demo' { Invoke-Checked 'dotnet' @($cli, 'demo', '--plot', 'artifacts/demo-plots') }
+  'demo' {
+    Invoke-Checked 'dotnet' @($cli, 'demo', '--plot', 'artifacts/demo-plots')
+    Invoke-Checked 'dotnet' @($cli, 'decode', '--plot', 'artifacts/demo-plots')
+    Invoke-Checked 'dotnet' @($cli, 'video', '--plot', 'artifacts/demo-plots')
+  }
   'info' { Invoke-Checked 'dotnet' @($cli, 'info') }
   'bench' {
     $common = @('--heads', '32', '--kv-heads', '32', '--dtype', 'bf16')

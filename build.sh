@@ -4,7 +4,8 @@
 #   ./build.sh [build]     native library (when nvcc is found) + .NET projects, Release
 #   ./build.sh demo        build, then `minference demo --plot artifacts/demo-plots` and
 #                          `minference decode --plot artifacts/demo-plots` (GPU if present, else the
-#                          CPU backend): tables in the terminal, PNGs in artifacts/demo-plots/
+#                          CPU backend) and `minference video --plot artifacts/demo-plots` (CPU
+#                          references): tables in the terminal, PNGs in artifacts/demo-plots/
 #   ./build.sh test [-- ARGS]  build, then the NUnit suite (GPU tests report "skipped" without a
 #                          GPU); ARGS go to the test runner, e.g. -- --filter "TestCategory!=Gpu"
 #   ./build.sh bench       build, then the dense-attention and decode benchmark presets (needs a GPU)
@@ -124,7 +125,8 @@ case "$command" in
   build) ;;
   demo)
     "${cli[@]}" demo --plot artifacts/demo-plots
-    "${cli[@]}" decode --plot artifacts/demo-plots ;;
+    "${cli[@]}" decode --plot artifacts/demo-plots
+    "${cli[@]}" video --plot artifacts/demo-plots ;;
   info) "${cli[@]}" info ;;
   pack) pack ;;
   bench)
