@@ -27,6 +27,7 @@ public sealed class GridEstimationTests
     [TestCase(12, 6, 6, 5, 0.25, 64)]
     [TestCase(6, 12, 16, 100, 0.25, 128)]
     [TestCase(16, 4, 4, 3, 0.5, 64)]
+    [TestCase(64, 4, 4, 9, 0.25, 64)]  // N = 1,164: small strides have more than 256 multiples (sampled medians)
     public void PlantedStrideAndPhaseAreFound(int frames, int height, int width, int phase, double noise, int headDim)
     {
         ModalityMap map = Prompt(frames, height, width);
