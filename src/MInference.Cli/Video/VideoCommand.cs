@@ -8,7 +8,7 @@ namespace MInference.Cli.Video;
 
 /// <summary>
 /// `minference video`: MMInference on a synthetic vision-language prompt (text, a video of F frames
-/// of h × w patches, text) with grid and text heads. Per head: the grid stride and phase found
+/// of h × w patches, text) with grid, text and boundary heads. Per head: the grid stride and phase found
 /// online from the last-query approximation, and for the grid pattern (tokens permuted by phase
 /// class) and the 2D-boundary pattern (tokens grouped by modality) the density, recall and error
 /// against dense attention. `--plot` draws a grid head's attention before and after its permutation
@@ -22,7 +22,7 @@ internal static class VideoCommand
         var frameHeight = new Option<int>("--frame-height") { Description = "Patch rows per frame", DefaultValueFactory = _ => 12 }.AtLeast(1);
         var frameWidth = new Option<int>("--frame-width") { Description = "Patches per row", DefaultValueFactory = _ => 12 }.AtLeast(1);
         var text = new Option<int>("--text") { Description = "Text tokens: two thirds before the video, one third after", DefaultValueFactory = _ => 192 }.AtLeast(0);
-        var heads = new Option<int>("--heads") { Description = "Query heads (even: grid heads, odd: text heads)", DefaultValueFactory = _ => 4 }.AtLeast(1);
+        var heads = new Option<int>("--heads") { Description = "Query heads; their kinds cycle through grid, text, q-boundary, k-boundary, 2d-boundary", DefaultValueFactory = _ => 6 }.AtLeast(1);
         var kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads (divides --heads)", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var headDim = new Option<int>("--head-dim") { Description = "Head dimension (even, at least 32)", DefaultValueFactory = _ => 64 }.AtLeast(32);
         var gridTopK = new Option<int>("--top-k") { Description = "Grid pattern: key blocks kept per query block beyond the diagonal and the vertical-line blocks", DefaultValueFactory = _ => 2 }.AtLeast(0);

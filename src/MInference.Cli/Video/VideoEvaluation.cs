@@ -9,13 +9,30 @@ using MInference.Synthetic;
 namespace MInference.Cli.Video;
 
 /// <summary>
-/// `video` on the CPU references: a synthetic vision-language prompt (grid and text heads), then
+/// `video` on the CPU references: a synthetic vision-language prompt (heads cycling through the grid,
+/// text, Q-boundary, K-boundary and 2D-boundary kinds), then
 /// per head the grid stride and phase found online and, for the grid pattern, the 2D-boundary
 /// pattern and MInference's vertical-slash (sized per head to about the grid pattern's density:
 /// the comparison the grid pattern exists for), the density, recall and error against dense attention.
 /// </summary>
 internal static class VideoEvaluation
 {
+    /// <summary>The kinds query heads cycle through, and their names in the table and JSON.</summary>
+    private static readonly VideoHeadKind[] s_kinds =
+        [VideoHeadKind.Grid, VideoHeadKind.Text, VideoHeadKind.QueryBoundary, VideoHeadKind.KeyBoundary, VideoHeadKind.TwoDBoundary];
+
+    /// <summary>The table's stride and phase read the video rows: a Q-boundary head's grid shows only there.</summary>
+    private static readonly GridEstimationOptions s_videoRows = new() { QueryModality = Modality.Video };
+
+    private static string NameOf(VideoHeadKind kind) => kind switch
+    {
+        VideoHeadKind.Grid => "grid",
+        VideoHeadKind.Text => "text",
+        VideoHeadKind.QueryBoundary => "q-boundary",
+        VideoHeadKind.KeyBoundary => "k-boundary",
+        _ => "2d-boundary",
+    };
+
     public static (VideoAttentionData Data, PermutedBlockIndex Grid, VideoHeadResult[] Heads) Run(VideoSettings settings, Action<string> report)
     {
         ModalityMap prompt = settings.Prompt();
@@ -23,7 +40,7 @@ internal static class VideoEvaluation
         {
             Modalities = prompt, Heads = settings.Heads, KvHeads = settings.KvHeads, HeadDim = settings.HeadDim, Seed = settings.Seed, NoiseLevel = settings.Noise,
             GridPhase = settings.Seed % (settings.FrameHeight * settings.FrameWidth),
-            HeadKinds = [.. Enumerable.Range(0, settings.Heads).Select(head => head % 2 == 0 ? VideoHeadKind.Grid : VideoHeadKind.Text)],
+            HeadKinds = [.. Enumerable.Range(0, settings.Heads).Select(head => s_kinds[head % s_kinds.Length])],
         });
         int[] heads = [.. Enumerable.Range(0, settings.Heads)];
         report("dense attention (reference)");
@@ -41,9 +58,9 @@ internal static class VideoEvaluation
         VideoPatternResult[] verticalSlash = [.. heads.Select(head => VerticalSlashAtDensity(data, head, grid.Density(0, head), dense, denseLse))];
         VideoHeadResult[] results = [.. heads.Select(head =>
         {
-            GridEstimate estimate = GridEstimation.Estimate(data.Q, data.K, 0, head, prompt);
+            GridEstimate estimate = GridEstimation.Estimate(data.Q, data.K, 0, head, prompt, s_videoRows);
             return new VideoHeadResult(
-                head, data.KindOf(head) == VideoHeadKind.Grid ? "grid" : "text", estimate.Stride, estimate.Phase, estimate.DiagonalContrast, estimate.VerticalContrast,
+                head, NameOf(data.KindOf(head)), estimate.Stride, estimate.Phase, estimate.DiagonalContrast, estimate.VerticalContrast,
                 Compare(grid.Density(0, head), head, gridOutput, gridLse, dense, denseLse, n, dim),
                 Compare(boundary.Density(0, head), head, boundaryOutput, boundaryLse, dense, denseLse, n, dim),
                 verticalSlash[head]);

@@ -10,7 +10,7 @@ internal sealed record VideoPatternResult(double Density, double Recall, double 
 
 /// <summary>One query head of `video`.</summary>
 /// <param name="Head">Query head.</param>
-/// <param name="Kind">The structure planted in the synthetic data: grid or text.</param>
+/// <param name="Kind">The structure planted in the synthetic data: grid, text, q-boundary, k-boundary or 2d-boundary.</param>
 /// <param name="Stride">Grid stride found online (1: none fits the prompt).</param>
 /// <param name="Phase">Phase of the vertical lines found.</param>
 /// <param name="DiagonalContrast">How strongly attention repeats at the stride's multiples (1: not at all).</param>

@@ -5,8 +5,9 @@ namespace MInference.Multimodal;
 
 /// <summary>
 /// The CPU reference of boundary-head block selection: per (batch, head) the tokens are grouped by
-/// modality (<see cref="ModalityOrder"/>; when the prompt has video and the head shows a grid —
-/// <see cref="GridEstimation"/>'s contrasts both above 1.5 — the video group in grid order), then
+/// modality (<see cref="ModalityOrder"/>; when the prompt has video and the head's video rows show a
+/// grid — <see cref="GridEstimation"/> over the last video queries, both contrasts above 1.5 — the
+/// video group in grid order), then
 /// each 64-slot query block keeps its diagonal block, the first reachable block of each key
 /// modality group and the best blocks by pooled score within the budgets of its
 /// <see cref="BoundaryPattern"/>. Blocks straddling two groups count in both.
@@ -33,7 +34,9 @@ public static class BoundaryBlockSelection
         int blocks = SparseBlocks.Count(n);
         return PermutedSelection.Build(problem, headList, (batch, head) =>
         {
-            GridEstimate? grid = modalities.HasVideo ? GridEstimation.Estimate(q, k, batch, head, modalities) : null;
+            GridEstimate? grid = modalities.HasVideo
+                ? GridEstimation.Estimate(q, k, batch, head, modalities, new GridEstimationOptions { QueryModality = Modality.Video })
+                : null;
             bool gridded = grid is not null && grid.DiagonalContrast > GridContrast && grid.VerticalContrast > GridContrast;
             (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities, gridded ? grid : null);
             var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), order);

@@ -57,15 +57,30 @@ public static class GridEstimation
             throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; expected N = {n}", nameof(modalities));
         }
 
+        // The query rows: the last L tokens, or the last L of the chosen modality's last segment.
+        int endRow = n;
         int last = Math.Min(options.LastQueries, n);
+        if (options.QueryModality is { } modality)
+        {
+            ModalitySegment? segment = modalities.Segments.LastOrDefault(candidate => candidate.Modality == modality);
+            if (segment is null)
+            {
+                return new GridEstimate(1, 0, 1, 1);  // no rows of that modality: the identity
+            }
+
+            endRow = segment.End;
+            last = Math.Min(options.LastQueries, segment.Length);
+        }
+
+        int firstRow = endRow - last;
         var diagonal = new double[n];
         var columns = new double[n];
-        VerticalSlashEstimation.LastQueryProfiles(
-            new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), n, last, 1.0 / Math.Sqrt(problem.HeadDim), columns, diagonal);
+        VerticalSlashEstimation.RowProfiles(
+            new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), firstRow, endRow, 1.0 / Math.Sqrt(problem.HeadDim), columns, diagonal);
 
-        // Offsets every last query can reach, and columns before the last queries' local window.
-        int maxOffset = n - last;
-        int columnEnd = n - (2 * last);
+        // Offsets every one of those queries can reach, and columns before their local window.
+        int maxOffset = firstRow;
+        int columnEnd = firstRow - last;
         double bestScore = double.NegativeInfinity;
         var scored = new List<(int Stride, double Score, GridEstimate Estimate)>();
         foreach (int stride in Candidates(modalities, options.MaxSearchStride, maxOffset))

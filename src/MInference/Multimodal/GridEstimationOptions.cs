@@ -6,6 +6,14 @@ public sealed record GridEstimationOptions
     /// <summary>Queries of the last-query approximation (the last L rows), ≥ 1.</summary>
     public int LastQueries { get; init; } = 64;
 
+    /// <summary>
+    /// Take the last queries among this modality's tokens (the last <see cref="LastQueries"/> tokens of
+    /// its last segment, or all of that segment when shorter) instead of the prompt's last tokens, or
+    /// null for the prompt's last tokens. A Q-boundary head's video rows follow a grid its text rows do
+    /// not show: a prompt that ends in text must be read from its video rows.
+    /// </summary>
+    public Modality? QueryModality { get; init; }
+
     /// <summary>Small strides searched beside the modality map's (2 … this), ≥ 1 (1: none).</summary>
     public int MaxSearchStride { get; init; } = 64;
 

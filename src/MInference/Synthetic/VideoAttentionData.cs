@@ -17,8 +17,12 @@ namespace MInference.Synthetic;
 /// so Σ_m cos(2π m (i − j) / stride) peaks at the multiples, each peak about stride / P wide); +2 more
 /// over the nearest <see cref="VideoAttentionOptions.GridFadeFrames"/> frames (slow rotations), so
 /// nearer frames draw more attention; and +4 for the local band of text heads (rotations below
-/// π / LocalWindow). Grid heads weigh sink, vertical, comb and fade; text heads sink and local.
-/// Keys carry every component, so the heads of a GQA group may differ in kind.
+/// π / LocalWindow), and +4 for a text key (D/16 dimensions, set in k on text tokens: the "keys of
+/// one modality" component of boundary heads). Grid heads weigh sink, vertical, comb and fade; text
+/// heads sink and local; Q-boundary heads weigh a video row as a grid head and a text row as a text
+/// head; K-boundary heads sink, text keys and local; 2D-boundary heads a video row as a grid head and
+/// a text row with text keys and local. Keys carry every component, so the heads of a GQA group may
+/// differ in kind.
 /// </para>
 /// <para>
 /// Noise N(0, NoiseLevel²) is added to q and k; v is N(0, 1). Each (batch, head) draws from its
@@ -33,6 +37,7 @@ public sealed class VideoAttentionData
     private const double CombLogit = 6;
     private const double FadeLogit = 2;
     private const double LocalLogit = 4;
+    private const double ModalityLogit = 4;
 
     private VideoAttentionData(VideoAttentionOptions options, int stride, float[] q, float[] k, float[] v)
     {
@@ -136,7 +141,7 @@ public sealed class VideoAttentionData
         {
             if (!Enum.IsDefined(kind))
             {
-                throw new ArgumentOutOfRangeException(nameof(options), kind, "options.HeadKinds holds an undefined kind; expected Grid or Text");
+                throw new ArgumentOutOfRangeException(nameof(options), kind, "options.HeadKinds holds an undefined kind; expected Grid, Text, QueryBoundary, KeyBoundary or TwoDBoundary");
             }
         }
 
@@ -183,8 +188,9 @@ public sealed class VideoAttentionData
     /// <summary>head_dim split between the components, and their amplitudes.</summary>
     private sealed class Layout
     {
-        private readonly int _sinkDims, _verticalDims, _combPairs, _fadePairs, _localPairs;
-        private readonly double _sinkAmplitude, _verticalAmplitude, _combAmplitude, _fadeAmplitude, _localAmplitude;
+        private readonly int _sinkDims, _verticalDims, _modalityDims, _combPairs, _fadePairs, _localPairs, _modalityStart;
+        private readonly double _sinkAmplitude, _verticalAmplitude, _combAmplitude, _fadeAmplitude, _localAmplitude, _modalityAmplitude;
+        private readonly bool[] _isVideo;
         private readonly double[] _combFrequencies, _fadeFrequencies, _localFrequencies;
         private readonly int _stride, _phase, _sinkTokens;
 
@@ -193,7 +199,8 @@ public sealed class VideoAttentionData
             double scale = 1 / Math.Sqrt(dim);
             _sinkDims = dim / 16;
             _verticalDims = dim / 16;
-            int pairs = (dim - _sinkDims - _verticalDims) / 2;
+            _modalityDims = dim / 16;
+            int pairs = (dim - _sinkDims - _verticalDims - _modalityDims) / 2;
             _combPairs = pairs * 4 / 7;
             _fadePairs = Math.Max(1, pairs / 7);
             _localPairs = pairs - _combPairs - _fadePairs;
@@ -202,6 +209,9 @@ public sealed class VideoAttentionData
             _combAmplitude = Math.Sqrt(CombLogit / (scale * _combPairs));
             _fadeAmplitude = Math.Sqrt(FadeLogit / (scale * _fadePairs));
             _localAmplitude = Math.Sqrt(LocalLogit / (scale * _localPairs));
+            _modalityAmplitude = Math.Sqrt(ModalityLogit / (scale * _modalityDims));
+            _modalityStart = _sinkDims + _verticalDims + (2 * pairs);
+            _isVideo = [.. Enumerable.Range(0, options.Modalities.SequenceLength).Select(position => options.Modalities.ModalityAt(position) == Modality.Video)];
             // Harmonics 1 … P of the stride (cycling when the stride has fewer distinct ones): their
             // cosines all equal 1 at multiples of the stride.
             int harmonics = Math.Max(1, stride / 2);
@@ -231,22 +241,31 @@ public sealed class VideoAttentionData
             SignalComponents.AddRotation(row[start..], _combFrequencies, position, _combAmplitude);
             SignalComponents.AddRotation(row[(start + (2 * _combPairs))..], _fadeFrequencies, position, _fadeAmplitude);
             SignalComponents.AddRotation(row[(start + (2 * (_combPairs + _fadePairs)))..], _localFrequencies, position, _localAmplitude);
+            if (!_isVideo[position])
+            {
+                SignalComponents.AddConstant(row.Slice(_modalityStart, _modalityDims), _modalityAmplitude);
+            }
         }
 
         public void AddQuery(Span<float> row, int position, VideoHeadKind kind)
         {
-            bool grid = kind == VideoHeadKind.Grid;
             SignalComponents.AddConstant(row[.._sinkDims], _sinkAmplitude);
+            bool video = _isVideo[position];
+            bool gridRow = kind == VideoHeadKind.Grid || (video && kind is VideoHeadKind.QueryBoundary or VideoHeadKind.TwoDBoundary);
+            bool textKeys = kind == VideoHeadKind.KeyBoundary || (!video && kind == VideoHeadKind.TwoDBoundary);
             int start = _sinkDims + _verticalDims;
-            if (grid)
+            if (gridRow)
             {
                 SignalComponents.AddConstant(row.Slice(_sinkDims, _verticalDims), _verticalAmplitude);
                 SignalComponents.AddRotation(row[start..], _combFrequencies, position, _combAmplitude);
                 SignalComponents.AddRotation(row[(start + (2 * _combPairs))..], _fadeFrequencies, position, _fadeAmplitude);
+                return;
             }
-            else
+
+            SignalComponents.AddRotation(row[(start + (2 * (_combPairs + _fadePairs)))..], _localFrequencies, position, _localAmplitude);
+            if (textKeys)
             {
-                SignalComponents.AddRotation(row[(start + (2 * (_combPairs + _fadePairs)))..], _localFrequencies, position, _localAmplitude);
+                SignalComponents.AddConstant(row.Slice(_modalityStart, _modalityDims), _modalityAmplitude);
             }
         }
     }

@@ -50,6 +50,26 @@ public sealed class GridEstimationTests
     }
 
     [Test]
+    public void AQueryBoundaryHeadsGridIsReadFromItsVideoRows()
+    {
+        // The prompt ends in 64 text tokens: the last queries are text rows, which show no grid.
+        ModalityMap map = Prompt(8, 8, 8, textBefore: 100, textAfter: 64);
+        VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions
+        {
+            Modalities = map, Heads = 1, KvHeads = 1, HeadDim = 64, HeadKinds = [VideoHeadKind.QueryBoundary], GridPhase = 6, Seed = 2,
+        });
+        GridEstimate lastRows = GridEstimation.Estimate(data.Q, data.K, 0, 0, map);
+        GridEstimate videoRows = GridEstimation.Estimate(data.Q, data.K, 0, 0, map, new GridEstimationOptions { QueryModality = Modality.Video });
+        GridEstimate noSuchRows = GridEstimation.Estimate(data.Q, data.K, 0, 0, ModalityMap.AllText(map.SequenceLength), new GridEstimationOptions { QueryModality = Modality.Video });
+        Assert.Multiple(() =>
+        {
+            Assert.That(lastRows.DiagonalContrast + lastRows.VerticalContrast, Is.LessThan(3), $"text rows: {lastRows}");
+            Assert.That((videoRows.Stride, videoRows.Phase), Is.EqualTo((64, 6)), $"video rows: {videoRows}");
+            Assert.That(noSuchRows, Is.EqualTo(new GridEstimate(1, 0, 1, 1)), "no video rows: the identity");
+        });
+    }
+
+    [Test]
     public void ATextHeadShowsNoGrid()
     {
         ModalityMap map = Prompt(8, 8, 8);

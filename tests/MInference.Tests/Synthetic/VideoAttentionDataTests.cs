@@ -48,6 +48,25 @@ public sealed class VideoAttentionDataTests
         });
     }
 
+    [Test]
+    public void BoundaryHeadsSplitByModality()
+    {
+        // Prompt: text [0, 20), video [20, 84) (stride 16, phase 0), text [84, 85).
+        VideoAttentionData data = VideoAttentionData.Generate(Options() with
+        {
+            NoiseLevel = 0, HeadKinds = [VideoHeadKind.QueryBoundary, VideoHeadKind.KeyBoundary, VideoHeadKind.TwoDBoundary, VideoHeadKind.Text],
+        });
+        double Score(int head, int query, int key) => Dot(data.Q, head, query, data.K, head / 2, key);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Score(0, 80, 64), Is.GreaterThan(Score(0, 80, 70) + 4), "q-boundary: a video row is a grid row");
+            Assert.That(Score(0, 84, 83), Is.GreaterThan(Score(0, 84, 36) + 1), "q-boundary: a text row is local");
+            Assert.That(Score(1, 80, 10), Is.GreaterThan(Score(1, 80, 30) + 2), "k-boundary: text keys draw every query");
+            Assert.That(Score(2, 84, 10), Is.GreaterThan(Score(2, 84, 30) + 2), "2d-boundary: a text row draws on text keys");
+            Assert.That(Score(2, 80, 64), Is.GreaterThan(Score(2, 80, 70) + 4), "2d-boundary: a video row is a grid row");
+        });
+    }
+
     private static double Dot(ReadOnlyHostTensor q, int head, int query, ReadOnlyHostTensor k, int kvHead, int key)
     {
         ReadOnlySpan<float> queryRow = q.Data.Span.Slice((int)q.Layout.GetOffset(0, head, query, 0), 64);

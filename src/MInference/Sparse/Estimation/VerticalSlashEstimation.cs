@@ -68,7 +68,8 @@ public static class VerticalSlashEstimation
             int head = headList[list % headList.Length];
             Span<double> vertical = verticalScores.AsSpan(list * n, n);
             Span<double> slash = slashScores.AsSpan(list * n, n);
-            LastQueryProfiles(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), n, LastQueryRows, scale, vertical, slash);
+            int lastQ = Math.Min(LastQueryRows, n);
+            RowProfiles(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), n - lastQ, n, scale, vertical, slash);
             SelectTop(vertical, ForcedVerticals, verticalCount, ascending: true).CopyTo(verticals.AsSpan(list * verticalCount, verticalCount));
             SelectTop(slash, ForcedSlashes, slashCount, ascending: false).CopyTo(slashOffsets.AsSpan(list * slashCount, slashCount));
         });
@@ -78,16 +79,16 @@ public static class VerticalSlashEstimation
     }
 
     /// <summary>
-    /// The last-query approximation of one (batch, head): the causal softmax of the last
-    /// <paramref name="lastQueries"/> rows (at most N) in double, added per key to
+    /// The last-query approximation of one (batch, head) over query rows [<paramref name="firstRow"/>,
+    /// <paramref name="endRow"/>): each row's causal softmax in double, added per key to
     /// <paramref name="vertical"/> and per offset row − key to <paramref name="slash"/>. Vertical-slash
-    /// estimation ranks these; grid estimation (MMInference) reads their periodicity.
+    /// estimation ranks these for the last rows; grid estimation (MMInference) reads their
+    /// periodicity, for the last rows or the last rows of one modality.
     /// </summary>
-    internal static void LastQueryProfiles(HeadRows queries, HeadRows keys, int n, int lastQueries, double scale, Span<double> vertical, Span<double> slash)
+    internal static void RowProfiles(HeadRows queries, HeadRows keys, int firstRow, int endRow, double scale, Span<double> vertical, Span<double> slash)
     {
-        int lastQ = Math.Min(lastQueries, n);
-        var scores = new double[n];
-        for (int row = n - lastQ; row < n; row++)
+        var scores = new double[endRow];
+        for (int row = firstRow; row < endRow; row++)
         {
             double max = double.NegativeInfinity;
             for (int key = 0; key <= row; key++)
