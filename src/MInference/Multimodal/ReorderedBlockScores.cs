@@ -22,8 +22,8 @@ internal sealed class ReorderedBlockScores
     public ReorderedBlockScores(HeadRows queries, HeadRows keys, TokenOrder order)
     {
         _dim = queries.Dim;
-        _queries = Means(queries, order);
-        _keys = Means(keys, order);
+        _queries = BlockSparseEstimation.MeanPool(queries, order.SequenceLength, order.OriginalOrder);
+        _keys = BlockSparseEstimation.MeanPool(keys, order.SequenceLength, order.OriginalOrder);
         Blocks = SparseBlocks.Count(order.SequenceLength);
         _minimum = Enumerable.Repeat(int.MaxValue, Blocks).ToArray();
         _maximum = new int[Blocks];
@@ -82,31 +82,5 @@ internal sealed class ReorderedBlockScores
         }
 
         return new BlockSparseIndex(sequenceLength, batch, heads, rowPointers, rows.SelectMany(row => row).ToArray());
-    }
-
-    private static double[] Means(HeadRows rows, TokenOrder order)
-    {
-        int n = order.SequenceLength;
-        int dim = rows.Dim;
-        var pooled = new double[SparseBlocks.Count(n) * dim];
-        for (int slot = 0; slot < n; slot++)
-        {
-            int row = order.OriginalOrder[slot];
-            for (int d = 0; d < dim; d++)
-            {
-                pooled[(slot / Block * dim) + d] += rows[row, d];
-            }
-        }
-
-        for (int block = 0; block < SparseBlocks.Count(n); block++)
-        {
-            int count = Math.Min(Block, n - (block * Block));
-            for (int d = 0; d < dim; d++)
-            {
-                pooled[(block * dim) + d] /= count;
-            }
-        }
-
-        return pooled;
     }
 }

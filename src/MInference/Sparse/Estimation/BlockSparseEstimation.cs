@@ -102,16 +102,21 @@ public static class BlockSparseEstimation
         return scores;
     }
 
-    /// <summary>[blocks, D]: the mean of each block's rows (the last block over its real rows).</summary>
-    private static double[] MeanPool(HeadRows rows, int n)
+    /// <summary>
+    /// [blocks, D]: the mean of each block's rows (the last block over its real rows), in double.
+    /// With <paramref name="rowOfSlot"/>, slot s of the blocks is row rowOfSlot[s] (a token order,
+    /// MMInference's reordered blocks); without, slot s is row s.
+    /// </summary>
+    internal static double[] MeanPool(HeadRows rows, int n, ReadOnlySpan<int> rowOfSlot = default)
     {
         int dim = rows.Dim;
         var pooled = new double[SparseBlocks.Count(n) * dim];
-        for (int row = 0; row < n; row++)
+        for (int slot = 0; slot < n; slot++)
         {
+            int row = rowOfSlot.IsEmpty ? slot : rowOfSlot[slot];
             for (int d = 0; d < dim; d++)
             {
-                pooled[(row / Block * dim) + d] += rows[row, d];
+                pooled[(slot / Block * dim) + d] += rows[row, d];
             }
         }
 
