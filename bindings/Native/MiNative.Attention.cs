@@ -26,6 +26,10 @@ internal static unsafe partial class MiNative
     [LibraryImport(LibraryName, EntryPoint = "mi_attention_block_sparse_fwd")]
     internal static partial MiStatusCode mi_attention_block_sparse_fwd(in MiBlockSparseAttentionArgs args, StreamHandle stream);
 
+    /// <summary>Grid-head attention (MMInference) over permuted key blocks, for the listed heads; asynchronous.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_attention_grid_fwd")]
+    internal static partial MiStatusCode mi_attention_grid_fwd(in MiGridAttentionArgs args, StreamHandle stream);
+
     /// <summary>Vertical-slash attention over CSR indices of block runs and gathered columns, for the listed heads; asynchronous.</summary>
     [LibraryImport(LibraryName, EntryPoint = "mi_attention_vertical_slash_fwd")]
     internal static partial MiStatusCode mi_attention_vertical_slash_fwd(in MiVerticalSlashAttentionArgs args, StreamHandle stream);
@@ -63,6 +67,17 @@ internal static unsafe partial class MiNative
             args.Heads = heads.IsEmpty ? 0 : (nint)headList;
             args.HeadCount = heads.Length;
             return mi_attention_block_sparse_fwd(in args, stream);
+        }
+    }
+
+    /// <summary>Calls <see cref="mi_attention_grid_fwd"/> with <paramref name="heads"/> pinned for the call.</summary>
+    internal static MiStatusCode GridForward(MiGridAttentionArgs args, ReadOnlySpan<int> heads, StreamHandle stream)
+    {
+        fixed (int* headList = heads)
+        {
+            args.Heads = heads.IsEmpty ? 0 : (nint)headList;
+            args.HeadCount = heads.Length;
+            return mi_attention_grid_fwd(in args, stream);
         }
     }
 

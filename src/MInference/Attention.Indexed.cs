@@ -109,6 +109,57 @@ public static partial class Attention
         });
     }
 
+    /// <summary>
+    /// Grid-head attention (MMInference): each head takes its tokens in its permuted order, each
+    /// 64-slot query block attends to the permuted 64-slot key blocks its row of the index lists,
+    /// with causality on original positions, and O and the log-sum-exp land at the original rows.
+    /// The index's heads are computed; rows of other heads are not touched. Enqueued on
+    /// <paramref name="context"/>'s stream.
+    /// </summary>
+    /// <param name="context">The device and stream to run on.</param>
+    /// <param name="q">Queries, [B, Hq, N, D].</param>
+    /// <param name="k">Keys, [B, Hkv, N, D].</param>
+    /// <param name="v">Values, [B, Hkv, N, D].</param>
+    /// <param name="output">Written for the index's heads: [B, Hq, N, D].</param>
+    /// <param name="index">Built for this batch size and N (<see cref="Multimodal.DeviceGridIndex.Upload"/>).</param>
+    /// <param name="logSumExp">Optional, written for the index's heads: fp32 [B, Hq, N] contiguous.</param>
+    /// <exception cref="ArgumentException">An operand rule is broken, q_len differs from kv_len, or the index was built for another batch size, N or head count.</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
+    /// <exception cref="ObjectDisposedException">The context, a buffer or the index is disposed.</exception>
+    /// <exception cref="CudaException">The launch failed.</exception>
+    public static void Grid(
+        GpuContext context,
+        DeviceTensor q,
+        DeviceTensor k,
+        DeviceTensor v,
+        DeviceTensor output,
+        Multimodal.DeviceGridIndex index,
+        DeviceBuffer? logSumExp = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ObjectDisposedException.ThrowIf(index.IsDisposed, index);
+        int[] headList = ValidateIndexedCall(context, q, k, [.. index.Heads], (index.Blocks, nameof(index)));
+        if (q.Layout.Lengths[0] != index.BatchSize || q.Layout.Lengths[2] != index.SequenceLength)
+        {
+            throw new ArgumentException(
+                $"the index was built for batch {index.BatchSize} and N = {index.SequenceLength}; q is [{q.Layout.Lengths[0]}, _, {q.Layout.Lengths[2]}, _]", nameof(index));
+        }
+
+        Run(context, q, k, v, output, new DenseAttentionOptions { Causal = true }, logSumExp, (in MiDenseAttentionArgs args, StreamHandle stream) =>
+        {
+            using var blockRows = new SafeHandleLease(index.Blocks.RowPointers.Memory);
+            using var blockValues = new SafeHandleLease(index.Blocks.Values.Memory);
+            using var order = new SafeHandleLease(index.Order.Memory);
+            var call = new MiGridAttentionArgs
+            {
+                Attention = args,
+                Blocks = new MiCsrIndex { RowPtr = blockRows.Value, Values = blockValues.Value, ValueCount = index.Blocks.ValueCount },
+                Order = order.Value,
+            };
+            return MiNative.GridForward(call, headList, stream);
+        });
+    }
+
     /// <summary>The checks only the index-driven patterns add; returns the head list to pass on.</summary>
     private static int[] ValidateIndexedCall(
         GpuContext context, DeviceTensor q, DeviceTensor k, ReadOnlySpan<int> heads, params ReadOnlySpan<(DeviceCsrIndex Index, string Name)> indices)

@@ -13,7 +13,12 @@
 //   visible(tile, row, c) whether query row `row` (absolute) sees the tile's c-th key,
 //   head(params, y)       the query head of grid row y,
 //   runs(params, b, h, H) whether this launch computes (batch b, head h) (device route codes),
-//   kLongestFirst         whether query tiles run in reverse order (their cost grows with the index).
+//   kLongestFirst         whether query tiles run in reverse order (their cost grows with the index),
+//   kGathers              whether tile(i) may return gathered key lists,
+//   kPermutesRows         whether the query tile's rows are permuted slots (grid heads): then
+//                         query_rows() lists the original rows of slots [m0, m0 + rows),
+//                         query_row_count(kBlockM) how many exist, and output_row(slot) the
+//                         original row its O and log-sum-exp go to (-1: none).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -213,7 +218,11 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const int quad_lane = lane % 4;
   const int warp_row0 = warp * Traits::kWarpRows;
 
-  detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_strides.row, m0, p.q_len);
+  if constexpr (Tiles::kPermutesRows)
+    detail::gather_tile_async<Traits, kBlockM>(s_q, q, p.q_strides.row, tiles.query_rows(),
+                                               tiles.query_row_count(kBlockM), p.q_len);
+  else
+    detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_strides.row, m0, p.q_len);
   detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, tiles.tile(0),
                                                        p.kv_len);
   device::cp_async_commit();
@@ -368,9 +377,11 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
       }
       const int q_row = m0 + local_row;
       if (p.lse != nullptr && quad_lane == 0 && q_row < p.q_len) {
+        int out_row = q_row;
+        if constexpr (Tiles::kPermutesRows) out_row = tiles.output_row(q_row);
         const index_t lse_index =
-            (static_cast<index_t>(batch) * p.q_heads + head) * p.q_len + q_row;
-        p.lse[lse_index] = sum > 0.f ? fmaf(row_max[r], p.scale, logf(sum)) : -INFINITY;
+            (static_cast<index_t>(batch) * p.q_heads + head) * p.q_len + out_row;
+        if (out_row >= 0) p.lse[lse_index] = sum > 0.f ? fmaf(row_max[r], p.scale, logf(sum)) : -INFINITY;
       }
     }
   __syncwarp();
@@ -383,8 +394,11 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
     const int chunk = i % Traits::kChunksPerRow;
     const int q_row = m0 + local_row;
     if (q_row < p.q_len) {
+      int out_row = q_row;
+      if constexpr (Tiles::kPermutesRows) out_row = tiles.output_row(q_row);
+      if (out_row < 0) continue;  // a malformed order array: nothing is written for this slot
       const uint4 value = *reinterpret_cast<const uint4*>(s_q + Traits::swizzle(local_row, chunk));
-      *reinterpret_cast<uint4*>(o + static_cast<index_t>(q_row) * p.o_strides.row +
+      *reinterpret_cast<uint4*>(o + static_cast<index_t>(out_row) * p.o_strides.row +
                                 chunk * Traits::kChunkElems) = value;
     }
   }

@@ -17,6 +17,7 @@ class VerticalSlashTiles {
 
   static constexpr bool kLongestFirst = true;  // verticals accumulate towards the end
   static constexpr bool kGathers = true;
+  static constexpr bool kPermutesRows = false;
 
   __device__ static int head(const Params& params, int grid_y) { return params.heads.ids[grid_y]; }
   __device__ static bool runs(const Params& params, int batch, int head, int q_heads) {

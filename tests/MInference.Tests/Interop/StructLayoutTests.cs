@@ -203,6 +203,21 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void GridAttentionArgsMatchTheHeader()
+    {
+        var args = default(MiGridAttentionArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiGridAttentionArgs>(), Is.EqualTo(296), "232 + 24 + 8 + 8 + 4, padded to 8, + 16 of routes");
+            Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(232));
+            Assert.That(OffsetOf(ref args, ref args.Order), Is.EqualTo(256));
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(264));
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(272));
+            Assert.That(OffsetOf(ref args, ref args.Routes), Is.EqualTo(280));
+        });
+    }
+
+    [Test]
     public void VerticalSlashAttentionArgsMatchTheHeader()
     {
         var args = default(MiVerticalSlashAttentionArgs);

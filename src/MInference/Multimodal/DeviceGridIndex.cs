@@ -1,0 +1,72 @@
+namespace MInference.Multimodal;
+
+/// <summary>
+/// A <see cref="GridIndex"/> on the device, for <see cref="Attention.Grid"/>: the kept permuted
+/// blocks as a CSR index and the permutations as one int32 array [batch, heads, N] of original
+/// positions per permuted slot. Owns both buffers.
+/// </summary>
+public sealed class DeviceGridIndex : IDisposable
+{
+    private DeviceGridIndex(DeviceCsrIndex blocks, DeviceBuffer order, int[] heads, int batchSize, int sequenceLength)
+    {
+        Blocks = blocks;
+        Order = order;
+        Heads = heads;
+        BatchSize = batchSize;
+        SequenceLength = sequenceLength;
+    }
+
+    /// <summary>The kept blocks, one row per (batch, listed head, permuted query block).</summary>
+    public DeviceCsrIndex Blocks { get; }
+
+    /// <summary>The grid heads, in slot order.</summary>
+    public IReadOnlyList<int> Heads { get; }
+
+    /// <summary>Batch elements.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>N.</summary>
+    public int SequenceLength { get; }
+
+    /// <summary>True once disposed.</summary>
+    public bool IsDisposed => Blocks.IsDisposed;
+
+    internal DeviceBuffer Order { get; }
+
+    /// <summary>Copies an index to <paramref name="context"/>'s device.</summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="context"/> is disposed.</exception>
+    public static DeviceGridIndex Upload(GpuContext context, GridIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(index);
+        int heads = index.Heads.Length, n = index.SequenceLength;
+        var order = new int[(long)index.BatchSize * heads * n];
+        for (int batch = 0; batch < index.BatchSize; batch++)
+        {
+            for (int slot = 0; slot < heads; slot++)
+            {
+                index.Permutation(batch, slot).OriginalOrder.CopyTo(order.AsSpan(((batch * heads) + slot) * n, n));
+            }
+        }
+
+        DeviceCsrIndex blocks = DeviceCsrIndex.Upload(context, index.Blocks.RowPointers.Span, index.Blocks.Blocks.Span);
+        try
+        {
+            var orderBuffer = new DeviceBuffer(context, (long)order.Length * sizeof(int));
+            orderBuffer.CopyFromHost<int>(order);
+            return new DeviceGridIndex(blocks, orderBuffer, index.Heads.ToArray(), index.BatchSize, n);
+        }
+        catch
+        {
+            blocks.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Blocks.Dispose();
+        Order.Dispose();
+    }
+}
