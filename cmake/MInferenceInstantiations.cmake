@@ -13,7 +13,7 @@ set(MI_ATTENTION_PATTERNS
   ashape/ashape
   blocksparse/block_sparse
   vertical_slash/vs
-  grid/grid)
+  permuted/permuted)
 set(MI_HEAD_DIMS 64 96 128)
 # dtype suffix -> ElementType enumerator (common/element_type.h). A new dtype also needs a case in
 # common/dispatch.h and kernel support, so this list is not the only edit for it.

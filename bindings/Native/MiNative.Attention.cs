@@ -27,8 +27,8 @@ internal static unsafe partial class MiNative
     internal static partial MiStatusCode mi_attention_block_sparse_fwd(in MiBlockSparseAttentionArgs args, StreamHandle stream);
 
     /// <summary>Grid-head attention (MMInference) over permuted key blocks, for the listed heads; asynchronous.</summary>
-    [LibraryImport(LibraryName, EntryPoint = "mi_attention_grid_fwd")]
-    internal static partial MiStatusCode mi_attention_grid_fwd(in MiGridAttentionArgs args, StreamHandle stream);
+    [LibraryImport(LibraryName, EntryPoint = "mi_attention_permuted_fwd")]
+    internal static partial MiStatusCode mi_attention_permuted_fwd(in MiPermutedAttentionArgs args, StreamHandle stream);
 
     /// <summary>Vertical-slash attention over CSR indices of block runs and gathered columns, for the listed heads; asynchronous.</summary>
     [LibraryImport(LibraryName, EntryPoint = "mi_attention_vertical_slash_fwd")]
@@ -70,14 +70,14 @@ internal static unsafe partial class MiNative
         }
     }
 
-    /// <summary>Calls <see cref="mi_attention_grid_fwd"/> with <paramref name="heads"/> pinned for the call.</summary>
-    internal static MiStatusCode GridForward(MiGridAttentionArgs args, ReadOnlySpan<int> heads, StreamHandle stream)
+    /// <summary>Calls <see cref="mi_attention_permuted_fwd"/> with <paramref name="heads"/> pinned for the call.</summary>
+    internal static MiStatusCode PermutedForward(MiPermutedAttentionArgs args, ReadOnlySpan<int> heads, StreamHandle stream)
     {
         fixed (int* headList = heads)
         {
             args.Heads = heads.IsEmpty ? 0 : (nint)headList;
             args.HeadCount = heads.Length;
-            return mi_attention_grid_fwd(in args, stream);
+            return mi_attention_permuted_fwd(in args, stream);
         }
     }
 

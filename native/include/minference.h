@@ -485,24 +485,25 @@ typedef struct mi_vertical_slash_attention_args {
 MI_API MI_NODISCARD mi_status mi_attention_vertical_slash_fwd(
     const mi_vertical_slash_attention_args* args, mi_stream stream);
 
-/* Grid heads (MMInference): tokens are taken in a per-(batch, head) permuted order (`order`: the
- * original position of each permuted slot, a permutation of 0..N-1; grid heads group tokens by
- * phase class so grid lines become contiguous). Each 64-slot query block attends to the 64-slot
+/* Permuted-block attention (MMInference's grid and boundary heads): tokens are taken in a
+ * per-(batch, head) order (`order`: the original position of each slot, a permutation of 0..N-1;
+ * grid heads group tokens by phase class so grid lines become contiguous, boundary heads by
+ * modality). Each 64-slot query block attends to the 64-slot
  * key blocks listed in its row of `blocks` (block indices in permuted space, any block, ascending),
  * with causality on original positions: slot p sees slot t when order[t] <= order[p]. O and the
  * log-sum-exp are written at the original rows. Nothing is permuted in memory. Needs q_len ==
  * kv_len and attention.causal == 1. An `order` that is not a permutation gives wrong results (and
  * rows it omits unwritten), never an out-of-bounds access. */
-typedef struct mi_grid_attention_args {
+typedef struct mi_permuted_attention_args {
   mi_dense_attention_args attention;
   mi_csr_index blocks;
   const int32_t* order;  /* device int32 [batch, head_count, N] */
   const int32_t* heads;  /* as for A-shape: host array, NULL = all q_heads */
   int32_t head_count;
   mi_head_routes routes; /* as for A-shape */
-} mi_grid_attention_args;
+} mi_permuted_attention_args;
 
-MI_API MI_NODISCARD mi_status mi_attention_grid_fwd(const mi_grid_attention_args* args,
+MI_API MI_NODISCARD mi_status mi_attention_permuted_fwd(const mi_permuted_attention_args* args,
                                                     mi_stream stream);
 
 /* ---- vertical-slash estimation and index conversion (MInference) ---------------------------

@@ -110,8 +110,8 @@ public static partial class Attention
     }
 
     /// <summary>
-    /// Grid-head attention (MMInference): each head takes its tokens in its permuted order, each
-    /// 64-slot query block attends to the permuted 64-slot key blocks its row of the index lists,
+    /// Permuted-block attention (MMInference's grid and boundary heads): each head takes its tokens
+    /// in its own order, each 64-slot query block attends to the 64-slot key blocks its row of the index lists,
     /// with causality on original positions, and O and the log-sum-exp land at the original rows.
     /// The index's heads are computed; rows of other heads are not touched. Enqueued on
     /// <paramref name="context"/>'s stream.
@@ -121,19 +121,19 @@ public static partial class Attention
     /// <param name="k">Keys, [B, Hkv, N, D].</param>
     /// <param name="v">Values, [B, Hkv, N, D].</param>
     /// <param name="output">Written for the index's heads: [B, Hq, N, D].</param>
-    /// <param name="index">Built for this batch size and N (<see cref="Multimodal.DeviceGridIndex.Upload"/>).</param>
+    /// <param name="index">Built for this batch size and N (<see cref="Multimodal.DevicePermutedBlockIndex.Upload"/>).</param>
     /// <param name="logSumExp">Optional, written for the index's heads: fp32 [B, Hq, N] contiguous.</param>
     /// <exception cref="ArgumentException">An operand rule is broken, q_len differs from kv_len, or the index was built for another batch size, N or head count.</exception>
     /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer or the index is disposed.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
-    public static void Grid(
+    public static void Permuted(
         GpuContext context,
         DeviceTensor q,
         DeviceTensor k,
         DeviceTensor v,
         DeviceTensor output,
-        Multimodal.DeviceGridIndex index,
+        Multimodal.DevicePermutedBlockIndex index,
         DeviceBuffer? logSumExp = null)
     {
         ArgumentNullException.ThrowIfNull(index);
@@ -150,13 +150,13 @@ public static partial class Attention
             using var blockRows = new SafeHandleLease(index.Blocks.RowPointers.Memory);
             using var blockValues = new SafeHandleLease(index.Blocks.Values.Memory);
             using var order = new SafeHandleLease(index.Order.Memory);
-            var call = new MiGridAttentionArgs
+            var call = new MiPermutedAttentionArgs
             {
                 Attention = args,
                 Blocks = new MiCsrIndex { RowPtr = blockRows.Value, Values = blockValues.Value, ValueCount = index.Blocks.ValueCount },
                 Order = order.Value,
             };
-            return MiNative.GridForward(call, headList, stream);
+            return MiNative.PermutedForward(call, headList, stream);
         });
     }
 

@@ -205,10 +205,10 @@ public sealed class StructLayoutTests
     [Test]
     public void GridAttentionArgsMatchTheHeader()
     {
-        var args = default(MiGridAttentionArgs);
+        var args = default(MiPermutedAttentionArgs);
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<MiGridAttentionArgs>(), Is.EqualTo(296), "232 + 24 + 8 + 8 + 4, padded to 8, + 16 of routes");
+            Assert.That(Unsafe.SizeOf<MiPermutedAttentionArgs>(), Is.EqualTo(296), "232 + 24 + 8 + 8 + 4, padded to 8, + 16 of routes");
             Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(232));
             Assert.That(OffsetOf(ref args, ref args.Order), Is.EqualTo(256));
             Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(264));

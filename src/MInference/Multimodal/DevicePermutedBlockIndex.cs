@@ -1,13 +1,13 @@
 namespace MInference.Multimodal;
 
 /// <summary>
-/// A <see cref="GridIndex"/> on the device, for <see cref="Attention.Grid"/>: the kept permuted
-/// blocks as a CSR index and the permutations as one int32 array [batch, heads, N] of original
-/// positions per permuted slot. Owns both buffers.
+/// A <see cref="PermutedBlockIndex"/> on the device, for <see cref="Attention.Permuted"/>: the kept
+/// blocks as a CSR index and the token orders as one int32 array [batch, heads, N] of original
+/// positions per slot. Owns both buffers.
 /// </summary>
-public sealed class DeviceGridIndex : IDisposable
+public sealed class DevicePermutedBlockIndex : IDisposable
 {
-    private DeviceGridIndex(DeviceCsrIndex blocks, DeviceBuffer order, int[] heads, int batchSize, int sequenceLength)
+    private DevicePermutedBlockIndex(DeviceCsrIndex blocks, DeviceBuffer order, int[] heads, int batchSize, int sequenceLength)
     {
         Blocks = blocks;
         Order = order;
@@ -35,7 +35,7 @@ public sealed class DeviceGridIndex : IDisposable
 
     /// <summary>Copies an index to <paramref name="context"/>'s device.</summary>
     /// <exception cref="ObjectDisposedException"><paramref name="context"/> is disposed.</exception>
-    public static DeviceGridIndex Upload(GpuContext context, GridIndex index)
+    public static DevicePermutedBlockIndex Upload(GpuContext context, PermutedBlockIndex index)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(index);
@@ -45,7 +45,7 @@ public sealed class DeviceGridIndex : IDisposable
         {
             for (int slot = 0; slot < heads; slot++)
             {
-                index.Permutation(batch, slot).OriginalOrder.CopyTo(order.AsSpan(((batch * heads) + slot) * n, n));
+                index.Order(batch, slot).OriginalOrder.CopyTo(order.AsSpan(((batch * heads) + slot) * n, n));
             }
         }
 
@@ -54,7 +54,7 @@ public sealed class DeviceGridIndex : IDisposable
         {
             var orderBuffer = new DeviceBuffer(context, (long)order.Length * sizeof(int));
             orderBuffer.CopyFromHost<int>(order);
-            return new DeviceGridIndex(blocks, orderBuffer, index.Heads.ToArray(), index.BatchSize, n);
+            return new DevicePermutedBlockIndex(blocks, orderBuffer, index.Heads.ToArray(), index.BatchSize, n);
         }
         catch
         {

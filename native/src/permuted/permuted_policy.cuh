@@ -1,6 +1,7 @@
-// Grid-head tile policy (MMInference): the query tile and every key tile are 64 consecutive slots
-// of the head's permuted order (tokens grouped by phase class, grid_permutation in the C# layer),
-// so grid lines are contiguous bands the index lists as whole blocks. Nothing is permuted in
+// Permuted-block tile policy (MMInference's grid and boundary heads): the query tile and every key
+// tile are 64 consecutive slots of the head's token order (grid heads: tokens grouped by phase
+// class; boundary heads: by modality — TokenOrder in the C# layer), so grid lines and modality
+// sub-blocks are contiguous and the index lists them as whole blocks. Nothing is permuted in
 // memory: the Q tile and each K/V tile are gathered through the order array (the key gather path
 // the vertical-slash columns use), O and the log-sum-exp are written to the original rows, and
 // causality is evaluated on original positions — after the permutation it is not a triangle, so
@@ -9,13 +10,13 @@
 
 #include "../attention/attention_fwd_kernel.cuh"
 #include "../common/csr_rows.cuh"
-#include "grid_launch.h"
+#include "permuted_launch.h"
 
-namespace mi::grid {
+namespace mi::permuted {
 
-class GridTiles {
+class PermutedBlockTiles {
  public:
-  using Params = GridArgs;
+  using Params = PermutedArgs;
 
   static constexpr bool kLongestFirst = false;  // row costs do not grow with the permuted index
   static constexpr bool kGathers = true;
@@ -26,7 +27,7 @@ class GridTiles {
     return params.heads.runs(batch, head, q_heads);
   }
 
-  __device__ GridTiles(const attention::AttentionFwdParams& p, const Params& params, int m0,
+  __device__ PermutedBlockTiles(const attention::AttentionFwdParams& p, const Params& params, int m0,
                        int block_m, int block_n)
       : params_(params),
         row_(CsrRow::read(params.blocks,
@@ -76,4 +77,4 @@ class GridTiles {
   int block_n_;
 };
 
-}  // namespace mi::grid
+}  // namespace mi::permuted

@@ -5,14 +5,14 @@ using MInference.Tests.Support;
 namespace MInference.Tests.Gpu;
 
 /// <summary>
-/// The grid-head kernel against <see cref="GridAttentionReference"/> (explicit permute → masked
+/// The permuted-block kernel (grid heads here) against <see cref="PermutedBlockReference"/> (explicit permute → masked
 /// dense → inverse permute) on synthetic vision-language prompts rounded to the dtype, with the
 /// index estimated on the CPU from the same rounded inputs: every head_dim and dtype, N from one
 /// block to several thousand (frames that do not fill a block, text of length 1 first or last,
 /// a video at the very start), GQA 4/2 and batch 2. Only heads 0 and 3 are grid heads: the others
 /// must keep their NaN poison.
 /// </summary>
-public sealed class GridAttentionGpuTests : GpuFixture
+public sealed class PermutedAttentionGpuTests : GpuFixture
 {
     private const byte NaNPoison = 0xFF;
     private static readonly int[] s_gridHeads = [3, 0];
@@ -68,33 +68,45 @@ public sealed class GridAttentionGpuTests : GpuFixture
         (ushort[] qBits, ReadOnlyHostTensor q) = DTypeRounding.RoundTo(dtype, data.Q);
         (ushort[] kBits, ReadOnlyHostTensor k) = DTypeRounding.RoundTo(dtype, data.K);
         (ushort[] vBits, ReadOnlyHostTensor v) = DTypeRounding.RoundTo(dtype, data.V);
-        GridIndex index = GridBlockSelection.Estimate(q, k, s_gridHeads, map, new GridPattern(topK));
+        PermutedBlockIndex index = GridBlockSelection.Estimate(q, k, s_gridHeads, map, new GridPattern(topK));
         var expected = new float[q.Layout.RequiredElementCount];
         int logSumExpLength = batch * 4 * n;
         var expectedLogSumExp = new float[logSumExpLength];
-        GridAttentionReference.Run(q, k, v, index, new HostTensor(expected, q.Layout), expectedLogSumExp);
+        PermutedBlockReference.Run(q, k, v, index, new HostTensor(expected, q.Layout), expectedLogSumExp);
 
-        using DeviceBuffer qBuffer = Upload<ushort>(qBits);
-        using DeviceBuffer kBuffer = Upload<ushort>(kBits);
-        using DeviceBuffer vBuffer = Upload<ushort>(vBits);
-        using var outputBuffer = new DeviceBuffer(Context, q.Layout.RequiredElementCount * sizeof(ushort));
-        using var logSumExpBuffer = new DeviceBuffer(Context, logSumExpLength * sizeof(float));
-        outputBuffer.Fill(NaNPoison);
-        logSumExpBuffer.Fill(NaNPoison);
-        using DeviceGridIndex deviceIndex = DeviceGridIndex.Upload(Context, index);
-        Attention.Grid(
-            Context, new DeviceTensor(qBuffer, dtype, q.Layout), new DeviceTensor(kBuffer, dtype, k.Layout), new DeviceTensor(vBuffer, dtype, v.Layout),
-            new DeviceTensor(outputBuffer, dtype, q.Layout), deviceIndex, logSumExpBuffer);
-        Context.Synchronize();
-
-        var outputBits = new ushort[q.Layout.RequiredElementCount];
-        outputBuffer.CopyToHost<ushort>(outputBits);
-        var actual = new float[outputBits.Length];
-        HalfPrecision.Decode(outputBits, actual, dtype);
-        var logSumExp = new float[logSumExpLength];
-        logSumExpBuffer.CopyToHost<float>(logSumExp);
+        (float[] actual, float[] logSumExp) = RunOnDevice(q, k, v, qBits, kBits, vBits, dtype, index, logSumExpLength);
         HeadSubsetAssert.Matches(
             $"grid N={n} batch {batch} D={headDim} {dtype} (seed {seed})", dtype, q.Layout, s_gridHeads, [.. Enumerable.Range(0, n)], actual, expected, logSumExp, expectedLogSumExp);
+    }
+
+    [TestCase(BoundaryKind.Query, 1, 2, DType.BFloat16, 64)]
+    [TestCase(BoundaryKind.Key, 2, 1, DType.Float16, 96)]
+    [TestCase(BoundaryKind.TwoD, 2, 0, DType.BFloat16, 128)]
+    public void BoundaryHeadsMatchTheCpuReference(BoundaryKind kind, int first, int second, DType dtype, int headDim)
+    {
+        // Text, video, one text token, video, text: N = 767.
+        var map = new ModalityMap(
+        [
+            ModalitySegment.Text(0, 70), ModalitySegment.OfVideo(70, new VideoGeometry(6, 8, 8)), ModalitySegment.Text(454, 1),
+            ModalitySegment.OfVideo(455, new VideoGeometry(3, 8, 8)), ModalitySegment.Text(647, 120),
+        ]);
+        int n = map.SequenceLength;
+        VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions
+        {
+            Modalities = map, BatchSize = 2, Heads = 4, KvHeads = 2, HeadDim = headDim, Seed = (int)kind, GridPhase = 6,
+            HeadKinds = [VideoHeadKind.Grid, VideoHeadKind.Text, VideoHeadKind.Text, VideoHeadKind.Grid],
+        });
+        (ushort[] qBits, ReadOnlyHostTensor q) = DTypeRounding.RoundTo(dtype, data.Q);
+        (ushort[] kBits, ReadOnlyHostTensor k) = DTypeRounding.RoundTo(dtype, data.K);
+        (ushort[] vBits, ReadOnlyHostTensor v) = DTypeRounding.RoundTo(dtype, data.V);
+        PermutedBlockIndex index = BoundaryBlockSelection.Estimate(q, k, s_gridHeads, map, new BoundaryPattern(kind, first, second));
+        var expected = new float[q.Layout.RequiredElementCount];
+        int logSumExpLength = 2 * 4 * n;
+        var expectedLogSumExp = new float[logSumExpLength];
+        PermutedBlockReference.Run(q, k, v, index, new HostTensor(expected, q.Layout), expectedLogSumExp);
+        (float[] actual, float[] logSumExp) = RunOnDevice(q, k, v, qBits, kBits, vBits, dtype, index, logSumExpLength);
+        HeadSubsetAssert.Matches(
+            $"boundary {kind} D={headDim} {dtype}", dtype, q.Layout, s_gridHeads, [.. Enumerable.Range(0, n)], actual, expected, logSumExp, expectedLogSumExp);
     }
 
     [Test]
@@ -102,11 +114,35 @@ public sealed class GridAttentionGpuTests : GpuFixture
     {
         var map = new ModalityMap([ModalitySegment.OfVideo(0, new VideoGeometry(4, 4, 4))]);
         VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions { Modalities = map, Heads = 1, KvHeads = 1, HeadDim = 64 });
-        GridIndex index = GridBlockSelection.Estimate(data.Q, data.K, [0], map, new GridPattern(1));
-        using DeviceGridIndex deviceIndex = DeviceGridIndex.Upload(Context, index);
+        PermutedBlockIndex index = GridBlockSelection.Estimate(data.Q, data.K, [0], map, new GridPattern(1));
+        using DevicePermutedBlockIndex deviceIndex = DevicePermutedBlockIndex.Upload(Context, index);
         var layout = TensorLayout.Bhsd(1, 1, 128, 64);
         using var buffer = new DeviceBuffer(Context, layout.ElementCount * sizeof(ushort));
         var tensor = new DeviceTensor(buffer, DType.BFloat16, layout);
-        Assert.That(() => Attention.Grid(Context, tensor, tensor, tensor, tensor, deviceIndex), Throws.ArgumentException);
+        Assert.That(() => Attention.Permuted(Context, tensor, tensor, tensor, tensor, deviceIndex), Throws.ArgumentException);
+    }
+
+    private (float[] Output, float[] LogSumExp) RunOnDevice(
+        ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, ushort[] qBits, ushort[] kBits, ushort[] vBits, DType dtype, PermutedBlockIndex index, int logSumExpLength)
+    {
+        using DeviceBuffer qBuffer = Upload<ushort>(qBits);
+        using DeviceBuffer kBuffer = Upload<ushort>(kBits);
+        using DeviceBuffer vBuffer = Upload<ushort>(vBits);
+        using var outputBuffer = new DeviceBuffer(Context, q.Layout.RequiredElementCount * sizeof(ushort));
+        using var logSumExpBuffer = new DeviceBuffer(Context, logSumExpLength * sizeof(float));
+        outputBuffer.Fill(NaNPoison);
+        logSumExpBuffer.Fill(NaNPoison);
+        using DevicePermutedBlockIndex deviceIndex = DevicePermutedBlockIndex.Upload(Context, index);
+        Attention.Permuted(
+            Context, new DeviceTensor(qBuffer, dtype, q.Layout), new DeviceTensor(kBuffer, dtype, k.Layout), new DeviceTensor(vBuffer, dtype, v.Layout),
+            new DeviceTensor(outputBuffer, dtype, q.Layout), deviceIndex, logSumExpBuffer);
+        Context.Synchronize();
+        var outputBits = new ushort[q.Layout.RequiredElementCount];
+        outputBuffer.CopyToHost<ushort>(outputBits);
+        var actual = new float[outputBits.Length];
+        HalfPrecision.Decode(outputBits, actual, dtype);
+        var logSumExp = new float[logSumExpLength];
+        logSumExpBuffer.CopyToHost<float>(logSumExp);
+        return (actual, logSumExp);
     }
 }

@@ -2,9 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace MInference.Interop;
 
-/// <summary><c>mi_grid_attention_args</c>, field for field (296 bytes).</summary>
+/// <summary><c>mi_permuted_attention_args</c>, field for field (296 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct MiGridAttentionArgs
+internal struct MiPermutedAttentionArgs
 {
     /// <summary><c>attention</c>: the operands; causal, q_len == kv_len.</summary>
     public MiDenseAttentionArgs Attention;
