@@ -28,6 +28,11 @@ public sealed class PermutedAttentionGpuTests : GpuFixture
             (0, 12, 9, 9, 1, 1, 2),      // N = 973: video at the start, one text token last; 81-token frames
             (96, 62, 8, 8, 32, 2, 4),    // N = 4096, batch 2
         ];
+        foreach (TestCaseData large in LargeCase())
+        {
+            yield return large;
+        }
+
         foreach ((int before, int frames, int height, int width, int after, int batch, int topK) in shapes)
         {
             foreach (int headDim in AttentionHeadDims.Supported)
@@ -40,6 +45,12 @@ public sealed class PermutedAttentionGpuTests : GpuFixture
                 }
             }
         }
+    }
+
+    // N = 16,384 (64 frames of 16 × 16 between text), one head_dim and dtype: the CPU reference takes seconds here.
+    private static IEnumerable<TestCaseData> LargeCase()
+    {
+        yield return new TestCaseData(128, 63, 16, 16, 128, 1, 4, 128, DType.BFloat16).SetName("N16384_B1_D128_BFloat16_frames63x16x16_topk4");
     }
 
     [TestCaseSource(nameof(Cases))]
