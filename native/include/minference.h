@@ -506,6 +506,31 @@ typedef struct mi_permuted_attention_args {
 MI_API MI_NODISCARD mi_status mi_attention_permuted_fwd(const mi_permuted_attention_args* args,
                                                     mi_stream stream);
 
+/* Online grid estimation (MMInference), from mi_vs_estimate's last-query profiles: per (batch,
+ * listed head) the grid stride and phase (the smallest candidate stride within `tolerance` of the
+ * best score; score = diagonal contrast + vertical contrast, each a median over at most 256 evenly
+ * spaced members over a mean; stride 1 and phase 0 when no candidate has two multiples among the
+ * reachable offsets), then the token order for mi_attention_permuted_fwd: tokens by phase class
+ * c = (position - phase) mod stride, positions ascending within a class. */
+#define MI_GRID_MAX_CANDIDATES 256
+
+typedef struct mi_grid_estimate_args {
+  int64_t batch;
+  int64_t head_count;            /* rows of the profiles per batch element */
+  int64_t seq_len;               /* N >= 1 */
+  int32_t last_queries;          /* the profiles' last-query count (min(64, N) for mi_vs_estimate) */
+  const float* vertical_scores;  /* device fp32 [batch, head_count, N] */
+  const float* slash_scores;     /* device fp32 [batch, head_count, N], by offset */
+  const int32_t* candidates;     /* host array: candidate strides, ascending, distinct, >= 2 */
+  int32_t candidate_count;       /* 0..MI_GRID_MAX_CANDIDATES */
+  float tolerance;               /* [0, 1) */
+  int32_t* strides;              /* written: device int32 [batch, head_count] */
+  int32_t* phases;               /* written: device int32 [batch, head_count] */
+  int32_t* order;                /* written: device int32 [batch, head_count, N] */
+} mi_grid_estimate_args;
+
+MI_API MI_NODISCARD mi_status mi_grid_estimate(const mi_grid_estimate_args* args, mi_stream stream);
+
 /* ---- vertical-slash estimation and index conversion (MInference) ---------------------------
  * Three steps, each its own entry point so an index can be inspected or cached:
  *   1. mi_vs_estimate: scores of the last min(64, N) queries of each listed head against all N

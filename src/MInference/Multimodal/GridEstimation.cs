@@ -105,11 +105,11 @@ public static class GridEstimation
 
     /// <summary>Candidate strides with at least two multiples among the reachable offsets, ascending.</summary>
     private static IEnumerable<int> Candidates(ModalityMap modalities, int maxSearchStride, int maxOffset) =>
-        Enumerable.Range(2, Math.Max(0, maxSearchStride - 1))
-            .Concat(modalities.VideoStrides())
-            .Where(stride => 2L * stride <= maxOffset)
-            .Distinct()
-            .Order();
+        CandidateStrides(modalities, maxSearchStride).Where(stride => 2L * stride <= maxOffset);
+
+    /// <summary>Every candidate stride, ascending and distinct: 2 … <paramref name="maxSearchStride"/> and the map's video strides.</summary>
+    internal static int[] CandidateStrides(ModalityMap modalities, int maxSearchStride) =>
+        [.. Enumerable.Range(2, Math.Max(0, maxSearchStride - 1)).Concat(modalities.VideoStrides()).Distinct().Order()];
 
     /// <summary>The median profile at the stride's multiples over the mean profile (medians: one strong offset or sink cannot fake a grid).</summary>
     private static double DiagonalContrast(double[] diagonal, int stride, int maxOffset)

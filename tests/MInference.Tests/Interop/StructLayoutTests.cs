@@ -203,7 +203,21 @@ public sealed class StructLayoutTests
     }
 
     [Test]
-    public void GridAttentionArgsMatchTheHeader()
+    public void GridEstimateArgsMatchTheHeader()
+    {
+        var args = default(MiGridEstimateArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiGridEstimateArgs>(), Is.EqualTo(88), "3 int64, an int32 padded to 8, 3 pointers, int32 + float, 3 pointers");
+            Assert.That(OffsetOf(ref args, ref args.VerticalScores), Is.EqualTo(32));
+            Assert.That(OffsetOf(ref args, ref args.CandidateCount), Is.EqualTo(56));
+            Assert.That(OffsetOf(ref args, ref args.Tolerance), Is.EqualTo(60));
+            Assert.That(OffsetOf(ref args, ref args.Order), Is.EqualTo(80));
+        });
+    }
+
+    [Test]
+    public void PermutedAttentionArgsMatchTheHeader()
     {
         var args = default(MiPermutedAttentionArgs);
         Assert.Multiple(() =>
