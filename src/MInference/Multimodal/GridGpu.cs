@@ -33,6 +33,11 @@ public static class GridGpu
             throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; the scores are for N = {scores.SequenceLength}", nameof(modalities));
         }
 
+        if (options.QueryModality is not null)
+        {
+            throw new ArgumentException($"options.QueryModality = {options.QueryModality}: the device profiles are the prompt's last queries; estimate one modality's rows on the CPU (GridEstimation)", nameof(options));
+        }
+
         if (options.LastQueries != VerticalSlashEstimation.LastQueryRows)
         {
             throw new ArgumentException($"options.LastQueries = {options.LastQueries}; the device profiles use {VerticalSlashEstimation.LastQueryRows}", nameof(options));
