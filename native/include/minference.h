@@ -531,6 +531,44 @@ typedef struct mi_grid_estimate_args {
 
 MI_API MI_NODISCARD mi_status mi_grid_estimate(const mi_grid_estimate_args* args, mi_stream stream);
 
+/* Grid block selection (MMInference), after mi_grid_estimate: Q and K mean-pooled over 64-slot
+ * blocks of each head's token order (the last block over its real slots), every pooled query block
+ * scored against every pooled key block, and per query block min(keep, ceil(N / 64)) key blocks
+ * kept, ascending, in tiers: the diagonal block, then the vertical-line blocks (the first
+ * ceil(class / 64) blocks, class = the positions = phase mod stride, which the order puts first),
+ * then the others, by score within a tier (equal scores, and scores one float step apart, go to
+ * the smaller block); a block whose every position comes after every position of the query block
+ * is kept only when a row reaches fewer than `keep` blocks (it computes nothing). Rows all have the
+ * same length, so the index size is known in advance: the index mi_attention_permuted_fwd reads
+ * with the same order. Enqueued on the stream; no allocation, no synchronisation. */
+MI_API MI_NODISCARD mi_status mi_grid_select_index_size(int64_t batch, int64_t head_count,
+                                                        int64_t seq_len, int64_t keep,
+                                                        int64_t* entries);
+
+typedef struct mi_grid_select_args {
+  mi_dtype dtype;
+  int64_t batch;
+  int64_t q_heads;
+  int64_t kv_heads;
+  int64_t seq_len;       /* N in [1, 2^21] */
+  int64_t head_dim;      /* one of mi_attention_head_dims */
+  mi_tensor4 q;          /* [batch, q_heads, N, head_dim], rules as for dense */
+  mi_tensor4 k;          /* [batch, kv_heads, N, head_dim] */
+  const int32_t* heads;  /* host array of distinct query heads, NULL = all */
+  int32_t head_count;
+  const int32_t* strides; /* device int32 [batch, head_count]: mi_grid_estimate's, same heads */
+  const int32_t* phases;  /* device int32 [batch, head_count] */
+  const int32_t* order;   /* device int32 [batch, head_count, N] */
+  int64_t keep;           /* key blocks per query block, >= 1 */
+  int64_t* row_ptr;       /* written: [batch * head_count * ceil(N / 64) + 1] */
+  int32_t* blocks;        /* written: mi_grid_select_index_size entries */
+} mi_grid_select_args;
+
+MI_API MI_NODISCARD mi_status mi_grid_select_workspace_size(const mi_grid_select_args* args,
+                                                            int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_grid_select(const mi_grid_select_args* args, void* workspace,
+                                             int64_t workspace_bytes, mi_stream stream);
+
 /* ---- vertical-slash estimation and index conversion (MInference) ---------------------------
  * Three steps, each its own entry point so an index can be inspected or cached:
  *   1. mi_vs_estimate: scores of the last min(64, N) queries of each listed head against all N

@@ -69,23 +69,6 @@ int64_t chunk_end(int64_t first, int64_t units, int64_t tiles, int64_t score_til
   return lo;
 }
 
-mi_dense_attention_args as_attention(const mi_block_sparse_estimate_args& a) {
-  // Q and K follow the attention operand rules; only the input half of the shared validation
-  // applies (there is no output to keep apart from them).
-  mi_dense_attention_args d{};
-  d.dtype = a.dtype;
-  d.batch = a.batch;
-  d.q_heads = a.q_heads;
-  d.kv_heads = a.kv_heads;
-  d.q_len = a.seq_len;
-  d.kv_len = a.seq_len;
-  d.head_dim = a.head_dim;
-  d.q = a.q;
-  d.k = a.k;
-  d.causal = 1;
-  return d;
-}
-
 void require_shape(const mi_block_sparse_estimate_args* a) {
   if (a == nullptr) mi::invalid("args must not be NULL");
   if (a->seq_len < 1 || a->seq_len > kMaxSeqLen)
@@ -142,7 +125,7 @@ extern "C" MI_API mi_status mi_block_sparse_estimate(const mi_block_sparse_estim
     require_shape(args);
     const auto heads = mi::attention::validate_head_list(args->heads, args->head_count,
                                                          args->q_heads);
-    const auto operands = mi::attention::validate_query_key_args(as_attention(*args));
+    const auto operands = mi::attention::validate_estimator_inputs(*args);
     if (args->row_ptr == nullptr || args->blocks == nullptr)
       mi::invalid("row_ptr and blocks must not be NULL");
     const Layout w = layout_of(*args, heads.count);

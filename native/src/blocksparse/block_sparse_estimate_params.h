@@ -48,6 +48,13 @@ struct PoolParams {
   bool by_id;
   int out_heads;  // heads per batch element in `out`
   float* out;     // [batch, out_heads, q_blocks, head_dim]
+  // Optional token order (grid selection): block qb pools the rows order[qb * 64 .. qb * 64 + 63]
+  // of its output head (the list position; by_id false) instead of rows qb * 64 ..; nullptr: none.
+  const int32_t* order;  // [batch, out_heads, n]
+  // Optional (with order), per output block: the smallest and the largest original position of its
+  // rows, which decide causal reachability in permuted space; nullptr: not written.
+  int32_t* block_min;    // [batch, out_heads, q_blocks]
+  int32_t* block_max;
 };
 
 // Score and select launches of one chunk.
@@ -61,6 +68,9 @@ struct EstimateParams {
   attention::HeadList heads;
   const float* pooled_q;  // [batch, heads.count, q_blocks, head_dim]
   const float* pooled_k;  // [batch, kv_heads, q_blocks, head_dim]
+  // Permuted (grid selection): every tile of the square is scored (causality is decided later, on
+  // original positions) and pooled_k is laid out like pooled_q, per (batch, slot).
+  bool square;
   float* scores;          // this chunk's tiles
   int64_t first_unit;     // the chunk's units: [first_unit, first_unit + units)
   int64_t units;
@@ -77,8 +87,10 @@ MI_BS_HOST_DEVICE inline int64_t entries_before(int64_t qb, int64_t k) {
   return qb <= k ? qb * (qb + 1) / 2 : k * (k + 1) / 2 + (qb - k) * k;
 }
 
-// Score tiles of the units before `unit` (each (batch, slot) owns tiles * (tiles + 1) / 2).
-MI_BS_HOST_DEVICE inline int64_t tiles_before(int64_t unit, int64_t tiles) {
+// Score tiles of the units before `unit` (each (batch, slot) owns tiles * (tiles + 1) / 2, or
+// tiles * tiles when the whole square is scored).
+MI_BS_HOST_DEVICE inline int64_t tiles_before(int64_t unit, int64_t tiles, bool square = false) {
+  if (square) return unit * tiles;
   const int64_t group = unit / tiles;
   const int64_t i = unit % tiles;
   return group * (tiles * (tiles + 1) / 2) + i * (i + 1) / 2;

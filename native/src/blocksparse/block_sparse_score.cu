@@ -57,21 +57,25 @@ __global__ void __launch_bounds__(kScoreThreads)
   const int64_t group = unit / p.tiles;
   const int i = static_cast<int>(unit % p.tiles);
   const int j = blockIdx.x;
-  if (j > i) return;  // above the diagonal: never read
-  // The unit's last row needs scores only if every earlier row does (the condition grows with qb).
-  if (!row_needs_scores(min(i * kTile + kTile - 1, p.q_blocks - 1), p.top_k)) return;
+  if (!p.square) {
+    if (j > i) return;  // above the diagonal: never read
+    // The unit's last row needs scores only if every earlier row does (the condition grows with qb).
+    if (!row_needs_scores(min(i * kTile + kTile - 1, p.q_blocks - 1), p.top_k)) return;
+  }
 
   extern __shared__ float4 smem[];
   float* qs = reinterpret_cast<float*>(smem);
   float* ks = qs + kTile * kPitch;
   const int64_t batch = group / p.heads.count;
   const int slot = static_cast<int>(group % p.heads.count);
-  const int kv_head = p.heads.ids[slot] / p.q_heads_per_kv_head;
+  // Keys pooled per kv head (shared by its query heads), or per (batch, slot) when permuted (each
+  // slot has its own order).
+  const int64_t key_group =
+      p.square ? group : batch * p.kv_heads + p.heads.ids[slot] / p.q_heads_per_kv_head;
   load_tile<kHeadDim>(qs, p.pooled_q + (group * p.q_blocks + int64_t(i) * kTile) * kHeadDim,
                       min(kTile, p.q_blocks - i * kTile));
-  load_tile<kHeadDim>(
-      ks, p.pooled_k + ((batch * p.kv_heads + kv_head) * p.q_blocks + int64_t(j) * kTile) * kHeadDim,
-      min(kTile, p.q_blocks - j * kTile));
+  load_tile<kHeadDim>(ks, p.pooled_k + (key_group * p.q_blocks + int64_t(j) * kTile) * kHeadDim,
+                      min(kTile, p.q_blocks - j * kTile));
   device::cp_async_commit();
   device::cp_async_wait<0>();
   __syncthreads();
@@ -114,9 +118,11 @@ __global__ void __launch_bounds__(kScoreThreads)
   // Tile (i, j) of the unit, row-major [query row][key column]. The select step ranks key blocks
   // <= its query block but copies a row's scores in 16-byte vectors, so up to 3 entries past the
   // diagonal are read (never ranked): the diagonal tile writes them too, as -inf, so nothing
-  // uninitialised is ever read (compute-sanitizer initcheck).
-  float* tile = p.scores +
-                (tiles_before(unit, p.tiles) - tiles_before(p.first_unit, p.tiles) + j) * kTileScores;
+  // uninitialised is ever read (compute-sanitizer initcheck). Permuted: every column is written
+  // (past the last block, the zero-filled rows score 0).
+  float* tile = p.scores + (tiles_before(unit, p.tiles, p.square) -
+                            tiles_before(p.first_unit, p.tiles, p.square) + j) *
+                               kTileScores;
 #pragma unroll
   for (int m = 0; m < 4; ++m) {
     const int row = tq + kSide * m;
@@ -124,7 +130,8 @@ __global__ void __launch_bounds__(kScoreThreads)
 #pragma unroll
     for (int n = 0; n < 4; ++n) {
       const int col = tk + kSide * n;
-      if (qb < p.q_blocks) tile[row * kTile + col] = j * kTile + col <= qb ? acc[m][n] : -INFINITY;
+      if (qb < p.q_blocks)
+        tile[row * kTile + col] = p.square || j * kTile + col <= qb ? acc[m][n] : -INFINITY;
     }
   }
 }

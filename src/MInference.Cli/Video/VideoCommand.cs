@@ -25,7 +25,7 @@ internal static class VideoCommand
         var heads = new Option<int>("--heads") { Description = "Query heads; their kinds cycle through grid, text, q-boundary, k-boundary, 2d-boundary", DefaultValueFactory = _ => 6 }.AtLeast(1);
         var kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads (divides --heads)", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var headDim = new Option<int>("--head-dim") { Description = "Head dimension (even, at least 32)", DefaultValueFactory = _ => 64 }.AtLeast(32);
-        var gridTopK = new Option<int>("--top-k") { Description = "Grid pattern: key blocks kept per query block beyond the diagonal and the vertical-line blocks", DefaultValueFactory = _ => 2 }.AtLeast(0);
+        var gridBlocks = new Option<int>("--grid-blocks") { Description = "Grid pattern: key blocks kept per query block (the diagonal, then vertical-line blocks, then the best others)", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var boundaryBlocks = new Option<int>("--boundary-blocks") { Description = "2D-boundary pattern: key blocks kept per query block in each modality's keys", DefaultValueFactory = _ => 2 }.AtLeast(0);
         var noise = new Option<double>("--noise") { Description = "Noise on q and k (standard deviation, 0 to 4)", DefaultValueFactory = _ => 0.25 }.Between(0, 4);
         var seed = new Option<int>("--seed") { Description = "Seed of the data (and the grid phase)", DefaultValueFactory = _ => 1 }.AtLeast(0);
@@ -34,11 +34,11 @@ internal static class VideoCommand
         var plot = new Option<string?>("--plot") { Description = "Also draw the first grid head (attention before and after its permutation, kept blocks) into this directory" };
         var command = new Command("video", "MMInference on a synthetic vision-language prompt: per head the grid stride and phase found online, and the grid and 2D-boundary patterns' density, recall and error vs dense (CPU references).")
         {
-            frames, frameHeight, frameWidth, text, heads, kvHeads, headDim, gridTopK, boundaryBlocks, noise, seed, json, modalitiesOut, plot,
+            frames, frameHeight, frameWidth, text, heads, kvHeads, headDim, gridBlocks, boundaryBlocks, noise, seed, json, modalitiesOut, plot,
         }.WithExamples(
             "minference video",
             "minference video --frames 16 --frame-height 8 --frame-width 8 --plot plots",
-            "minference video --heads 8 --kv-heads 2 --top-k 4 --json");
+            "minference video --heads 8 --kv-heads 2 --grid-blocks 6 --json");
         command.SetAction(parse => Consoles.Run(() =>
         {
             string? plotDirectory = parse.GetValue(plot);
@@ -56,7 +56,7 @@ internal static class VideoCommand
             double noiseLevel = parse.GetValue(noise);
             var settings = new VideoSettings(
                 parse.GetValue(frames), parse.GetValue(frameHeight), parse.GetValue(frameWidth), parse.GetValue(text), parse.GetValue(heads), parse.GetValue(kvHeads),
-                parse.GetValue(headDim), parse.GetValue(gridTopK), parse.GetValue(boundaryBlocks), noiseLevel, parse.GetValue(seed));
+                parse.GetValue(headDim), parse.GetValue(gridBlocks), parse.GetValue(boundaryBlocks), noiseLevel, parse.GetValue(seed));
             settings.Validate();
             (Synthetic.VideoAttentionData data, PermutedBlockIndex grid, VideoHeadResult[] results) = Consoles.WithProgress(report => VideoEvaluation.Run(settings, report));
             int n = data.Options.Modalities.SequenceLength;
@@ -74,7 +74,7 @@ internal static class VideoCommand
             {
                 var document = new VideoJson(
                     "cpu", n, settings.Frames, settings.FrameHeight, settings.FrameWidth, settings.TextTokens, settings.Heads, settings.KvHeads, settings.HeadDim,
-                    settings.GridTopK, settings.BoundaryBlocks, settings.Seed, results);
+                    settings.GridBlocks, settings.BoundaryBlocks, settings.Seed, results);
                 Console.Out.WriteLine(JsonSerializer.Serialize(document, VideoJsonContext.Default.VideoJson));
             }
             else
@@ -97,7 +97,7 @@ internal static class VideoCommand
             data.Q, data.K, head, head / (settings.Heads / settings.KvHeads), grid.Order(0, head), grid.VisibleKeys(0, head), Math.Min(128, n));
         string path = Path.Combine(PlotFileNames.PrepareDirectory(directory), PlotFileNames.ForVideoHead(head, "grid"));
         PatternPlot.WritePermutedTriple(path, new PermutedPlotData(
-            string.Create(CultureInfo.InvariantCulture, $"head {head} · grid (stride {result.Stride}, phase {result.Phase}) · top-k {settings.GridTopK}"),
+            string.Create(CultureInfo.InvariantCulture, $"head {head} · grid (stride {result.Stride}, phase {result.Phase}) · {settings.GridBlocks} blocks per row"),
             string.Create(CultureInfo.InvariantCulture, $"N = {n} · density {result.Grid.Density:P1} · recall {result.Grid.Recall:P1} · rel. L2 {result.Grid.RelativeL2:P1}"),
             n, original, reordered, kept));
     }

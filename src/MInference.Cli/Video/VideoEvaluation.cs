@@ -46,7 +46,7 @@ internal static class VideoEvaluation
         report("dense attention (reference)");
         (float[] dense, float[] denseLse) = Attend(data, index: null, heads);
         report("grid heads: stride and phase, permutation, blocks");
-        PermutedBlockIndex grid = GridBlockSelection.Estimate(data.Q, data.K, heads, prompt, new GridPattern(settings.GridTopK));
+        PermutedBlockIndex grid = GridBlockSelection.Estimate(data.Q, data.K, heads, prompt, new GridPattern(settings.GridBlocks));
         (float[] gridOutput, float[] gridLse) = Attend(data, grid, heads);
         report("2D-boundary heads: modality order, blocks");
         PermutedBlockIndex boundary = BoundaryBlockSelection.Estimate(

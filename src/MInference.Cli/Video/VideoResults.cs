@@ -15,7 +15,7 @@ internal sealed record VideoPatternResult(double Density, double Recall, double 
 /// <param name="Phase">Phase of the vertical lines found.</param>
 /// <param name="DiagonalContrast">How strongly attention repeats at the stride's multiples (1: not at all).</param>
 /// <param name="VerticalContrast">How strongly the phase class's keys draw attention (1: no more than any key).</param>
-/// <param name="Grid">The grid pattern (permutation by phase class, top-k blocks).</param>
+/// <param name="Grid">The grid pattern (permutation by phase class, a fixed number of blocks per query block).</param>
 /// <param name="Boundary">The 2D-boundary pattern (permutation by modality, per-sub-block budgets).</param>
 /// <param name="VerticalSlash">MInference's vertical-slash, sized to about the grid pattern's density.</param>
 internal sealed record VideoHeadResult(
@@ -24,7 +24,7 @@ internal sealed record VideoHeadResult(
 
 /// <summary>`video --json`: the prompt, the settings and every head.</summary>
 internal sealed record VideoJson(
-    string Backend, int SequenceLength, int Frames, int FrameHeight, int FrameWidth, int TextTokens, int Heads, int KvHeads, int HeadDim, int GridTopK, int BoundaryBlocks, int Seed,
+    string Backend, int SequenceLength, int Frames, int FrameHeight, int FrameWidth, int TextTokens, int Heads, int KvHeads, int HeadDim, int GridBlocks, int BoundaryBlocks, int Seed,
     IReadOnlyList<VideoHeadResult> HeadResults);
 
 /// <summary>Source-generated JSON for `video --json`.</summary>

@@ -4,7 +4,7 @@ namespace MInference.Cli.Video;
 
 /// <summary>What `video` generates and runs: the prompt (text, a video, text), the heads and the patterns' budgets.</summary>
 internal sealed record VideoSettings(
-    int Frames, int FrameHeight, int FrameWidth, int TextTokens, int Heads, int KvHeads, int HeadDim, int GridTopK, int BoundaryBlocks, double Noise, int Seed)
+    int Frames, int FrameHeight, int FrameWidth, int TextTokens, int Heads, int KvHeads, int HeadDim, int GridBlocks, int BoundaryBlocks, double Noise, int Seed)
 {
     /// <summary>Text before the video (two thirds: an instruction) and after it (a question).</summary>
     public ModalityMap Prompt()

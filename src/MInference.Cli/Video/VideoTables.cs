@@ -17,7 +17,7 @@ internal static class VideoTables
         console.MarkupLineInterpolated(
             $"[bold]Backend:[/] cpu (references)   [bold]prompt:[/] {sequenceLength:N0} tokens = text {settings.TextTokens - (settings.TextTokens / 3)}, video {settings.Frames} frames of {settings.FrameHeight}×{settings.FrameWidth}, text {settings.TextTokens / 3}   [bold]heads:[/] {settings.Heads} over {settings.KvHeads} kv, head_dim {settings.HeadDim}");
         var table = new Table().Border(TableBorder.Simple)
-            .Title($"grid top-k {settings.GridTopK} blocks · 2D-boundary {settings.BoundaryBlocks} blocks per sub-block");
+            .Title($"grid {settings.GridBlocks} blocks per query block · 2D-boundary {settings.BoundaryBlocks} blocks per sub-block");
         foreach (string column in (string[])["head", "planted", "stride", "phase", "contrast diag/vert", "grid density", "grid recall", "grid rel.L2", "2D density", "2D recall", "2D rel.L2", "VS density", "VS recall", "VS rel.L2"])
         {
             table.AddColumn(new TableColumn(column) { Alignment = Justify.Right, NoWrap = true, Padding = new Padding(1, 0, 0, 0) });

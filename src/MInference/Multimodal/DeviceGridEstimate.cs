@@ -35,6 +35,9 @@ public sealed class DeviceGridEstimate : IDisposable
     /// <summary>int32 [batch, heads, N]: each row's token order.</summary>
     public DeviceBuffer Order { get; }
 
+    /// <summary>True once disposed.</summary>
+    public bool IsDisposed => Order.IsDisposed;
+
     /// <inheritdoc/>
     public void Dispose()
     {

@@ -3,14 +3,19 @@ namespace MInference.Multimodal;
 /// <summary>
 /// A <see cref="PermutedBlockIndex"/> on the device, for <see cref="Attention.Permuted"/>: the kept
 /// blocks as a CSR index and the token orders as one int32 array [batch, heads, N] of original
-/// positions per slot. Owns both buffers.
+/// positions per slot. Owns the blocks, and the orders unless it reads a
+/// <see cref="DeviceGridEstimate"/>'s (<see cref="GridGpu.Select"/>): then it counts as disposed
+/// once that estimate is, so a call never reads freed memory.
 /// </summary>
 public sealed class DevicePermutedBlockIndex : IDisposable
 {
-    private DevicePermutedBlockIndex(DeviceCsrIndex blocks, DeviceBuffer order, int[] heads, int batchSize, int sequenceLength)
+    private readonly bool _ownsOrder;
+
+    internal DevicePermutedBlockIndex(DeviceCsrIndex blocks, DeviceBuffer order, bool ownsOrder, int[] heads, int batchSize, int sequenceLength)
     {
         Blocks = blocks;
         Order = order;
+        _ownsOrder = ownsOrder;
         Heads = heads;
         BatchSize = batchSize;
         SequenceLength = sequenceLength;
@@ -29,7 +34,7 @@ public sealed class DevicePermutedBlockIndex : IDisposable
     public int SequenceLength { get; }
 
     /// <summary>True once disposed.</summary>
-    public bool IsDisposed => Blocks.IsDisposed;
+    public bool IsDisposed => Blocks.IsDisposed || Order.IsDisposed;
 
     internal DeviceBuffer Order { get; }
 
@@ -54,7 +59,7 @@ public sealed class DevicePermutedBlockIndex : IDisposable
         {
             var orderBuffer = new DeviceBuffer(context, (long)order.Length * sizeof(int));
             orderBuffer.CopyFromHost<int>(order);
-            return new DevicePermutedBlockIndex(blocks, orderBuffer, index.Heads.ToArray(), index.BatchSize, n);
+            return new DevicePermutedBlockIndex(blocks, orderBuffer, ownsOrder: true, index.Heads.ToArray(), index.BatchSize, n);
         }
         catch
         {
@@ -67,6 +72,9 @@ public sealed class DevicePermutedBlockIndex : IDisposable
     public void Dispose()
     {
         Blocks.Dispose();
-        Order.Dispose();
+        if (_ownsOrder)
+        {
+            Order.Dispose();
+        }
     }
 }

@@ -72,6 +72,29 @@ internal sealed class ReorderedBlockScores
         }
     }
 
+    /// <summary>
+    /// The <paramref name="count"/> key blocks of a grid row (all of them when there are fewer),
+    /// ascending, chosen in tiers: the diagonal block, then the reachable blocks below
+    /// <paramref name="lineBlocks"/>, then the other reachable ones, by score within a tier (ties to
+    /// the smaller block), and last the unreachable ones, smallest first.
+    /// </summary>
+    public int[] SelectTiered(int queryBlock, int count, int lineBlocks)
+    {
+        var candidates = new (int Tier, double Score, int Block)[Blocks];
+        for (int keyBlock = 0; keyBlock < Blocks; keyBlock++)
+        {
+            int tier = keyBlock == queryBlock ? 3 : !Reachable(queryBlock, keyBlock) ? 0 : keyBlock < lineBlocks ? 2 : 1;
+            candidates[keyBlock] = (tier, tier is 1 or 2 ? Score(queryBlock, keyBlock) : 0, keyBlock);
+        }
+
+        Array.Sort(candidates, (a, b) => a.Tier != b.Tier ? b.Tier.CompareTo(a.Tier)
+            : a.Score != b.Score ? b.Score.CompareTo(a.Score)
+            : a.Block.CompareTo(b.Block));
+        int[] kept = [.. candidates.Take(Math.Min(count, Blocks)).Select(candidate => candidate.Block)];
+        Array.Sort(kept);
+        return kept;
+    }
+
     /// <summary>Collects per-row block lists into a CSR index over (batch, head slot, query block) rows.</summary>
     public static BlockSparseIndex ToIndex(int sequenceLength, int batch, int[] heads, int[][] rows)
     {

@@ -217,6 +217,21 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void GridSelectArgsMatchTheHeader()
+    {
+        var args = default(MiGridSelectArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiGridSelectArgs>(), Is.EqualTo(192), "dtype padded to 8, 5 int64, 2 tensors of 40, heads, head_count padded to 8, 3 pointers, keep, 2 pointers");
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(48));
+            Assert.That(OffsetOf(ref args, ref args.Heads), Is.EqualTo(128));
+            Assert.That(OffsetOf(ref args, ref args.Strides), Is.EqualTo(144));
+            Assert.That(OffsetOf(ref args, ref args.Keep), Is.EqualTo(168));
+            Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(184));
+        });
+    }
+
+    [Test]
     public void PermutedAttentionArgsMatchTheHeader()
     {
         var args = default(MiPermutedAttentionArgs);

@@ -47,7 +47,7 @@ public sealed class PermutedBlockReferenceTests
     {
         (VideoAttentionData data, ModalityMap map) = Data(n, frames, height, width, textBefore, batch, heads, kvHeads, headDim);
         int[] all = [.. Enumerable.Range(0, heads)];
-        PermutedBlockIndex index = GridBlockSelection.Estimate(data.Q, data.K, all, map, new GridPattern(TopKBlocks: 1 << 20));
+        PermutedBlockIndex index = GridBlockSelection.Estimate(data.Q, data.K, all, map, new GridPattern(KeptBlocks: 1 << 20));
         float[] grid = Run(data, index, out float[] gridLse);
         var dense = new float[grid.Length];
         var denseLse = new float[gridLse.Length];
@@ -65,7 +65,7 @@ public sealed class PermutedBlockReferenceTests
     {
         (VideoAttentionData data, ModalityMap map) = Data(n, frames, height, width, textBefore, batch, heads, kvHeads, headDim);
         int[] gridHeads = heads == 1 ? [0] : [heads - 1, 0];
-        PermutedBlockIndex index = GridBlockSelection.Estimate(data.Q, data.K, gridHeads, map, new GridPattern(TopKBlocks: 1));
+        PermutedBlockIndex index = GridBlockSelection.Estimate(data.Q, data.K, gridHeads, map, new GridPattern(KeptBlocks: 1));
         float[] grid = Run(data, index, out float[] gridLse);
         var row = new double[headDim];
         Assert.Multiple(() =>
@@ -95,7 +95,7 @@ public sealed class PermutedBlockReferenceTests
     {
         // 32 frames of 8 × 8 patches between text: N = 2,148, stride 64.
         (VideoAttentionData data, ModalityMap map) = Data(2148, 32, 8, 8, 50, 1, 1, 1, 128);
-        PermutedBlockIndex index = GridBlockSelection.Estimate(data.Q, data.K, [0], map, new GridPattern(TopKBlocks: 2));
+        PermutedBlockIndex index = GridBlockSelection.Estimate(data.Q, data.K, [0], map, new GridPattern(KeptBlocks: 4));
         float[] grid = Run(data, index, out _);
         var dense = new float[grid.Length];
         SparseAttentionReference.DenseCausal(data.Q, data.K, data.V, [0], new HostTensor(dense, data.Q.Layout));
