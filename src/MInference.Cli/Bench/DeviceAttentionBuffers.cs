@@ -6,7 +6,10 @@ internal sealed class DeviceAttentionBuffers : IDisposable
     private const int UploadChunkElements = 1 << 20;
     private readonly List<DeviceBuffer> _buffers = [];
 
-    public DeviceAttentionBuffers(GpuContext context, AttentionProblem problem)
+    /// <param name="context">The device.</param>
+    /// <param name="problem">Sizes and dtype.</param>
+    /// <param name="withDenseOutput">Also allocate <see cref="DenseOutput"/> (a sparse layer's output is compared with it).</param>
+    public DeviceAttentionBuffers(GpuContext context, AttentionProblem problem, bool withDenseOutput = false)
     {
         try
         {
@@ -14,6 +17,7 @@ internal sealed class DeviceAttentionBuffers : IDisposable
             K = Allocate(context, problem.DType, problem.KeyValueLayout);
             V = Allocate(context, problem.DType, problem.KeyValueLayout);
             Output = Allocate(context, problem.DType, problem.QueryLayout);
+            DenseOutput = withDenseOutput ? Allocate(context, problem.DType, problem.QueryLayout) : Output;
         }
         catch
         {
@@ -29,6 +33,9 @@ internal sealed class DeviceAttentionBuffers : IDisposable
     public DeviceTensor V { get; }
 
     public DeviceTensor Output { get; }
+
+    /// <summary>Dense attention's output, apart from <see cref="Output"/> when the buffers were made with one (otherwise the same tensor).</summary>
+    public DeviceTensor DenseOutput { get; }
 
     /// <summary>
     /// Fills q, k and v with uniform [-1, 1) values rounded to the dtype, generated on the host one

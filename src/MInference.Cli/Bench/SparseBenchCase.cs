@@ -6,15 +6,17 @@ namespace MInference.Cli.Bench;
 /// <summary>One `bench sparse` case: a layer whose heads all use <paramref name="Pattern"/>, on one sequence.</summary>
 /// <param name="Pattern">The pattern of every head.</param>
 /// <param name="Problem">Sizes and dtype (batch 1, causal).</param>
-/// <param name="Data">random or structured.</param>
+/// <param name="Data">random, structured or video.</param>
 /// <param name="Policy">The fallback policy the layer runs with.</param>
 /// <param name="Warmup">Untimed runs first.</param>
 /// <param name="Graph">Also time the layer replayed as a CUDA graph.</param>
 /// <param name="Iterations">Timed runs per measurement; medians are reported.</param>
 internal sealed record SparseBenchCase(SparseBenchPattern Pattern, AttentionProblem Problem, string Data, SparsePrefillOptions Policy, int Warmup, int Iterations, bool Graph = false)
 {
-    /// <summary>The layer's patterns: the same one for every head.</summary>
-    public HeadPattern[] HeadPatterns => Enumerable.Repeat(Pattern.Pattern, Problem.Heads).ToArray();
+    /// <summary>The layer's patterns: the same one for every head (not for grid, which has no plan).</summary>
+    public HeadPattern[] HeadPatterns => Pattern.Pattern is { } pattern
+        ? Enumerable.Repeat(pattern, Problem.Heads).ToArray()
+        : throw new InvalidOperationException($"pattern {Pattern.Name} runs outside the sparse prefill plan");
 
     /// <summary>FLOPs of 4·entries·head_dim over <paramref name="milliseconds"/>, in TFLOP/s.</summary>
     public double Tflops(long entries, double milliseconds) => 4.0 * entries * Problem.HeadDim / (milliseconds * 1e9);

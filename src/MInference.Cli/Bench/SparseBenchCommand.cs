@@ -21,6 +21,11 @@ internal static class SparseBenchCommand
     private static readonly Option<int> s_sink = new Option<int>("--sink") { Description = "ashape: sink tokens (n_init)", DefaultValueFactory = _ => 128 }.AtLeast(0);
     private static readonly Option<int> s_local = new Option<int>("--local") { Description = "ashape: local window (n_local)", DefaultValueFactory = _ => 4096 }.AtLeast(1);
     private static readonly Option<int> s_topK = new Option<int>("--top-k") { Description = "block: 64-key blocks kept per query block", DefaultValueFactory = _ => 100 }.AtLeast(1);
+    private static readonly Option<int> s_gridBlocks = new Option<int>("--grid-blocks")
+    {
+        Description = "grid: 64-key blocks kept per permuted query block (the diagonal, then vertical-line blocks, then the best others); needs --data video",
+        DefaultValueFactory = _ => 256,
+    }.AtLeast(1);
 
     private static readonly Option<int[]> s_sequenceLengths = new Option<int[]>("--seq")
     {
@@ -49,11 +54,14 @@ internal static class SparseBenchCommand
 
     public static Command Create()
     {
-        var command = new Command("sparse", "Time sparse prefill of one layer (every head one pattern: estimation, index, attention) against our dense kernel.")
+        var command = new Command("sparse", "Time sparse prefill of one layer (every head one pattern: estimation, index, attention) against our dense kernel, with the output's error against it.")
         {
-            s_pattern, s_vertical, s_slash, s_sink, s_local, s_topK, s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_data,
+            s_pattern, s_vertical, s_slash, s_sink, s_local, s_topK, s_gridBlocks, s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_data,
             s_minSequenceLength, s_maxDensity, s_costModel, s_warmup, s_iterations, s_graph, s_json,
-        }.WithExamples("minference bench sparse --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data structured", "minference bench sparse --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --json");
+        }.WithExamples(
+            "minference bench sparse --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data structured",
+            "minference bench sparse --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --json",
+            "minference bench sparse --pattern grid --grid-blocks 256 --data video --seq 1048576 --heads 2 --kv-heads 1 --json");
         command.Validators.Add(RejectOptionsOfOtherPatterns);
         command.SetAction(parse => Consoles.Run(() => Run(parse)));
         return command;
@@ -72,6 +80,20 @@ internal static class SparseBenchCommand
             throw new ArgumentException($"{s_headDim.Name} {parse.GetValue(s_headDim)} is not supported: the kernels take {AttentionHeadDims.Text}");
         }
 
+        string data = parse.GetValue(s_data)!;
+        if (parse.GetRequiredValue(s_pattern) == SparseBenchPattern.Grid && data != SparseBenchData.Video)
+        {
+            throw new ArgumentException($"--pattern {SparseBenchPattern.Grid} needs --data {SparseBenchData.Video} (a prompt with video frames; got --data {data})");
+        }
+
+        if (data == SparseBenchData.Video)
+        {
+            foreach (int sequenceLength in parse.GetRequiredValue(s_sequenceLengths))
+            {
+                _ = SparseBenchData.VideoPrompt(sequenceLength);
+            }
+        }
+
         if (!GpuBackend.IsAvailable)
         {
             Consoles.Error.MarkupLineInterpolated($"[red]bench needs the GPU. GPU backend unavailable:[/] {GpuBackend.UnavailableReason}");
@@ -79,7 +101,7 @@ internal static class SparseBenchCommand
         }
 
         SparseBenchPattern pattern = SparseBenchPattern.Create(
-            parse.GetRequiredValue(s_pattern), parse.GetValue(s_vertical), parse.GetValue(s_slash), parse.GetValue(s_sink), parse.GetValue(s_local), parse.GetValue(s_topK));
+            parse.GetRequiredValue(s_pattern), parse.GetValue(s_vertical), parse.GetValue(s_slash), parse.GetValue(s_sink), parse.GetValue(s_local), parse.GetValue(s_topK), parse.GetValue(s_gridBlocks));
         var policy = new SparsePrefillOptions
         {
             MinSequenceLength = parse.GetValue(s_minSequenceLength),
@@ -95,7 +117,9 @@ internal static class SparseBenchCommand
             var problem = new AttentionProblem(
                 1, parse.GetValue(s_heads), parse.GetValue(s_kvHeads), sequenceLength, parse.GetValue(s_headDim), DTypeNames.Parse(parse.GetValue(s_dtype)), Causal: true);
             var benchCase = new SparseBenchCase(pattern, problem, parse.GetValue(s_data)!, policy, parse.GetValue(s_warmup), parse.GetValue(s_iterations), parse.GetValue(s_graph));
-            SparseBenchmarkResult result = Consoles.WithProgress(report => SparseBenchmark.Measure(context, benchCase, report));
+            SparseBenchmarkResult result = Consoles.WithProgress(report => pattern.GridConfig is null
+                ? SparseBenchmark.Measure(context, benchCase, report)
+                : GridBenchmark.Measure(context, benchCase, report));
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, SparseBenchmarkJsonContext.Default.SparseBenchmarkResult));
@@ -122,6 +146,7 @@ internal static class SparseBenchCommand
             (s_vertical, SparseBenchPattern.VerticalSlash), (s_slash, SparseBenchPattern.VerticalSlash),
             (s_sink, SparseBenchPattern.AShape), (s_local, SparseBenchPattern.AShape),
             (s_topK, SparseBenchPattern.BlockSparse),
+            (s_gridBlocks, SparseBenchPattern.Grid),
         ];
         foreach ((Option<int> option, string owner) in owners)
         {
@@ -154,7 +179,7 @@ internal static class SparseBenchCommand
     {
         var option = new Option<string>("--data")
         {
-            Description = "random: N(0, 1); structured: sinks, a local band, diagonals and vertical keys (slower to generate)",
+            Description = "random: N(0, 1); structured: sinks, a local band, diagonals and vertical keys (slower to generate); video: grid heads over 128 text tokens, 16 x 16 frames, text",
             DefaultValueFactory = _ => SparseBenchData.Random,
         };
         option.AcceptOnly(SparseBenchData.Kinds);

@@ -1,3 +1,4 @@
+using MInference.Multimodal;
 using MInference.Synthetic;
 
 namespace MInference.Cli.Bench;
@@ -24,8 +25,50 @@ internal static class SparseBenchData
 {
     public const string Random = "random";
     public const string Structured = "structured";
+    public const string Video = "video";
 
-    public static readonly string[] Kinds = [Random, Structured];
+    public static readonly string[] Kinds = [Random, Structured, Video];
+
+    /// <summary>Video data: frames of 16 × 16 patches (256 tokens, the temporal stride).</summary>
+    public const int VideoFrameSide = 16;
+
+    /// <summary>Video data: text tokens before the frames (a system prompt); the rest of N after them.</summary>
+    public const int VideoLeadingText = 128;
+
+    /// <summary>
+    /// Video data: every planted logit × 1.5 (<see cref="VideoAttentionOptions.LogitScale"/>), so
+    /// the grid carries almost all of the attention mass at 1M tokens as in real grid heads; at
+    /// scale 1 the noise floor of a million keys holds about a seventh of it.
+    /// </summary>
+    public const double VideoLogitScale = 1.5;
+
+    /// <summary>
+    /// The prompt of video data for N tokens: <see cref="VideoLeadingText"/> text tokens, as many
+    /// whole 16 × 16 frames as fit, the remaining tokens text. N must hold the text and two frames.
+    /// </summary>
+    /// <exception cref="ArgumentException">N is below 640.</exception>
+    public static ModalityMap VideoPrompt(int sequenceLength)
+    {
+        const int frameTokens = VideoFrameSide * VideoFrameSide;
+        if (sequenceLength < VideoLeadingText + (2 * frameTokens))
+        {
+            throw new ArgumentException($"--data {Video} needs --seq >= {VideoLeadingText + (2 * frameTokens)} (text, then at least two 16 x 16 frames); got {sequenceLength}");
+        }
+
+        int frames = (sequenceLength - VideoLeadingText) / frameTokens;
+        int videoEnd = VideoLeadingText + (frames * frameTokens);
+        var segments = new List<ModalitySegment>
+        {
+            ModalitySegment.Text(0, VideoLeadingText),
+            ModalitySegment.OfVideo(VideoLeadingText, new VideoGeometry(frames, VideoFrameSide, VideoFrameSide)),
+        };
+        if (videoEnd < sequenceLength)
+        {
+            segments.Add(ModalitySegment.Text(videoEnd, sequenceLength - videoEnd));
+        }
+
+        return new ModalityMap(segments);
+    }
 
     /// <summary>Sink, local and vertical logits tripled, diagonals at 1.5×: see the class summary.</summary>
     public static readonly StructuredHeadProfile StructuredProfile = new(Sink: 3, Vertical: 3, Local: 3, Diagonal: 1.5);
@@ -41,6 +84,10 @@ internal static class SparseBenchData
         if (kind == Structured)
         {
             FillStructured(buffers, problem, seed, report);
+        }
+        else if (kind == Video)
+        {
+            FillVideo(buffers, problem, seed, report);
         }
         else
         {
@@ -72,12 +119,7 @@ internal static class SparseBenchData
     private static void FillStructured(DeviceAttentionBuffers buffers, AttentionProblem problem, int seed, Action<string> report)
     {
         int n = problem.SequenceLength;
-        int group = problem.Heads / problem.KvHeads;
-        long headElements = (long)n * problem.HeadDim;
-        long bytesPerKvHead = (group + 2) * headElements * (sizeof(float) + sizeof(ushort));
-        long hostBudgetBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
-        int parallelism = (int)Math.Clamp(hostBudgetBytes / bytesPerKvHead, 1, Environment.ProcessorCount);
-        InWaves(problem.KvHeads, parallelism, report, "structured inputs", kvHead =>
+        FillPerKvHead(buffers, problem, report, "structured inputs", (kvHead, group) =>
         {
             StructuredAttentionData data = StructuredAttentionData.Generate(new StructuredAttentionOptions
             {
@@ -93,12 +135,55 @@ internal static class SparseBenchData
                 NoiseLevel = 0.25,
                 HeadProfiles = [.. Enumerable.Repeat(StructuredProfile, group)],
             });
+            return (data.Q, data.K, data.V);
+        });
+    }
+
+    /// <summary>Grid heads over <see cref="VideoPrompt"/>, one generation per key/value head with its query heads.</summary>
+    private static void FillVideo(DeviceAttentionBuffers buffers, AttentionProblem problem, int seed, Action<string> report)
+    {
+        ModalityMap prompt = VideoPrompt(problem.SequenceLength);
+        FillPerKvHead(buffers, problem, report, "video inputs", (kvHead, group) =>
+        {
+            VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions
+            {
+                Modalities = prompt,
+                Heads = group,
+                KvHeads = 1,
+                HeadDim = problem.HeadDim,
+                Seed = unchecked(seed + (kvHead * 7919)),
+                GridPhase = (kvHead * 37) % (VideoFrameSide * VideoFrameSide),
+                LogitScale = VideoLogitScale,
+            });
+            return (data.Q, data.K, data.V);
+        });
+    }
+
+    /// <summary>
+    /// Generates q, k and v of each key/value head with its query heads (the group) through
+    /// <paramref name="generate"/> and uploads them, as many heads at once as half the free host memory holds.
+    /// </summary>
+    private static void FillPerKvHead(
+        DeviceAttentionBuffers buffers,
+        AttentionProblem problem,
+        Action<string> report,
+        string what,
+        Func<int, int, (ReadOnlyHostTensor Q, ReadOnlyHostTensor K, ReadOnlyHostTensor V)> generate)
+    {
+        int group = problem.Heads / problem.KvHeads;
+        long headElements = (long)problem.SequenceLength * problem.HeadDim;
+        long bytesPerKvHead = (group + 2) * headElements * (sizeof(float) + sizeof(ushort));
+        long hostBudgetBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+        int parallelism = (int)Math.Clamp(hostBudgetBytes / bytesPerKvHead, 1, Environment.ProcessorCount);
+        InWaves(problem.KvHeads, parallelism, report, what, kvHead =>
+        {
+            (ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v) = generate(kvHead, group);
             long elementSize = sizeof(ushort);
             return
             [
-                (buffers.Q.Buffer, kvHead * group * headElements * elementSize, Encode(data.Q.Data.Span, problem.DType)),
-                (buffers.K.Buffer, kvHead * headElements * elementSize, Encode(data.K.Data.Span, problem.DType)),
-                (buffers.V.Buffer, kvHead * headElements * elementSize, Encode(data.V.Data.Span, problem.DType)),
+                (buffers.Q.Buffer, kvHead * group * headElements * elementSize, Encode(q.Data.Span, problem.DType)),
+                (buffers.K.Buffer, kvHead * headElements * elementSize, Encode(k.Data.Span, problem.DType)),
+                (buffers.V.Buffer, kvHead * headElements * elementSize, Encode(v.Data.Span, problem.DType)),
             ];
         });
     }

@@ -24,7 +24,8 @@ internal static class SparseBenchTable
             .AddColumn(new TableColumn("TFLOP/s kept").RightAligned())
             .AddColumn(new TableColumn("dense ms").RightAligned())
             .AddColumn(new TableColumn("dense TFLOP/s").RightAligned())
-            .AddColumn(new TableColumn("speedup").RightAligned());
+            .AddColumn(new TableColumn("speedup").RightAligned())
+            .AddColumn(new TableColumn("rel. L2").RightAligned());
         foreach (SparseBenchmarkResult result in results)
         {
             string parameters = string.Join(", ", result.Params.Select(parameter => $"{parameter.Key} {parameter.Value:G6}"));
@@ -44,7 +45,8 @@ internal static class SparseBenchTable
                 $"{result.TflopsKept:F1}",
                 $"{result.DenseMs:F3}",
                 $"{result.DenseTflops:F1}",
-                $"{result.SpeedupVsDense:F2}x");
+                $"{result.SpeedupVsDense:F2}x",
+                $"{result.RelL2:P2}");
         }
 
         return table;

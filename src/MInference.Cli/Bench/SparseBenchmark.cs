@@ -20,7 +20,7 @@ internal static class SparseBenchmark
     {
         AttentionProblem problem = benchCase.Problem;
         string label = $"seq {problem.SequenceLength}";
-        using var buffers = new DeviceAttentionBuffers(context, problem);
+        using var buffers = new DeviceAttentionBuffers(context, problem, withDenseOutput: true);
         SparseBenchData.Fill(buffers, problem, benchCase.Data, RandomSeed, message => report($"{label}: {message}"));
         HeadPattern[] patterns = benchCase.HeadPatterns;
         var shape = PrefillShape.Of(buffers.Q, buffers.K);
@@ -65,13 +65,16 @@ internal static class SparseBenchmark
 
         report($"{label}: timing dense attention");
         var causal = new DenseAttentionOptions { Causal = true };
-        void Dense() => Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.Output, causal);
+        void Dense() => Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.DenseOutput, causal);
         for (int i = 0; i < benchCase.Warmup; i++)
         {
             Dense();
         }
 
         double dense = Median(benchCase.Iterations, timer, Dense);
+        report($"{label}: comparing the layer's output with dense attention's");
+        RunLayer();
+        double relativeL2 = OutputError.RelativeL2(buffers.Output, buffers.DenseOutput);
         double attention = Statistics.Median(steps.Select(step => (double)step.AttentionMilliseconds).ToArray());
         long denseEntries = problem.Heads * SparseDensity.CausalEntries(problem.SequenceLength);
         var parameters = benchCase.Pattern.Parameters.ToDictionary(parameter => parameter.Key, parameter => parameter.Value);
@@ -101,6 +104,7 @@ internal static class SparseBenchmark
             DenseMs: dense,
             DenseTflops: benchCase.Tflops(denseEntries, dense),
             SpeedupVsDense: dense / total,
+            RelL2: relativeL2,
             Device: context.Device.Name);
     }
 
@@ -114,7 +118,7 @@ internal static class SparseBenchmark
     }
 
     /// <summary>Runs enqueued back to back between one pair of events: GPU milliseconds per run.</summary>
-    private static double BackToBack(int iterations, GpuTimer timer, Action run)
+    internal static double BackToBack(int iterations, GpuTimer timer, Action run)
     {
         timer.Start();
         for (int i = 0; i < iterations; i++)
@@ -126,7 +130,7 @@ internal static class SparseBenchmark
     }
 
     /// <summary>Median host milliseconds until <paramref name="run"/> returns, the GPU idle before each.</summary>
-    private static double HostMedian(int iterations, GpuContext context, Action run) =>
+    internal static double HostMedian(int iterations, GpuContext context, Action run) =>
         Statistics.Median(Enumerable.Range(0, iterations).Select(_ =>
         {
             context.Synchronize();
@@ -135,7 +139,7 @@ internal static class SparseBenchmark
             return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }).ToArray());
 
-    private static double Median(int iterations, GpuTimer timer, Action run) =>
+    internal static double Median(int iterations, GpuTimer timer, Action run) =>
         Statistics.Median(Enumerable.Range(0, iterations).Select(_ =>
         {
             timer.Start();

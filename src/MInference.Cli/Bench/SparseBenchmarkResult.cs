@@ -5,14 +5,14 @@ namespace MInference.Cli.Bench;
 /// Times are GPU milliseconds, medians of the timed runs.
 /// </summary>
 /// <param name="Op">Always "sparse".</param>
-/// <param name="Pattern">The CLI pattern name: vs, ashape, block or dense.</param>
+/// <param name="Pattern">The CLI pattern name: vs, ashape, block, dense or grid.</param>
 /// <param name="Params">The pattern's parameters, then the fallback policy (min_seq, max_density) and how many heads ran dense (dense_fallback_heads).</param>
 /// <param name="Seq">N.</param>
 /// <param name="Heads">Query heads.</param>
 /// <param name="KvHeads">Key/value heads.</param>
 /// <param name="HeadDim">head_dim.</param>
 /// <param name="Dtype">bf16 or fp16.</param>
-/// <param name="Data">random or structured.</param>
+/// <param name="Data">random, structured or video.</param>
 /// <param name="MsEstimate">Estimation (vertical-slash scoring and selection; block-sparse estimation).</param>
 /// <param name="MsIndex">Vertical-slash index conversion.</param>
 /// <param name="MsAttention">The attention launches.</param>
@@ -26,6 +26,7 @@ namespace MInference.Cli.Bench;
 /// <param name="DenseMs">Our dense causal kernel on the same tensors, in the same run.</param>
 /// <param name="DenseTflops">4 · heads · N(N+1)/2 · head_dim / dense time.</param>
 /// <param name="SpeedupVsDense">DenseMs / MsTotal.</param>
+/// <param name="RelL2">Relative L2 error of the layer's output against our dense kernel's on the same tensors (all heads).</param>
 /// <param name="Device">The GPU's name.</param>
 internal sealed record SparseBenchmarkResult(
     string Op,
@@ -50,4 +51,5 @@ internal sealed record SparseBenchmarkResult(
     double DenseMs,
     double DenseTflops,
     double SpeedupVsDense,
+    double RelL2,
     string Device);

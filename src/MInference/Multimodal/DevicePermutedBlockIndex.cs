@@ -1,3 +1,5 @@
+using MInference.Sparse.Indexes;
+
 namespace MInference.Multimodal;
 
 /// <summary>
@@ -66,6 +68,29 @@ public sealed class DevicePermutedBlockIndex : IDisposable
             blocks.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Copies the index to the host (waits for the work that writes it): kept blocks and token orders, to inspect or to run the CPU reference on.</summary>
+    /// <exception cref="ObjectDisposedException">The index (or the estimate whose orders it reads) is disposed.</exception>
+    /// <exception cref="CudaException">Earlier asynchronous work on the stream failed.</exception>
+    public PermutedBlockIndex Download()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        var rowPointers = new long[Blocks.RowCount + 1];
+        Blocks.RowPointers.CopyToHost<long>(rowPointers);
+        var blocks = new int[Blocks.ValueCount];
+        Blocks.Values.CopyToHost<int>(blocks);
+        int n = SequenceLength, lists = BatchSize * Heads.Count;
+        var order = new int[(long)lists * n];
+        Order.CopyToHost<int>(order);
+        var orders = new TokenOrder[lists];
+        for (int list = 0; list < lists; list++)
+        {
+            orders[list] = new TokenOrder(order.AsSpan(list * n, n));
+        }
+
+        int[] heads = [.. Heads];
+        return new PermutedBlockIndex(new BlockSparseIndex(n, BatchSize, heads, rowPointers, blocks), orders);
     }
 
     /// <inheritdoc/>

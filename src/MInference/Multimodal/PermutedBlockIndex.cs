@@ -71,6 +71,34 @@ public sealed class PermutedBlockIndex
         return kept / ((double)SequenceLength * (SequenceLength + 1) / 2);
     }
 
+    /// <summary>
+    /// Query-key pairs of every kept 64 × 64 tile, over all rows (a last block counts its real
+    /// slots only): what the kernel computes, pairs masked by causality included. Linear in the
+    /// index's size, unlike <see cref="Density"/>.
+    /// </summary>
+    public long ComputedEntries()
+    {
+        int n = SequenceLength;
+        int blocks = Blocks.QueryBlockCount;
+        long Size(int block) => Math.Min(BlockSparseIndex.BlockSize, n - ((long)BlockSparseIndex.BlockSize * block));
+        long entries = 0;
+        for (int batch = 0; batch < BatchSize; batch++)
+        {
+            for (int slot = 0; slot < Heads.Length; slot++)
+            {
+                for (int queryBlock = 0; queryBlock < blocks; queryBlock++)
+                {
+                    foreach (int keyBlock in Blocks.GetBlocks(batch, slot, queryBlock))
+                    {
+                        entries += Size(queryBlock) * Size(keyBlock);
+                    }
+                }
+            }
+        }
+
+        return entries;
+    }
+
     /// <summary>The original key positions original query row i sees, ascending (for pictures, density and the original-order reference).</summary>
     public Func<int, int[]> VisibleKeys(int batch, int headSlot)
     {

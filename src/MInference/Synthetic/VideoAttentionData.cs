@@ -151,6 +151,11 @@ public sealed class VideoAttentionData
             throw new ArgumentOutOfRangeException(nameof(options), largest, $"q would hold {largest} floats; expected at most {Array.MaxLength} (one .NET array)");
         }
 
+        if (!(options.LogitScale > 0 && options.LogitScale <= 8))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LogitScale, $"options.LogitScale = {options.LogitScale}; expected a value in (0, 8]");
+        }
+
         if (!double.IsFinite(options.NoiseLevel) || options.NoiseLevel < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.NoiseLevel, $"options.NoiseLevel = {options.NoiseLevel}; expected a finite value >= 0");
@@ -196,7 +201,8 @@ public sealed class VideoAttentionData
 
         public Layout(int dim, int stride, VideoAttentionOptions options)
         {
-            double scale = 1 / Math.Sqrt(dim);
+            // Each amplitude a gives a logit of scale · a² · dims, so a = sqrt(logit / (scale · dims)).
+            double scale = 1 / (Math.Sqrt(dim) * options.LogitScale);
             _sinkDims = dim / 16;
             _verticalDims = dim / 16;
             _modalityDims = dim / 16;

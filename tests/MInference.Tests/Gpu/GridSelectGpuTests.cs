@@ -64,7 +64,7 @@ public sealed class GridSelectGpuTests : GpuFixture
         Attention.Permuted(Context, qDevice, kDevice, new DeviceTensor(vBuffer, dtype, v.Layout), new DeviceTensor(outputBuffer, dtype, q.Layout), index, logSumExpBuffer);
         Context.Synchronize();
 
-        PermutedBlockIndex actual = Download(estimate, index, heads, batch, n, out int[] strides, out int[] phases);
+        PermutedBlockIndex actual = Download(estimate, index, heads, batch, out int[] strides, out int[] phases);
         var problem = CausalProblem.Validate(q, k);
         PermutedBlockIndex expected = GridBlockSelection.Select(
             q, k, problem, heads, (b, head) => new GridPermutation(n, strides[(b * heads.Length) + Array.IndexOf(heads, head)], phases[(b * heads.Length) + Array.IndexOf(heads, head)]), pattern);
@@ -145,25 +145,13 @@ public sealed class GridSelectGpuTests : GpuFixture
         return new ModalityMap(segments);
     }
 
-    private static PermutedBlockIndex Download(DeviceGridEstimate estimate, DevicePermutedBlockIndex index, int[] heads, int batch, int n, out int[] strides, out int[] phases)
+    private static PermutedBlockIndex Download(DeviceGridEstimate estimate, DevicePermutedBlockIndex index, int[] heads, int batch, out int[] strides, out int[] phases)
     {
         strides = new int[batch * heads.Length];
         phases = new int[batch * heads.Length];
-        var order = new int[batch * heads.Length * n];
         estimate.Strides.CopyToHost<int>(strides);
         estimate.Phases.CopyToHost<int>(phases);
-        estimate.Order.CopyToHost<int>(order);
-        var rowPointers = new long[index.Blocks.RowCount + 1];
-        index.Blocks.RowPointers.CopyToHost<long>(rowPointers);
-        var blocks = new int[index.Blocks.ValueCount];
-        index.Blocks.Values.CopyToHost<int>(blocks);
-        var orders = new TokenOrder[batch * heads.Length];
-        for (int list = 0; list < orders.Length; list++)
-        {
-            orders[list] = new TokenOrder(order.AsSpan(list * n, n).ToArray());
-        }
-
-        return new PermutedBlockIndex(new BlockSparseIndex(n, batch, heads, rowPointers, blocks), orders);
+        return index.Download();
     }
 
     private static void AssertRowsAgreeUpToNearTies(
