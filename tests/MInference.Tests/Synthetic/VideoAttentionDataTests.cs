@@ -49,6 +49,18 @@ public sealed class VideoAttentionDataTests
     }
 
     [Test]
+    public void TheLogitScaleMultipliesThePlantedLogits()
+    {
+        VideoAttentionData plain = VideoAttentionData.Generate(Options() with { NoiseLevel = 0 });
+        VideoAttentionData scaled = VideoAttentionData.Generate(Options() with { NoiseLevel = 0, LogitScale = 1.5 });
+        // Without noise every logit is planted: query 80 of the grid head against a line key, a comb key and an off-grid key.
+        foreach (int key in (int[])[64, 48, 70, 0])
+        {
+            Assert.That(Dot(scaled.Q, 0, 80, scaled.K, 0, key), Is.EqualTo(1.5 * Dot(plain.Q, 0, 80, plain.K, 0, key)).Within(1e-4), $"key {key}");
+        }
+    }
+
+    [Test]
     public void BoundaryHeadsSplitByModality()
     {
         // Prompt: text [0, 20), video [20, 84) (stride 16, phase 0), text [84, 85).
@@ -89,6 +101,8 @@ public sealed class VideoAttentionDataTests
         yield return new TestCaseData(Options() with { GridPhase = 16 }).SetName("PhasePastTheStride");
         yield return new TestCaseData(Options() with { GridStride = 1 }).SetName("StrideOne");
         yield return new TestCaseData(Options() with { NoiseLevel = double.NaN }).SetName("NoiseNaN");
+        yield return new TestCaseData(Options() with { LogitScale = 0 }).SetName("LogitScaleZero");
+        yield return new TestCaseData(Options() with { LogitScale = 9 }).SetName("LogitScaleAboveEight");
         yield return new TestCaseData(Options() with { Modalities = ModalityMap.AllText(50) }).SetName("NoVideoAndNoStride");
         yield return new TestCaseData(Options() with { HeadKinds = [VideoHeadKind.Grid, VideoHeadKind.Grid, VideoHeadKind.Grid, (VideoHeadKind)9] }).SetName("UnknownKind");
     }
