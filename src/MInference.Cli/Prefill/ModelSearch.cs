@@ -1,4 +1,5 @@
 using MInference.Evaluation;
+using MInference.Multimodal;
 using MInference.Sparse.Patterns;
 
 namespace MInference.Cli.Prefill;
@@ -7,7 +8,7 @@ namespace MInference.Cli.Prefill;
 internal static class ModelSearch
 {
     /// <summary>Progress units one layer's search reports: its dense run plus one per candidate.</summary>
-    public static int UnitsPerLayer(int sampleLength) => SearchCandidates.For(sampleLength).Count + 1;
+    public static int UnitsPerLayer(int sampleLength, ModalityMap? modalities = null) => SearchCandidates.For(sampleLength, modalities).Count + 1;
 
     public static IReadOnlyList<IReadOnlyList<HeadSearchResult>> Run(
         IPrefillBackend backend, int layers, Func<int, LayerInputs> sampleOfLayer, PatternSearchOptions options, WorkProgress progress)
@@ -21,7 +22,7 @@ internal static class ModelSearch
             progress.Describe($"layer {layerIndex}: dense reference");
             LayerRun dense = layer.Dense(timed: false);
             progress.Advance();
-            IReadOnlyList<HeadPattern> candidates = SearchCandidates.For(inputs.SequenceLength);
+            IReadOnlyList<HeadPattern> candidates = SearchCandidates.For(inputs.SequenceLength, options.Modalities);
             int index = layerIndex;
             results.Add(PatternSearch.SearchLayer(layer, dense, candidates, options, (done, total) =>
             {

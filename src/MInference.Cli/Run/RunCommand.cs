@@ -6,6 +6,7 @@ using MInference.Cli.Files;
 using MInference.Cli.Prefill;
 using MInference.Evaluation;
 using MInference.IO;
+using MInference.Multimodal;
 using MInference.Sparse.Config;
 using MInference.Sparse.Patterns;
 using MInference.Sparse.Prefill;
@@ -42,9 +43,13 @@ internal static class RunCommand
         var timedRuns = new Option<int>("--timed-runs") { Description = "GPU: timed runs per measurement (median reported)", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of tables" };
         Option<string> backend = BackendChoice.CreateOption();
+        var modalities = new Option<string?>("--modalities")
+        {
+            Description = "The captured prompt's modality map (JSON: text and video segments, see `minference video --modalities-out`); grid heads take their candidate strides from its videos [all text]",
+        };
         var command = new Command("run", "Run sparse prefill (each head with its configured pattern) and dense attention on tensors captured from your model, print per-head timing, density, recall and error against dense, and optionally write the outputs.")
         {
-            input, config, output, dtype, minSequence, minEstimated, maxDensity, timedRuns, json, backend,
+            input, config, output, dtype, minSequence, minEstimated, maxDensity, timedRuns, json, backend, modalities,
         }.WithExamples("minference generate --out sample.safetensors", "minference search --input sample.safetensors --out patterns.json", "minference run --input sample.safetensors --config patterns.json --output out.safetensors");
         command.SetAction(parse => Consoles.Run(() =>
         {
@@ -53,15 +58,25 @@ internal static class RunCommand
             string? outputPath = parse.GetValue(output);
             PathChecks.RequireInputFile(input.Name, inputPath);
             PathChecks.RequireInputFile(config.Name, configPath);
+            string? modalitiesPath = parse.GetValue(modalities);
+            if (modalitiesPath is not null)
+            {
+                PathChecks.RequireInputFile(modalities.Name, modalitiesPath);
+            }
+
             if (outputPath is not null)
             {
-                PathChecks.RequireOutputFile(output.Name, outputPath, (input.Name, inputPath), (config.Name, configPath));
+                PathChecks.RequireOutputFile(output.Name, outputPath, (input.Name, inputPath), (config.Name, configPath), (modalities.Name, modalitiesPath));
             }
 
             string? dtypeName = parse.GetValue(dtype);
             using CapturedTensors captured = CapturedTensors.Open(inputPath, dtypeName is null ? null : DTypeNames.Parse(dtypeName));
             HeadPatternConfig patterns = HeadPatternConfig.Load(configPath, captured.Layers, captured.Heads);
-            var policy = new SparsePrefillOptions { MinSequenceLength = parse.GetValue(minSequence), MinEstimatedSequenceLength = parse.GetValue(minEstimated), MaxDensity = parse.GetValue(maxDensity) };
+            ModalityMap? map = modalitiesPath is null ? null : CapturedModalities.Load(modalities.Name, modalitiesPath, captured.SequenceLength);
+            var policy = new SparsePrefillOptions
+            {
+                MinSequenceLength = parse.GetValue(minSequence), MinEstimatedSequenceLength = parse.GetValue(minEstimated), MaxDensity = parse.GetValue(maxDensity), Modalities = map,
+            };
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), parse.GetValue(timedRuns));
             var writer = outputPath is null ? null : new SafetensorsWriter();
             var layers = new List<LayerReport>();

@@ -5,6 +5,7 @@ using MInference.Cli.Files;
 using MInference.Cli.Prefill;
 using MInference.Cli.Run;
 using MInference.Evaluation;
+using MInference.Multimodal;
 using MInference.Sparse.Config;
 using Spectre.Console;
 
@@ -32,11 +33,16 @@ internal static class SearchCommand
         var json = new Option<bool>("--json") { Description = "Print every head's candidates as JSON instead of the table" };
         Option<string> backend = BackendChoice.CreateOption();
         Option<string> format = ConfigFormatChoice.CreateOption();
+        var modalities = new Option<string?>("--modalities")
+        {
+            Description = "The captured prompt's modality map (JSON: text and video segments, see `minference video --modalities-out`): grid candidates (MMInference) join the search; needs --input and the extended format",
+        };
         var command = new Command("search", "Offline, kernel-aware pattern search: every candidate (A-shape, Block-Sparse and Vertical-Slash grids scaled to the sample length) runs on every head through the backend's kernels; within the density budget, the candidate that best reproduces the head's dense output wins (ties go to the cheaper kind); heads nothing reproduces within --max-error stay dense. Writes an MInference pattern config.")
         {
-            input, output, length, layers, heads, kvHeads, headDim, seed, dtype, budget, maxError, json, backend, format,
+            input, output, length, layers, heads, kvHeads, headDim, seed, dtype, budget, maxError, json, backend, format, modalities,
         }.WithExamples(
             "minference search --out patterns.json",
+            "minference search --input video.safetensors --modalities video-map.json --out patterns.json",
             "minference search --input captured.safetensors --budget 0.05 --out patterns.json",
             "minference search --format minference --out patterns.json");
         command.SetAction(parse => Consoles.Run(() =>
@@ -48,7 +54,23 @@ internal static class SearchCommand
                 PathChecks.RequireInputFile(input.Name, inputPath);
             }
 
-            PathChecks.RequireOutputFile(output.Name, outPath, (input.Name, inputPath));
+            string? modalitiesPath = parse.GetValue(modalities);
+            if (modalitiesPath is not null)
+            {
+                if (inputPath is null)
+                {
+                    throw new ArgumentException($"{modalities.Name} describes captured tensors: give {input.Name} too");
+                }
+
+                if (ConfigFormatChoice.Parse(parse.GetValue(format)) == PatternConfigFormat.MInference)
+                {
+                    throw new ArgumentException($"{modalities.Name} adds grid heads, which MInference's format cannot hold: use --format extended");
+                }
+
+                PathChecks.RequireInputFile(modalities.Name, modalitiesPath);
+            }
+
+            PathChecks.RequireOutputFile(output.Name, outPath, (input.Name, inputPath), (modalities.Name, modalitiesPath));
             using IPrefillBackend opened = BackendChoice.Open(parse.GetValue(backend), timedRuns: 1);
             bool onGpu = opened is GpuPrefillBackend;
             using CapturedTensors? captured = inputPath is null ? null : CapturedTensors.Open(inputPath, parse.GetResult(dtype) is null ? null : DTypeNames.Parse(parse.GetValue(dtype)));
@@ -57,12 +79,13 @@ internal static class SearchCommand
                 DTypeNames.Parse(parse.GetValue(dtype)), parse.GetValue(seed));
             model?.Validate();
             int sample = captured?.SequenceLength ?? (parse.GetValue(length) > 0 ? parse.GetValue(length) : onGpu ? 32768 : 2048);
+            ModalityMap? map = modalitiesPath is null ? null : CapturedModalities.Load(modalities.Name, modalitiesPath, sample);
             int layerCount = captured?.Layers ?? model!.Layers;
             Func<int, LayerInputs> sampleOfLayer = captured is not null ? captured.ReadLayer : layer => model!.GenerateLayer(layer, sample);
-            var options = new PatternSearchOptions { DensityBudget = parse.GetValue(budget) ?? SearchBudget.DefaultFor(sample), MaxRelativeError = parse.GetValue(maxError) };
+            var options = new PatternSearchOptions { DensityBudget = parse.GetValue(budget) ?? SearchBudget.DefaultFor(sample), MaxRelativeError = parse.GetValue(maxError), Modalities = map };
             options.Validate();
             IReadOnlyList<IReadOnlyList<HeadSearchResult>> results = Consoles.WithProgressBar(
-                $"search ({layerCount} layers, {sample} tokens)", layerCount * ModelSearch.UnitsPerLayer(sample),
+                $"search ({layerCount} layers, {sample} tokens)", layerCount * ModelSearch.UnitsPerLayer(sample, map),
                 progress => ModelSearch.Run(opened, layerCount, sampleOfLayer, options, progress));
             // The sample length is the dense-cover length: a dense head written as
             // vertical_and_slash(sample, sample) stays dense at the lengths it was searched on.

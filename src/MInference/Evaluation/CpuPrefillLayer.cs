@@ -60,7 +60,7 @@ internal sealed class CpuPrefillLayer(LayerInputs inputs) : IPrefillLayer
                 continue;
             }
 
-            ReferenceGroup run = group.Pattern.RunReference(Inputs.Q, Inputs.K, Inputs.V, sparse, target, logSumExp, default);
+            ReferenceGroup run = group.Pattern.RunReference(Inputs.Q, Inputs.K, Inputs.V, sparse, target, logSumExp, new SparseReferenceOptions { Modalities = options.Modalities });
             for (int slot = 0; slot < sparse.Length; slot++)
             {
                 double density = run.Entries[slot] / (double)plan.CausalEntriesPerHead;

@@ -40,7 +40,7 @@ public static class PatternSearch
 
         int heads = layer.Inputs.Heads;
         // Candidates are measured as they are: no fallback may replace one by dense attention.
-        var measure = new SparsePrefillOptions { CostModel = PrefillCostModel.SparseAlways, MaxDensity = 1, ExactDensity = true };
+        var measure = new SparsePrefillOptions { CostModel = PrefillCostModel.SparseAlways, MaxDensity = 1, ExactDensity = true, Modalities = options.Modalities };
         var scores = new CandidateScore[heads][];
         for (int head = 0; head < heads; head++)
         {

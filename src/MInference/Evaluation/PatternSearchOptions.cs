@@ -20,6 +20,9 @@ public sealed record PatternSearchOptions
     /// </summary>
     public double ErrorTolerance { get; init; } = 0.005;
 
+    /// <summary>The sample's modality map (text and video segments), which grid candidates estimate with; null for a text prompt.</summary>
+    public Multimodal.ModalityMap? Modalities { get; init; }
+
     /// <summary>Throws when a value is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()

@@ -27,7 +27,6 @@ public static class GridBlockSelection
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlySpan<int> heads, ModalityMap modalities, GridPattern pattern, GridEstimationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        pattern.Validate();
         (CausalProblem problem, int[] headList) = PermutedSelection.Validate(q, k, heads, modalities, nameof(heads));
         int n = problem.SequenceLength;
         return Select(q, k, problem, headList, (batch, head) => GridEstimation.Estimate(q, k, batch, head, modalities, options).Permutation(n), pattern);
@@ -40,7 +39,6 @@ public static class GridBlockSelection
     internal static PermutedBlockIndex Select(
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, CausalProblem problem, int[] heads, Func<int, int, GridPermutation> permutationOf, GridPattern pattern)
     {
-        pattern.Validate();
         return PermutedSelection.Build(problem, heads, (batch, head) =>
         {
             GridPermutation permutation = permutationOf(batch, head);

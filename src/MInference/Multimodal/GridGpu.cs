@@ -117,7 +117,6 @@ public static class GridGpu
         ArgumentNullException.ThrowIfNull(k);
         ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(pattern);
-        pattern.Validate();
         context.ThrowIfDisposed();
         ObjectDisposedException.ThrowIf(estimate.IsDisposed, estimate);
         ObjectDisposedException.ThrowIf(q.Buffer.IsDisposed, q.Buffer);

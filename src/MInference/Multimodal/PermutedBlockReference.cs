@@ -24,18 +24,19 @@ public static class PermutedBlockReference
     /// <param name="index">Built for this N and batch size.</param>
     /// <param name="output">Written at the index's heads: [B, H, N, D]; must not overlap the inputs.</param>
     /// <param name="logSumExp">Optional (empty for none), written at the index's heads: [B, H, N] contiguous, natural log.</param>
-    /// <param name="softmaxScale">Finite and &gt; 0, or null for 1/sqrt(D).</param>
+    /// <param name="options">The softmax scale, and the original query rows to compute (others are left untouched); default: 1/sqrt(D), every row.</param>
     /// <exception cref="ArgumentException">A shape rule is broken, the index does not fit, the output overlaps an input, or <paramref name="logSumExp"/> is too short.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A head is out of range or the scale is invalid.</exception>
     public static void Run(
         ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlyHostTensor v, PermutedBlockIndex index, HostTensor output,
-        Memory<float> logSumExp = default, float? softmaxScale = null)
+        Memory<float> logSumExp = default, SparseReferenceOptions options = default)
     {
         ArgumentNullException.ThrowIfNull(index);
-        SparseReferenceRun run = SparseReferenceRun.Create(q, k, v, output, logSumExp, new SparseReferenceOptions { SoftmaxScale = softmaxScale }, index.Heads.Span, nameof(index));
+        SparseReferenceRun run = SparseReferenceRun.Create(q, k, v, output, logSumExp, options, index.Heads.Span, nameof(index));
         run.RequireIndexShape(index.SequenceLength, index.BatchSize, nameof(index));
         CausalProblem problem = run.Problem;
-        double scale = problem.ResolveScale(softmaxScale, nameof(softmaxScale));
+        double scale = problem.ResolveScale(options.SoftmaxScale, nameof(options));
+        int[] rows = run.Rows.ToArray();
         int[] heads = index.Heads.ToArray();
         int n = problem.SequenceLength, dim = problem.HeadDim;
         Parallel.For(0, problem.Batch * heads.Length, list =>
@@ -49,9 +50,11 @@ public static class PermutedBlockReference
             var permutedLogSumExp = new double[n];
             var scores = new double[n];
             var visible = new List<int>();
-            for (int querySlot = 0; querySlot < n; querySlot++)
+            // The requested original rows, each at its permuted slot.
+            foreach (int row in rows)
             {
-                int position = permutation.OriginalOrder[querySlot];
+                int querySlot = permutation.PermutedSlots[row];
+                int position = row;
                 visible.Clear();
                 foreach (int keyBlock in index.Blocks.GetBlocks(batch, slot, querySlot / Block))
                 {
@@ -72,7 +75,7 @@ public static class PermutedBlockReference
 
             // The inverse permutation: original row i is permuted slot PermutedSlots[i].
             Span<float> outputData = output.Data.Span;
-            for (int row = 0; row < n; row++)
+            foreach (int row in rows)
             {
                 int querySlot = permutation.PermutedSlots[row];
                 for (int d = 0; d < dim; d++)

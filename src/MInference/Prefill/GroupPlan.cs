@@ -78,6 +78,7 @@ internal abstract class GroupPlan
             StepTimes = times,
             BlockSparseIndex = indexCopy as BlockSparseIndex,
             VerticalSlashIndex = indexCopy as VerticalSlashIndex,
+            PermutedBlockIndex = indexCopy as Multimodal.PermutedBlockIndex,
         };
     }
 }

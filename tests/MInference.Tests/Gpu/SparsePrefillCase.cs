@@ -1,3 +1,4 @@
+using MInference.Multimodal;
 using MInference.Sparse.Patterns;
 using MInference.Sparse.Prefill;
 
@@ -22,6 +23,26 @@ public sealed record SparsePrefillCase(DType DType, int HeadDim, int Batch, int 
     /// <summary>Heads 0, 2, 6 vertical-slash; 1, 5 A-shape; 3 block-sparse; 4, 7 dense.</summary>
     public static HeadPattern[] MixedLayer =>
         [VerticalSlash, AShape, VerticalSlash, BlockSparse, new DensePattern(), AShape, VerticalSlash, new DensePattern()];
+
+    /// <summary>Heads 0, 6 grid (4 blocks), 3 grid (8 blocks), 2 vertical-slash, 1 A-shape, 5 block-sparse, 4, 7 dense: MMInference's grid heads beside MInference's patterns.</summary>
+    public static HeadPattern[] GridLayer =>
+        [new GridPattern(4), AShape, VerticalSlash, new GridPattern(8), new DensePattern(), BlockSparse, new GridPattern(4), new DensePattern()];
+
+    /// <summary>A prompt of <paramref name="sequenceLength"/> tokens: 40 text tokens, 8 × 8 frames, the rest text.</summary>
+    public static ModalityMap VideoPrompt(int sequenceLength)
+    {
+        int frames = (sequenceLength - 40) / 64;
+        var segments = new List<ModalitySegment>
+        {
+            ModalitySegment.Text(0, 40), ModalitySegment.OfVideo(40, new VideoGeometry(frames, 8, 8)),
+        };
+        if (40 + (frames * 64) < sequenceLength)
+        {
+            segments.Add(ModalitySegment.Text(40 + (frames * 64), sequenceLength - 40 - (frames * 64)));
+        }
+
+        return new ModalityMap(segments);
+    }
 
     public bool SampleRows => SequenceLength > FullCheckLimit;
 

@@ -1,3 +1,4 @@
+using MInference.Multimodal;
 using MInference.Sparse.Patterns;
 using MInference.Sparse.Prefill;
 using MInference.Sparse.References;
@@ -138,6 +139,9 @@ internal sealed class SparsePrefillLayer : IDisposable
                 break;
             case BlockSparsePattern:
                 SparseAttentionReference.BlockSparse(HostQ, HostK, HostV, RequireCopy(group.BlockSparseIndex, group), output, logSumExp, options);
+                break;
+            case GridPattern:
+                PermutedBlockReference.Run(HostQ, HostK, HostV, RequireCopy(group.PermutedBlockIndex, group), output, logSumExp, options);
                 break;
             case AShapePattern aShape:
                 SparseAttentionReference.AShape(HostQ, HostK, HostV, group.SparseHeads.Span, aShape, output, logSumExp, options);

@@ -64,6 +64,9 @@ public sealed class PatternGroupReport
     /// <summary>A host copy of the block-sparse index the group's launch used, with <see cref="SparsePrefillOptions.KeepIndices"/>.</summary>
     public BlockSparseIndex? BlockSparseIndex { get; init; }
 
+    /// <summary>With <see cref="SparsePrefillOptions.KeepIndices"/>, a copy of the grid heads' index (kept blocks and token orders) the run built; otherwise null.</summary>
+    public Multimodal.PermutedBlockIndex? PermutedBlockIndex { get; init; }
+
     /// <summary>For example <c>vertical_and_slash(1000, 6096): heads 0, 2, 5; sparse 0, 5; dense 2 (head 2: DensityAboveLimit (0.912))</c>.</summary>
     public override string ToString()
     {

@@ -96,6 +96,13 @@ public sealed record SparsePrefillOptions
     /// </summary>
     public bool KeepIndices { get; init; }
 
+    /// <summary>
+    /// The prompt's modality map (text and video segments; N tokens): MMInference's grid heads take
+    /// candidate strides from its videos' frame and row sizes. Null: the prompt is all text (grid
+    /// heads search small strides only).
+    /// </summary>
+    public Multimodal.ModalityMap? Modalities { get; init; }
+
     /// <summary>True when a sequence of <paramref name="sequenceLength"/> tokens runs the heads of <paramref name="pattern"/> dense.</summary>
     internal bool IsTooShort(int sequenceLength, HeadPattern pattern) =>
         sequenceLength < MinSequenceLength

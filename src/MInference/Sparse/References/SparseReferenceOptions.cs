@@ -11,4 +11,10 @@ public readonly record struct SparseReferenceOptions
     /// lets tests check a sample of a long sequence. Other rows of the output are left untouched.
     /// </summary>
     public ReadOnlyMemory<int>? QueryRows { get; init; }
+
+    /// <summary>
+    /// The prompt's modality map (text and video segments), which MMInference's grid heads take their
+    /// candidate strides from; null: the prompt is all text (only the search over small strides).
+    /// </summary>
+    public Multimodal.ModalityMap? Modalities { get; init; }
 }

@@ -33,6 +33,9 @@ internal sealed class SparseReferenceRun
 
     public CausalProblem Problem => _problem;
 
+    /// <summary>The query rows to compute, ascending and distinct.</summary>
+    public ReadOnlySpan<int> Rows => _rows;
+
     /// <summary>Validates the operands, the heads and the options.</summary>
     /// <exception cref="ArgumentException">A shape, overlap or length rule is broken, or the head list is empty or repeats a head.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A head or row is out of range, or the scale is not finite and positive.</exception>

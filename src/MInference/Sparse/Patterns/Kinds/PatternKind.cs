@@ -27,6 +27,9 @@ internal abstract class PatternKind
     /// <summary>The candidates the search tries on a sample of <paramref name="sequenceLength"/> tokens (none for dense).</summary>
     public abstract IEnumerable<HeadPattern> SearchCandidates(int sequenceLength);
 
+    /// <summary>Whether the search tries this kind on a prompt with these modalities (null: all text); every kind but grid applies to any prompt.</summary>
+    public virtual bool AppliesTo(Multimodal.ModalityMap? modalities) => true;
+
     /// <summary>A multiple of 64 at least 64: the sizes of the search grid.</summary>
     protected static int RoundUp64(int value) => Math.Max(SparseBlocks.Size, (value + SparseBlocks.Size - 1) / SparseBlocks.Size * SparseBlocks.Size);
 }
