@@ -31,14 +31,19 @@ internal static class VideoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the data (and the grid phase)", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of the table" };
         var modalitiesOut = new Option<string?>("--modalities-out") { Description = "Also write the prompt's modality map (JSON, the format run and search will read) to this file" };
+        var tensorsOut = new Option<string?>("--tensors-out")
+        {
+            Description = "Also write the prompt's q, k, v as a one-layer capture (.safetensors, bf16, the layout run and search read; use with --modalities-out)",
+        };
         var plot = new Option<string?>("--plot") { Description = "Also draw the first grid head (attention before and after its permutation, kept blocks) into this directory" };
         var command = new Command("video", "MMInference on a synthetic vision-language prompt: per head the grid stride and phase found online, and the grid and 2D-boundary patterns' density, recall and error vs dense (CPU references).")
         {
-            frames, frameHeight, frameWidth, text, heads, kvHeads, headDim, gridBlocks, boundaryBlocks, noise, seed, json, modalitiesOut, plot,
+            frames, frameHeight, frameWidth, text, heads, kvHeads, headDim, gridBlocks, boundaryBlocks, noise, seed, json, modalitiesOut, tensorsOut, plot,
         }.WithExamples(
             "minference video",
             "minference video --frames 16 --frame-height 8 --frame-width 8 --plot plots",
-            "minference video --heads 8 --kv-heads 2 --grid-blocks 6 --json");
+            "minference video --heads 8 --kv-heads 2 --grid-blocks 6 --json",
+            "minference video --tensors-out video.safetensors --modalities-out video-map.json");
         command.SetAction(parse => Consoles.Run(() =>
         {
             string? plotDirectory = parse.GetValue(plot);
@@ -53,6 +58,12 @@ internal static class VideoCommand
                 Files.PathChecks.RequireOutputFile(modalitiesOut.Name, modalitiesPath);
             }
 
+            string? tensorsPath = parse.GetValue(tensorsOut);
+            if (tensorsPath is not null)
+            {
+                Files.PathChecks.RequireOutputFile(tensorsOut.Name, tensorsPath, (modalitiesOut.Name, modalitiesPath));
+            }
+
             double noiseLevel = parse.GetValue(noise);
             var settings = new VideoSettings(
                 parse.GetValue(frames), parse.GetValue(frameHeight), parse.GetValue(frameWidth), parse.GetValue(text), parse.GetValue(heads), parse.GetValue(kvHeads),
@@ -63,6 +74,11 @@ internal static class VideoCommand
             if (modalitiesPath is not null)
             {
                 ModalityMapFile.Save(data.Options.Modalities, modalitiesPath);
+            }
+
+            if (tensorsPath is not null)
+            {
+                WriteTensors(tensorsPath, data);
             }
 
             if (plotDirectory is not null)
@@ -85,6 +101,20 @@ internal static class VideoCommand
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    /// <summary>q, k, v as layer 0 of a capture (bf16), with the head kinds in the metadata.</summary>
+    private static void WriteTensors(string path, Synthetic.VideoAttentionData data)
+    {
+        var writer = new IO.SafetensorsWriter();
+        foreach ((string name, ReadOnlyHostTensor tensor) in (ReadOnlySpan<(string, ReadOnlyHostTensor)>)[("q", data.Q), ("k", data.K), ("v", data.V)])
+        {
+            writer.Add(Run.TensorFiles.HalfTensor(Run.CapturedTensors.Name(0, name), tensor.Data.Span, tensor.Layout, DType.BFloat16));
+        }
+
+        writer.SetMetadata("generator", "minference video (synthetic vision-language prompt)");
+        writer.SetMetadata("head_kinds", string.Join(",", Enumerable.Range(0, data.Options.Heads).Select(head => data.KindOf(head).ToString())));
+        writer.Write(path);
     }
 
     /// <summary>The first planted grid head (head 0): its three panels as <c>video-head00-grid.png</c>.</summary>

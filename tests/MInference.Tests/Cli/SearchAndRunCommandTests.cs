@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MInference.Evaluation;
 using MInference.IO;
+using MInference.Multimodal;
 using MInference.Sparse.Config;
 using MInference.Sparse.Patterns;
 using MInference.Sparse.Prefill;
@@ -59,6 +60,39 @@ public sealed class SearchAndRunCommandTests
             Assert.That(File.ReadAllText(minference), Does.Not.Contain("\"dense\""));
             Assert.That(written, Is.EqualTo(searched.Select(entry => entry.Pattern is DensePattern ? new HeadPatternEntry(denseCover, entry.Score) : entry)),
                 "dense heads become vertical_and_slash(sample, sample); the rest is unchanged");
+        });
+    }
+
+    [Test]
+    public void AVideoCaptureGetsGridHeadsThroughSearchAndRun()
+    {
+        using var directory = new TempDirectory();
+        string tensors = directory.File("video.safetensors");
+        string map = directory.File("video-map.json");
+        string config = directory.File("patterns.json");
+        (int written, _) = CliRun.Invoke("video", "--tensors-out", tensors, "--modalities-out", map);
+        Assert.That(written, Is.Zero);
+        JsonElement search = CliRun.Json("search", "--backend", "cpu", "--input", tensors, "--modalities", map, "--out", config);
+        string[] chosen = [.. search.GetProperty("heads").EnumerateArray().Select(head => head.GetProperty("chosen").GetString()!)];
+        JsonElement run = CliRun.Json("run", "--backend", "cpu", "--input", tensors, "--config", config, "--modalities", map, "--min-seq", "0", "--min-seq-estimated", "0");
+        JsonElement[] heads = [.. run.GetProperty("result").GetProperty("heads").EnumerateArray()];
+        Assert.Multiple(() =>
+        {
+            // The video prompt's heads cycle grid, text, q-boundary, k-boundary, 2d-boundary, grid.
+            Assert.That(chosen[0], Does.StartWith(GridPattern.Name), "a planted grid head gets the grid pattern");
+            Assert.That(chosen[5], Does.StartWith(GridPattern.Name), "a planted grid head gets the grid pattern");
+            Assert.That(File.ReadAllText(config), Does.Contain("[\"grid\", "), "the extended format names grid heads");
+            foreach (int head in (int[])[0, 5])
+            {
+                Assert.That(heads[head].GetProperty("ran").GetString(), Does.StartWith("grid"), $"head {head} ran its grid pattern");
+                Assert.That(heads[head].GetProperty("relative_l2").GetDouble(), Is.LessThan(0.05), $"head {head} error against dense");
+            }
+        });
+        (int refused, _, string errors) = CliRun.InvokeWithErrors("search", "--backend", "cpu", "--input", tensors, "--modalities", map, "--format", "minference", "--out", directory.File("m.json"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused, Is.Not.Zero, "grid heads have no MInference form");
+            Assert.That(errors, Does.Contain("--format extended"));
         });
     }
 
