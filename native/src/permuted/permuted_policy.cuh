@@ -4,9 +4,13 @@
 // sub-blocks are contiguous and the index lists them as whole blocks. Nothing is permuted in
 // memory: the Q tile and each K/V tile are gathered through the order array (the key gather path
 // the vertical-slash columns use), O and the log-sum-exp are written to the original rows, and
-// causality is evaluated on original positions — after the permutation it is not a triangle, so
-// every tile is masked.
+// causality is evaluated on original positions — after the permutation it is not a triangle, so a
+// tile is masked unless every key in it comes before every query of the tile (then the per-element
+// test, two gathered loads per score, is skipped): for a grid head that is most kept tiles, the
+// earlier slots of any class.
 #pragma once
+
+#include <climits>
 
 #include "../attention/attention_fwd_kernel.cuh"
 #include "../common/csr_rows.cuh"
@@ -36,7 +40,9 @@ class PermutedBlockTiles {
                (static_cast<int64_t>(blockIdx.z) * params.heads.count + blockIdx.y) * p.q_len),
         seq_(p.q_len),
         m0_(m0),
-        block_n_(block_n) {}
+        block_n_(block_n),
+        full_query_tile_(m0 + block_m <= p.q_len),
+        first_query_(full_query_tile_ ? warp_min(order_ + m0, block_m) : 0) {}
 
   // An empty row still takes one step, over a tile that is entirely invisible: O = 0.
   __device__ int count() const { return max(row_.size(), 1); }
@@ -50,7 +56,12 @@ class PermutedBlockTiles {
     return attention::KeyTile::gathered(order_ + first, min(block_n_, seq_ - first));
   }
 
-  __device__ bool needs_mask(const attention::KeyTile&) const { return true; }
+  // Every warp reaches this together (the mainloop asks once per tile, uniformly), so each reduces
+  // the tile's latest key position itself: one or two loads a lane and five shuffles.
+  __device__ bool needs_mask(const attention::KeyTile& tile) const {
+    if (!full_query_tile_ || !tile.is_gathered() || tile.count < block_n_) return true;
+    return warp_max(tile.list, tile.count) > first_query_;
+  }
 
   // Slot `row` of the query tile sees gathered key c when its original position is not later.
   __device__ bool visible(const attention::KeyTile& tile, int row, int c) const {
@@ -69,12 +80,31 @@ class PermutedBlockTiles {
   }
 
  private:
+  // The least / greatest of list[0 .. count) over a warp (every lane gets it). Entries outside
+  // [0, N) (a malformed order) only make tiles masked, as visible() then decides.
+  __device__ static int warp_min(const int32_t* list, int count) {
+    int value = INT_MAX;
+    for (int c = threadIdx.x % 32; c < count; c += 32) value = min(value, __ldg(list + c));
+#pragma unroll
+    for (int offset = 16; offset > 0; offset /= 2) value = min(value, __shfl_xor_sync(0xffffffffu, value, offset));
+    return value;
+  }
+  __device__ static int warp_max(const int32_t* list, int count) {
+    int value = INT_MIN;
+    for (int c = threadIdx.x % 32; c < count; c += 32) value = max(value, __ldg(list + c));
+#pragma unroll
+    for (int offset = 16; offset > 0; offset /= 2) value = max(value, __shfl_xor_sync(0xffffffffu, value, offset));
+    return value;
+  }
+
   const Params& params_;
   CsrRow row_;
   const int32_t* order_;
   int seq_;
   int m0_;
   int block_n_;
+  bool full_query_tile_;  // all block_m query slots exist
+  int first_query_;       // the earliest original position among them (when full)
 };
 
 }  // namespace mi::permuted
