@@ -16,6 +16,8 @@ extern "C" MI_API mi_status mi_grid_estimate(const mi_grid_estimate_args* args, 
     if (args == nullptr) mi::invalid("args must not be NULL");
     const auto& a = *args;
     if (a.batch < 1 || a.head_count < 1) mi::invalid("batch and head_count must be >= 1");
+    if (a.batch * a.head_count > 65535)
+      mi::invalid("batch * head_count = " + std::to_string(a.batch * a.head_count) + " must be at most 65535 (one grid row each)");
     if (a.seq_len < 1 || a.seq_len > (int64_t{1} << 31) - 1) mi::invalid("seq_len=" + std::to_string(a.seq_len) + " must be in [1, 2^31)");
     if (a.last_queries < 1) mi::invalid("last_queries=" + std::to_string(a.last_queries) + " must be >= 1");
     if (a.candidates == nullptr && a.candidate_count != 0) mi::invalid("candidates must not be NULL");

@@ -1,5 +1,6 @@
 // Online grid estimation (MMInference) on the device, the GPU twin of the C# GridEstimation:
-//  - grid_stride_kernel, one CTA per (batch, head): for every candidate stride s with two
+//  - the stride search (grid_means_kernel, grid_candidate_kernel, grid_choose_kernel; one CTA per
+//    (batch, head, candidate) for the scores): for every candidate stride s with two
 //    multiples among the reachable offsets, the diagonal contrast (median of the slash profile at
 //    s, 2s, … over its mean at every offset ≥ 1) and the vertical contrast (the best phase class's
 //    median column score over the mean column score, columns before the last queries' local
@@ -82,97 +83,125 @@ __device__ __forceinline__ double block_sum(double value, double* shared) {
 
 }  // namespace detail
 
-// grid (rows), kStrideThreads threads.
-__global__ void __launch_bounds__(kStrideThreads) grid_stride_kernel(const __grid_constant__ GridEstimateParams p) {
-  __shared__ float s_sort[kStrideWarps][kMedianSample];
-  __shared__ double s_reduce[kStrideWarps];
-  __shared__ float s_score[kMaxCandidates];
-  __shared__ int s_phase[kMaxCandidates];
-  __shared__ float s_best_median[kStrideWarps];
-  __shared__ int s_best_class[kStrideWarps];
+// The stride search runs in three launches, so that the candidates of a row are scored in
+// parallel (one CTA each) rather than one after another: grid_means_kernel, grid_candidate_kernel,
+// grid_choose_kernel. Between them the row's two means travel in its strides/phases entries (as
+// float bits) and the candidates' scores and phases in the first words of its order row, which the
+// order scatter overwrites last: candidates ascend, and a valid one has 2·s ≤ N − L, so the v valid
+// ones (a prefix) satisfy 2·v ≤ N − 2 and their 2·v words fit.
 
+// grid (rows), kStrideThreads threads: the mean of the slash profile over offsets 1 … N − L and of
+// the column profile over the columns before the last queries' local window.
+__global__ void __launch_bounds__(kStrideThreads) grid_means_kernel(const __grid_constant__ GridEstimateParams p) {
+  __shared__ double s_reduce[kStrideWarps];
   const int64_t row = blockIdx.x;
   const int64_t n = p.seq_len;
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const float* slash = p.slash + row * n;
   const float* vertical = p.vertical + row * n;
   const int64_t last = p.last_queries < n ? p.last_queries : n;
   const int64_t max_offset = n - last;
   const int64_t column_end = n - 2 * last;
-
   double diag_part = 0, column_part = 0;
   for (int64_t o = 1 + threadIdx.x; o <= max_offset; o += kStrideThreads) diag_part += slash[o];
   for (int64_t j = threadIdx.x; j < column_end; j += kStrideThreads) column_part += vertical[j];
   const double diag_all = detail::block_sum(diag_part, s_reduce);
   const double column_all = detail::block_sum(column_part, s_reduce);
-  const float diag_mean = max_offset > 0 ? float(diag_all / double(max_offset)) : 0.f;
-  const float column_mean = column_end > 0 ? float(column_all / double(column_end)) : 0.f;
-
-  for (int c = 0; c < p.candidate_count; ++c) {
-    const int64_t stride = p.candidates[c];
-    if (2 * stride > max_offset) {
-      if (threadIdx.x == 0) s_score[c] = -INFINITY;
-      continue;
-    }
-    // Diagonal contrast: warp 0.
-    float diagonal_contrast = 1.f;
-    if (warp == 0) {
-      const float median = detail::warp_median(slash, stride, stride, max_offset / stride, s_sort[0]);
-      diagonal_contrast = diag_all > 0 ? median / diag_mean : 1.f;
-    }
-    // Vertical contrast: classes dealt round-robin to the warps; best median, ties to the smaller class.
-    float best = -INFINITY;
-    int best_class = 0;
-    if (column_end >= 2 * stride) {
-      for (int64_t cls = warp; cls < stride; cls += kStrideWarps) {
-        const int64_t count = (column_end - 1 - cls) / stride + 1;
-        const float median = detail::warp_median(vertical, cls, stride, count, s_sort[warp]);
-        if (median > best) {
-          best = median;
-          best_class = static_cast<int>(cls);
-        }
-      }
-    }
-    if (lane == 0) {
-      s_best_median[warp] = best;
-      s_best_class[warp] = best_class;
-    }
-    __syncthreads();
-    if (threadIdx.x == 0) {
-      float vertical_contrast = 1.f;
-      int phase = 0;
-      if (column_end >= 2 * stride) {
-        float top = -INFINITY;
-        for (int w = 0; w < kStrideWarps; ++w) {
-          if (s_best_median[w] > top || (s_best_median[w] == top && s_best_class[w] < phase)) {
-            top = s_best_median[w];
-            phase = s_best_class[w];
-          }
-        }
-        vertical_contrast = column_all > 0 ? top / column_mean : 1.f;
-      }
-      s_score[c] = diagonal_contrast + vertical_contrast;
-      s_phase[c] = phase;
-    }
-    __syncthreads();
-  }
-
   if (threadIdx.x == 0) {
-    float best_score = -INFINITY;
-    for (int c = 0; c < p.candidate_count; ++c) best_score = fmaxf(best_score, s_score[c]);
-    int stride = 1, phase = 0;
-    if (best_score > -INFINITY) {
-      for (int c = 0; c < p.candidate_count; ++c) {
-        if (s_score[c] >= best_score * (1.f - p.tolerance)) {
-          stride = p.candidates[c];
-          phase = s_phase[c];
-          break;
-        }
+    // A zero mean marks an empty or all-zero profile: its contrast is then 1.
+    const float diag_mean = max_offset > 0 && diag_all > 0 ? float(diag_all / double(max_offset)) : 0.f;
+    const float column_mean = column_end > 0 && column_all > 0 ? float(column_all / double(column_end)) : 0.f;
+    p.strides[row] = __float_as_int(diag_mean);
+    p.phases[row] = __float_as_int(column_mean);
+  }
+}
+
+// grid (candidates, rows), kStrideThreads threads: one candidate stride's score (diagonal contrast
+// + vertical contrast) and best phase class, into the row's scratch words.
+__global__ void __launch_bounds__(kStrideThreads) grid_candidate_kernel(const __grid_constant__ GridEstimateParams p) {
+  __shared__ float s_sort[kStrideWarps][kMedianSample];
+  __shared__ float s_best_median[kStrideWarps];
+  __shared__ int s_best_class[kStrideWarps];
+
+  const int c = blockIdx.x;
+  const int64_t row = blockIdx.y;
+  const int64_t n = p.seq_len;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int64_t last = p.last_queries < n ? p.last_queries : n;
+  const int64_t max_offset = n - last;
+  const int64_t column_end = n - 2 * last;
+  const int64_t stride = p.candidates[c];
+  if (2 * stride > max_offset) return;  // invalid: never read (the valid ones are a prefix)
+  const float* slash = p.slash + row * n;
+  const float* vertical = p.vertical + row * n;
+  const float diag_mean = __int_as_float(p.strides[row]);
+  const float column_mean = __int_as_float(p.phases[row]);
+
+  // Diagonal contrast: warp 0.
+  float diagonal_contrast = 1.f;
+  if (warp == 0) {
+    const float median = detail::warp_median(slash, stride, stride, max_offset / stride, s_sort[0]);
+    diagonal_contrast = diag_mean > 0 ? median / diag_mean : 1.f;
+  }
+  // Vertical contrast: classes dealt round-robin to the warps; best median, ties to the smaller class.
+  float best = -INFINITY;
+  int best_class = 0;
+  if (column_end >= 2 * stride) {
+    for (int64_t cls = warp; cls < stride; cls += kStrideWarps) {
+      const int64_t count = (column_end - 1 - cls) / stride + 1;
+      const float median = detail::warp_median(vertical, cls, stride, count, s_sort[warp]);
+      if (median > best) {
+        best = median;
+        best_class = static_cast<int>(cls);
       }
     }
-    p.strides[row] = stride;
-    p.phases[row] = phase;
   }
+  if (lane == 0) {
+    s_best_median[warp] = best;
+    s_best_class[warp] = best_class;
+  }
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    float vertical_contrast = 1.f;
+    int phase = 0;
+    if (column_end >= 2 * stride) {
+      float top = -INFINITY;
+      for (int w = 0; w < kStrideWarps; ++w) {
+        if (s_best_median[w] > top || (s_best_median[w] == top && s_best_class[w] < phase)) {
+          top = s_best_median[w];
+          phase = s_best_class[w];
+        }
+      }
+      vertical_contrast = column_mean > 0 ? top / column_mean : 1.f;
+    }
+    int32_t* scratch = p.order + row * n;
+    scratch[2 * c] = __float_as_int(diagonal_contrast + vertical_contrast);
+    scratch[2 * c + 1] = phase;
+  }
+}
+
+// grid (rows), one thread each: the smallest valid stride within `tolerance` of the best score
+// (stride 1, phase 0 when no candidate is valid).
+__global__ void grid_choose_kernel(const __grid_constant__ GridEstimateParams p) {
+  const int64_t row = int64_t{blockIdx.x} * blockDim.x + threadIdx.x;
+  if (row >= p.rows) return;
+  const int64_t n = p.seq_len;
+  const int64_t last = p.last_queries < n ? p.last_queries : n;
+  const int64_t max_offset = n - last;
+  const int32_t* scratch = p.order + row * n;
+  int valid = 0;
+  while (valid < p.candidate_count && 2 * int64_t{p.candidates[valid]} <= max_offset) ++valid;
+  float best_score = -INFINITY;
+  for (int c = 0; c < valid; ++c) best_score = fmaxf(best_score, __int_as_float(scratch[2 * c]));
+  int stride = 1, phase = 0;
+  for (int c = 0; c < valid; ++c) {
+    if (__int_as_float(scratch[2 * c]) >= best_score * (1.f - p.tolerance)) {
+      stride = p.candidates[c];
+      phase = scratch[2 * c + 1];
+      break;
+    }
+  }
+  p.strides[row] = stride;
+  p.phases[row] = phase;
 }
 
 // grid (ceil(N / 256), rows), 256 threads: order[row][slot(x)] = x.
