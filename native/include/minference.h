@@ -536,8 +536,8 @@ MI_API MI_NODISCARD mi_status mi_grid_estimate(const mi_grid_estimate_args* args
  * scored against every pooled key block, and per query block min(keep, ceil(N / 64)) key blocks
  * kept, ascending, in tiers: the diagonal block, then the vertical-line blocks (the first
  * ceil(class / 64) blocks, class = the positions = phase mod stride, which the order puts first),
- * then the others, by score within a tier (equal scores, and scores one float step apart, go to
- * the smaller block); a block whose every position comes after every position of the query block
+ * then the others, by score within a tier (scores from TF32 operands with fp32 accumulation, so
+ * blocks within about 1e-3 of a score's magnitude may swap; equal keys go to the smaller block); a block whose every position comes after every position of the query block
  * is kept only when a row reaches fewer than `keep` blocks (it computes nothing). Rows all have the
  * same length, so the index size is known in advance: the index mi_attention_permuted_fwd reads
  * with the same order. Enqueued on the stream; no allocation, no synchronisation. */

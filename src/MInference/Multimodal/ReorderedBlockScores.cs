@@ -50,6 +50,18 @@ internal sealed class ReorderedBlockScores
         return dot;
     }
 
+    /// <summary>Σ_d |Q̄_qb,d · K̄_kb,d|: the scale of the rounding error of a score computed from rounded operands.</summary>
+    public double Magnitude(int queryBlock, int keyBlock)
+    {
+        double sum = 0;
+        for (int d = 0; d < _dim; d++)
+        {
+            sum += Math.Abs(_queries[(queryBlock * _dim) + d] * _keys[(keyBlock * _dim) + d]);
+        }
+
+        return sum;
+    }
+
     /// <summary>
     /// Adds to <paramref name="kept"/> the reachable key blocks in [first, end) that <paramref name="forced"/>
     /// names, then the <paramref name="budget"/> best other reachable ones there (ties to the smaller block).
