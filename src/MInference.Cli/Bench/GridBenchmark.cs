@@ -76,18 +76,7 @@ internal static class GridBenchmark
             }
         }
 
-        report($"{label}: timing dense attention");
-        var causal = new DenseAttentionOptions { Causal = true };
-        void Dense() => Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.DenseOutput, causal);
-        for (int i = 0; i < benchCase.Warmup; i++)
-        {
-            Dense();
-        }
-
-        double dense = SparseBenchmark.Median(benchCase.Iterations, timer, Dense);
-        report($"{label}: comparing the output with dense attention's");
-        RunLayer();
-        double relativeL2 = OutputError.RelativeL2(buffers.Output, buffers.DenseOutput);
+        (double dense, double relativeL2) = SparseBenchmark.DenseAndError(context, benchCase, buffers, timer, RunLayer, message => report($"{label}: {message}"));
         double attention = Statistics.Median(attentionMs);
         long denseEntries = problem.Heads * SparseDensity.CausalEntries(problem.SequenceLength);
         var parameters = benchCase.Pattern.Parameters.ToDictionary(parameter => parameter.Key, parameter => parameter.Value);

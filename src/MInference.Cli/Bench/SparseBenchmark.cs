@@ -63,18 +63,7 @@ internal static class SparseBenchmark
             return timedPlan.ReadReport().StepTimes!.Value;
         }).ToArray();
 
-        report($"{label}: timing dense attention");
-        var causal = new DenseAttentionOptions { Causal = true };
-        void Dense() => Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.DenseOutput, causal);
-        for (int i = 0; i < benchCase.Warmup; i++)
-        {
-            Dense();
-        }
-
-        double dense = Median(benchCase.Iterations, timer, Dense);
-        report($"{label}: comparing the layer's output with dense attention's");
-        RunLayer();
-        double relativeL2 = OutputError.RelativeL2(buffers.Output, buffers.DenseOutput);
+        (double dense, double relativeL2) = DenseAndError(context, benchCase, buffers, timer, RunLayer, message => report($"{label}: {message}"));
         double attention = Statistics.Median(steps.Select(step => (double)step.AttentionMilliseconds).ToArray());
         long denseEntries = problem.Heads * SparseDensity.CausalEntries(problem.SequenceLength);
         var parameters = benchCase.Pattern.Parameters.ToDictionary(parameter => parameter.Key, parameter => parameter.Value);
@@ -106,6 +95,27 @@ internal static class SparseBenchmark
             SpeedupVsDense: dense / total,
             RelL2: relativeL2,
             Device: context.Device.Name);
+    }
+
+    /// <summary>
+    /// Our dense causal kernel on the same tensors (median of the timed runs after warm-up, into the
+    /// buffers' dense output), then one more layer run and its output's relative L2 error against dense.
+    /// </summary>
+    internal static (double DenseMs, double RelativeL2) DenseAndError(
+        GpuContext context, SparseBenchCase benchCase, DeviceAttentionBuffers buffers, GpuTimer timer, Action runLayer, Action<string> report)
+    {
+        report("timing dense attention");
+        var causal = new DenseAttentionOptions { Causal = true };
+        void Dense() => Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.DenseOutput, causal);
+        for (int i = 0; i < benchCase.Warmup; i++)
+        {
+            Dense();
+        }
+
+        double dense = Median(benchCase.Iterations, timer, Dense);
+        report("comparing the output with dense attention's");
+        runLayer();
+        return (dense, OutputError.RelativeL2(buffers.Output, buffers.DenseOutput));
     }
 
     /// <summary>The report of one run that counts entries exactly (on host copies of the indices).</summary>

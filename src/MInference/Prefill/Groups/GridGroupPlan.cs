@@ -109,24 +109,7 @@ internal sealed class GridGroupPlan : GroupPlan
         return new PermutedBlockIndex(new BlockSparseIndex(n, problem.Batch, _sparseHeads, rowPointers, blocks), orders);
     }
 
-    private MiVsEstimateArgs EstimateArgs(PlanRun? run)
-    {
-        CausalProblem problem = Context.Problem;
-        return new MiVsEstimateArgs
-        {
-            DType = (MiDType)Context.DType,
-            Batch = problem.Batch,
-            QHeads = problem.QHeads,
-            KvHeads = problem.KvHeads,
-            SeqLen = problem.SequenceLength,
-            HeadDim = problem.HeadDim,
-            Q = run?.Attention.Q ?? default,
-            K = run?.Attention.K ?? default,
-            SoftmaxScale = 0,
-            VerticalScores = run is null ? 0 : run.At(_verticalScores),
-            SlashScores = run is null ? 0 : run.At(_slashScores),
-        };
-    }
+    private MiVsEstimateArgs EstimateArgs(PlanRun? run) => VerticalSlashGroupPlan.ProfileArgs(Context, run, _verticalScores, _slashScores);
 
     private MiGridSelectArgs SelectArgs(PlanRun? run)
     {

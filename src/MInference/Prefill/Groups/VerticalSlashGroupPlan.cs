@@ -183,12 +183,19 @@ internal sealed class VerticalSlashGroupPlan : GroupPlan
         }
     }
 
-    private MiVsEstimateArgs EstimateArgs(PlanRun? run)
+    private MiVsEstimateArgs EstimateArgs(PlanRun? run) => ProfileArgs(Context, run, _verticalScores, _slashScores);
+
+    /// <summary>
+    /// The last-query profiles (mi_vs_estimate) of a group's heads into two workspace regions of
+    /// [batch, heads, N] fp32 each; with no run, the shape alone (for the workspace size). Grid heads
+    /// estimate from the same profiles.
+    /// </summary>
+    internal static MiVsEstimateArgs ProfileArgs(GroupPlanContext context, PlanRun? run, long verticalScores, long slashScores)
     {
-        CausalProblem problem = Context.Problem;
+        CausalProblem problem = context.Problem;
         return new MiVsEstimateArgs
         {
-            DType = (MiDType)Context.DType,
+            DType = (MiDType)context.DType,
             Batch = problem.Batch,
             QHeads = problem.QHeads,
             KvHeads = problem.KvHeads,
@@ -197,8 +204,8 @@ internal sealed class VerticalSlashGroupPlan : GroupPlan
             Q = run?.Attention.Q ?? default,
             K = run?.Attention.K ?? default,
             SoftmaxScale = 0,
-            VerticalScores = run is null ? 0 : run.At(_verticalScores),
-            SlashScores = run is null ? 0 : run.At(_slashScores),
+            VerticalScores = run is null ? 0 : run.At(verticalScores),
+            SlashScores = run is null ? 0 : run.At(slashScores),
         };
     }
 
