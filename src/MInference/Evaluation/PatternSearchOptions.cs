@@ -16,7 +16,7 @@ public sealed record PatternSearchOptions
     /// <summary>
     /// Candidates whose error is within this of the best (absolute, in relative-L2 units) are equally
     /// good; among them the cheapest kind wins (A-shape needs no estimation, then block-sparse, then
-    /// vertical-slash), then the lowest density; &gt;= 0.
+    /// vertical-slash, then grid), then the lowest density; &gt;= 0.
     /// </summary>
     public double ErrorTolerance { get; init; } = 0.005;
 

@@ -8,7 +8,8 @@ namespace MInference.Sparse.Patterns;
 /// The sparse attention pattern one query head uses during prefill, as MInference's "best pattern"
 /// files name it: <see cref="VerticalSlashPattern"/> (<c>"vertical_and_slash"</c>),
 /// <see cref="AShapePattern"/> (<c>"stream_llm"</c>), <see cref="BlockSparsePattern"/>
-/// (<c>"block_sparse"</c>) or <see cref="DensePattern"/> (<c>"dense"</c>). Patterns are immutable
+/// (<c>"block_sparse"</c>), <see cref="Multimodal.GridPattern"/> (<c>"grid"</c>, MMInference's grid
+/// heads: an extension) or <see cref="DensePattern"/> (<c>"dense"</c>). Patterns are immutable
 /// values: two heads with equal patterns run in the same kernel launch.
 /// </summary>
 public abstract record HeadPattern
