@@ -4,8 +4,9 @@ using MInference.Synthetic;
 namespace MInference.Cli.Bench;
 
 /// <summary>
-/// The inputs of `bench sparse`, generated on the host and uploaded once: "random" (N(0, 1)) or
-/// "structured" (<see cref="StructuredAttentionData"/> shaped like a long-context head: 4 sink tokens,
+/// The inputs of `bench sparse`, generated on the host and uploaded once: "random" (N(0, 1)),
+/// "video" (grid heads over <see cref="VideoPrompt"/>, <see cref="VideoAttentionData"/> with the
+/// planted logits × <see cref="VideoLogitScale"/>) or "structured" (<see cref="StructuredAttentionData"/> shaped like a long-context head: 4 sink tokens,
 /// a local band fading over 16K tokens, diagonals at offsets 100, 1000, N/7 and N/3, four vertical
 /// keys, noise 0.25, with the head profile <see cref="StructuredProfile"/> that makes the planted
 /// structure carry almost all of the attention mass, as in real heads: measured with the CPU
