@@ -76,7 +76,7 @@ internal static class GridBenchmark
             }
         }
 
-        (double dense, double relativeL2) = SparseBenchmark.DenseAndError(context, benchCase, buffers, timer, RunLayer, message => report($"{label}: {message}"));
+        (double dense, double relativeL2) = SparseBenchmark.DenseAndError(context, benchCase, buffers, timer, message => report($"{label}: {message}"));
         double attention = Statistics.Median(attentionMs);
         long denseEntries = problem.Heads * SparseDensity.CausalEntries(problem.SequenceLength);
         var parameters = benchCase.Pattern.Parameters.ToDictionary(parameter => parameter.Key, parameter => parameter.Value);

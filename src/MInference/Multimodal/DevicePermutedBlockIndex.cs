@@ -1,5 +1,3 @@
-using MInference.Sparse.Indexes;
-
 namespace MInference.Multimodal;
 
 /// <summary>
@@ -83,14 +81,7 @@ public sealed class DevicePermutedBlockIndex : IDisposable
         int n = SequenceLength, lists = BatchSize * Heads.Count;
         var order = new int[(long)lists * n];
         Order.CopyToHost<int>(order);
-        var orders = new TokenOrder[lists];
-        for (int list = 0; list < lists; list++)
-        {
-            orders[list] = new TokenOrder(order.AsSpan(list * n, n));
-        }
-
-        int[] heads = [.. Heads];
-        return new PermutedBlockIndex(new BlockSparseIndex(n, BatchSize, heads, rowPointers, blocks), orders);
+        return PermutedBlockIndex.FromDevice(n, BatchSize, [.. Heads], rowPointers, blocks, order);
     }
 
     /// <inheritdoc/>

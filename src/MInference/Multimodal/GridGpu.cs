@@ -47,11 +47,7 @@ public static class GridGpu
             throw new ArgumentException($"options.LastQueries = {options.LastQueries}; the device profiles use {VerticalSlashEstimation.LastQueryRows}", nameof(options));
         }
 
-        int[] candidates = GridEstimation.CandidateStrides(modalities, options.MaxSearchStride);
-        if (candidates.Length > MiNative.GridMaxCandidates)
-        {
-            throw new ArgumentException($"{candidates.Length} candidate strides; the device search takes at most {MiNative.GridMaxCandidates}", nameof(options));
-        }
+        int[] candidates = DeviceCandidates(modalities, options.MaxSearchStride);
 
         long rows = scores.RowCount, n = scores.SequenceLength;
         var strides = new DeviceBuffer(context, rows * sizeof(int));
@@ -89,6 +85,21 @@ public static class GridGpu
             strides.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The candidate strides of the device search: the map's frame and row sizes and 2 … <paramref name="maxSearchStride"/>.</summary>
+    /// <exception cref="ArgumentException">They are more than <c>MI_GRID_MAX_CANDIDATES</c>.</exception>
+    internal static int[] DeviceCandidates(ModalityMap modalities, int maxSearchStride)
+    {
+        int[] candidates = GridEstimation.CandidateStrides(modalities, maxSearchStride);
+        if (candidates.Length > MiNative.GridMaxCandidates)
+        {
+            throw new ArgumentException(
+                $"the modality map gives {candidates.Length} candidate grid strides (frame and row sizes of its videos, and 2 to {maxSearchStride}); the device search takes at most {MiNative.GridMaxCandidates}",
+                nameof(modalities));
+        }
+
+        return candidates;
     }
 
     /// <summary>

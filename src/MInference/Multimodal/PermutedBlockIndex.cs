@@ -71,6 +71,18 @@ public sealed class PermutedBlockIndex
         return kept / ((double)SequenceLength * (SequenceLength + 1) / 2);
     }
 
+    /// <summary>An index read back from the device: CSR rows over (batch, head slot, query block) and the orders as one flat [batch, heads, N] array.</summary>
+    internal static PermutedBlockIndex FromDevice(int sequenceLength, int batch, int[] heads, long[] rowPointers, int[] blocks, int[] order)
+    {
+        var orders = new TokenOrder[batch * heads.Length];
+        for (int list = 0; list < orders.Length; list++)
+        {
+            orders[list] = new TokenOrder(order.AsSpan(list * sequenceLength, sequenceLength));
+        }
+
+        return new PermutedBlockIndex(new BlockSparseIndex(sequenceLength, batch, heads, rowPointers, blocks), orders);
+    }
+
     /// <summary>
     /// Query-key pairs of every kept 64 × 64 tile, over all rows (a last block counts its real
     /// slots only): what the kernel computes, pairs masked by causality included. Linear in the

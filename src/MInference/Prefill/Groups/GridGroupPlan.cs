@@ -40,12 +40,7 @@ internal sealed class GridGroupPlan : GroupPlan
         int queryBlocks = context.QueryBlocks;
         _keep = Math.Min(pattern.KeptBlocks, queryBlocks);
         ModalityMap modalities = context.Options.Modalities ?? ModalityMap.AllText(n);
-        _candidates = GridEstimation.CandidateStrides(modalities, new GridEstimationOptions().MaxSearchStride);
-        if (_candidates.Length > MiNative.GridMaxCandidates)
-        {
-            throw new ArgumentException(
-                $"the modality map gives {_candidates.Length} candidate grid strides (frame and row sizes of its videos, and 2 to 64); the device search takes at most {MiNative.GridMaxCandidates}", nameof(context));
-        }
+        _candidates = GridGpu.DeviceCandidates(modalities, new GridEstimationOptions().MaxSearchStride);
 
         // Each row holds _keep full tiles except that the last block is short; which rows keep the
         // last block depends on the scores, so the tiles are counted as full (a bound within one
@@ -104,9 +99,7 @@ internal sealed class GridGroupPlan : GroupPlan
         int lists = problem.Batch * _sparseHeads.Length;
         long[] rowPointers = readback.Read<long>(_rowPointers, _rows + 1);
         int[] blocks = readback.Read<int>(_blocks, _indexEntries);
-        int[] order = readback.Read<int>(_order, (long)lists * n);
-        TokenOrder[] orders = [.. Enumerable.Range(0, lists).Select(list => new TokenOrder(order.AsSpan(list * n, n)))];
-        return new PermutedBlockIndex(new BlockSparseIndex(n, problem.Batch, _sparseHeads, rowPointers, blocks), orders);
+        return PermutedBlockIndex.FromDevice(n, problem.Batch, _sparseHeads, rowPointers, blocks, readback.Read<int>(_order, (long)lists * n));
     }
 
     private MiVsEstimateArgs EstimateArgs(PlanRun? run) => VerticalSlashGroupPlan.ProfileArgs(Context, run, _verticalScores, _slashScores);
