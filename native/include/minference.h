@@ -569,6 +569,53 @@ MI_API MI_NODISCARD mi_status mi_grid_select_workspace_size(const mi_grid_select
 MI_API MI_NODISCARD mi_status mi_grid_select(const mi_grid_select_args* args, void* workspace,
                                              int64_t workspace_bytes, mi_stream stream);
 
+/* Boundary block selection (MMInference's Q-, K- and 2D-boundary heads): tokens in modality order
+ * (`order`: the text tokens first, slots [0, text_tokens), then the video tokens), Q and K
+ * mean-pooled over 64-slot blocks of it, every block pair scored as for mi_grid_select, and per
+ * query block and per key range (text blocks [0, tb), video blocks [tb, blocks), tb =
+ * ceil(text_tokens / 64): the block holding both kinds counts as text; a query block is text when it
+ * is below tb) min(budget, range size) key blocks: the diagonal, then the groups' first blocks (0
+ * and tb), then the others by score; blocks whose every position comes after every position of the
+ * query block last. Budgets by kind: MI_BOUNDARY_QUERY one range over all keys, `first` for text
+ * rows, `second` for video rows; MI_BOUNDARY_KEY `first` within text keys, `second` within video
+ * keys; MI_BOUNDARY_2D `first` within the row's own modality, `second` within the other. A row's
+ * length depends only on its modality: mi_boundary_select_index_size gives the index's size. */
+typedef enum mi_boundary_kind {
+  MI_BOUNDARY_QUERY = 0,
+  MI_BOUNDARY_KEY = 1,
+  MI_BOUNDARY_2D = 2
+} mi_boundary_kind;
+
+MI_API MI_NODISCARD mi_status mi_boundary_select_index_size(int64_t batch, int64_t head_count,
+                                                            int64_t seq_len, int64_t text_tokens,
+                                                            int32_t kind, int64_t first,
+                                                            int64_t second, int64_t* entries);
+
+typedef struct mi_boundary_select_args {
+  mi_dtype dtype;
+  int64_t batch;
+  int64_t q_heads;
+  int64_t kv_heads;
+  int64_t seq_len;       /* N in [1, 2^21] */
+  int64_t head_dim;      /* one of mi_attention_head_dims */
+  mi_tensor4 q;          /* [batch, q_heads, N, head_dim], rules as for dense */
+  mi_tensor4 k;          /* [batch, kv_heads, N, head_dim] */
+  const int32_t* heads;  /* host array of distinct query heads, NULL = all */
+  int32_t head_count;
+  const int32_t* order;  /* device int32 [batch, head_count, N]: text tokens first, then video */
+  int64_t text_tokens;   /* T in [0, N] */
+  int32_t kind;          /* mi_boundary_kind */
+  int64_t first;         /* budgets: first >= 1; second >= 1 for query and key kinds, >= 0 for 2d */
+  int64_t second;
+  int64_t* row_ptr;      /* written: [batch * head_count * ceil(N / 64) + 1] */
+  int32_t* blocks;       /* written: mi_boundary_select_index_size entries */
+} mi_boundary_select_args;
+
+MI_API MI_NODISCARD mi_status mi_boundary_select_workspace_size(const mi_boundary_select_args* args,
+                                                                int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_boundary_select(const mi_boundary_select_args* args, void* workspace,
+                                                 int64_t workspace_bytes, mi_stream stream);
+
 /* ---- vertical-slash estimation and index conversion (MInference) ---------------------------
  * Three steps, each its own entry point so an index can be inspected or cached:
  *   1. mi_vs_estimate: scores of the last min(64, N) queries of each listed head against all N

@@ -67,4 +67,56 @@ public static class BoundaryBlockSelection
 
         return [.. kept];
     }
+
+    /// <summary>
+    /// The rules the device applies (<see cref="BoundaryGpu.Select"/>): the modality order with the
+    /// video group in position order (no grid), key ranges text blocks [0, tb) and video blocks
+    /// [tb, blocks) (tb = ceil(T / 64), T the text tokens: the block holding both counts as text; a
+    /// query block is text when it is below tb), and per range min(budget, range size) blocks — the
+    /// diagonal, then the groups' first blocks, then by pooled score, unreachable ones last — with
+    /// the budgets of <see cref="BoundaryPattern"/>'s kind. Rows then have a length fixed by their
+    /// modality.
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape rule is broken, the map's length is not N, or the head list is empty or repeats a head.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A head or a budget is out of range (the budget covering a row's own block must be ≥ 1: <see cref="BoundaryPattern.FirstBlocks"/> always, <see cref="BoundaryPattern.SecondBlocks"/> too for Query and Key).</exception>
+    public static PermutedBlockIndex SelectInModalityOrder(ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlySpan<int> heads, ModalityMap modalities, BoundaryPattern pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        RequireDeviceBudgets(pattern);
+        (CausalProblem problem, int[] headList) = PermutedSelection.Validate(q, k, heads, modalities, nameof(heads));
+        int blocks = SparseBlocks.Count(problem.SequenceLength);
+        (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities);
+        int textTokens = groups.Where(group => group.Modality == Modality.Text).Sum(group => group.Length);
+        int textBlocks = SparseBlocks.Count(textTokens);
+        int[] groupFirsts = textBlocks < blocks ? [0, textBlocks] : [0];
+        return PermutedSelection.Build(problem, headList, (batch, head) =>
+        {
+            var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), order);
+            return (order, queryBlock =>
+            {
+                bool textRow = queryBlock < textBlocks;
+                if (pattern.Kind == BoundaryKind.Query)
+                {
+                    return scores.SelectRange(queryBlock, 0, blocks, textRow ? pattern.FirstBlocks : pattern.SecondBlocks, groupFirsts);
+                }
+
+                bool ownText = pattern.Kind == BoundaryKind.Key || textRow;
+                int[] text = scores.SelectRange(queryBlock, 0, textBlocks, ownText ? pattern.FirstBlocks : pattern.SecondBlocks, groupFirsts);
+                int[] video = scores.SelectRange(queryBlock, textBlocks, blocks, ownText ? pattern.SecondBlocks : pattern.FirstBlocks, groupFirsts);
+                return [.. text, .. video];
+            });
+        });
+    }
+
+    /// <summary>The device rules' budgets: the one covering a row's own block keeps at least that block.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A budget is out of range or the kind undefined.</exception>
+    internal static void RequireDeviceBudgets(BoundaryPattern pattern)
+    {
+        pattern.Validate();
+        if (pattern.FirstBlocks < 1 || (pattern.Kind != BoundaryKind.TwoD && pattern.SecondBlocks < 1))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(pattern), $"budgets {pattern.FirstBlocks} and {pattern.SecondBlocks}: the budget covering a row's own block must be >= 1 (FirstBlocks always, SecondBlocks too for Query and Key)");
+        }
+    }
 }

@@ -50,6 +50,29 @@ internal sealed class ReorderedBlockScores
         return dot;
     }
 
+    /// <summary>
+    /// min(<paramref name="budget"/>, end − begin) key blocks of [begin, end) for a boundary row,
+    /// ascending, in tiers: the diagonal, then the modality groups' first blocks
+    /// (<paramref name="groupFirsts"/>), then the reachable others by score (ties to the smaller
+    /// block), unreachable ones last, smallest first.
+    /// </summary>
+    public int[] SelectRange(int queryBlock, int begin, int end, int budget, ReadOnlySpan<int> groupFirsts)
+    {
+        var candidates = new (int Tier, double Score, int Block)[end - begin];
+        for (int keyBlock = begin; keyBlock < end; keyBlock++)
+        {
+            int tier = keyBlock == queryBlock ? 3 : !Reachable(queryBlock, keyBlock) ? 0 : groupFirsts.Contains(keyBlock) ? 2 : 1;
+            candidates[keyBlock - begin] = (tier, tier == 1 ? Score(queryBlock, keyBlock) : 0, keyBlock);
+        }
+
+        Array.Sort(candidates, (a, b) => a.Tier != b.Tier ? b.Tier.CompareTo(a.Tier)
+            : a.Score != b.Score ? b.Score.CompareTo(a.Score)
+            : a.Block.CompareTo(b.Block));
+        int[] kept = [.. candidates.Take(Math.Min(budget, end - begin)).Select(candidate => candidate.Block)];
+        Array.Sort(kept);
+        return kept;
+    }
+
     /// <summary>Σ_d |Q̄_qb,d · K̄_kb,d|: the scale of the rounding error of a score computed from rounded operands.</summary>
     public double Magnitude(int queryBlock, int keyBlock)
     {

@@ -232,6 +232,21 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void BoundarySelectArgsMatchTheHeader()
+    {
+        var args = default(MiBoundarySelectArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiBoundarySelectArgs>(), Is.EqualTo(200), "as the grid's up to order, then text_tokens, kind padded to 8, 2 budgets, 2 pointers");
+            Assert.That(OffsetOf(ref args, ref args.Order), Is.EqualTo(144));
+            Assert.That(OffsetOf(ref args, ref args.TextTokens), Is.EqualTo(152));
+            Assert.That(OffsetOf(ref args, ref args.Kind), Is.EqualTo(160));
+            Assert.That(OffsetOf(ref args, ref args.First), Is.EqualTo(168));
+            Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(192));
+        });
+    }
+
+    [Test]
     public void PermutedAttentionArgsMatchTheHeader()
     {
         var args = default(MiPermutedAttentionArgs);

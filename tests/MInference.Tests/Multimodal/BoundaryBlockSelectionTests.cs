@@ -55,6 +55,45 @@ public sealed class BoundaryBlockSelectionTests
         });
     }
 
+    [TestCase(BoundaryKind.Query)]
+    [TestCase(BoundaryKind.Key)]
+    [TestCase(BoundaryKind.TwoD)]
+    public void TheDeviceRulesWithBudgetsCoveringEverythingGiveDenseAttention(BoundaryKind kind)
+    {
+        VideoAttentionData data = Data(batch: 2);
+        int[] heads = [0, 1, 2, 3];
+        PermutedBlockIndex index = BoundaryBlockSelection.SelectInModalityOrder(data.Q, data.K, heads, s_prompt, new BoundaryPattern(kind, 1 << 20, 1 << 20));
+        float[] actual = Run(data, index, out float[] lse);
+        var dense = new float[actual.Length];
+        var denseLse = new float[lse.Length];
+        SparseAttentionReference.DenseCausal(data.Q, data.K, data.V, heads, new HostTensor(dense, data.Q.Layout), denseLse);
+        Assert.Multiple(() =>
+        {
+            Assert.That(actual, Is.EqualTo(dense).Within(Tolerance));
+            Assert.That(lse, Is.EqualTo(denseLse).Within(Tolerance));
+        });
+    }
+
+    [TestCase(BoundaryKind.Query, 3, 5, 3, 5)]
+    [TestCase(BoundaryKind.Key, 2, 4, 6, 6)]
+    [TestCase(BoundaryKind.TwoD, 2, 4, 6, 5)]
+    public void TheDeviceRulesGiveRowsOfFixedLengthByModality(BoundaryKind kind, int first, int second, int textRow, int videoRow)
+    {
+        // 131 text tokens (3 blocks, the third shared with video) and 576 video tokens: 12 blocks.
+        VideoAttentionData data = Data(batch: 1);
+        PermutedBlockIndex index = BoundaryBlockSelection.SelectInModalityOrder(data.Q, data.K, [1], s_prompt, new BoundaryPattern(kind, first, second));
+        Assert.Multiple(() =>
+        {
+            for (int block = 0; block < 12; block++)
+            {
+                int[] kept = index.Blocks.GetBlocks(0, 0, block).ToArray();
+                Assert.That(kept, Has.Length.EqualTo(block < 3 ? textRow : videoRow), $"block {block}");
+                Assert.That(kept, Does.Contain(block), "the diagonal");
+                Assert.That(kept, Is.Ordered.And.Unique);
+            }
+        });
+    }
+
     [TestCase(BoundaryKind.Query, 1, 3)]
     [TestCase(BoundaryKind.Key, 2, 1)]
     [TestCase(BoundaryKind.TwoD, 2, 0)]

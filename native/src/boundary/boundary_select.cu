@@ -1,0 +1,130 @@
+// Boundary block selection, the last step (rules in boundary_select_params.h): per row (batch,
+// slot, query block qb in modality order) and per key range, min(budget, range size) blocks in
+// tiers — the diagonal, then the modality groups' first blocks (0 and tb), then the others by
+// pooled score (equal keys: the smaller block), unreachable blocks (every position after every
+// query position of the row) last with the key 0 — written ascending, ranges in block order.
+//
+// One CTA per row, as in grid selection: the row's 64 x 64 score tiles are copied into shared
+// memory, keyed in place, and the shared radix select runs once per range.
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "../common/device_primitives.cuh"
+#include "../common/radix_select.cuh"
+#include "boundary_select_params.h"
+
+namespace mi::boundary {
+namespace {
+
+namespace est = blocksparse::estimate;
+
+constexpr int kLongRowBlocks = 4096;  // rows longer than this get the larger CTA
+constexpr uint32_t kDiagonalKey = 0xffffffffu;
+constexpr uint32_t kGroupFirstKey = 0xfffffffeu;  // above every score's key (at most 0xff800000)
+constexpr uint32_t kUnreachableKey = 0u;
+
+struct Range {
+  int begin, end, budget;
+};
+
+template <int kThreads>
+__global__ void __launch_bounds__(kThreads) boundary_select_kernel(const __grid_constant__ BoundarySelectParams p) {
+  extern __shared__ uint4 smem_keys[];
+  uint32_t* keys = reinterpret_cast<uint32_t*>(smem_keys);
+  __shared__ device::RadixSelectStorage<kThreads> storage;
+
+  const est::EstimateParams& e = p.scores;
+  const int64_t unit = e.first_unit + blockIdx.x / est::kTile;
+  const int r = blockIdx.x % est::kTile;
+  const int64_t group = unit / e.tiles;
+  const int qb = static_cast<int>(unit % e.tiles) * est::kTile + r;
+  if (qb >= e.q_blocks) return;
+  const int blocks = e.q_blocks;
+  const int tb = p.text_blocks;
+  const int64_t row = group * blocks + qb;
+  const int64_t per_group = boundary_entries_before(blocks, tb, p.lengths);
+  const int64_t first_entry = group * per_group + boundary_entries_before(qb, tb, p.lengths);
+  int32_t* out = e.blocks + first_entry;
+  if (threadIdx.x == 0) {
+    e.row_ptr[row] = first_entry;
+    if (row == e.groups * blocks - 1) e.row_ptr[row + 1] = first_entry + (qb < tb ? p.lengths.text : p.lengths.video);
+  }
+
+  // The key ranges and their budgets, in block order.
+  const bool text_row = qb < tb;
+  Range ranges[2];
+  int range_count = 0;
+  if (p.kind == Kind::kQuery) {
+    ranges[range_count++] = {0, blocks, text_row ? p.first : p.second};
+  } else {
+    const bool own_text = p.kind == Kind::kKey || text_row;  // key: text keys get `first`
+    if (tb > 0) ranges[range_count++] = {0, tb, own_text ? p.first : p.second};
+    if (tb < blocks) ranges[range_count++] = {tb, blocks, own_text ? p.second : p.first};
+  }
+  bool ranks = false;  // does any range keep fewer than all of its blocks?
+  for (int i = 0; i < range_count; ++i) ranks |= ranges[i].budget < ranges[i].end - ranges[i].begin;
+
+  if (ranks) {
+    const float* scores = e.scores +
+                          (est::tiles_before(unit, e.tiles, true) - est::tiles_before(e.first_unit, e.tiles, true)) *
+                              est::kTileScores +
+                          r * est::kTile;
+    const int vectors = (blocks + 3) / 4;
+    for (int v = threadIdx.x; v < vectors; v += kThreads)
+      device::cp_async_16(device::smem_address(smem_keys + v),
+                          scores + (v * 4 / est::kTile) * est::kTileScores + v * 4 % est::kTile, true);
+    device::cp_async_commit();
+    const int32_t reach = p.block_max[row];
+    const int32_t* block_min = p.block_min + group * blocks;
+    device::cp_async_wait<0>();
+    for (int v = threadIdx.x; v < vectors; v += kThreads) {
+      uint32_t k4[4];
+      const uint4 s = smem_keys[v];
+      const uint32_t bits[4] = {s.x, s.y, s.z, s.w};
+#pragma unroll
+      for (int c = 0; c < 4; ++c) {
+        const int kb = 4 * v + c;
+        k4[c] = kb == qb                                   ? kDiagonalKey
+                : kb >= blocks || block_min[kb] > reach   ? kUnreachableKey
+                : kb == 0 || kb == tb                     ? kGroupFirstKey
+                                                          : device::key_of(__uint_as_float(bits[c]));
+      }
+      smem_keys[v] = make_uint4(k4[0], k4[1], k4[2], k4[3]);
+    }
+    __syncthreads();
+  }
+
+  int offset = 0;
+  for (int i = 0; i < range_count; ++i) {
+    const Range range = ranges[i];
+    const int size = range.end - range.begin;
+    const int take = range.budget < size ? range.budget : size;
+    if (take == size) {
+      for (int c = threadIdx.x; c < size; c += kThreads) out[offset + c] = range.begin + c;
+    } else if (take > 0) {
+      device::radix_select_top<kThreads>(keys, range.begin, range.end, static_cast<uint32_t>(take), out + offset, storage);
+      __syncthreads();  // the storage is reused by the next range
+    }
+    offset += take;
+  }
+}
+
+template <int kThreads>
+cudaError_t launch(const BoundarySelectParams& p, cudaStream_t stream) {
+  const int smem = ((p.scores.q_blocks + 3) & ~3) * static_cast<int>(sizeof(uint32_t));
+  cudaError_t err = cudaFuncSetAttribute(boundary_select_kernel<kThreads>,
+                                         cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
+  if (err != cudaSuccess) return err;
+  boundary_select_kernel<kThreads>
+      <<<static_cast<unsigned>(p.scores.units * est::kTile), kThreads, smem, stream>>>(p);
+  return cudaGetLastError();
+}
+
+}  // namespace
+
+cudaError_t run_boundary_select(const BoundarySelectParams& p, cudaStream_t stream) {
+  return p.scores.q_blocks > kLongRowBlocks ? launch<512>(p, stream) : launch<128>(p, stream);
+}
+
+}  // namespace mi::boundary

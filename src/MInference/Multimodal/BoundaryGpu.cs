@@ -1,0 +1,111 @@
+using MInference.Interop;
+using MInference.Sparse;
+using MInference.Sparse.Gpu;
+using MInference.Sparse.Indexes;
+
+namespace MInference.Multimodal;
+
+/// <summary>
+/// Boundary block selection on the device (<c>mi_boundary_select</c>), the twin of
+/// <see cref="BoundaryBlockSelection.SelectInModalityOrder"/>: tokens in modality order (text, then
+/// video in position order), Q and K pooled over 64-slot blocks of it, every block pair scored on the
+/// tensor cores (TF32 operands, as for grid selection), and per query block and key range the
+/// budgets of the head's <see cref="BoundaryPattern"/>.
+/// </summary>
+public static class BoundaryGpu
+{
+    /// <summary>Selects for the listed heads; the index owns its order (the modality order, the same for every head).</summary>
+    /// <param name="context">The device and stream.</param>
+    /// <param name="q">Queries, [B, Hq, N, D].</param>
+    /// <param name="k">Keys, [B, Hkv, N, D].</param>
+    /// <param name="heads">The boundary heads (distinct; empty: all heads).</param>
+    /// <param name="modalities">The prompt's modality map (N tokens).</param>
+    /// <param name="pattern">Kind and budgets.</param>
+    /// <exception cref="ArgumentException">An operand rule is broken, or the map does not cover N.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A budget is out of range (see <see cref="BoundaryBlockSelection.SelectInModalityOrder"/>) or the kind undefined.</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
+    /// <exception cref="ObjectDisposedException">The context or a buffer is disposed.</exception>
+    /// <exception cref="CudaException">A launch failed.</exception>
+    public static DevicePermutedBlockIndex Select(GpuContext context, DeviceTensor q, DeviceTensor k, ReadOnlySpan<int> heads, ModalityMap modalities, BoundaryPattern pattern)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(modalities);
+        ArgumentNullException.ThrowIfNull(pattern);
+        BoundaryBlockSelection.RequireDeviceBudgets(pattern);
+        context.ThrowIfDisposed();
+        ObjectDisposedException.ThrowIf(q.Buffer.IsDisposed, q.Buffer);
+        ObjectDisposedException.ThrowIf(k.Buffer.IsDisposed, k.Buffer);
+        QueryKeyOperands operands = QueryKeyOperands.Validate(DeviceOperand.Of(q, nameof(q)), DeviceOperand.Of(k, nameof(k)), heads, softmaxScale: null, "boundary block selection");
+        AttentionShape shape = operands.Shape;
+        if (modalities.SequenceLength != shape.QLen)
+        {
+            throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; q holds N = {shape.QLen}", nameof(modalities));
+        }
+
+        int[] headList = operands.Heads;
+        int n = (int)shape.QLen, batch = (int)shape.Batch;
+        (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities);
+        long textTokens = groups.Where(group => group.Modality == Modality.Text).Sum(group => (long)group.Length);
+        long rows = shape.Batch * headList.Length * SparseBlocks.Count(n);
+        context.MakeCurrent();
+        MiStatus.ThrowIfFailed(MiNative.mi_boundary_select_index_size(
+            shape.Batch, headList.Length, shape.QLen, textTokens, (int)pattern.Kind, pattern.FirstBlocks, pattern.SecondBlocks, out long entries));
+        var orderBuffer = new DeviceBuffer(context, (long)batch * headList.Length * n * sizeof(int));
+        DeviceBuffer? rowPointers = null, values = null;
+        try
+        {
+            for (int list = 0; list < batch * headList.Length; list++)
+            {
+                orderBuffer.CopyFromHost<int>(order.OriginalOrder, (long)list * n * sizeof(int));
+            }
+
+            rowPointers = new DeviceBuffer(context, (rows + 1) * sizeof(long));
+            values = new DeviceBuffer(context, Math.Max(entries, 1) * sizeof(int));
+            Launch(context, q, k, shape, headList, orderBuffer, textTokens, pattern, rowPointers, values);
+            DeviceCsrIndex blocks = DeviceCsrIndex.Wrap(context, rowPointers, values, rows, entries);
+            return new DevicePermutedBlockIndex(blocks, orderBuffer, ownsOrder: true, headList, batch, n);
+        }
+        catch
+        {
+            values?.Dispose();
+            rowPointers?.Dispose();
+            orderBuffer.Dispose();
+            throw;
+        }
+    }
+
+    private static void Launch(
+        GpuContext context, DeviceTensor q, DeviceTensor k, AttentionShape shape, int[] heads, DeviceBuffer order, long textTokens, BoundaryPattern pattern,
+        DeviceBuffer rowPointers, DeviceBuffer values)
+    {
+        using var qMemory = new SafeHandleLease(q.Buffer.Memory);
+        using var kMemory = new SafeHandleLease(k.Buffer.Memory);
+        using var orderMemory = new SafeHandleLease(order.Memory);
+        using var rowMemory = new SafeHandleLease(rowPointers.Memory);
+        using var valueMemory = new SafeHandleLease(values.Memory);
+        var args = new MiBoundarySelectArgs
+        {
+            DType = (MiDType)q.DType,
+            Batch = shape.Batch,
+            QHeads = shape.QHeads,
+            KvHeads = shape.KvHeads,
+            SeqLen = shape.QLen,
+            HeadDim = shape.HeadDim,
+            Q = MiTensorDescriptor.Of(q, qMemory.Value),
+            K = MiTensorDescriptor.Of(k, kMemory.Value),
+            Order = orderMemory.Value,
+            TextTokens = textTokens,
+            Kind = (int)pattern.Kind,
+            First = pattern.FirstBlocks,
+            Second = pattern.SecondBlocks,
+            RowPtr = rowMemory.Value,
+            Blocks = valueMemory.Value,
+        };
+        MiStatus.ThrowIfFailed(MiNative.BoundarySelectWorkspaceSize(args, heads, out long workspaceBytes));
+        using var workspace = new DeviceBuffer(context, Math.Max(workspaceBytes, 1));
+        using var workspaceMemory = new SafeHandleLease(workspace.Memory);
+        MiStatus.ThrowIfFailed(MiNative.BoundarySelect(args, heads, workspaceMemory.Value, workspace.LengthInBytes, context.Stream.Handle));
+    }
+}
