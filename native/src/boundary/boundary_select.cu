@@ -63,7 +63,9 @@ __global__ void __launch_bounds__(kThreads) boundary_select_kernel(const __grid_
     if (tb < blocks) ranges[range_count++] = {tb, blocks, own_text ? p.second : p.first};
   }
   bool ranks = false;  // does any range keep fewer than all of its blocks?
-  for (int i = 0; i < range_count; ++i) ranks |= ranges[i].budget < ranges[i].end - ranges[i].begin;
+#pragma unroll
+  for (int i = 0; i < 2; ++i)
+    if (i < range_count) ranks |= ranges[i].budget < ranges[i].end - ranges[i].begin;
 
   if (ranks) {
     const float* scores = e.scores +
@@ -95,8 +97,11 @@ __global__ void __launch_bounds__(kThreads) boundary_select_kernel(const __grid_
     __syncthreads();
   }
 
+  // Constant indices (unrolled) keep the two ranges in registers.
   int offset = 0;
-  for (int i = 0; i < range_count; ++i) {
+#pragma unroll
+  for (int i = 0; i < 2; ++i) {
+    if (i >= range_count) break;
     const Range range = ranges[i];
     const int size = range.end - range.begin;
     const int take = range.budget < size ? range.budget : size;
