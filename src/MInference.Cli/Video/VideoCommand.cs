@@ -26,7 +26,7 @@ internal static class VideoCommand
         var kvHeads = new Option<int>("--kv-heads") { Description = "Key/value heads (divides --heads)", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var headDim = new Option<int>("--head-dim") { Description = "Head dimension (even, at least 32)", DefaultValueFactory = _ => 64 }.AtLeast(32);
         var gridBlocks = new Option<int>("--grid-blocks") { Description = "Grid pattern: key blocks kept per query block (the diagonal, then vertical-line blocks, then the best others)", DefaultValueFactory = _ => 4 }.AtLeast(1);
-        var boundaryBlocks = new Option<int>("--boundary-blocks") { Description = "2D-boundary pattern: key blocks kept per query block in each modality's keys", DefaultValueFactory = _ => 2 }.AtLeast(0);
+        var boundaryBlocks = new Option<int>("--boundary-blocks") { Description = "2D-boundary pattern: key blocks kept per query block in each modality's keys", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var noise = new Option<double>("--noise") { Description = "Noise on q and k (standard deviation, 0 to 4)", DefaultValueFactory = _ => 0.25 }.Between(0, 4);
         var seed = new Option<int>("--seed") { Description = "Seed of the data (and the grid phase)", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of the table" };

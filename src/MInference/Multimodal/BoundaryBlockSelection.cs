@@ -28,7 +28,6 @@ public static class BoundaryBlockSelection
     public static PermutedBlockIndex Estimate(ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlySpan<int> heads, ModalityMap modalities, BoundaryPattern pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        pattern.Validate();
         (CausalProblem problem, int[] headList) = PermutedSelection.Validate(q, k, heads, modalities, nameof(heads));
         int n = problem.SequenceLength;
         int blocks = SparseBlocks.Count(n);
@@ -48,7 +47,7 @@ public static class BoundaryBlockSelection
     {
         Modality queryModality = groups.First(group => group.Start <= queryBlock * Block && queryBlock * Block < group.End).Modality;
         var kept = new SortedSet<int>();
-        if (pattern.Kind == BoundaryKind.Query)
+        if (pattern.Boundary == BoundaryKind.Query)
         {
             int budget = queryModality == Modality.Text ? pattern.FirstBlocks : pattern.SecondBlocks;
             int[] groupFirsts = [.. groups.Select(group => group.Start / Block)];
@@ -58,7 +57,7 @@ public static class BoundaryBlockSelection
 
         foreach (ModalityGroup keys in groups)
         {
-            int budget = pattern.Kind == BoundaryKind.Key
+            int budget = pattern.Boundary == BoundaryKind.Key
                 ? (keys.Modality == Modality.Text ? pattern.FirstBlocks : pattern.SecondBlocks)
                 : (keys.Modality == queryModality ? pattern.FirstBlocks : pattern.SecondBlocks);
             int first = keys.Start / Block, end = SparseBlocks.Count(keys.End);
@@ -78,11 +77,10 @@ public static class BoundaryBlockSelection
     /// modality.
     /// </summary>
     /// <exception cref="ArgumentException">A shape rule is broken, the map's length is not N, or the head list is empty or repeats a head.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A head or a budget is out of range (the budget covering a row's own block must be ≥ 1: <see cref="BoundaryPattern.FirstBlocks"/> always, <see cref="BoundaryPattern.SecondBlocks"/> too for Query and Key).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A head is out of range.</exception>
     public static PermutedBlockIndex SelectInModalityOrder(ReadOnlyHostTensor q, ReadOnlyHostTensor k, ReadOnlySpan<int> heads, ModalityMap modalities, BoundaryPattern pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        RequireDeviceBudgets(pattern);
         (CausalProblem problem, int[] headList) = PermutedSelection.Validate(q, k, heads, modalities, nameof(heads));
         int blocks = SparseBlocks.Count(problem.SequenceLength);
         (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities);
@@ -95,12 +93,12 @@ public static class BoundaryBlockSelection
             return (order, queryBlock =>
             {
                 bool textRow = queryBlock < textBlocks;
-                if (pattern.Kind == BoundaryKind.Query)
+                if (pattern.Boundary == BoundaryKind.Query)
                 {
                     return scores.SelectRange(queryBlock, 0, blocks, textRow ? pattern.FirstBlocks : pattern.SecondBlocks, groupFirsts);
                 }
 
-                bool ownText = pattern.Kind == BoundaryKind.Key || textRow;
+                bool ownText = pattern.Boundary == BoundaryKind.Key || textRow;
                 int[] text = scores.SelectRange(queryBlock, 0, textBlocks, ownText ? pattern.FirstBlocks : pattern.SecondBlocks, groupFirsts);
                 int[] video = scores.SelectRange(queryBlock, textBlocks, blocks, ownText ? pattern.SecondBlocks : pattern.FirstBlocks, groupFirsts);
                 return [.. text, .. video];
@@ -108,15 +106,21 @@ public static class BoundaryBlockSelection
         });
     }
 
-    /// <summary>The device rules' budgets: the one covering a row's own block keeps at least that block.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A budget is out of range or the kind undefined.</exception>
-    internal static void RequireDeviceBudgets(BoundaryPattern pattern)
+    /// <summary>
+    /// Kept blocks of one (batch, head) under the device rules: the text query blocks (below tb)
+    /// times a text row's length plus the video query blocks times a video row's (mi_boundary_select_index_size).
+    /// </summary>
+    internal static long TilesPerHead(BoundaryPattern pattern, long textTokens, int sequenceLength)
     {
-        pattern.Validate();
-        if (pattern.FirstBlocks < 1 || (pattern.Kind != BoundaryKind.TwoD && pattern.SecondBlocks < 1))
+        long blocks = SparseBlocks.Count(sequenceLength), textBlocks = (textTokens + Block - 1) / Block, videoBlocks = blocks - textBlocks;
+        (long text, long video) = pattern.Boundary switch
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(pattern), $"budgets {pattern.FirstBlocks} and {pattern.SecondBlocks}: the budget covering a row's own block must be >= 1 (FirstBlocks always, SecondBlocks too for Query and Key)");
-        }
+            BoundaryKind.Query => (Math.Min(pattern.FirstBlocks, blocks), Math.Min(pattern.SecondBlocks, blocks)),
+            BoundaryKind.Key => (Math.Min(pattern.FirstBlocks, textBlocks) + Math.Min(pattern.SecondBlocks, videoBlocks),
+                                 Math.Min(pattern.FirstBlocks, textBlocks) + Math.Min(pattern.SecondBlocks, videoBlocks)),
+            _ => (Math.Min(pattern.FirstBlocks, textBlocks) + Math.Min(pattern.SecondBlocks, videoBlocks),
+                  Math.Min(pattern.FirstBlocks, videoBlocks) + Math.Min(pattern.SecondBlocks, textBlocks)),
+        };
+        return (textBlocks * text) + (videoBlocks * video);
     }
 }

@@ -22,7 +22,6 @@ public static class BoundaryGpu
     /// <param name="modalities">The prompt's modality map (N tokens).</param>
     /// <param name="pattern">Kind and budgets.</param>
     /// <exception cref="ArgumentException">An operand rule is broken, or the map does not cover N.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A budget is out of range (see <see cref="BoundaryBlockSelection.SelectInModalityOrder"/>) or the kind undefined.</exception>
     /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context or a buffer is disposed.</exception>
     /// <exception cref="CudaException">A launch failed.</exception>
@@ -33,7 +32,6 @@ public static class BoundaryGpu
         ArgumentNullException.ThrowIfNull(k);
         ArgumentNullException.ThrowIfNull(modalities);
         ArgumentNullException.ThrowIfNull(pattern);
-        BoundaryBlockSelection.RequireDeviceBudgets(pattern);
         context.ThrowIfDisposed();
         ObjectDisposedException.ThrowIf(q.Buffer.IsDisposed, q.Buffer);
         ObjectDisposedException.ThrowIf(k.Buffer.IsDisposed, k.Buffer);
@@ -51,7 +49,7 @@ public static class BoundaryGpu
         long rows = shape.Batch * headList.Length * SparseBlocks.Count(n);
         context.MakeCurrent();
         MiStatus.ThrowIfFailed(MiNative.mi_boundary_select_index_size(
-            shape.Batch, headList.Length, shape.QLen, textTokens, (int)pattern.Kind, pattern.FirstBlocks, pattern.SecondBlocks, out long entries));
+            shape.Batch, headList.Length, shape.QLen, textTokens, (int)pattern.Boundary, pattern.FirstBlocks, pattern.SecondBlocks, out long entries));
         var orderBuffer = new DeviceBuffer(context, (long)batch * headList.Length * n * sizeof(int));
         DeviceBuffer? rowPointers = null, values = null;
         try
@@ -97,7 +95,7 @@ public static class BoundaryGpu
             K = MiTensorDescriptor.Of(k, kMemory.Value),
             Order = orderMemory.Value,
             TextTokens = textTokens,
-            Kind = (int)pattern.Kind,
+            Kind = (int)pattern.Boundary,
             First = pattern.FirstBlocks,
             Second = pattern.SecondBlocks,
             RowPtr = rowMemory.Value,

@@ -35,6 +35,8 @@ public sealed class PrefillPlanGpuTests : GpuFixture
             .SetArgDisplayNames("bf16 D128 B2 N1000, grid heads with a modality map");
         yield return new TestCaseData(new SparsePrefillCase(DType.Float16, 96, Batch: 1, SequenceLength: 4097, MemoryOrder.Bshd), SparsePrefillCase.GridLayer, s_sparse)
             .SetArgDisplayNames("fp16 D96 B1 N4097 BSHD, grid heads without a map (small strides)");
+        yield return new TestCaseData(new SparsePrefillCase(DType.BFloat16, 64, Batch: 2, SequenceLength: 1000), SparsePrefillCase.VideoLayer, s_sparse with { Modalities = SparsePrefillCase.VideoPrompt(1000) })
+            .SetArgDisplayNames("bf16 D64 B2 N1000, grid and boundary heads");
     }
 
     [TestCaseSource(nameof(Mixes))]

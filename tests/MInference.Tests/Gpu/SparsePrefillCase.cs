@@ -28,6 +28,11 @@ public sealed record SparsePrefillCase(DType DType, int HeadDim, int Batch, int 
     public static HeadPattern[] GridLayer =>
         [new GridPattern(4), AShape, VerticalSlash, new GridPattern(8), new DensePattern(), BlockSparse, new GridPattern(4), new DensePattern()];
 
+    /// <summary>Grid heads 0 and 6, boundary heads 1 (Q), 3 (K) and 5 (2D), vertical-slash 2, dense 4 and 7: a vision-language layer.</summary>
+    public static HeadPattern[] VideoLayer =>
+        [new GridPattern(4), new BoundaryPattern(BoundaryKind.Query, 3, 3), VerticalSlash, new BoundaryPattern(BoundaryKind.Key, 2, 2), new DensePattern(),
+         new BoundaryPattern(BoundaryKind.TwoD, 3, 1), new GridPattern(8), new DensePattern()];
+
     /// <summary>A prompt of <paramref name="sequenceLength"/> tokens: 40 text tokens, 8 × 8 frames, the rest text.</summary>
     public static ModalityMap VideoPrompt(int sequenceLength)
     {

@@ -140,7 +140,7 @@ internal sealed class SparsePrefillLayer : IDisposable
             case BlockSparsePattern:
                 SparseAttentionReference.BlockSparse(HostQ, HostK, HostV, RequireCopy(group.BlockSparseIndex, group), output, logSumExp, options);
                 break;
-            case GridPattern:
+            case GridPattern or BoundaryPattern:
                 PermutedBlockReference.Run(HostQ, HostK, HostV, RequireCopy(group.PermutedBlockIndex, group), output, logSumExp, options);
                 break;
             case AShapePattern aShape:

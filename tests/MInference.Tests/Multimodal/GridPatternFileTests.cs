@@ -45,4 +45,34 @@ public sealed class GridPatternFileTests
             Assert.That(() => new GridPattern(0), Throws.TypeOf<ArgumentOutOfRangeException>());
         });
     }
+
+    [Test]
+    public void BoundaryEntriesLoadAndWriteBack()
+    {
+        const string text = "[\n  {\n    \"0\": [\"q_boundary\", 3, 5, 1],\n    \"1\": [\"k_boundary\", 2, 4, 0.5],\n    \"2\": [\"2d_boundary\", 6, 0, 0.25]\n  }\n]\n";
+        HeadPatternConfig config = HeadPatternConfig.Parse(text, "boundary.json", expectedLayerCount: 1, expectedHeadCount: 3);
+        Assert.Multiple(() =>
+        {
+            Assert.That(config[0, 0].Pattern, Is.EqualTo(new BoundaryPattern(BoundaryKind.Query, 3, 5)));
+            Assert.That(config[0, 1].Pattern, Is.EqualTo(new BoundaryPattern(BoundaryKind.Key, 2, 4)));
+            Assert.That(config[0, 2].Pattern.ToString(), Is.EqualTo("2d_boundary(6, 0)"), "a 2D head may keep nothing of the other modality");
+            Assert.That(config.ToJson(), Is.EqualTo(text));
+            Assert.That(() => HeadPatternConfig.Parse("""[{"0": ["k_boundary", 2, 0, 1]}]""", "bad.json", 1, 1),
+                Throws.InstanceOf<PatternConfigException>().With.Message.Contain("second_blocks"), "video rows of a K-boundary head need a block");
+        });
+    }
+
+    [Test]
+    public void BoundaryCandidatesJoinTheSearchOnlyWithBothModalities()
+    {
+        int n = s_video.SequenceLength;
+        var videoOnly = new ModalityMap([ModalitySegment.OfVideo(0, new VideoGeometry(16, 8, 8))]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(SearchCandidates.For(n, s_video).OfType<BoundaryPattern>().Select(pattern => pattern.Boundary).Distinct(),
+                Is.EquivalentTo(new[] { BoundaryKind.Query, BoundaryKind.Key, BoundaryKind.TwoD }));
+            Assert.That(SearchCandidates.For(videoOnly.SequenceLength, videoOnly).OfType<BoundaryPattern>(), Is.Empty, "no text: no boundary");
+            Assert.That(SearchCandidates.For(n).OfType<BoundaryPattern>(), Is.Empty, "no map");
+        });
+    }
 }

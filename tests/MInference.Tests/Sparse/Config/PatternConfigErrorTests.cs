@@ -9,7 +9,7 @@ public sealed class PatternConfigErrorTests
 
     /// <summary>Head "1" of a one-layer, two-head file holds <paramref name="entry"/>; the message is exact.</summary>
     [TestCase("""["vertcal_and_slash", 1000, 6096, 0.5]""",
-        """unknown pattern "vertcal_and_slash"; expected one of vertical_and_slash, stream_llm, block_sparse, grid, dense""")]
+        """unknown pattern "vertcal_and_slash"; expected one of vertical_and_slash, stream_llm, block_sparse, grid, q_boundary, k_boundary, 2d_boundary, dense""")]
     [TestCase("""["vertical_and_slash", 0, 6096, 0.5]""", "vertical_and_slash vertical_size = 0; expected an integer in [1, 1073741824]")]
     [TestCase("""["vertical_and_slash", 1000, 1073741825, 0.5]""", "vertical_and_slash slash_size = 1073741825; expected an integer in [1, 1073741824]")]
     [TestCase("""["vertical_and_slash", 1000.5, 6096, 0.5]""", "vertical_and_slash vertical_size: expected an integer, got a number 1000.5")]

@@ -23,7 +23,7 @@ public sealed class HeadPatternTests
             Assert.That(new AShapePattern(1, 2).JsonName, Is.EqualTo("stream_llm"));
             Assert.That(new BlockSparsePattern(8).JsonName, Is.EqualTo("block_sparse"));
             Assert.That(new DensePattern().JsonName, Is.EqualTo("dense"));
-            Assert.That(HeadPattern.JsonNames, Is.EqualTo(new[] { "vertical_and_slash", "stream_llm", "block_sparse", "grid", "dense" }));
+            Assert.That(HeadPattern.JsonNames, Is.EqualTo(new[] { "vertical_and_slash", "stream_llm", "block_sparse", "grid", "q_boundary", "k_boundary", "2d_boundary", "dense" }));
             Assert.That(new VerticalSlashPattern(1000, 6096).ToString(), Is.EqualTo("vertical_and_slash(1000, 6096)"));
             Assert.That(new AShapePattern(100, 800).ToString(), Is.EqualTo("stream_llm(100, 800)"));
             Assert.That(new BlockSparsePattern(8).ToString(), Is.EqualTo("block_sparse(8)"));
