@@ -57,6 +57,7 @@ public sealed class GridPatternFileTests
             Assert.That(config[0, 1].Pattern, Is.EqualTo(new BoundaryPattern(BoundaryKind.Key, 2, 4)));
             Assert.That(config[0, 2].Pattern.ToString(), Is.EqualTo("2d_boundary(6, 0)"), "a 2D head may keep nothing of the other modality");
             Assert.That(config.ToJson(), Is.EqualTo(text));
+            Assert.That(() => config.ToJson(PatternConfigFormat.MInference, 1024), Throws.ArgumentException.With.Message.Contain("q_boundary(3, 5)"));
             Assert.That(() => HeadPatternConfig.Parse("""[{"0": ["k_boundary", 2, 0, 1]}]""", "bad.json", 1, 1),
                 Throws.InstanceOf<PatternConfigException>().With.Message.Contain("second_blocks"), "video rows of a K-boundary head need a block");
         });

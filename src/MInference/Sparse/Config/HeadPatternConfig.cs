@@ -134,13 +134,14 @@ public sealed class HeadPatternConfig
     /// unused by <see cref="PatternConfigFormat.Extended"/>.
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> is not a defined format, or <paramref name="denseCoverLength"/> is outside [1, <see cref="HeadPattern.MaxSize"/>].</exception>
-    /// <exception cref="ArgumentException"><paramref name="format"/> is <see cref="PatternConfigFormat.MInference"/> and <paramref name="denseCoverLength"/> is null, or a head has a grid pattern (MMInference's, which MInference's loader cannot read).</exception>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is <see cref="PatternConfigFormat.MInference"/> and <paramref name="denseCoverLength"/> is null, or a head has a grid or boundary pattern (MMInference's, which MInference's loader cannot read).</exception>
     public string ToJson(PatternConfigFormat format = PatternConfigFormat.Extended, int? denseCoverLength = null)
     {
         VerticalSlashPattern? denseAs = DenseReplacement(format, denseCoverLength);
-        if (format == PatternConfigFormat.MInference && _layers.SelectMany(layer => layer).FirstOrDefault(entry => entry.Pattern is Multimodal.GridPattern) is { } grid)
+        if (format == PatternConfigFormat.MInference &&
+            _layers.SelectMany(layer => layer).FirstOrDefault(entry => entry.Pattern is Multimodal.GridPattern or Multimodal.BoundaryPattern) is { } multimodal)
         {
-            throw new ArgumentException($"{grid.Pattern} is MMInference's grid pattern, which MInference's loader cannot read; write the extended format", nameof(format));
+            throw new ArgumentException($"{multimodal.Pattern} is an MMInference pattern, which MInference's loader cannot read; write the extended format", nameof(format));
         }
 
         return PatternConfigWriter.Write(_layers, denseAs);
