@@ -24,7 +24,7 @@ internal static class GridBenchmark
         string label = $"seq {problem.SequenceLength}";
         ModalityMap prompt = SparseBenchData.VideoPrompt(problem.SequenceLength);
         using var buffers = new DeviceAttentionBuffers(context, problem, withDenseOutput: true);
-        SparseBenchData.Fill(buffers, problem, benchCase.Data, RandomSeed, message => report($"{label}: {message}"));
+        SparseBenchData.Fill(buffers, problem, benchCase.Data, RandomSeed, message => report($"{label}: {message}"), benchCase.Pattern.VideoHeads);
         int[] heads = [.. Enumerable.Range(0, problem.Heads)];
         using var timer = new GpuTimer(context);
 

@@ -13,9 +13,9 @@ namespace MInference.Cli.Bench;
 /// <param name="Iterations">Timed runs per measurement; medians are reported.</param>
 internal sealed record SparseBenchCase(SparseBenchPattern Pattern, AttentionProblem Problem, string Data, SparsePrefillOptions Policy, int Warmup, int Iterations, bool Graph = false)
 {
-    /// <summary>The layer's patterns: the same one for every head (not for grid, which has no plan).</summary>
-    public HeadPattern[] HeadPatterns => Pattern.Pattern is { } pattern
-        ? Enumerable.Repeat(pattern, Problem.Heads).ToArray()
+    /// <summary>The layer's patterns, head by head (not for grid, which runs outside the plan).</summary>
+    public HeadPattern[] HeadPatterns => Pattern.Cycle.Count > 0
+        ? [.. Enumerable.Range(0, Problem.Heads).Select(head => Pattern.Cycle[head % Pattern.Cycle.Count])]
         : throw new InvalidOperationException($"pattern {Pattern.Name} runs outside the sparse prefill plan");
 
     /// <summary>FLOPs of 4·entries·head_dim over <paramref name="milliseconds"/>, in TFLOP/s.</summary>

@@ -23,7 +23,13 @@ internal static class SparseBenchCommand
     private static readonly Option<int> s_topK = new Option<int>("--top-k") { Description = "block: 64-key blocks kept per query block", DefaultValueFactory = _ => 100 }.AtLeast(1);
     private static readonly Option<int> s_gridBlocks = new Option<int>("--grid-blocks")
     {
-        Description = "grid: 64-key blocks kept per permuted query block (the diagonal, then vertical-line blocks, then the best others); needs --data video",
+        Description = "grid, vlm: 64-key blocks kept per permuted query block (the diagonal, then vertical-line blocks, then the best others); needs --data video",
+        DefaultValueFactory = _ => 256,
+    }.AtLeast(1);
+
+    private static readonly Option<int> s_boundaryBlocks = new Option<int>("--boundary-blocks")
+    {
+        Description = "qboundary, kboundary, 2dboundary, vlm: both budgets of a boundary head (64-key blocks per key range); needs --data video",
         DefaultValueFactory = _ => 256,
     }.AtLeast(1);
 
@@ -56,12 +62,13 @@ internal static class SparseBenchCommand
     {
         var command = new Command("sparse", "Time sparse prefill of one layer (every head one pattern: estimation, index, attention) against our dense kernel, with the output's error against it.")
         {
-            s_pattern, s_vertical, s_slash, s_sink, s_local, s_topK, s_gridBlocks, s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_data,
+            s_pattern, s_vertical, s_slash, s_sink, s_local, s_topK, s_gridBlocks, s_boundaryBlocks, s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_data,
             s_minSequenceLength, s_maxDensity, s_costModel, s_warmup, s_iterations, s_graph, s_json,
         }.WithExamples(
             "minference bench sparse --pattern vs --vertical 1000 --slash 6096 --seq 1048576 --heads 1 --kv-heads 1 --data structured",
             "minference bench sparse --pattern ashape --sink 128 --local 4096 --seq 131072 --heads 8 --kv-heads 8 --json",
-            "minference bench sparse --pattern grid --grid-blocks 256 --data video --seq 1048576 --heads 2 --kv-heads 1 --json");
+            "minference bench sparse --pattern grid --grid-blocks 256 --data video --seq 1048576 --heads 2 --kv-heads 1 --json",
+            "minference bench sparse --pattern vlm --grid-blocks 256 --boundary-blocks 256 --vertical 4096 --slash 16384 --data video --seq 1048576 --heads 5 --kv-heads 5");
         command.Validators.Add(RejectOptionsOfOtherPatterns);
         command.SetAction(parse => Consoles.Run(() => Run(parse)));
         return command;
@@ -81,9 +88,10 @@ internal static class SparseBenchCommand
         }
 
         string data = parse.GetValue(s_data)!;
-        if (parse.GetRequiredValue(s_pattern) == SparseBenchPattern.Grid && data != SparseBenchData.Video)
+        string patternName = parse.GetRequiredValue(s_pattern);
+        if (SparseBenchPattern.NeedVideo.Contains(patternName) && data != SparseBenchData.Video)
         {
-            throw new ArgumentException($"--pattern {SparseBenchPattern.Grid} needs --data {SparseBenchData.Video} (a prompt with video frames; got --data {data})");
+            throw new ArgumentException($"--pattern {patternName} needs --data {SparseBenchData.Video} (a prompt with video frames; got --data {data})");
         }
 
         if (data == SparseBenchData.Video)
@@ -101,7 +109,7 @@ internal static class SparseBenchCommand
         }
 
         SparseBenchPattern pattern = SparseBenchPattern.Create(
-            parse.GetRequiredValue(s_pattern), parse.GetValue(s_vertical), parse.GetValue(s_slash), parse.GetValue(s_sink), parse.GetValue(s_local), parse.GetValue(s_topK), parse.GetValue(s_gridBlocks));
+            parse.GetRequiredValue(s_pattern), parse.GetValue(s_vertical), parse.GetValue(s_slash), parse.GetValue(s_sink), parse.GetValue(s_local), parse.GetValue(s_topK), parse.GetValue(s_gridBlocks), parse.GetValue(s_boundaryBlocks));
         var policy = new SparsePrefillOptions
         {
             MinSequenceLength = parse.GetValue(s_minSequenceLength),
@@ -116,7 +124,9 @@ internal static class SparseBenchCommand
         {
             var problem = new AttentionProblem(
                 1, parse.GetValue(s_heads), parse.GetValue(s_kvHeads), sequenceLength, parse.GetValue(s_headDim), DTypeNames.Parse(parse.GetValue(s_dtype)), Causal: true);
-            var benchCase = new SparseBenchCase(pattern, problem, parse.GetValue(s_data)!, policy, parse.GetValue(s_warmup), parse.GetValue(s_iterations), parse.GetValue(s_graph));
+            // Video data comes with its prompt's modality map, which grid and boundary heads read.
+            SparsePrefillOptions policyOfLength = data == SparseBenchData.Video ? policy with { Modalities = SparseBenchData.VideoPrompt(sequenceLength) } : policy;
+            var benchCase = new SparseBenchCase(pattern, problem, data, policyOfLength, parse.GetValue(s_warmup), parse.GetValue(s_iterations), parse.GetValue(s_graph));
             SparseBenchmarkResult result = Consoles.WithProgress(report => pattern.GridConfig is null
                 ? SparseBenchmark.Measure(context, benchCase, report)
                 : GridBenchmark.Measure(context, benchCase, report));
@@ -141,18 +151,19 @@ internal static class SparseBenchCommand
     {
         // The raw token: the value itself may not convert yet (the option reports that error).
         string? pattern = result.GetResult(s_pattern)?.Tokens is [{ } token, ..] ? token.Value : null;
-        (Option<int> Option, string Pattern)[] owners =
+        (Option<int> Option, string[] Patterns)[] owners =
         [
-            (s_vertical, SparseBenchPattern.VerticalSlash), (s_slash, SparseBenchPattern.VerticalSlash),
-            (s_sink, SparseBenchPattern.AShape), (s_local, SparseBenchPattern.AShape),
-            (s_topK, SparseBenchPattern.BlockSparse),
-            (s_gridBlocks, SparseBenchPattern.Grid),
+            (s_vertical, [SparseBenchPattern.VerticalSlash, SparseBenchPattern.VisionLanguage]), (s_slash, [SparseBenchPattern.VerticalSlash, SparseBenchPattern.VisionLanguage]),
+            (s_sink, [SparseBenchPattern.AShape]), (s_local, [SparseBenchPattern.AShape]),
+            (s_topK, [SparseBenchPattern.BlockSparse]),
+            (s_gridBlocks, [SparseBenchPattern.Grid, SparseBenchPattern.VisionLanguage]),
+            (s_boundaryBlocks, [SparseBenchPattern.QueryBoundary, SparseBenchPattern.KeyBoundary, SparseBenchPattern.TwoDBoundary, SparseBenchPattern.VisionLanguage]),
         ];
-        foreach ((Option<int> option, string owner) in owners)
+        foreach ((Option<int> option, string[] patterns) in owners)
         {
-            if (pattern is not null && result.GetResult(option) is { Implicit: false } && pattern != owner)
+            if (pattern is not null && result.GetResult(option) is { Implicit: false } && !patterns.Contains(pattern))
             {
-                result.AddError($"{option.Name} applies to --pattern {owner}, not {pattern}");
+                result.AddError($"{option.Name} applies to --pattern {string.Join(" or ", patterns)}, not {pattern}");
             }
         }
     }

@@ -79,8 +79,8 @@ internal static class SparseBenchData
 
     private const int RandomChunkElements = 1 << 22;
 
-    /// <summary>Fills q, k and v of <paramref name="buffers"/> with data of the given kind.</summary>
-    public static void Fill(DeviceAttentionBuffers buffers, AttentionProblem problem, string kind, int seed, Action<string> report)
+    /// <summary>Fills q, k and v of <paramref name="buffers"/> with data of the given kind (video: heads of <paramref name="videoHeads"/>' kinds, cycled).</summary>
+    public static void Fill(DeviceAttentionBuffers buffers, AttentionProblem problem, string kind, int seed, Action<string> report, IReadOnlyList<VideoHeadKind> videoHeads)
     {
         if (kind == Structured)
         {
@@ -88,7 +88,7 @@ internal static class SparseBenchData
         }
         else if (kind == Video)
         {
-            FillVideo(buffers, problem, seed, report);
+            FillVideo(buffers, problem, seed, report, videoHeads);
         }
         else
         {
@@ -140,8 +140,8 @@ internal static class SparseBenchData
         });
     }
 
-    /// <summary>Grid heads over <see cref="VideoPrompt"/>, one generation per key/value head with its query heads.</summary>
-    private static void FillVideo(DeviceAttentionBuffers buffers, AttentionProblem problem, int seed, Action<string> report)
+    /// <summary>Video heads over <see cref="VideoPrompt"/>, one generation per key/value head with its query heads.</summary>
+    private static void FillVideo(DeviceAttentionBuffers buffers, AttentionProblem problem, int seed, Action<string> report, IReadOnlyList<VideoHeadKind> videoHeads)
     {
         ModalityMap prompt = VideoPrompt(problem.SequenceLength);
         FillPerKvHead(buffers, problem, report, "video inputs", (kvHead, group) =>
@@ -155,6 +155,7 @@ internal static class SparseBenchData
                 Seed = unchecked(seed + (kvHead * 7919)),
                 GridPhase = (kvHead * 37) % (VideoFrameSide * VideoFrameSide),
                 LogitScale = VideoLogitScale,
+                HeadKinds = [.. Enumerable.Range(kvHead * group, group).Select(head => videoHeads[head % videoHeads.Count])],
             });
             return (data.Q, data.K, data.V);
         });

@@ -21,7 +21,7 @@ internal static class SparseBenchmark
         AttentionProblem problem = benchCase.Problem;
         string label = $"seq {problem.SequenceLength}";
         using var buffers = new DeviceAttentionBuffers(context, problem, withDenseOutput: true);
-        SparseBenchData.Fill(buffers, problem, benchCase.Data, RandomSeed, message => report($"{label}: {message}"));
+        SparseBenchData.Fill(buffers, problem, benchCase.Data, RandomSeed, message => report($"{label}: {message}"), benchCase.Pattern.VideoHeads);
         HeadPattern[] patterns = benchCase.HeadPatterns;
         var shape = PrefillShape.Of(buffers.Q, buffers.K);
         using var timer = new GpuTimer(context);
