@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MInference.Interop;
 
-/// <summary><c>mi_grid_estimate_args</c>, field for field (88 bytes).</summary>
+/// <summary><c>mi_grid_estimate_args</c>, field for field (96 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct MiGridEstimateArgs
 {
@@ -32,6 +32,9 @@ internal struct MiGridEstimateArgs
 
     /// <summary><c>tolerance</c>.</summary>
     public float Tolerance;
+
+    /// <summary><c>min_contrast</c>: 0 for none, else both contrasts of the chosen stride must exceed it.</summary>
+    public float MinContrast;
 
     /// <summary><c>strides</c>: written, device int32 [batch, head_count].</summary>
     public nint Strides;

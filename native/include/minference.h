@@ -510,8 +510,9 @@ MI_API MI_NODISCARD mi_status mi_attention_permuted_fwd(const mi_permuted_attent
  * listed head) the grid stride and phase (the smallest candidate stride within `tolerance` of the
  * best score; score = diagonal contrast + vertical contrast, each a median over at most 256 evenly
  * spaced members over a mean; stride 1 and phase 0 when no candidate has two multiples among the
- * reachable offsets), then the token order for mi_attention_permuted_fwd: tokens by phase class
- * c = (position - phase) mod stride, positions ascending within a class. */
+ * reachable offsets, or when min_contrast rejects the chosen one), then the token order for
+ * mi_attention_permuted_fwd: tokens by phase class c = (position - phase) mod stride, positions
+ * ascending within a class. */
 #define MI_GRID_MAX_CANDIDATES 256
 
 typedef struct mi_grid_estimate_args {
@@ -524,6 +525,8 @@ typedef struct mi_grid_estimate_args {
   const int32_t* candidates;     /* host array: candidate strides, ascending, distinct, >= 2 */
   int32_t candidate_count;       /* 0..MI_GRID_MAX_CANDIDATES */
   float tolerance;               /* [0, 1) */
+  float min_contrast;            /* 0: none; > 0: a chosen stride whose diagonal or vertical
+                                    contrast is <= min_contrast gives stride 1, phase 0 (no grid) */
   int32_t* strides;              /* written: device int32 [batch, head_count] */
   int32_t* phases;               /* written: device int32 [batch, head_count] */
   int32_t* order;                /* written: device int32 [batch, head_count, N] */
@@ -586,6 +589,45 @@ typedef enum mi_boundary_kind {
   MI_BOUNDARY_2D = 2
 } mi_boundary_kind;
 
+/* Boundary heads' token order, before mi_boundary_select: per (batch, listed head) the text tokens
+ * in position order (slots [0, T)), then the video tokens (`video_segments`) — by grid phase class
+ * c = (position - phase) mod stride, positions ascending within a class, when `grid` is set and the
+ * head's video rows show a grid, else in position order. The grid is estimated as for grid heads
+ * (mi_vs_estimate, then mi_grid_estimate with `candidates`, `tolerance` and `min_contrast`) from
+ * the last min(64, E) queries up to E, the end of the last video segment, so a prompt that ends in
+ * text is read from its video rows. strides/phases report what was used (1, 0: position order).
+ * Enqueued on the stream; no allocation, no synchronisation. */
+#define MI_BOUNDARY_MAX_VIDEO_SEGMENTS 256
+
+typedef struct mi_boundary_order_args {
+  mi_dtype dtype;
+  int64_t batch;
+  int64_t q_heads;
+  int64_t kv_heads;
+  int64_t seq_len;                 /* N in [1, 2^21] */
+  int64_t head_dim;                /* one of mi_attention_head_dims */
+  mi_tensor4 q;                    /* [batch, q_heads, N, head_dim], rules as for dense */
+  mi_tensor4 k;                    /* [batch, kv_heads, N, head_dim] */
+  const int32_t* heads;            /* host array of distinct query heads, NULL = all */
+  int32_t head_count;
+  const int32_t* video_segments;   /* host array [segment_count][2]: [start, end), non-empty,
+                                      ascending and disjoint, within [0, N]; the rest is text */
+  int32_t segment_count;           /* 0..MI_BOUNDARY_MAX_VIDEO_SEGMENTS */
+  int32_t grid;                    /* 0: video in position order (nothing estimated); 1: estimate */
+  const int32_t* candidates;       /* as for mi_grid_estimate (read when grid = 1) */
+  int32_t candidate_count;
+  float tolerance;
+  float min_contrast;
+  int32_t* strides;                /* written: device int32 [batch, head_count] */
+  int32_t* phases;                 /* written: device int32 [batch, head_count] */
+  int32_t* order;                  /* written: device int32 [batch, head_count, N] */
+} mi_boundary_order_args;
+
+MI_API MI_NODISCARD mi_status mi_boundary_order_workspace_size(const mi_boundary_order_args* args,
+                                                               int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_boundary_order(const mi_boundary_order_args* args, void* workspace,
+                                                int64_t workspace_bytes, mi_stream stream);
+
 MI_API MI_NODISCARD mi_status mi_boundary_select_index_size(int64_t batch, int64_t head_count,
                                                             int64_t seq_len, int64_t text_tokens,
                                                             int32_t kind, int64_t first,
@@ -602,7 +644,8 @@ typedef struct mi_boundary_select_args {
   mi_tensor4 k;          /* [batch, kv_heads, N, head_dim] */
   const int32_t* heads;  /* host array of distinct query heads, NULL = all */
   int32_t head_count;
-  const int32_t* order;  /* device int32 [batch, head_count, N]: text tokens first, then video */
+  const int32_t* order;  /* device int32 [batch, head_count, N]: text tokens first, then video
+                            (mi_boundary_order's) */
   int64_t text_tokens;   /* T in [0, N] */
   int32_t kind;          /* mi_boundary_kind */
   int64_t first;         /* budgets: first >= 1; second >= 1 for query and key kinds, >= 0 for 2d */

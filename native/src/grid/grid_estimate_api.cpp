@@ -24,6 +24,7 @@ extern "C" MI_API mi_status mi_grid_estimate(const mi_grid_estimate_args* args, 
     if (a.candidate_count < 0 || a.candidate_count > MI_GRID_MAX_CANDIDATES)
       mi::invalid("candidate_count=" + std::to_string(a.candidate_count) + " must be in [0, " + std::to_string(MI_GRID_MAX_CANDIDATES) + "]");
     if (!(a.tolerance >= 0.f && a.tolerance < 1.f)) mi::invalid("tolerance must be in [0, 1)");
+    if (!(a.min_contrast >= 0.f && a.min_contrast < 1e30f)) mi::invalid("min_contrast must be finite and >= 0");
     mi::grid::GridEstimateParams p{};
     for (int32_t i = 0; i < a.candidate_count; ++i) {
       const int32_t stride = a.candidates[i];
@@ -47,6 +48,7 @@ extern "C" MI_API mi_status mi_grid_estimate(const mi_grid_estimate_args* args, 
     p.slash = a.slash_scores;
     p.candidate_count = a.candidate_count;
     p.tolerance = a.tolerance;
+    p.min_contrast = a.min_contrast;
     p.strides = a.strides;
     p.phases = a.phases;
     p.order = a.order;

@@ -24,6 +24,7 @@
 namespace mi::grid {
 
 constexpr int kStrideThreads = 256;
+constexpr uint32_t kRejected = 0x80000000u;  // a candidate's phase word: its contrasts fail min_contrast
 constexpr int kStrideWarps = kStrideThreads / 32;
 
 namespace detail {
@@ -173,14 +174,16 @@ __global__ void __launch_bounds__(kStrideThreads) grid_candidate_kernel(const __
       }
       vertical_contrast = column_mean > 0 ? top / column_mean : 1.f;
     }
+    // The phase is below the stride (< 2^30), so bit 31 is free for the contrast gate.
+    const bool gated = p.min_contrast <= 0.f || (diagonal_contrast > p.min_contrast && vertical_contrast > p.min_contrast);
     int32_t* scratch = p.order + row * n;
     scratch[2 * c] = __float_as_int(diagonal_contrast + vertical_contrast);
-    scratch[2 * c + 1] = phase;
+    scratch[2 * c + 1] = static_cast<int32_t>(static_cast<uint32_t>(phase) | (gated ? 0u : kRejected));
   }
 }
 
 // grid (rows), one thread each: the smallest valid stride within `tolerance` of the best score
-// (stride 1, phase 0 when no candidate is valid).
+// (stride 1, phase 0 when no candidate is valid or the contrast gate rejects the chosen one).
 __global__ void grid_choose_kernel(const __grid_constant__ GridEstimateParams p) {
   const int64_t row = int64_t{blockIdx.x} * blockDim.x + threadIdx.x;
   if (row >= p.rows) return;
@@ -195,8 +198,11 @@ __global__ void grid_choose_kernel(const __grid_constant__ GridEstimateParams p)
   int stride = 1, phase = 0;
   for (int c = 0; c < valid; ++c) {
     if (__int_as_float(scratch[2 * c]) >= best_score * (1.f - p.tolerance)) {
-      stride = p.candidates[c];
-      phase = scratch[2 * c + 1];
+      const uint32_t word = static_cast<uint32_t>(scratch[2 * c + 1]);
+      if ((word & kRejected) == 0) {
+        stride = p.candidates[c];
+        phase = static_cast<int>(word & ~kRejected);
+      }
       break;
     }
   }

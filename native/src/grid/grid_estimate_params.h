@@ -18,6 +18,7 @@ struct GridEstimateParams {
   int candidates[kMaxCandidates];  // ascending, distinct, >= 2
   int candidate_count;
   float tolerance;
+  float min_contrast;  // 0: none; else both contrasts of the chosen stride must exceed it
   int32_t* strides;  // [rows]
   int32_t* phases;   // [rows]
   int32_t* order;    // [rows, N]

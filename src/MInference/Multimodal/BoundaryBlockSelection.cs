@@ -6,8 +6,8 @@ namespace MInference.Multimodal;
 /// <summary>
 /// The CPU reference of boundary-head block selection: per (batch, head) the tokens are grouped by
 /// modality (<see cref="ModalityOrder"/>; when the prompt has video and the head's video rows show a
-/// grid — <see cref="GridEstimation"/> over the last video queries, both contrasts above 1.5 — the
-/// video group in grid order), then
+/// grid — <see cref="GridEstimation"/> over the last queries up to the last video token, both
+/// contrasts above <see cref="BoundaryOrdering.GridContrast"/> — the video group in grid order), then
 /// each 64-slot query block keeps its diagonal block, the first reachable block of each key
 /// modality group and the best blocks by pooled score within the budgets of its
 /// <see cref="BoundaryPattern"/>. Blocks straddling two groups count in both.
@@ -15,7 +15,6 @@ namespace MInference.Multimodal;
 public static class BoundaryBlockSelection
 {
     private const int Block = BlockSparseIndex.BlockSize;
-    private const double GridContrast = 1.5;
 
     /// <summary>Selects for the given heads in every batch element.</summary>
     /// <param name="q">Queries, [B, H, N, D].</param>
@@ -33,11 +32,7 @@ public static class BoundaryBlockSelection
         int blocks = SparseBlocks.Count(n);
         return PermutedSelection.Build(problem, headList, (batch, head) =>
         {
-            GridEstimate? grid = modalities.HasVideo
-                ? GridEstimation.Estimate(q, k, batch, head, modalities, new GridEstimationOptions { QueryModality = Modality.Video })
-                : null;
-            bool gridded = grid is not null && grid.DiagonalContrast > GridContrast && grid.VerticalContrast > GridContrast;
-            (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities, gridded ? grid : null);
+            (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities, VideoGrid(q, k, batch, head, modalities));
             var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), order);
             return (order, queryBlock => Select(scores, queryBlock, blocks, groups, pattern));
         });
@@ -69,7 +64,8 @@ public static class BoundaryBlockSelection
 
     /// <summary>
     /// The rules the device applies (<see cref="BoundaryGpu.Select"/>): the modality order with the
-    /// video group in position order (no grid), key ranges text blocks [0, tb) and video blocks
+    /// video group in grid order where the head's video rows show a grid (as in <see cref="Estimate"/>),
+    /// key ranges text blocks [0, tb) and video blocks
     /// [tb, blocks) (tb = ceil(T / 64), T the text tokens: the block holding both counts as text; a
     /// query block is text when it is below tb), and per range min(budget, range size) blocks — the
     /// diagonal, then the groups' first blocks, then by pooled score, unreachable ones last — with
@@ -83,12 +79,12 @@ public static class BoundaryBlockSelection
         ArgumentNullException.ThrowIfNull(pattern);
         (CausalProblem problem, int[] headList) = PermutedSelection.Validate(q, k, heads, modalities, nameof(heads));
         int blocks = SparseBlocks.Count(problem.SequenceLength);
-        (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities);
-        int textTokens = groups.Where(group => group.Modality == Modality.Text).Sum(group => group.Length);
+        int textTokens = modalities.Segments.Where(segment => segment.Modality == Modality.Text).Sum(segment => segment.Length);
         int textBlocks = SparseBlocks.Count(textTokens);
         int[] groupFirsts = textBlocks < blocks ? [0, textBlocks] : [0];
         return PermutedSelection.Build(problem, headList, (batch, head) =>
         {
+            TokenOrder order = ModalityOrder.Build(modalities, VideoGrid(q, k, batch, head, modalities)).Order;
             var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), order);
             return (order, queryBlock =>
             {
@@ -104,6 +100,22 @@ public static class BoundaryBlockSelection
                 return [.. text, .. video];
             });
         });
+    }
+
+    /// <summary>
+    /// The grid of a head's video rows (<see cref="GridEstimation"/> over the last queries up to the
+    /// end of the last video segment), or null — position order — when the prompt has no video or
+    /// either contrast of the chosen stride is at most <see cref="BoundaryOrdering.GridContrast"/>.
+    /// </summary>
+    private static GridEstimate? VideoGrid(ReadOnlyHostTensor q, ReadOnlyHostTensor k, int batch, int head, ModalityMap modalities)
+    {
+        if (!modalities.HasVideo)
+        {
+            return null;
+        }
+
+        GridEstimate grid = GridEstimation.Estimate(q, k, batch, head, modalities, new GridEstimationOptions { QueryModality = Modality.Video });
+        return grid.DiagonalContrast > BoundaryOrdering.GridContrast && grid.VerticalContrast > BoundaryOrdering.GridContrast ? grid : null;
     }
 
     /// <summary>

@@ -6,22 +6,23 @@ using MInference.Sparse.Indexes;
 namespace MInference.Multimodal;
 
 /// <summary>
-/// Boundary block selection on the device (<c>mi_boundary_select</c>), the twin of
-/// <see cref="BoundaryBlockSelection.SelectInModalityOrder"/>: tokens in modality order (text, then
-/// video in position order), Q and K pooled over 64-slot blocks of it, every block pair scored on the
-/// tensor cores (TF32 operands, as for grid selection), and per query block and key range the
-/// budgets of the head's <see cref="BoundaryPattern"/>.
+/// Boundary block selection on the device (<c>mi_boundary_order</c>, then <c>mi_boundary_select</c>),
+/// the twin of <see cref="BoundaryBlockSelection.SelectInModalityOrder"/>: tokens in modality order
+/// (text, then video — in grid order when the head's video rows show a grid, estimated as for grid
+/// heads from the last video queries), Q and K pooled over 64-slot blocks of it, every block pair
+/// scored on the tensor cores (TF32 operands, as for grid selection), and per query block and key
+/// range the budgets of the head's <see cref="BoundaryPattern"/>.
 /// </summary>
 public static class BoundaryGpu
 {
-    /// <summary>Selects for the listed heads; the index owns its order (the modality order, the same for every head).</summary>
+    /// <summary>Selects for the listed heads; the index owns its orders (one per batch element and head).</summary>
     /// <param name="context">The device and stream.</param>
     /// <param name="q">Queries, [B, Hq, N, D].</param>
     /// <param name="k">Keys, [B, Hkv, N, D].</param>
     /// <param name="heads">The boundary heads (distinct; empty: all heads).</param>
     /// <param name="modalities">The prompt's modality map (N tokens).</param>
     /// <param name="pattern">Kind and budgets.</param>
-    /// <exception cref="ArgumentException">An operand rule is broken, or the map does not cover N.</exception>
+    /// <exception cref="ArgumentException">An operand rule is broken, the map does not cover N, or it has more than 256 video segments.</exception>
     /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context or a buffer is disposed.</exception>
     /// <exception cref="CudaException">A launch failed.</exception>
@@ -44,24 +45,19 @@ public static class BoundaryGpu
 
         int[] headList = operands.Heads;
         int n = (int)shape.QLen, batch = (int)shape.Batch;
-        (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities);
-        long textTokens = groups.Where(group => group.Modality == Modality.Text).Sum(group => (long)group.Length);
+        var ordering = BoundaryOrdering.Of(modalities);
         long rows = shape.Batch * headList.Length * SparseBlocks.Count(n);
         context.MakeCurrent();
         MiStatus.ThrowIfFailed(MiNative.mi_boundary_select_index_size(
-            shape.Batch, headList.Length, shape.QLen, textTokens, (int)pattern.Boundary, pattern.FirstBlocks, pattern.SecondBlocks, out long entries));
+            shape.Batch, headList.Length, shape.QLen, ordering.TextTokens, (int)pattern.Boundary, pattern.FirstBlocks, pattern.SecondBlocks, out long entries));
         var orderBuffer = new DeviceBuffer(context, (long)batch * headList.Length * n * sizeof(int));
         DeviceBuffer? rowPointers = null, values = null;
         try
         {
-            for (int list = 0; list < batch * headList.Length; list++)
-            {
-                orderBuffer.CopyFromHost<int>(order.OriginalOrder, (long)list * n * sizeof(int));
-            }
-
+            Order(context, q, k, shape, headList, ordering, orderBuffer);
             rowPointers = new DeviceBuffer(context, (rows + 1) * sizeof(long));
             values = new DeviceBuffer(context, Math.Max(entries, 1) * sizeof(int));
-            Launch(context, q, k, shape, headList, orderBuffer, textTokens, pattern, rowPointers, values);
+            Launch(context, q, k, shape, headList, orderBuffer, ordering.TextTokens, pattern, rowPointers, values);
             DeviceCsrIndex blocks = DeviceCsrIndex.Wrap(context, rowPointers, values, rows, entries);
             return new DevicePermutedBlockIndex(blocks, orderBuffer, ownsOrder: true, headList, batch, n);
         }
@@ -72,6 +68,28 @@ public static class BoundaryGpu
             orderBuffer.Dispose();
             throw;
         }
+    }
+
+    private static void Order(GpuContext context, DeviceTensor q, DeviceTensor k, AttentionShape shape, int[] heads, BoundaryOrdering ordering, DeviceBuffer order)
+    {
+        long lists = shape.Batch * heads.Length;
+        using var strides = new DeviceBuffer(context, lists * sizeof(int));
+        using var phases = new DeviceBuffer(context, lists * sizeof(int));
+        using var qMemory = new SafeHandleLease(q.Buffer.Memory);
+        using var kMemory = new SafeHandleLease(k.Buffer.Memory);
+        using var strideMemory = new SafeHandleLease(strides.Memory);
+        using var phaseMemory = new SafeHandleLease(phases.Memory);
+        using var orderMemory = new SafeHandleLease(order.Memory);
+        MiBoundaryOrderArgs args = BoundaryOrdering.Args((MiDType)q.DType, shape.Batch, shape.QHeads, shape.KvHeads, shape.QLen, shape.HeadDim);
+        args.Q = MiTensorDescriptor.Of(q, qMemory.Value);
+        args.K = MiTensorDescriptor.Of(k, kMemory.Value);
+        args.Strides = strideMemory.Value;
+        args.Phases = phaseMemory.Value;
+        args.Order = orderMemory.Value;
+        MiStatus.ThrowIfFailed(MiNative.BoundaryOrderWorkspaceSize(args, heads, ordering.Segments, ordering.Candidates, out long workspaceBytes));
+        using var workspace = new DeviceBuffer(context, Math.Max(workspaceBytes, 1));
+        using var workspaceMemory = new SafeHandleLease(workspace.Memory);
+        MiStatus.ThrowIfFailed(MiNative.BoundaryOrder(args, heads, ordering.Segments, ordering.Candidates, workspaceMemory.Value, workspace.LengthInBytes, context.Stream.Handle));
     }
 
     private static void Launch(

@@ -57,7 +57,7 @@ public static class GridEstimation
             throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; expected N = {n}", nameof(modalities));
         }
 
-        // The query rows: the last L tokens, or the last L of the chosen modality's last segment.
+        // The query rows: the last L tokens, or the last L up to the chosen modality's last token.
         int endRow = n;
         int last = Math.Min(options.LastQueries, n);
         if (options.QueryModality is { } modality)
@@ -69,7 +69,7 @@ public static class GridEstimation
             }
 
             endRow = segment.End;
-            last = Math.Min(options.LastQueries, segment.Length);
+            last = Math.Min(options.LastQueries, endRow);
         }
 
         int firstRow = endRow - last;

@@ -7,9 +7,9 @@ public sealed record GridEstimationOptions
     public int LastQueries { get; init; } = 64;
 
     /// <summary>
-    /// Take the last queries among this modality's tokens (the last <see cref="LastQueries"/> tokens of
-    /// its last segment, or all of that segment when shorter) instead of the prompt's last tokens, or
-    /// null for the prompt's last tokens. A Q-boundary head's video rows follow a grid its text rows do
+    /// Take the last <see cref="LastQueries"/> queries up to this modality's last token (the end of its
+    /// last segment; the rows may reach into the tokens before a short segment) instead of the
+    /// prompt's last tokens, or null for the prompt's last tokens. A Q-boundary head's video rows follow a grid its text rows do
     /// not show: a prompt that ends in text must be read from its video rows.
     /// </summary>
     public Modality? QueryModality { get; init; }

@@ -49,14 +49,6 @@ internal abstract class GroupPlan
     public abstract void Reserve(PlanWorkspace workspace, double indexShare);
 
     /// <summary>
-    /// Writes the regions whose contents depend on the plan alone (a boundary group's token order),
-    /// once, after the workspace is zeroed; runs then only read them.
-    /// </summary>
-    public virtual void Initialize(DeviceBuffer workspace)
-    {
-    }
-
-    /// <summary>
     /// Enqueues what the group's routes depend on (estimation, index, the device route); returns its
     /// step times (zeros unless timed). The layer's dense launch waits for this part only.
     /// </summary>

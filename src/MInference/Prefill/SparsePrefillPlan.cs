@@ -83,10 +83,6 @@ public sealed class SparsePrefillPlan : IDisposable
             // uninitialised memory. Runs themselves never depend on it.
             using var memory = new SafeHandleLease(_workspace.Memory);
             MiStatus.ThrowIfFailed(MiNative.mi_memset(memory.Value, 0, WorkspaceBytes, context.Stream.Handle));
-            foreach (GroupPlan group in groups)
-            {
-                group.Initialize(_workspace);
-            }
         }
         catch
         {

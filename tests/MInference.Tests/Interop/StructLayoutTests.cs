@@ -208,11 +208,13 @@ public sealed class StructLayoutTests
         var args = default(MiGridEstimateArgs);
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<MiGridEstimateArgs>(), Is.EqualTo(88), "3 int64, an int32 padded to 8, 3 pointers, int32 + float, 3 pointers");
+            Assert.That(Unsafe.SizeOf<MiGridEstimateArgs>(), Is.EqualTo(96), "3 int64, an int32 padded to 8, 3 pointers, int32 + 2 floats padded to 16, 3 pointers");
             Assert.That(OffsetOf(ref args, ref args.VerticalScores), Is.EqualTo(32));
             Assert.That(OffsetOf(ref args, ref args.CandidateCount), Is.EqualTo(56));
             Assert.That(OffsetOf(ref args, ref args.Tolerance), Is.EqualTo(60));
-            Assert.That(OffsetOf(ref args, ref args.Order), Is.EqualTo(80));
+            Assert.That(OffsetOf(ref args, ref args.MinContrast), Is.EqualTo(64));
+            Assert.That(OffsetOf(ref args, ref args.Strides), Is.EqualTo(72));
+            Assert.That(OffsetOf(ref args, ref args.Order), Is.EqualTo(88));
         });
     }
 
@@ -228,6 +230,26 @@ public sealed class StructLayoutTests
             Assert.That(OffsetOf(ref args, ref args.Strides), Is.EqualTo(144));
             Assert.That(OffsetOf(ref args, ref args.Keep), Is.EqualTo(168));
             Assert.That(OffsetOf(ref args, ref args.Blocks), Is.EqualTo(184));
+        });
+    }
+
+    [Test]
+    public void BoundaryOrderArgsMatchTheHeader()
+    {
+        var args = default(MiBoundaryOrderArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiBoundaryOrderArgs>(), Is.EqualTo(208), "as the select's up to head_count, then segments, grid, candidates, tolerance, min_contrast padded to 8, 3 pointers");
+            Assert.That(OffsetOf(ref args, ref args.HeadCount), Is.EqualTo(136));
+            Assert.That(OffsetOf(ref args, ref args.VideoSegments), Is.EqualTo(144));
+            Assert.That(OffsetOf(ref args, ref args.SegmentCount), Is.EqualTo(152));
+            Assert.That(OffsetOf(ref args, ref args.Grid), Is.EqualTo(156));
+            Assert.That(OffsetOf(ref args, ref args.Candidates), Is.EqualTo(160));
+            Assert.That(OffsetOf(ref args, ref args.CandidateCount), Is.EqualTo(168));
+            Assert.That(OffsetOf(ref args, ref args.Tolerance), Is.EqualTo(172));
+            Assert.That(OffsetOf(ref args, ref args.MinContrast), Is.EqualTo(176));
+            Assert.That(OffsetOf(ref args, ref args.Strides), Is.EqualTo(184));
+            Assert.That(OffsetOf(ref args, ref args.Order), Is.EqualTo(200));
         });
     }
 

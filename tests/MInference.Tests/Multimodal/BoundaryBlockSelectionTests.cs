@@ -36,6 +36,31 @@ public sealed class BoundaryBlockSelectionTests
         });
     }
 
+    [Test]
+    public void TheDeviceRulesGridTheVideoGroupOfHeadsWhoseVideoRowsShowAGrid()
+    {
+        VideoAttentionData data = VideoAttentionData.Generate(new VideoAttentionOptions
+        {
+            Modalities = s_prompt, Heads = 4, KvHeads = 4, HeadDim = 32, Seed = 11,
+            HeadKinds = [VideoHeadKind.QueryBoundary, VideoHeadKind.KeyBoundary, VideoHeadKind.TwoDBoundary, VideoHeadKind.Text],
+        });
+        PermutedBlockIndex index = BoundaryBlockSelection.SelectInModalityOrder(data.Q, data.K, [0, 1, 2, 3], s_prompt, new BoundaryPattern(BoundaryKind.TwoD, 2, 1));
+        (TokenOrder plain, _) = ModalityOrder.Build(s_prompt);
+        int[] Video(int slot) => index.Order(0, slot).OriginalOrder[131..].ToArray();
+        Assert.Multiple(() =>
+        {
+            for (int slot = 0; slot < 4; slot++)
+            {
+                Assert.That(index.Order(0, slot).OriginalOrder[..131].ToArray(), Is.EqualTo(plain.OriginalOrder[..131].ToArray()), $"head {slot}: text in position order");
+            }
+
+            Assert.That(Video(0), Is.Not.Ordered, "Q-boundary: video rows show the grid");
+            Assert.That(Video(2), Is.Not.Ordered, "2D-boundary: video rows show the grid");
+            Assert.That(Video(1), Is.Ordered, "K-boundary: no grid, position order");
+            Assert.That(Video(3), Is.Ordered, "text head: no grid, position order");
+        });
+    }
+
     [TestCase(BoundaryKind.Query)]
     [TestCase(BoundaryKind.Key)]
     [TestCase(BoundaryKind.TwoD)]
@@ -133,6 +158,9 @@ public sealed class BoundaryBlockSelectionTests
             Assert.That(() => BoundaryBlockSelection.Estimate(data.Q, data.K, [0], s_prompt, new BoundaryPattern(BoundaryKind.Key, -1, 1)), Throws.TypeOf<ArgumentOutOfRangeException>());
             Assert.That(() => BoundaryBlockSelection.Estimate(data.Q, data.K, [0], s_prompt, new BoundaryPattern((BoundaryKind)5, 1, 1)), Throws.TypeOf<ArgumentOutOfRangeException>());
             Assert.That(() => ModalityOrder.Build(s_prompt, new GridEstimate(8, 8, 1, 1)), Throws.TypeOf<ArgumentOutOfRangeException>());
+            ModalityMap manyVideos = new([.. Enumerable.Range(0, 257).SelectMany(i => (ModalitySegment[])[ModalitySegment.Text(i * 5, 1), ModalitySegment.OfVideo((i * 5) + 1, new VideoGeometry(1, 2, 2))])]);
+            Assert.That(() => BoundaryOrdering.Of(manyVideos), Throws.ArgumentException.With.Message.Contain("257 video segments"));
+            Assert.That(BoundaryOrdering.Of(s_prompt).Segments, Is.EqualTo(new[] { 70, 454, 455, 647 }));
         });
     }
 

@@ -7,22 +7,25 @@ using MInference.Sparse.Prefill;
 namespace MInference.Prefill.Groups;
 
 /// <summary>
-/// MMInference's boundary heads: the token order (text, then video) depends on the prompt's
-/// modality map alone, so it is written into the workspace once, at plan creation; a run selects
-/// the kept blocks in that order (mi_boundary_select) and launches the permuted-block attention.
-/// A row's length depends only on its modality, so the index's size, the tiles computed and the
-/// decisions are settled at plan creation.
+/// MMInference's boundary heads: a run orders each head's tokens (text, then video — in grid order
+/// where the head's video rows show a grid: mi_boundary_order, timed as estimation), selects the
+/// kept blocks in that order (mi_boundary_select) and launches the permuted-block attention. A row's
+/// length depends only on its modality, so the index's size, the tiles computed and the decisions
+/// are settled at plan creation.
 /// </summary>
 internal sealed class BoundaryGroupPlan : GroupPlan
 {
     private readonly BoundaryPattern _boundary;
     private readonly int[] _sparseHeads;
-    private readonly int[] _order;
-    private readonly long _textTokens;
+    private readonly BoundaryOrdering _ordering;
     private readonly long _rows;
     private readonly long _indexEntries;
     private readonly long _tileEntriesPerHead;
     private long _orderOffset;
+    private long _strides;
+    private long _phases;
+    private long _orderScratch;
+    private long _orderScratchBytes;
     private long _rowPointers;
     private long _blocks;
     private long _scratch;
@@ -39,10 +42,8 @@ internal sealed class BoundaryGroupPlan : GroupPlan
             throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; the layer holds N = {problem.SequenceLength}", nameof(context));
         }
 
-        (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities);
-        _order = order.OriginalOrder.ToArray();
-        _textTokens = groups.Where(group => group.Modality == Modality.Text).Sum(group => (long)group.Length);
-        long tilesPerHead = BoundaryBlockSelection.TilesPerHead(pattern, _textTokens, problem.SequenceLength);
+        _ordering = BoundaryOrdering.Of(modalities);
+        long tilesPerHead = BoundaryBlockSelection.TilesPerHead(pattern, _ordering.TextTokens, problem.SequenceLength);
         // Every kept tile counted whole (masked pairs inside included): what the kernel computes.
         _tileEntriesPerHead = problem.Batch * tilesPerHead * SparseBlocks.Size * SparseBlocks.Size;
         double density = Math.Min(1, _tileEntriesPerHead / (double)context.CausalEntriesPerHead);
@@ -64,25 +65,19 @@ internal sealed class BoundaryGroupPlan : GroupPlan
         }
 
         long lists = (long)Context.Problem.Batch * _sparseHeads.Length;
-        _orderOffset = workspace.Reserve(lists * _order.Length * sizeof(int));
+        _orderOffset = workspace.Reserve(lists * Context.Problem.SequenceLength * sizeof(int));
+        _strides = workspace.Reserve(lists * sizeof(int));
+        _phases = workspace.Reserve(lists * sizeof(int));
+        MiStatus.ThrowIfFailed(MiNative.BoundaryOrderWorkspaceSize(OrderArgs(null), _sparseHeads, _ordering.Segments, _ordering.Candidates, out _orderScratchBytes));
+        _orderScratch = workspace.Reserve(_orderScratchBytes);
         _rowPointers = workspace.Reserve((_rows + 1) * sizeof(long));
         _blocks = workspace.Reserve(_indexEntries * sizeof(int));
         MiStatus.ThrowIfFailed(MiNative.BoundarySelectWorkspaceSize(SelectArgs(null), _sparseHeads, out _scratchBytes));
         _scratch = workspace.Reserve(_scratchBytes);
     }
 
-    /// <summary>The modality order of every (batch, head) list, once.</summary>
-    public override void Initialize(DeviceBuffer workspace)
-    {
-        long lists = (long)Context.Problem.Batch * _sparseHeads.Length;
-        for (long list = 0; list < lists; list++)
-        {
-            workspace.CopyFromHost<int>(_order, _orderOffset + (list * _order.Length * sizeof(int)));
-        }
-    }
-
     public override SparsePrefillStepTimes EnqueueEstimation(PlanRun run) =>
-        _sparseHeads.Length == 0 ? default : new SparsePrefillStepTimes(0, run.Timed(Select), 0);
+        _sparseHeads.Length == 0 ? default : new SparsePrefillStepTimes(run.Timed(Order), run.Timed(Select), 0);
 
     public override float EnqueueAttention(PlanRun run) => _sparseHeads.Length == 0 ? 0 : run.Timed(Launch);
 
@@ -99,10 +94,30 @@ internal sealed class BoundaryGroupPlan : GroupPlan
         int lists = problem.Batch * _sparseHeads.Length;
         long[] rowPointers = readback.Read<long>(_rowPointers, _rows + 1);
         int[] blocks = readback.Read<int>(_blocks, _indexEntries);
-        var order = new TokenOrder(_order);
-        TokenOrder[] orders = [.. Enumerable.Repeat(order, lists)];
+        int n = problem.SequenceLength;
+        int[] flat = readback.Read<int>(_orderOffset, (long)lists * n);
+        TokenOrder[] orders = [.. Enumerable.Range(0, lists).Select(list => new TokenOrder(flat.AsSpan(list * n, n).ToArray()))];
         return new PermutedBlockIndex(new BlockSparseIndex(problem.SequenceLength, problem.Batch, _sparseHeads, rowPointers, blocks), orders);
     }
+
+    private MiBoundaryOrderArgs OrderArgs(PlanRun? run)
+    {
+        CausalProblem problem = Context.Problem;
+        MiBoundaryOrderArgs args = BoundaryOrdering.Args((MiDType)Context.DType, problem.Batch, problem.QHeads, problem.KvHeads, problem.SequenceLength, problem.HeadDim);
+        if (run is not null)
+        {
+            args.Q = run.Attention.Q;
+            args.K = run.Attention.K;
+            args.Strides = run.At(_strides);
+            args.Phases = run.At(_phases);
+            args.Order = run.At(_orderOffset);
+        }
+
+        return args;
+    }
+
+    private void Order(PlanRun run) =>
+        MiStatus.ThrowIfFailed(MiNative.BoundaryOrder(OrderArgs(run), _sparseHeads, _ordering.Segments, _ordering.Candidates, run.At(_orderScratch), _orderScratchBytes, run.Stream));
 
     private MiBoundarySelectArgs SelectArgs(PlanRun? run)
     {
@@ -118,7 +133,7 @@ internal sealed class BoundaryGroupPlan : GroupPlan
             Q = run?.Attention.Q ?? default,
             K = run?.Attention.K ?? default,
             Order = run is null ? 0 : run.At(_orderOffset),
-            TextTokens = _textTokens,
+            TextTokens = _ordering.TextTokens,
             Kind = (int)_boundary.Boundary,
             First = _boundary.FirstBlocks,
             Second = _boundary.SecondBlocks,
