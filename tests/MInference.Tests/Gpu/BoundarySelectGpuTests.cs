@@ -27,6 +27,9 @@ public sealed class BoundarySelectGpuTests : GpuFixture
         yield return new TestCaseData(0, 1, 8, 8, 0, 1, BoundaryKind.Key, 1, 1, 64, DType.BFloat16).SetName("N64_AllVideo_OneBlock");
         yield return new TestCaseData(30, 10, 7, 9, 40, 1, BoundaryKind.Query, 1000, 1000, 96, DType.BFloat16).SetName("N700_KeepEverything");
         yield return new TestCaseData(500, 0, 0, 0, 0, 1, BoundaryKind.TwoD, 2, 2, 64, DType.BFloat16).SetName("N500_AllText");
+        yield return new TestCaseData(1, 1, 8, 8, 0, 1, BoundaryKind.Query, 1, 1, 64, DType.Float16).SetName("N65_OneTextTokenThenOneFrame");
+        yield return new TestCaseData(40, 15, 8, 8, 0, 2, BoundaryKind.TwoD, 3, 4, 96, DType.BFloat16).SetName("N1000_VideoLast_Batch2");
+        yield return new TestCaseData(256, 63, 16, 16, 0, 1, BoundaryKind.Query, 8, 16, 128, DType.BFloat16).SetName("N16384_Frames16x16");
     }
 
     [TestCaseSource(nameof(Cases))]
