@@ -101,64 +101,89 @@ __device__ __forceinline__ void load_tile_async(typename Traits::Element* smem,
   }
 }
 
-// Gathers key rows list[0..count) into a shared tile (rows past `count`, and listed columns outside
-// [0, row_limit) from a malformed index, are zero-filled rather than read).
+// The source rows one thread copies of a gathered tile, read from the list ahead of the copy. A
+// gathered copy is two dependent loads (the list entry, then the row it names), so the mainloop
+// reads the next tile's entries a whole QK^T earlier than it copies their rows: the list's latency
+// then hides behind the tensor cores instead of stalling the warp that issues the copy.
+template <typename Traits, int kRows>
+struct GatheredRows {
+  static constexpr bool kFixed = kLoadsFixedColumns<Traits>;
+  static constexpr int kRowsPerPass = Traits::kThreads / Traits::kChunksPerRow;  // fixed columns
+  static constexpr int kPasses = kFixed ? kRows / kRowsPerPass : kRows * Traits::kChunksPerRow / Traits::kThreads;
+  static_assert(kFixed ? kRows % kRowsPerPass == 0 : kRows * Traits::kChunksPerRow % Traits::kThreads == 0,
+                "tile rows load in whole passes");
+
+  int columns[kPasses];
+
+  __device__ __forceinline__ static int row_of(int pass) {
+    return kFixed ? int(threadIdx.x) / Traits::kChunksPerRow + pass * kRowsPerPass
+                  : (pass * Traits::kThreads + int(threadIdx.x)) / Traits::kChunksPerRow;
+  }
+
+  // Entries list[0..count) this thread copies (-1 past count); all loads in flight at once.
+  __device__ __forceinline__ void read(const int32_t* list, int count) {
+#pragma unroll
+    for (int pass = 0; pass < kPasses; ++pass) {
+      const int row = row_of(pass);
+      columns[pass] = row < count ? __ldg(list + row) : -1;
+    }
+  }
+
+  // Copies the rows read into a shared tile (rows past `count`, and entries outside [0, row_limit)
+  // from a malformed index, are zero-filled rather than read).
+  __device__ __forceinline__ void copy(typename Traits::Element* smem, const typename Traits::Element* gmem,
+                                       index_t row_stride, int row_limit) const {
+    if constexpr (kFixed) {
+      // One chunk column per thread: the swizzle phase repeats every 8 rows, and a pass is a
+      // multiple of 8 rows, so the destination advances by whole rows.
+      const int chunk = threadIdx.x % Traits::kChunksPerRow;
+      const uint32_t smem_dst = device::smem_address(smem + Traits::swizzle(row_of(0), chunk));
+#pragma unroll
+      for (int pass = 0; pass < kPasses; ++pass) {
+        const bool valid = columns[pass] >= 0 && columns[pass] < row_limit;
+        const auto* src = gmem + static_cast<index_t>(valid ? columns[pass] : 0) * row_stride +
+                          chunk * Traits::kChunkElems;
+        device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2, src, valid);
+      }
+    } else {
+#pragma unroll
+      for (int pass = 0; pass < kPasses; ++pass) {
+        const int i = pass * Traits::kThreads + threadIdx.x;
+        const int chunk = i % Traits::kChunksPerRow;
+        const bool valid = columns[pass] >= 0 && columns[pass] < row_limit;
+        const auto* src = gmem + static_cast<index_t>(valid ? columns[pass] : 0) * row_stride +
+                          chunk * Traits::kChunkElems;
+        device::cp_async_16(device::smem_address(smem + Traits::swizzle(i / Traits::kChunksPerRow, chunk)), src, valid);
+      }
+    }
+  }
+};
+
+// Gathers rows list[0..count) into a shared tile (the query tile of a permuted policy).
 template <typename Traits, int kRows>
 __device__ __forceinline__ void gather_tile_async(typename Traits::Element* smem,
                                                   const typename Traits::Element* gmem,
                                                   index_t row_stride, const int32_t* list, int count,
                                                   int row_limit) {
-  if constexpr (kLoadsFixedColumns<Traits>) {
-    constexpr int kRowsPerPass = Traits::kThreads / Traits::kChunksPerRow;
-    static_assert(kRows % kRowsPerPass == 0, "tile rows load in whole passes");
-    const int chunk = threadIdx.x % Traits::kChunksPerRow;
-    const int first_row = threadIdx.x / Traits::kChunksPerRow;
-    const uint32_t smem_dst = device::smem_address(smem + Traits::swizzle(first_row, chunk));
-    int columns[kRows / kRowsPerPass];
-#pragma unroll
-    for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
-      const int row = first_row + pass * kRowsPerPass;
-      columns[pass] = row < count ? __ldg(list + row) : -1;  // all index loads in flight at once
-    }
-#pragma unroll
-    for (int pass = 0; pass < kRows / kRowsPerPass; ++pass) {
-      const bool valid = columns[pass] >= 0 && columns[pass] < row_limit;
-      const auto* src = gmem + static_cast<index_t>(valid ? columns[pass] : 0) * row_stride +
-                        chunk * Traits::kChunkElems;
-      device::cp_async_16(smem_dst + pass * kRowsPerPass * Traits::kHeadDim * 2, src, valid);
-    }
-  } else {
-    constexpr int kPasses = kRows * Traits::kChunksPerRow / Traits::kThreads;
-    static_assert(kRows * Traits::kChunksPerRow % Traits::kThreads == 0,
-                  "tile chunks load in whole passes");
-    int columns[kPasses];
-#pragma unroll
-    for (int pass = 0; pass < kPasses; ++pass) {
-      const int r = (pass * Traits::kThreads + threadIdx.x) / Traits::kChunksPerRow;
-      columns[pass] = r < count ? __ldg(list + r) : -1;  // all index loads in flight at once
-    }
-#pragma unroll
-    for (int pass = 0; pass < kPasses; ++pass) {
-      const int i = pass * Traits::kThreads + threadIdx.x;
-      const int r = i / Traits::kChunksPerRow;
-      const int chunk = i % Traits::kChunksPerRow;
-      const bool valid = columns[pass] >= 0 && columns[pass] < row_limit;
-      const auto* src = gmem + static_cast<index_t>(valid ? columns[pass] : 0) * row_stride +
-                        chunk * Traits::kChunkElems;
-      device::cp_async_16(device::smem_address(smem + Traits::swizzle(r, chunk)), src, valid);
-    }
-  }
+  GatheredRows<Traits, kRows> rows;
+  rows.read(list, count);
+  rows.copy(smem, gmem, row_stride, row_limit);
 }
 
+// Copies a key tile: its contiguous rows, or (gathering policies) the rows `rows` read for it.
 template <typename Traits, typename Tiles, int kRows>
 __device__ __forceinline__ void load_key_tile_async(typename Traits::Element* smem,
                                                     const typename Traits::Element* gmem,
                                                     index_t row_stride, const KeyTile& tile,
+                                                    const GatheredRows<Traits, kRows>& rows,
                                                     int row_limit) {
-  if (Tiles::kGathers && tile.is_gathered())
-    gather_tile_async<Traits, kRows>(smem, gmem, row_stride, tile.list, tile.count, row_limit);
-  else
-    load_tile_async<Traits, kRows>(smem, gmem, row_stride, tile.first, row_limit);
+  if constexpr (Tiles::kGathers) {
+    if (tile.is_gathered()) {
+      rows.copy(smem, gmem, row_stride, row_limit);
+      return;
+    }
+  }
+  load_tile_async<Traits, kRows>(smem, gmem, row_stride, tile.first, row_limit);
 }
 
 template <int kAtoms, int kTiles>
@@ -223,9 +248,16 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
                                                tiles.query_row_count(kBlockM), p.q_len);
   else
     detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_strides.row, m0, p.q_len);
-  detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, tiles.tile(0),
-                                                       p.kv_len);
+  // Tiles are named one step before their copy is issued, and a gathered tile's list entries are
+  // read a whole QK^T before (detail::GatheredRows): both dependent loads of a gathered copy then
+  // overlap the tensor cores. `rows` always holds the entries of the tile copied next.
+  KeyTile tile = tiles.tile(0);
+  detail::GatheredRows<Traits, kBlockN> rows;
+  if constexpr (Tiles::kGathers)
+    if (tile.is_gathered()) rows.read(tile.list, tile.count);
+  detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, tile, rows, p.kv_len);
   device::cp_async_commit();
+  KeyTile next = tile_count > 1 ? tiles.tile(1) : tile;
 
   float acc_o[kMAtoms][kOTiles][4];  // (kWarpRows, kHeadDim) per warp
   detail::zero(acc_o);
@@ -245,12 +277,13 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const uint32_t s_v_addr = device::smem_address(s_v);
 
   for (int i = 0; i < tile_count; ++i) {
-    const KeyTile tile = tiles.tile(i);
-
     device::cp_async_wait<0>();
     __syncthreads();  // K[n] (and Q) landed; every warp finished reading V[n+1].
-    detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_v, v, p.v_strides.row, tile, p.kv_len);
+    detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_v, v, p.v_strides.row, tile, rows, p.kv_len);
     device::cp_async_commit();
+    if constexpr (Tiles::kGathers)
+      if (i + 1 < tile_count && next.is_gathered()) rows.read(next.list, next.count);
+    const KeyTile after = i + 2 < tile_count ? tiles.tile(i + 2) : next;
 
     float acc_s[kMAtoms][kSTiles][4];  // (kWarpRows, kBlockN) per warp
     detail::zero(acc_s);
@@ -293,8 +326,8 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
     device::cp_async_wait<0>();
     __syncthreads();  // V[n] landed; every warp finished reading K[n].
     if (i + 1 < tile_count) {
-      detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row,
-                                                           tiles.tile(i + 1), p.kv_len);
+      detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, next, rows,
+                                                           p.kv_len);
       device::cp_async_commit();
     }
 
@@ -355,6 +388,8 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
         }
       }
     }
+    tile = next;
+    next = after;
   }
 
   // Epilogue. Each warp stages its own 32 rows of O in its own rows of the Q tile (which only it
