@@ -15,6 +15,7 @@ class AShapeTiles {
   // Every query tile visits about the same number of keys.
   static constexpr bool kLongestFirst = false;
   static constexpr bool kGathers = false;
+  static constexpr bool kReadsAhead = false;
   static constexpr bool kPermutesRows = false;
 
   __device__ static int head(const Params& params, int grid_y) { return params.heads.ids[grid_y]; }

@@ -15,6 +15,10 @@
 //   runs(params, b, h, H) whether this launch computes (batch b, head h) (device route codes),
 //   kLongestFirst         whether query tiles run in reverse order (their cost grows with the index),
 //   kGathers              whether tile(i) may return gathered key lists,
+//   kReadsAhead           (gathering policies) whether tile i + 1's block and list entries are read
+//                         while tile i's scores are computed (permuted heads, where every tile is
+//                         gathered: measured faster) or right before each copy (vertical-slash,
+//                         where most tiles are contiguous: the extra live registers measured slower),
 //   kPermutesRows         whether the query tile's rows are permuted slots (grid heads): then
 //                         query_rows() lists the original rows of slots [m0, m0 + rows),
 //                         query_row_count(kBlockM) how many exist, and output_row(slot) the
@@ -172,7 +176,7 @@ __device__ __forceinline__ void gather_tile_async(typename Traits::Element* smem
 
 // Copies a key tile: its contiguous rows, or (gathering policies) the rows `rows` read for it.
 template <typename Traits, typename Tiles, int kRows>
-__device__ __forceinline__ void load_key_tile_async(typename Traits::Element* smem,
+__device__ __forceinline__ void copy_key_tile_async(typename Traits::Element* smem,
                                                     const typename Traits::Element* gmem,
                                                     index_t row_stride, const KeyTile& tile,
                                                     const GatheredRows<Traits, kRows>& rows,
@@ -184,6 +188,18 @@ __device__ __forceinline__ void load_key_tile_async(typename Traits::Element* sm
     }
   }
   load_tile_async<Traits, kRows>(smem, gmem, row_stride, tile.first, row_limit);
+}
+
+// Copies a key tile, reading a gathered tile's list right before the copy.
+template <typename Traits, typename Tiles, int kRows>
+__device__ __forceinline__ void load_key_tile_async(typename Traits::Element* smem,
+                                                    const typename Traits::Element* gmem,
+                                                    index_t row_stride, const KeyTile& tile,
+                                                    int row_limit) {
+  if (Tiles::kGathers && tile.is_gathered())
+    gather_tile_async<Traits, kRows>(smem, gmem, row_stride, tile.list, tile.count, row_limit);
+  else
+    load_tile_async<Traits, kRows>(smem, gmem, row_stride, tile.first, row_limit);
 }
 
 template <int kAtoms, int kTiles>
@@ -248,16 +264,21 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
                                                tiles.query_row_count(kBlockM), p.q_len);
   else
     detail::load_tile_async<Traits, kBlockM>(s_q, q, p.q_strides.row, m0, p.q_len);
-  // Tiles are named one step before their copy is issued, and a gathered tile's list entries are
-  // read a whole QK^T before (detail::GatheredRows): both dependent loads of a gathered copy then
-  // overlap the tensor cores. `rows` always holds the entries of the tile copied next.
-  KeyTile tile = tiles.tile(0);
-  detail::GatheredRows<Traits, kBlockN> rows;
-  if constexpr (Tiles::kGathers)
-    if (tile.is_gathered()) rows.read(tile.list, tile.count);
-  detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, tile, rows, p.kv_len);
+  // Read-ahead policies (kReadsAhead) name tiles one step before their copy is issued and read a
+  // gathered tile's list entries a whole QK^T before (detail::GatheredRows): both dependent loads
+  // of a gathered copy then overlap the tensor cores; `ahead` holds the entries of the tile copied
+  // next, `current`/`next` the tiles. Other policies read each tile and list right before its copy.
+  constexpr bool kReadsAhead = Tiles::kGathers && Tiles::kReadsAhead;
+  KeyTile current = tiles.tile(0);
+  detail::GatheredRows<Traits, kBlockN> ahead;
+  if constexpr (kReadsAhead) {
+    if (current.is_gathered()) ahead.read(current.list, current.count);
+    detail::copy_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, current, ahead, p.kv_len);
+  } else {
+    detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, current, p.kv_len);
+  }
   device::cp_async_commit();
-  KeyTile next = tile_count > 1 ? tiles.tile(1) : tile;
+  KeyTile next = kReadsAhead && tile_count > 1 ? tiles.tile(1) : current;
 
   float acc_o[kMAtoms][kOTiles][4];  // (kWarpRows, kHeadDim) per warp
   detail::zero(acc_o);
@@ -277,13 +298,20 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
   const uint32_t s_v_addr = device::smem_address(s_v);
 
   for (int i = 0; i < tile_count; ++i) {
+    const KeyTile tile = kReadsAhead ? current : tiles.tile(i);
+
     device::cp_async_wait<0>();
     __syncthreads();  // K[n] (and Q) landed; every warp finished reading V[n+1].
-    detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_v, v, p.v_strides.row, tile, rows, p.kv_len);
-    device::cp_async_commit();
-    if constexpr (Tiles::kGathers)
-      if (i + 1 < tile_count && next.is_gathered()) rows.read(next.list, next.count);
-    const KeyTile after = i + 2 < tile_count ? tiles.tile(i + 2) : next;
+    KeyTile after = next;
+    if constexpr (kReadsAhead) {
+      detail::copy_key_tile_async<Traits, Tiles, kBlockN>(s_v, v, p.v_strides.row, tile, ahead, p.kv_len);
+      device::cp_async_commit();
+      if (i + 1 < tile_count && next.is_gathered()) ahead.read(next.list, next.count);
+      if (i + 2 < tile_count) after = tiles.tile(i + 2);
+    } else {
+      detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_v, v, p.v_strides.row, tile, p.kv_len);
+      device::cp_async_commit();
+    }
 
     float acc_s[kMAtoms][kSTiles][4];  // (kWarpRows, kBlockN) per warp
     detail::zero(acc_s);
@@ -326,8 +354,10 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
     device::cp_async_wait<0>();
     __syncthreads();  // V[n] landed; every warp finished reading K[n].
     if (i + 1 < tile_count) {
-      detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, next, rows,
-                                                           p.kv_len);
+      if constexpr (kReadsAhead)
+        detail::copy_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, next, ahead, p.kv_len);
+      else
+        detail::load_key_tile_async<Traits, Tiles, kBlockN>(s_k, k, p.k_strides.row, tiles.tile(i + 1), p.kv_len);
       device::cp_async_commit();
     }
 
@@ -388,8 +418,10 @@ __global__ void __launch_bounds__(Traits::kThreads, Traits::kMinBlocksPerSm)
         }
       }
     }
-    tile = next;
-    next = after;
+    if constexpr (kReadsAhead) {
+      current = next;
+      next = after;
+    }
   }
 
   // Epilogue. Each warp stages its own 32 rows of O in its own rows of the Q tile (which only it

@@ -15,6 +15,7 @@ class BlockSparseTiles {
 
   static constexpr bool kLongestFirst = true;  // later query blocks may list more key blocks
   static constexpr bool kGathers = false;
+  static constexpr bool kReadsAhead = false;
   static constexpr bool kPermutesRows = false;
 
   __device__ static int head(const Params& params, int grid_y) { return params.heads.ids[grid_y]; }

@@ -25,6 +25,7 @@ class PermutedBlockTiles {
   static constexpr bool kLongestFirst = false;  // row costs do not grow with the permuted index
   static constexpr bool kGathers = true;
   static constexpr bool kPermutesRows = true;
+  static constexpr bool kReadsAhead = true;  // every tile is gathered through the order
 
   __device__ static int head(const Params& params, int grid_y) { return params.heads.ids[grid_y]; }
   __device__ static bool runs(const Params& params, int batch, int head, int q_heads) {

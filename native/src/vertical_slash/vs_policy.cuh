@@ -17,6 +17,7 @@ class VerticalSlashTiles {
 
   static constexpr bool kLongestFirst = true;  // verticals accumulate towards the end
   static constexpr bool kGathers = true;
+  static constexpr bool kReadsAhead = false;  // most tiles are contiguous slash ranges: read each list before its copy
   static constexpr bool kPermutesRows = false;
 
   __device__ static int head(const Params& params, int grid_y) { return params.heads.ids[grid_y]; }
