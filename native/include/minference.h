@@ -613,7 +613,8 @@ typedef struct mi_boundary_order_args {
   const int32_t* video_segments;   /* host array [segment_count][2]: [start, end), non-empty,
                                       ascending and disjoint, within [0, N]; the rest is text */
   int32_t segment_count;           /* 0..MI_BOUNDARY_MAX_VIDEO_SEGMENTS */
-  int32_t grid;                    /* 0: video in position order (nothing estimated); 1: estimate */
+  int32_t grid;                    /* 0: video in position order (nothing estimated; K-boundary
+                                      heads); 1: estimate (Q- and 2D-boundary heads) */
   const int32_t* candidates;       /* as for mi_grid_estimate (read when grid = 1) */
   int32_t candidate_count;
   float tolerance;

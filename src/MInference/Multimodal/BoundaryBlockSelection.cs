@@ -32,7 +32,7 @@ public static class BoundaryBlockSelection
         int blocks = SparseBlocks.Count(n);
         return PermutedSelection.Build(problem, headList, (batch, head) =>
         {
-            (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities, VideoGrid(q, k, batch, head, modalities));
+            (TokenOrder order, IReadOnlyList<ModalityGroup> groups) = ModalityOrder.Build(modalities, VideoGrid(q, k, batch, head, modalities, pattern.Boundary));
             var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), order);
             return (order, queryBlock => Select(scores, queryBlock, blocks, groups, pattern));
         });
@@ -84,7 +84,7 @@ public static class BoundaryBlockSelection
         int[] groupFirsts = textBlocks < blocks ? [0, textBlocks] : [0];
         return PermutedSelection.Build(problem, headList, (batch, head) =>
         {
-            TokenOrder order = ModalityOrder.Build(modalities, VideoGrid(q, k, batch, head, modalities)).Order;
+            TokenOrder order = ModalityOrder.Build(modalities, VideoGrid(q, k, batch, head, modalities, pattern.Boundary)).Order;
             var scores = new ReorderedBlockScores(new HeadRows(q, batch, head), new HeadRows(k, batch, head / problem.GroupSize), order);
             return (order, queryBlock =>
             {
@@ -104,12 +104,14 @@ public static class BoundaryBlockSelection
 
     /// <summary>
     /// The grid of a head's video rows (<see cref="GridEstimation"/> over the last queries up to the
-    /// end of the last video segment), or null — position order — when the prompt has no video or
-    /// either contrast of the chosen stride is at most <see cref="BoundaryOrdering.GridContrast"/>.
+    /// end of the last video segment), or null — position order — for K-boundary patterns (their
+    /// video rows follow the keys' modality, not a grid: <see cref="BoundaryOrdering.Grids"/>), when
+    /// the prompt has no video, or when either contrast of the chosen stride is at most
+    /// <see cref="BoundaryOrdering.GridContrast"/>.
     /// </summary>
-    private static GridEstimate? VideoGrid(ReadOnlyHostTensor q, ReadOnlyHostTensor k, int batch, int head, ModalityMap modalities)
+    private static GridEstimate? VideoGrid(ReadOnlyHostTensor q, ReadOnlyHostTensor k, int batch, int head, ModalityMap modalities, BoundaryKind kind)
     {
-        if (!modalities.HasVideo)
+        if (!modalities.HasVideo || !BoundaryOrdering.Grids(kind))
         {
             return null;
         }

@@ -8,8 +8,8 @@ namespace MInference.Multimodal;
 /// <summary>
 /// Boundary block selection on the device (<c>mi_boundary_order</c>, then <c>mi_boundary_select</c>),
 /// the twin of <see cref="BoundaryBlockSelection.SelectInModalityOrder"/>: tokens in modality order
-/// (text, then video — in grid order when the head's video rows show a grid, estimated as for grid
-/// heads from the last video queries), Q and K pooled over 64-slot blocks of it, every block pair
+/// (text, then video — for Q- and 2D-boundary patterns in grid order when the head's video rows show
+/// a grid, estimated as for grid heads from the last video queries), Q and K pooled over 64-slot blocks of it, every block pair
 /// scored on the tensor cores (TF32 operands, as for grid selection), and per query block and key
 /// range the budgets of the head's <see cref="BoundaryPattern"/>.
 /// </summary>
@@ -54,7 +54,7 @@ public static class BoundaryGpu
         DeviceBuffer? rowPointers = null, values = null;
         try
         {
-            Order(context, q, k, shape, headList, ordering, orderBuffer);
+            Order(context, q, k, shape, headList, pattern.Boundary, ordering, orderBuffer);
             rowPointers = new DeviceBuffer(context, (rows + 1) * sizeof(long));
             values = new DeviceBuffer(context, Math.Max(entries, 1) * sizeof(int));
             Launch(context, q, k, shape, headList, orderBuffer, ordering.TextTokens, pattern, rowPointers, values);
@@ -70,7 +70,7 @@ public static class BoundaryGpu
         }
     }
 
-    private static void Order(GpuContext context, DeviceTensor q, DeviceTensor k, AttentionShape shape, int[] heads, BoundaryOrdering ordering, DeviceBuffer order)
+    private static void Order(GpuContext context, DeviceTensor q, DeviceTensor k, AttentionShape shape, int[] heads, BoundaryKind kind, BoundaryOrdering ordering, DeviceBuffer order)
     {
         long lists = shape.Batch * heads.Length;
         using var strides = new DeviceBuffer(context, lists * sizeof(int));
@@ -80,7 +80,7 @@ public static class BoundaryGpu
         using var strideMemory = new SafeHandleLease(strides.Memory);
         using var phaseMemory = new SafeHandleLease(phases.Memory);
         using var orderMemory = new SafeHandleLease(order.Memory);
-        MiBoundaryOrderArgs args = BoundaryOrdering.Args((MiDType)q.DType, shape.Batch, shape.QHeads, shape.KvHeads, shape.QLen, shape.HeadDim);
+        MiBoundaryOrderArgs args = BoundaryOrdering.Args(kind, (MiDType)q.DType, shape.Batch, shape.QHeads, shape.KvHeads, shape.QLen, shape.HeadDim);
         args.Q = MiTensorDescriptor.Of(q, qMemory.Value);
         args.K = MiTensorDescriptor.Of(k, kMemory.Value);
         args.Strides = strideMemory.Value;

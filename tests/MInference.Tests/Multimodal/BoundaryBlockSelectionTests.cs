@@ -59,6 +59,9 @@ public sealed class BoundaryBlockSelectionTests
             Assert.That(Video(1), Is.Ordered, "K-boundary: no grid, position order");
             Assert.That(Video(3), Is.Ordered, "text head: no grid, position order");
         });
+        PermutedBlockIndex keyPattern = BoundaryBlockSelection.SelectInModalityOrder(data.Q, data.K, [0, 2], s_prompt, new BoundaryPattern(BoundaryKind.Key, 2, 1));
+        Assert.That(keyPattern.Order(0, 0).OriginalOrder.ToArray(), Is.EqualTo(plain.OriginalOrder.ToArray()), "K-boundary patterns keep position order, even on a head whose video rows show a grid");
+        Assert.That(keyPattern.Order(0, 1).OriginalOrder.ToArray(), Is.EqualTo(plain.OriginalOrder.ToArray()));
     }
 
     [TestCase(BoundaryKind.Query)]

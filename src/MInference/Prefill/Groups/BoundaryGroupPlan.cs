@@ -103,7 +103,7 @@ internal sealed class BoundaryGroupPlan : GroupPlan
     private MiBoundaryOrderArgs OrderArgs(PlanRun? run)
     {
         CausalProblem problem = Context.Problem;
-        MiBoundaryOrderArgs args = BoundaryOrdering.Args((MiDType)Context.DType, problem.Batch, problem.QHeads, problem.KvHeads, problem.SequenceLength, problem.HeadDim);
+        MiBoundaryOrderArgs args = BoundaryOrdering.Args(_boundary.Boundary, (MiDType)Context.DType, problem.Batch, problem.QHeads, problem.KvHeads, problem.SequenceLength, problem.HeadDim);
         if (run is not null)
         {
             args.Q = run.Attention.Q;
