@@ -13,91 +13,51 @@ namespace MInference.Prefill.Groups;
 /// length depends only on its modality, so the index's size, the tiles computed and the decisions
 /// are settled at plan creation.
 /// </summary>
-internal sealed class BoundaryGroupPlan : GroupPlan
+internal sealed class BoundaryGroupPlan : PermutedGroupPlan
 {
     private readonly BoundaryPattern _boundary;
-    private readonly int[] _sparseHeads;
     private readonly BoundaryOrdering _ordering;
-    private readonly long _rows;
-    private readonly long _indexEntries;
-    private readonly long _tileEntriesPerHead;
-    private long _orderOffset;
     private long _strides;
     private long _phases;
     private long _orderScratch;
     private long _orderScratchBytes;
-    private long _rowPointers;
-    private long _blocks;
     private long _scratch;
     private long _scratchBytes;
 
+    // Launches: the order (with a grid: profiles and the stride search first) and the selection.
     public BoundaryGroupPlan(GroupPlanContext context, BoundaryPattern pattern, int[] heads)
-        : base(context, pattern, heads)
+        : this(context, pattern, heads, Ordering(context, pattern))
     {
-        _boundary = pattern;
-        CausalProblem problem = context.Problem;
-        ModalityMap modalities = pattern.RequireModalities(context.Options.Modalities);
-        if (modalities.SequenceLength != problem.SequenceLength)
-        {
-            throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; the layer holds N = {problem.SequenceLength}", nameof(context));
-        }
-
-        _ordering = BoundaryOrdering.Of(modalities);
-        long tilesPerHead = BoundaryBlockSelection.TilesPerHead(pattern, _ordering.TextTokens, problem.SequenceLength);
-        // Every kept tile counted whole (masked pairs inside included): what the kernel computes.
-        _tileEntriesPerHead = problem.Batch * tilesPerHead * SparseBlocks.Size * SparseBlocks.Size;
-        double density = Math.Min(1, _tileEntriesPerHead / (double)context.CausalEntriesPerHead);
-        double cost = HeadCosts.BlockSparse(context.Costs, tilesPerHead, problem.SequenceLength, problem.Batch, problem.HeadDim);
-        DenseFallback?[] decisions = heads.Select(head => context.DecideBeforeRun(head, pattern, density, cost, ((2 * context.Costs.Launch) + context.Costs.BlockSparseEstimateFixed) / heads.Length)).ToArray();
-        StaticFallbacks = decisions.OfType<DenseFallback>().ToArray();
-        _sparseHeads = heads.Where((_, i) => decisions[i] is null).ToArray();
-        _rows = (long)problem.Batch * _sparseHeads.Length * context.QueryBlocks;
-        _indexEntries = problem.Batch * _sparseHeads.Length * tilesPerHead;
     }
 
-    public override int AttentionLaunches => _sparseHeads.Length == 0 ? 0 : 1;
-
-    public override void Reserve(PlanWorkspace workspace, double indexShare)
+    private BoundaryGroupPlan(GroupPlanContext context, BoundaryPattern pattern, int[] heads, BoundaryOrdering ordering)
+        : base(context, pattern, heads, BoundaryBlockSelection.TilesPerHead(pattern, ordering.TextTokens, context.Problem.SequenceLength),
+               stepLaunches: BoundaryOrdering.Grids(pattern.Boundary) ? 11 : 4)
     {
-        if (_sparseHeads.Length == 0)
-        {
-            return;
-        }
+        _boundary = pattern;
+        _ordering = ordering;
+    }
 
-        long lists = (long)Context.Problem.Batch * _sparseHeads.Length;
-        _orderOffset = workspace.Reserve(lists * Context.Problem.SequenceLength * sizeof(int));
+    protected override void ReserveSteps(PlanWorkspace workspace)
+    {
+        long lists = (long)Context.Problem.Batch * SparseHeads.Length;
         _strides = workspace.Reserve(lists * sizeof(int));
         _phases = workspace.Reserve(lists * sizeof(int));
-        MiStatus.ThrowIfFailed(MiNative.BoundaryOrderWorkspaceSize(OrderArgs(null), _sparseHeads, _ordering.Segments, _ordering.Candidates, out _orderScratchBytes));
+        MiStatus.ThrowIfFailed(MiNative.BoundaryOrderWorkspaceSize(OrderArgs(null), SparseHeads, _ordering.Segments, _ordering.Candidates, out _orderScratchBytes));
         _orderScratch = workspace.Reserve(_orderScratchBytes);
-        _rowPointers = workspace.Reserve((_rows + 1) * sizeof(long));
-        _blocks = workspace.Reserve(_indexEntries * sizeof(int));
-        MiStatus.ThrowIfFailed(MiNative.BoundarySelectWorkspaceSize(SelectArgs(null), _sparseHeads, out _scratchBytes));
+        MiStatus.ThrowIfFailed(MiNative.BoundarySelectWorkspaceSize(SelectArgs(null), SparseHeads, out _scratchBytes));
         _scratch = workspace.Reserve(_scratchBytes);
     }
 
-    public override SparsePrefillStepTimes EnqueueEstimation(PlanRun run) =>
-        _sparseHeads.Length == 0 ? default : new SparsePrefillStepTimes(run.Timed(Order), run.Timed(Select), 0);
-
-    public override float EnqueueAttention(PlanRun run) => _sparseHeads.Length == 0 ? 0 : run.Timed(Launch);
-
-    public override PatternGroupReport Report(PlanReadback readback, SparsePrefillStepTimes? times)
+    private static BoundaryOrdering Ordering(GroupPlanContext context, BoundaryPattern pattern)
     {
-        PermutedBlockIndex? copy = (Context.Options.KeepIndices || Context.Options.ExactDensity) && _sparseHeads.Length > 0 ? Download(readback) : null;
-        long entriesPerHead = copy is null ? _tileEntriesPerHead : copy.ComputedEntries() / _sparseHeads.Length;
-        return StaticReport(_sparseHeads, entriesPerHead, times, Context.Options.KeepIndices ? copy : null);
-    }
+        ModalityMap modalities = pattern.RequireModalities(context.Options.Modalities);
+        if (modalities.SequenceLength != context.Problem.SequenceLength)
+        {
+            throw new ArgumentException($"the modality map covers {modalities.SequenceLength} tokens; the layer holds N = {context.Problem.SequenceLength}", nameof(context));
+        }
 
-    private PermutedBlockIndex Download(PlanReadback readback)
-    {
-        CausalProblem problem = Context.Problem;
-        int lists = problem.Batch * _sparseHeads.Length;
-        long[] rowPointers = readback.Read<long>(_rowPointers, _rows + 1);
-        int[] blocks = readback.Read<int>(_blocks, _indexEntries);
-        int n = problem.SequenceLength;
-        int[] flat = readback.Read<int>(_orderOffset, (long)lists * n);
-        TokenOrder[] orders = [.. Enumerable.Range(0, lists).Select(list => new TokenOrder(flat.AsSpan(list * n, n).ToArray()))];
-        return new PermutedBlockIndex(new BlockSparseIndex(problem.SequenceLength, problem.Batch, _sparseHeads, rowPointers, blocks), orders);
+        return BoundaryOrdering.Of(modalities);
     }
 
     private MiBoundaryOrderArgs OrderArgs(PlanRun? run)
@@ -110,14 +70,14 @@ internal sealed class BoundaryGroupPlan : GroupPlan
             args.K = run.Attention.K;
             args.Strides = run.At(_strides);
             args.Phases = run.At(_phases);
-            args.Order = run.At(_orderOffset);
+            args.Order = run.At(OrderOffset);
         }
 
         return args;
     }
 
-    private void Order(PlanRun run) =>
-        MiStatus.ThrowIfFailed(MiNative.BoundaryOrder(OrderArgs(run), _sparseHeads, _ordering.Segments, _ordering.Candidates, run.At(_orderScratch), _orderScratchBytes, run.Stream));
+    protected override void EnqueueOrder(PlanRun run) =>
+        MiStatus.ThrowIfFailed(MiNative.BoundaryOrder(OrderArgs(run), SparseHeads, _ordering.Segments, _ordering.Candidates, run.At(_orderScratch), _orderScratchBytes, run.Stream));
 
     private MiBoundarySelectArgs SelectArgs(PlanRun? run)
     {
@@ -132,27 +92,16 @@ internal sealed class BoundaryGroupPlan : GroupPlan
             HeadDim = problem.HeadDim,
             Q = run?.Attention.Q ?? default,
             K = run?.Attention.K ?? default,
-            Order = run is null ? 0 : run.At(_orderOffset),
+            Order = run is null ? 0 : run.At(OrderOffset),
             TextTokens = _ordering.TextTokens,
             Kind = (int)_boundary.Boundary,
             First = _boundary.FirstBlocks,
             Second = _boundary.SecondBlocks,
-            RowPtr = run is null ? 0 : run.At(_rowPointers),
-            Blocks = run is null ? 0 : run.At(_blocks),
+            RowPtr = RowPointersAt(run),
+            Blocks = BlocksAt(run),
         };
     }
 
-    private void Select(PlanRun run) =>
-        MiStatus.ThrowIfFailed(MiNative.BoundarySelect(SelectArgs(run), _sparseHeads, run.At(_scratch), _scratchBytes, run.Stream));
-
-    private void Launch(PlanRun run)
-    {
-        var args = new MiPermutedAttentionArgs
-        {
-            Attention = run.Attention,
-            Blocks = new MiCsrIndex { RowPtr = run.At(_rowPointers), Values = run.At(_blocks), ValueCount = _indexEntries },
-            Order = run.At(_orderOffset),
-        };
-        MiStatus.ThrowIfFailed(MiNative.PermutedForward(args, _sparseHeads, run.Stream));
-    }
+    protected override void EnqueueSelection(PlanRun run) =>
+        MiStatus.ThrowIfFailed(MiNative.BoundarySelect(SelectArgs(run), SparseHeads, run.At(_scratch), _scratchBytes, run.Stream));
 }
