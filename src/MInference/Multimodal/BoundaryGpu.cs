@@ -8,10 +8,11 @@ namespace MInference.Multimodal;
 /// <summary>
 /// Boundary block selection on the device (<c>mi_boundary_order</c>, then <c>mi_boundary_select</c>),
 /// the twin of <see cref="BoundaryBlockSelection.SelectInModalityOrder"/>: tokens in modality order
-/// (text, then video — for Q- and 2D-boundary patterns in grid order when the head's video rows show
-/// a grid, estimated as for grid heads from the last video queries), Q and K pooled over 64-slot blocks of it, every block pair
-/// scored on the tensor cores (TF32 operands, as for grid selection), and per query block and key
-/// range the budgets of the head's <see cref="BoundaryPattern"/>.
+/// (text, then video — for Q- and 2D-boundary patterns in grid order when the head's video rows
+/// show a grid, estimated as for grid heads from the last video queries), Q and K pooled over
+/// 64-slot blocks of it, every block pair scored on the tensor cores (TF32 operands, as for grid
+/// selection), and per query block and key range the budgets of the head's
+/// <see cref="BoundaryPattern"/>.
 /// </summary>
 public static class BoundaryGpu
 {
