@@ -12,6 +12,7 @@
 
 #include "../common/device_primitives.cuh"
 #include "../common/radix_select.cuh"
+#include "../permuted/row_select_launch.cuh"
 #include "boundary_select_params.h"
 
 namespace mi::boundary {
@@ -19,7 +20,6 @@ namespace {
 
 namespace est = blocksparse::estimate;
 
-constexpr int kLongRowBlocks = 4096;  // rows longer than this get the larger CTA
 constexpr uint32_t kDiagonalKey = 0xffffffffu;
 constexpr uint32_t kGroupFirstKey = 0xfffffffeu;  // above every score's key (at most 0xff800000)
 constexpr uint32_t kUnreachableKey = 0u;
@@ -115,21 +115,10 @@ __global__ void __launch_bounds__(kThreads) boundary_select_kernel(const __grid_
   }
 }
 
-template <int kThreads>
-cudaError_t launch(const BoundarySelectParams& p, cudaStream_t stream) {
-  const int smem = ((p.scores.q_blocks + 3) & ~3) * static_cast<int>(sizeof(uint32_t));
-  cudaError_t err = cudaFuncSetAttribute(boundary_select_kernel<kThreads>,
-                                         cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
-  if (err != cudaSuccess) return err;
-  boundary_select_kernel<kThreads>
-      <<<static_cast<unsigned>(p.scores.units * est::kTile), kThreads, smem, stream>>>(p);
-  return cudaGetLastError();
-}
-
 }  // namespace
 
 cudaError_t run_boundary_select(const BoundarySelectParams& p, cudaStream_t stream) {
-  return p.scores.q_blocks > kLongRowBlocks ? launch<512>(p, stream) : launch<128>(p, stream);
+  return permuted::launch_row_select<BoundarySelectParams>(boundary_select_kernel<128>, boundary_select_kernel<512>, p, stream);
 }
 
 }  // namespace mi::boundary

@@ -20,6 +20,7 @@
 
 #include "../common/device_primitives.cuh"
 #include "../common/radix_select.cuh"
+#include "../permuted/row_select_launch.cuh"
 #include "grid_select_params.h"
 
 namespace mi::grid {
@@ -27,7 +28,6 @@ namespace {
 
 namespace est = blocksparse::estimate;
 
-constexpr int kLongRowBlocks = 4096;  // rows longer than this get the larger CTA
 constexpr uint32_t kDiagonalKey = 0xffffffffu;
 constexpr uint32_t kLineTier = 0x80000000u;
 constexpr uint32_t kUnreachableKey = 0u;
@@ -99,21 +99,10 @@ __global__ void __launch_bounds__(kThreads) grid_select_kernel(const __grid_cons
   device::radix_select_top<kThreads>(keys, 0, e.q_blocks, static_cast<uint32_t>(p.keep), out, storage);
 }
 
-template <int kThreads>
-cudaError_t launch(const GridSelectParams& p, cudaStream_t stream) {
-  const int smem = ((p.scores.q_blocks + 3) & ~3) * static_cast<int>(sizeof(uint32_t));
-  cudaError_t err = cudaFuncSetAttribute(grid_select_kernel<kThreads>,
-                                         cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
-  if (err != cudaSuccess) return err;
-  grid_select_kernel<kThreads>
-      <<<static_cast<unsigned>(p.scores.units * est::kTile), kThreads, smem, stream>>>(p);
-  return cudaGetLastError();
-}
-
 }  // namespace
 
 cudaError_t run_grid_select(const GridSelectParams& p, cudaStream_t stream) {
-  return p.scores.q_blocks > kLongRowBlocks ? launch<512>(p, stream) : launch<128>(p, stream);
+  return permuted::launch_row_select<GridSelectParams>(grid_select_kernel<128>, grid_select_kernel<512>, p, stream);
 }
 
 }  // namespace mi::grid

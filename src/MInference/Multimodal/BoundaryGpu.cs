@@ -88,9 +88,7 @@ public static class BoundaryGpu
         args.Phases = phaseMemory.Value;
         args.Order = orderMemory.Value;
         MiStatus.ThrowIfFailed(MiNative.BoundaryOrderWorkspaceSize(args, heads, ordering.Segments, ordering.Candidates, out long workspaceBytes));
-        using var workspace = new DeviceBuffer(context, Math.Max(workspaceBytes, 1));
-        using var workspaceMemory = new SafeHandleLease(workspace.Memory);
-        MiStatus.ThrowIfFailed(MiNative.BoundaryOrder(args, heads, ordering.Segments, ordering.Candidates, workspaceMemory.Value, workspace.LengthInBytes, context.Stream.Handle));
+        TemporaryWorkspace.Run(context, workspaceBytes, (workspace, bytes) => MiNative.BoundaryOrder(args, heads, ordering.Segments, ordering.Candidates, workspace, bytes, context.Stream.Handle));
     }
 
     private static void Launch(
@@ -121,8 +119,6 @@ public static class BoundaryGpu
             Blocks = valueMemory.Value,
         };
         MiStatus.ThrowIfFailed(MiNative.BoundarySelectWorkspaceSize(args, heads, out long workspaceBytes));
-        using var workspace = new DeviceBuffer(context, Math.Max(workspaceBytes, 1));
-        using var workspaceMemory = new SafeHandleLease(workspace.Memory);
-        MiStatus.ThrowIfFailed(MiNative.BoundarySelect(args, heads, workspaceMemory.Value, workspace.LengthInBytes, context.Stream.Handle));
+        TemporaryWorkspace.Run(context, workspaceBytes, (workspace, bytes) => MiNative.BoundarySelect(args, heads, workspace, bytes, context.Stream.Handle));
     }
 }

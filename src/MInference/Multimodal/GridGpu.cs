@@ -190,8 +190,6 @@ public static class GridGpu
             Blocks = valueMemory.Value,
         };
         MiStatus.ThrowIfFailed(MiNative.GridSelectWorkspaceSize(args, heads, out long workspaceBytes));
-        using var workspace = new DeviceBuffer(context, Math.Max(workspaceBytes, 1));
-        using var workspaceMemory = new SafeHandleLease(workspace.Memory);
-        MiStatus.ThrowIfFailed(MiNative.GridSelect(args, heads, workspaceMemory.Value, workspace.LengthInBytes, context.Stream.Handle));
+        TemporaryWorkspace.Run(context, workspaceBytes, (workspace, bytes) => MiNative.GridSelect(args, heads, workspace, bytes, context.Stream.Handle));
     }
 }

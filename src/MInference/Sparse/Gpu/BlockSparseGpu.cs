@@ -80,8 +80,6 @@ public static class BlockSparseGpu
             Blocks = valueMemory.Value,
         };
         MiStatus.ThrowIfFailed(MiNative.BlockSparseEstimateWorkspaceSize(args, heads, out long workspaceBytes));
-        using var workspace = new DeviceBuffer(context, Math.Max(workspaceBytes, 1));
-        using var workspaceMemory = new SafeHandleLease(workspace.Memory);
-        MiStatus.ThrowIfFailed(MiNative.BlockSparseEstimate(args, heads, workspaceMemory.Value, workspace.LengthInBytes, context.Stream.Handle));
+        TemporaryWorkspace.Run(context, workspaceBytes, (workspace, bytes) => MiNative.BlockSparseEstimate(args, heads, workspace, bytes, context.Stream.Handle));
     }
 }
