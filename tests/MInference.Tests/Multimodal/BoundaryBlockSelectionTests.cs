@@ -64,33 +64,17 @@ public sealed class BoundaryBlockSelectionTests
         Assert.That(keyPattern.Order(0, 1).OriginalOrder.ToArray(), Is.EqualTo(plain.OriginalOrder.ToArray()));
     }
 
-    [TestCase(BoundaryKind.Query)]
-    [TestCase(BoundaryKind.Key)]
-    [TestCase(BoundaryKind.TwoD)]
-    public void BudgetsCoveringEverythingGiveDenseAttention(BoundaryKind kind)
+    /// <summary>Both rule sets: the paper's (<see cref="BoundaryBlockSelection.Estimate"/>) and the device's (<see cref="BoundaryBlockSelection.SelectInModalityOrder"/>).</summary>
+    [Test]
+    public void BudgetsCoveringEverythingGiveDenseAttention(
+        [Values(BoundaryKind.Query, BoundaryKind.Key, BoundaryKind.TwoD)] BoundaryKind kind, [Values] bool deviceRules)
     {
         VideoAttentionData data = Data(batch: 2);
         int[] heads = [0, 1, 2, 3];
-        PermutedBlockIndex index = BoundaryBlockSelection.Estimate(data.Q, data.K, heads, s_prompt, new BoundaryPattern(kind, 1 << 20, 1 << 20));
-        float[] actual = Run(data, index, out float[] lse);
-        var dense = new float[actual.Length];
-        var denseLse = new float[lse.Length];
-        SparseAttentionReference.DenseCausal(data.Q, data.K, data.V, heads, new HostTensor(dense, data.Q.Layout), denseLse);
-        Assert.Multiple(() =>
-        {
-            Assert.That(actual, Is.EqualTo(dense).Within(Tolerance));
-            Assert.That(lse, Is.EqualTo(denseLse).Within(Tolerance));
-        });
-    }
-
-    [TestCase(BoundaryKind.Query)]
-    [TestCase(BoundaryKind.Key)]
-    [TestCase(BoundaryKind.TwoD)]
-    public void TheDeviceRulesWithBudgetsCoveringEverythingGiveDenseAttention(BoundaryKind kind)
-    {
-        VideoAttentionData data = Data(batch: 2);
-        int[] heads = [0, 1, 2, 3];
-        PermutedBlockIndex index = BoundaryBlockSelection.SelectInModalityOrder(data.Q, data.K, heads, s_prompt, new BoundaryPattern(kind, 1 << 20, 1 << 20));
+        var everything = new BoundaryPattern(kind, 1 << 20, 1 << 20);
+        PermutedBlockIndex index = deviceRules
+            ? BoundaryBlockSelection.SelectInModalityOrder(data.Q, data.K, heads, s_prompt, everything)
+            : BoundaryBlockSelection.Estimate(data.Q, data.K, heads, s_prompt, everything);
         float[] actual = Run(data, index, out float[] lse);
         var dense = new float[actual.Length];
         var denseLse = new float[lse.Length];
