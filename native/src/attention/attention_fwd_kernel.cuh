@@ -19,6 +19,7 @@
 //                         while tile i's scores are computed (permuted heads, where every tile is
 //                         gathered: measured faster) or right before each copy (vertical-slash,
 //                         where most tiles are contiguous: the extra live registers measured slower),
+//   kSm90a                whether the sm_90a mainloop (native/src/hopper/) runs the policy,
 //   kPermutesRows         whether the query tile's rows are permuted slots (grid heads): then
 //                         query_rows() lists the original rows of slots [m0, m0 + rows),
 //                         query_row_count(kBlockM) how many exist, and output_row(slot) the

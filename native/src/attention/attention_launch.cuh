@@ -8,6 +8,7 @@
 #include "attention_params.h"
 #include "mainloop_select.h"
 #include "mainloop_sm80.cuh"
+#include "mainloop_sm90a.h"
 
 namespace mi::attention {
 
@@ -33,11 +34,13 @@ cudaError_t launch_attention_fwd(const AttentionFwdParams& params,
   if (err != cudaSuccess) return err;
   switch (kind) {
     case MainloopKind::kSm90a:
-      // Hopper, in a build with sm_90a code. No sm_90a mainloop exists yet (native/src/hopper/
-      // holds a placeholder), so Hopper falls back to the sm_80 mainloop below. When one lands,
-      // this case becomes
-      //   return launch_attention_fwd_with<MainloopSm90a, Traits, Tiles>(device, ...);
-      // for the (Traits, Tiles) it supports, the others keeping the fallback.
+      // Hopper, in a build with sm_90a code: the policies that run there take it, the others
+      // keep the sm_80 mainloop below.
+#ifdef MI_HAS_SM90A
+      if constexpr (runs_on_sm90a<Traits, Tiles>())
+        return launch_attention_fwd_with<MainloopSm90a, Traits, Tiles>(device, params, tiles_params,
+                                                                       grid_heads, stream);
+#endif
       break;
     case MainloopKind::kSm80:
       break;

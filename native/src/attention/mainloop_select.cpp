@@ -1,6 +1,9 @@
 // mainloop_for_device (mainloop_select.h).
 #include "mainloop_select.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #include "../common/device_info.h"
 
 namespace mi::attention {
@@ -13,13 +16,29 @@ constexpr bool kBuiltForSm90a = true;
 constexpr bool kBuiltForSm90a = false;
 #endif
 
+// Whether Hopper takes the sm_90a mainloop when MINFERENCE_MAINLOOP is unset. Off while that
+// mainloop is being brought up (branch hopper-mainloop): tests then opt in with
+// MINFERENCE_MAINLOOP=sm90a and the default stays the verified sm_80 path.
+constexpr bool kSm90aByDefault = false;
+
+// MINFERENCE_MAINLOOP: "sm80" forces the sm_80 mainloop (so both stay tested on one Hopper card),
+// "sm90a" asks for the Hopper one where the device and the build have it; read once.
+bool sm90a_allowed() {
+  static const bool allowed = [] {
+    const char* value = std::getenv("MINFERENCE_MAINLOOP");
+    if (value == nullptr || *value == '\0') return kSm90aByDefault;
+    return std::strcmp(value, "sm80") != 0;
+  }();
+  return allowed;
+}
+
 }  // namespace
 
 cudaError_t mainloop_for_device(int device, MainloopKind* kind) noexcept {
   int capability = 0;
   const cudaError_t err = compute_capability(device, &capability);
   if (err != cudaSuccess) return err;
-  *kind = kBuiltForSm90a && capability == 90 ? MainloopKind::kSm90a : MainloopKind::kSm80;
+  *kind = kBuiltForSm90a && capability == 90 && sm90a_allowed() ? MainloopKind::kSm90a : MainloopKind::kSm80;
   return cudaSuccess;
 }
 

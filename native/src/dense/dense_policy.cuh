@@ -24,6 +24,7 @@ class DenseTiles {
   // Causal query tiles cost more the later they are.
   static constexpr bool kLongestFirst = kCausal;
   static constexpr bool kGathers = false;
+  static constexpr bool kSm90a = true;  // Hopper runs its tiles on the sm_90a mainloop
   static constexpr bool kReadsAhead = false;
   static constexpr bool kPermutesRows = false;
 

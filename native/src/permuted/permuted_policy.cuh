@@ -24,6 +24,7 @@ class PermutedBlockTiles {
 
   static constexpr bool kLongestFirst = false;  // row costs do not grow with the permuted index
   static constexpr bool kGathers = true;
+  static constexpr bool kSm90a = false;  // sm_80 mainloop only until its tiles are ported
   static constexpr bool kPermutesRows = true;
   static constexpr bool kReadsAhead = true;  // every tile is gathered through the order
 

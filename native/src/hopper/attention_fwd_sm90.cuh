@@ -1,0 +1,279 @@
+// The Hopper (sm_90a) attention forward mainloop: the same tile policies as the sm_80 mainloop
+// (attention_fwd_kernel.cuh: count, tile, needs_mask, visible), on warpgroup MMAs.
+//
+// A CTA is three warpgroups over a 128-row query tile:
+//   - warpgroup 0, the producer, copies Q once and K/V tiles of 128 keys into a two-stage ring
+//     (cp.async, which also serves gathered tiles; TMA for contiguous tiles is a later step) and
+//     signals each stage on an mbarrier once its copies have landed and been fenced for the async
+//     proxy; it gives its registers away (setmaxnreg) since it holds no accumulators;
+//   - warpgroups 1 and 2, the consumers, own 64 query rows each: S = Q·Kᵀ as wgmma m64n128k16
+//     with both operands in shared memory, the online softmax in registers (base 2, per-thread
+//     partial row sums reduced once at the end, as on sm_80), then O += P·V as wgmma m64nDk16 with
+//     P straight from the S accumulators as the register A operand and V read N-major; each frees
+//     a stage (an arrive on its "empty" barrier) as soon as its MMAs on it have completed.
+// Shared memory holds every tile as 128-byte swizzled rows (sm90_primitives.cuh), the layout the
+// wgmma descriptors name, so no tile is re-laid out.
+//
+// Not yet here (issue #12's later steps): TMA copies, intra-warpgroup overlap of the softmax with
+// the next QKᵀ, ping-pong between the consumers, a persistent scheduler, head_dim 96 and 256,
+// the sparse policies' 64-key tiles.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cmath>
+#include <cstdint>
+
+#include "../attention/attention_fwd_kernel.cuh"
+#include "../attention/attention_params.h"
+#include "../common/device_primitives.cuh"
+#include "sm90_primitives.cuh"
+
+namespace mi::hopper {
+
+template <int kHeadDim_, typename Element_>
+struct Sm90Traits {
+  using Element = Element_;
+  static constexpr int kHeadDim = kHeadDim_;
+  static constexpr int kBlockM = 128;          // two consumer warpgroups of 64 rows
+  static constexpr int kBlockN = 128;          // keys per stage
+  static constexpr int kStages = 2;
+  static constexpr int kThreads = 384;         // producer + 2 consumers
+  static constexpr int kChunksPerRow = kHeadDim / 8;
+  static constexpr int kQBytes = kBlockM * kHeadDim * 2;
+  static constexpr int kKVBytes = kBlockN * kHeadDim * 2;
+  // Q, K stages, V stages, then 9 mbarriers; +1024 to align the tiles to the swizzle's 1024 bytes.
+  static constexpr int kSmemBytes = kQBytes + 2 * kStages * kKVBytes + 16 * 8 + 1024;
+  static constexpr int kProducerRegisters = 40;
+  static constexpr int kConsumerRegisters = 232;  // 128·40 + 256·232 = 64,512 of 65,536
+
+  static_assert(kHeadDim == 64 || kHeadDim == 128, "the sm_90a mainloop covers head_dim 64 and 128 so far");
+  static_assert(kSmemBytes <= 227 * 1024, "one CTA must fit an SM");
+};
+
+namespace detail {
+
+using index_t = attention::AttentionFwdParams::index_t;
+
+// Copies rows [first, first + rows) (or the gathered `list`) of a [*, kHeadDim] matrix into a
+// swizzled tile with the producer warpgroup's 128 threads; rows past the limit are zero-filled.
+template <typename Traits, int kRows>
+__device__ __forceinline__ void copy_rows(uint32_t smem, const typename Traits::Element* gmem, index_t row_stride,
+                                          const attention::KeyTile& tile, int row_limit, int thread) {
+  constexpr int kChunks = kRows * Traits::kChunksPerRow;
+#pragma unroll 4
+  for (int i = thread; i < kChunks; i += 128) {
+    const int r = i / Traits::kChunksPerRow;
+    const int c = i % Traits::kChunksPerRow;
+    int source = tile.is_gathered() ? (r < tile.count ? __ldg(tile.list + r) : -1) : tile.first + r;
+    const bool valid = source >= 0 && source < row_limit;
+    const auto* src = gmem + static_cast<index_t>(valid ? source : 0) * row_stride + c * 8;
+    device::cp_async_16(smem + swizzled_offset(kRows, r, c), src, valid);
+  }
+}
+
+}  // namespace detail
+
+template <typename Traits, typename Tiles>
+__global__ void __launch_bounds__(Traits::kThreads, 1)
+    attention_fwd_sm90_kernel(const __grid_constant__ attention::AttentionFwdParams p,
+                              const __grid_constant__ typename Tiles::Params tiles_params) {
+  using Element = typename Traits::Element;
+  using detail::index_t;
+  constexpr int kBlockM = Traits::kBlockM;
+  constexpr int kBlockN = Traits::kBlockN;
+  constexpr int kHeadDim = Traits::kHeadDim;
+  constexpr int kStages = Traits::kStages;
+
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  // The swizzle pattern repeats every 1024 bytes and the descriptors assume it starts there.
+  unsigned char* smem = reinterpret_cast<unsigned char*>((reinterpret_cast<uintptr_t>(smem_raw) + 1023) & ~uintptr_t{1023});
+  unsigned char* s_q = smem;
+  unsigned char* s_k = s_q + Traits::kQBytes;
+  unsigned char* s_v = s_k + kStages * Traits::kKVBytes;
+  uint64_t* bars = reinterpret_cast<uint64_t*>(s_v + kStages * Traits::kKVBytes);
+  uint64_t* q_full = bars;
+  uint64_t* k_full = bars + 1;
+  uint64_t* v_full = k_full + kStages;
+  uint64_t* k_empty = v_full + kStages;
+  uint64_t* v_empty = k_empty + kStages;
+
+  const int m_block = Tiles::kLongestFirst ? int(gridDim.x) - 1 - int(blockIdx.x) : int(blockIdx.x);
+  const int head = Tiles::head(tiles_params, blockIdx.y);
+  const int batch = blockIdx.z;
+  if (!Tiles::runs(tiles_params, batch, head, p.q_heads)) return;
+  const int kv_head = head / p.q_heads_per_kv_head;
+  const int m0 = m_block * kBlockM;
+  const int warpgroup = threadIdx.x / 128;
+  const int thread = threadIdx.x % 128;
+
+  if (threadIdx.x == 0) {
+    barrier_init(q_full, 128);
+    for (int s = 0; s < kStages; ++s) {
+      barrier_init(k_full + s, 128);
+      barrier_init(v_full + s, 128);
+      barrier_init(k_empty + s, 256);
+      barrier_init(v_empty + s, 256);
+    }
+  }
+  __syncthreads();
+
+  const Tiles tiles(p, tiles_params, m0, kBlockM, kBlockN);
+  const int tile_count = tiles.count();
+
+  if (warpgroup == 0) {
+    // ---- producer ----
+    release_registers<Traits::kProducerRegisters>();
+    const auto* q = static_cast<const Element*>(p.q) + batch * p.q_strides.batch + head * p.q_strides.head;
+    const auto* k = static_cast<const Element*>(p.k) + batch * p.k_strides.batch + kv_head * p.k_strides.head;
+    const auto* v = static_cast<const Element*>(p.v) + batch * p.v_strides.batch + kv_head * p.v_strides.head;
+    detail::copy_rows<Traits, kBlockM>(smem_u32(s_q), q, p.q_strides.row, attention::KeyTile::contiguous(m0), p.q_len, thread);
+    device::cp_async_commit();
+    device::cp_async_wait<0>();
+    fence_async_shared();
+    barrier_arrive(q_full);
+    for (int i = 0; i < tile_count; ++i) {
+      const int s = i % kStages;
+      const uint32_t parity = (i / kStages) & 1;
+      const attention::KeyTile tile = tiles.tile(i);
+      barrier_wait(k_empty + s, parity ^ 1);
+      detail::copy_rows<Traits, kBlockN>(smem_u32(s_k + s * Traits::kKVBytes), k, p.k_strides.row, tile, p.kv_len, thread);
+      device::cp_async_commit();
+      barrier_wait(v_empty + s, parity ^ 1);
+      detail::copy_rows<Traits, kBlockN>(smem_u32(s_v + s * Traits::kKVBytes), v, p.v_strides.row, tile, p.kv_len, thread);
+      device::cp_async_commit();
+      device::cp_async_wait<1>();
+      fence_async_shared();
+      barrier_arrive(k_full + s);
+      device::cp_async_wait<0>();
+      fence_async_shared();
+      barrier_arrive(v_full + s);
+    }
+    return;
+  }
+
+  // ---- consumers ----
+  claim_registers<Traits::kConsumerRegisters>();
+  const int consumer = warpgroup - 1;  // rows [64 · consumer, 64 · consumer + 64) of the tile
+  const int warp = thread / 32, lane = thread % 32;
+  const int row_in_tile = consumer * 64 + warp * 16 + lane / 4;  // and + 8
+  constexpr int kSRegs = kBlockN / 2;   // m64n128: 64 floats a thread
+  constexpr int kORegs = kHeadDim / 2;  // m64nD
+  using MmaS = Wgmma<kBlockN, Element>;
+  using MmaO = Wgmma<kHeadDim, Element>;
+  constexpr uint32_t kTileColumnBlock = kBlockN * 128;  // bytes of one 64-column block of a K/V tile
+
+  float acc_o[kORegs];
+#pragma unroll
+  for (int r = 0; r < kORegs; ++r) acc_o[r] = 0.f;
+  float row_max[2] = {-INFINITY, -INFINITY};
+  float row_sum[2] = {0.f, 0.f};
+
+  barrier_wait(q_full, 0);
+  const uint32_t q_base = smem_u32(s_q) + consumer * 64 * 128;
+
+  for (int i = 0; i < tile_count; ++i) {
+    const int s = i % kStages;
+    const uint32_t parity = (i / kStages) & 1;
+    const attention::KeyTile tile = tiles.tile(i);
+    const uint32_t k_base = smem_u32(s_k + s * Traits::kKVBytes);
+    const uint32_t v_base = smem_u32(s_v + s * Traits::kKVBytes);
+
+    float acc_s[kSRegs];
+    barrier_wait(k_full + s, parity);
+    wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < kHeadDim / 16; ++kk) {
+      const uint32_t column = (kk % 4) * 32;  // the k16 slice within its 128-byte row
+      const uint64_t a = descriptor(q_base + (kk / 4) * (kBlockM * 128) + column, 16, 1024);
+      const uint64_t b = descriptor(k_base + (kk / 4) * kTileColumnBlock + column, 16, 1024);
+      MmaS::ss(acc_s, a, b, kk > 0 ? 1 : 0);
+    }
+    wgmma_commit();
+    wgmma_wait<0>();
+    pin(acc_s);
+    barrier_arrive(k_empty + s);
+
+    // acc_s[4j + e]: row row_in_tile + 8 (e / 2), key 8j + 2 (lane % 4) + e % 2 of the tile.
+    if (tiles.needs_mask(tile)) {
+#pragma unroll
+      for (int j = 0; j < kBlockN / 8; ++j)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          const int row = m0 + row_in_tile + (e / 2) * 8;
+          const int c = j * 8 + (lane % 4) * 2 + (e % 2);
+          if (!tiles.visible(tile, row, c)) acc_s[4 * j + e] = -INFINITY;
+        }
+    }
+
+    uint32_t p_frag[kBlockN / 16][4];
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      float tile_max = row_max[h];
+#pragma unroll
+      for (int j = 0; j < kBlockN / 8; ++j) tile_max = fmaxf(tile_max, fmaxf(acc_s[4 * j + 2 * h], acc_s[4 * j + 2 * h + 1]));
+      tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 1));
+      tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 2));
+      // A row that has seen only masked keys keeps max −inf; subtracting 0 keeps exp2(−inf) = 0.
+      const float base = tile_max == -INFINITY ? 0.f : tile_max * p.scale_log2;
+      const float correction = device::fast_exp2(row_max[h] * p.scale_log2 - base);
+      row_max[h] = tile_max;
+      row_sum[h] *= correction;
+#pragma unroll
+      for (int j = 0; j < kHeadDim / 8; ++j) {
+        acc_o[4 * j + 2 * h] *= correction;
+        acc_o[4 * j + 2 * h + 1] *= correction;
+      }
+#pragma unroll
+      for (int j = 0; j < kBlockN / 8; ++j)
+#pragma unroll
+        for (int e = 2 * h; e < 2 * h + 2; ++e) {
+          const float prob = device::fast_exp2(fmaf(acc_s[4 * j + e], p.scale_log2, -base));
+          acc_s[4 * j + e] = prob;
+          row_sum[h] += prob;
+        }
+    }
+    // The accumulator layout of two adjacent n8 blocks is the register A layout of one k16 step.
+#pragma unroll
+    for (int kk = 0; kk < kBlockN / 16; ++kk) {
+      p_frag[kk][0] = device::pack2<Element>(acc_s[8 * kk + 0], acc_s[8 * kk + 1]);
+      p_frag[kk][1] = device::pack2<Element>(acc_s[8 * kk + 2], acc_s[8 * kk + 3]);
+      p_frag[kk][2] = device::pack2<Element>(acc_s[8 * kk + 4], acc_s[8 * kk + 5]);
+      p_frag[kk][3] = device::pack2<Element>(acc_s[8 * kk + 6], acc_s[8 * kk + 7]);
+    }
+
+    barrier_wait(v_full + s, parity);
+    wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < kBlockN / 16; ++kk) {
+      const uint64_t b = descriptor(v_base + kk * 16 * 128, kTileColumnBlock, 1024);
+      MmaO::rs(acc_o, p_frag[kk], b);
+    }
+    wgmma_commit();
+    wgmma_wait<0>();
+    pin(acc_o);
+    barrier_arrive(v_empty + s);
+  }
+
+  // ---- epilogue: O and the log-sum-exp straight from the accumulators ----
+  auto* o = static_cast<Element*>(p.o) + batch * p.o_strides.batch + head * p.o_strides.head;
+#pragma unroll
+  for (int h = 0; h < 2; ++h) {
+    float sum = row_sum[h];
+    sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+    sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+    const float inv_sum = sum > 0.f ? 1.f / sum : 0.f;
+    const int q_row = m0 + row_in_tile + 8 * h;
+    if (q_row >= p.q_len) continue;
+    if (p.lse != nullptr && lane % 4 == 0)
+      p.lse[(static_cast<index_t>(batch) * p.q_heads + head) * p.q_len + q_row] =
+          sum > 0.f ? fmaf(row_max[h], p.scale, logf(sum)) : -INFINITY;
+#pragma unroll
+    for (int j = 0; j < kHeadDim / 8; ++j) {
+      const uint32_t packed = device::pack2<Element>(acc_o[4 * j + 2 * h] * inv_sum, acc_o[4 * j + 2 * h + 1] * inv_sum);
+      *reinterpret_cast<uint32_t*>(o + static_cast<index_t>(q_row) * p.o_strides.row + j * 8 + (lane % 4) * 2) = packed;
+    }
+  }
+}
+
+}  // namespace mi::hopper

@@ -1,0 +1,54 @@
+// MainloopSm90a::launch and its instantiations (attention/mainloop_sm90a.h): the policies with
+// kSm90a, at head_dim 64 and 128, both dtypes.
+#include <cuda_runtime.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "../attention/attention_traits.cuh"
+#include "../attention/mainloop_sm90a.h"
+#include "../dense/dense_policy.cuh"
+#include "attention_fwd_sm90.cuh"
+
+namespace mi::attention {
+
+template <typename Traits, typename Tiles>
+cudaError_t MainloopSm90a::launch(int device, const AttentionFwdParams& params,
+                                  const typename Tiles::Params& tiles_params, int grid_heads,
+                                  cudaStream_t stream) {
+  using Sm90 = hopper::Sm90Traits<Traits::kHeadDim, typename Traits::Element>;
+  const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles>;
+  // The dynamic shared memory opt-in, once per device (as MainloopSm80 does).
+  static std::atomic<uint64_t> opted_in{0};
+  const uint64_t bit = device >= 0 && device < 64 ? uint64_t{1} << device : 0;
+  if (bit == 0 || (opted_in.load(std::memory_order_acquire) & bit) == 0) {
+    const cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Sm90::kSmemBytes);
+    if (err != cudaSuccess) return err;
+    opted_in.fetch_or(bit, std::memory_order_acq_rel);
+  }
+  const dim3 grid((params.q_len + Sm90::kBlockM - 1) / Sm90::kBlockM, grid_heads, params.batch);
+  kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params);
+  return cudaGetLastError();
+}
+
+#define MI_SM90A_DENSE(head_dim, element)                                                                   \
+  template cudaError_t MainloopSm90a::launch<AttentionFwdTraits<head_dim, ElementType::element>,            \
+                                             dense::DenseTiles<true>>(int, const AttentionFwdParams&,       \
+                                                                      const dense::DenseTiles<true>::Params&, \
+                                                                      int, cudaStream_t);                    \
+  template cudaError_t MainloopSm90a::launch<AttentionFwdTraits<head_dim, ElementType::element>,            \
+                                             dense::DenseTiles<false>>(int, const AttentionFwdParams&,      \
+                                                                       const dense::DenseTiles<false>::Params&, \
+                                                                       int, cudaStream_t);                   \
+  template cudaError_t MainloopSm90a::launch<AttentionFwdTraits<head_dim, ElementType::element>,            \
+                                             dense::DenseTiles<true, true>>(                                 \
+      int, const AttentionFwdParams&, const dense::DenseTiles<true, true>::Params&, int, cudaStream_t);
+
+MI_SM90A_DENSE(64, kBFloat16)
+MI_SM90A_DENSE(64, kFloat16)
+MI_SM90A_DENSE(128, kBFloat16)
+MI_SM90A_DENSE(128, kFloat16)
+
+#undef MI_SM90A_DENSE
+
+}  // namespace mi::attention
