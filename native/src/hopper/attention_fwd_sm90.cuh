@@ -3,9 +3,10 @@
 //
 // A CTA is three warpgroups over a 128-row query tile:
 //   - warpgroup 0, the producer, copies Q once and K/V tiles of 128 keys into a two-stage ring
-//     (cp.async, which also serves gathered tiles; TMA for contiguous tiles is a later step) and
-//     signals each stage on an mbarrier once its copies have landed and been fenced for the async
-//     proxy; it gives its registers away (setmaxnreg) since it holds no accumulators;
+//     and signals each stage on an mbarrier: by TMA where the tiles are contiguous and the operands
+//     fit its rules (one thread issues, the barrier counts the bytes), else by cp.async from all
+//     128 threads (gathered tiles), fenced for the async proxy before the signal; it gives its
+//     registers away (setmaxnreg) since it holds no accumulators;
 //   - warpgroups 1 and 2, the consumers, own 64 query rows each: S = Q·Kᵀ as wgmma m64n128k16
 //     with both operands in shared memory, the online softmax in registers (base 2, per-thread
 //     partial row sums reduced once at the end, as on sm_80), then O += P·V as wgmma m64nDk16 with
@@ -15,7 +16,7 @@
 // wgmma descriptors name, so no tile is re-laid out.
 //
 // The two consumers take turns issuing Q·Kᵀ (kPingPong). Not yet here (issue #12's later steps):
-// TMA copies, intra-warpgroup overlap of the softmax with the next QKᵀ, a persistent scheduler,
+// intra-warpgroup overlap of the softmax with the next QKᵀ, a persistent scheduler,
 // head_dim 96 and 256, the sparse policies' 64-key tiles.
 #pragma once
 
@@ -28,6 +29,7 @@
 #include "../attention/attention_params.h"
 #include "../common/device_primitives.cuh"
 #include "sm90_primitives.cuh"
+#include "tma_maps.h"
 
 namespace mi::hopper {
 
@@ -77,10 +79,15 @@ __device__ __forceinline__ void copy_rows(uint32_t smem, const typename Traits::
 
 }  // namespace detail
 
-template <typename Traits, typename Tiles>
+// kTma: Q and the (contiguous) K/V tiles come by TMA, one producer thread issuing the copies and
+// announcing their bytes on the stage's barrier; otherwise the producer warpgroup copies with
+// cp.async (gathered tiles, or operands TMA cannot describe) and signals once its copies landed.
+template <typename Traits, typename Tiles, bool kTma>
 __global__ void __launch_bounds__(Traits::kThreads, 1)
     attention_fwd_sm90_kernel(const __grid_constant__ attention::AttentionFwdParams p,
-                              const __grid_constant__ typename Tiles::Params tiles_params) {
+                              const __grid_constant__ typename Tiles::Params tiles_params,
+                              const __grid_constant__ TmaMaps maps) {
+  static_assert(!kTma || !Tiles::kGathers, "TMA copies contiguous tiles only");
   using Element = typename Traits::Element;
   using detail::index_t;
   constexpr int kBlockM = Traits::kBlockM;
@@ -111,10 +118,11 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
   const int thread = threadIdx.x % 128;
 
   if (threadIdx.x == 0) {
-    barrier_init(q_full, 128);
+    const uint32_t fillers = kTma ? 1 : 128;  // arrivals that fill a stage
+    barrier_init(q_full, fillers);
     for (int s = 0; s < kStages; ++s) {
-      barrier_init(k_full + s, 128);
-      barrier_init(v_full + s, 128);
+      barrier_init(k_full + s, fillers);
+      barrier_init(v_full + s, fillers);
       barrier_init(k_empty + s, 256);
       barrier_init(v_empty + s, 256);
     }
@@ -127,6 +135,27 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
   if (warpgroup == 0) {
     // ---- producer ----
     release_registers<Traits::kProducerRegisters>();
+    if constexpr (kTma) {
+      if (thread != 0) return;
+      constexpr int kBlocks = kHeadDim / 64;  // 64-column boxes per tile
+      barrier_arrive_expect(q_full, Traits::kQBytes);
+      for (int b = 0; b < kBlocks; ++b)
+        tma_load_4d(smem_u32(s_q) + b * kBlockM * 128, &maps.q, b * 64, m0, head, batch, q_full);
+      for (int i = 0; i < tile_count; ++i) {
+        const int s = i % kStages;
+        const uint32_t parity = (i / kStages) & 1;
+        const int first = tiles.tile(i).first;
+        barrier_wait(k_empty + s, parity ^ 1);
+        barrier_arrive_expect(k_full + s, Traits::kKVBytes);
+        for (int b = 0; b < kBlocks; ++b)
+          tma_load_4d(smem_u32(s_k + s * Traits::kKVBytes) + b * kBlockN * 128, &maps.k, b * 64, first, kv_head, batch, k_full + s);
+        barrier_wait(v_empty + s, parity ^ 1);
+        barrier_arrive_expect(v_full + s, Traits::kKVBytes);
+        for (int b = 0; b < kBlocks; ++b)
+          tma_load_4d(smem_u32(s_v + s * Traits::kKVBytes) + b * kBlockN * 128, &maps.v, b * 64, first, kv_head, batch, v_full + s);
+      }
+      return;
+    }
     const auto* q = static_cast<const Element*>(p.q) + batch * p.q_strides.batch + head * p.q_strides.head;
     const auto* k = static_cast<const Element*>(p.k) + batch * p.k_strides.batch + kv_head * p.k_strides.head;
     const auto* v = static_cast<const Element*>(p.v) + batch * p.v_strides.batch + kv_head * p.v_strides.head;

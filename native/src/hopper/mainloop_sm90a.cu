@@ -4,30 +4,52 @@
 
 #include <atomic>
 #include <cstdint>
+#include <type_traits>
 
 #include "../attention/attention_traits.cuh"
 #include "../attention/mainloop_sm90a.h"
 #include "../dense/dense_policy.cuh"
 #include "attention_fwd_sm90.cuh"
+#include "tma_maps.h"
 
 namespace mi::attention {
+
+namespace {
+
+// Raises a kernel's dynamic shared memory limit, once per device (as MainloopSm80 does).
+template <typename Kernel>
+cudaError_t opt_in(Kernel kernel, int device, int bytes) {
+  static std::atomic<uint64_t> opted_in{0};
+  const uint64_t bit = device >= 0 && device < 64 ? uint64_t{1} << device : 0;
+  if (bit != 0 && (opted_in.load(std::memory_order_acquire) & bit) != 0) return cudaSuccess;
+  const cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+  if (err == cudaSuccess) opted_in.fetch_or(bit, std::memory_order_acq_rel);
+  return err;
+}
+
+}  // namespace
 
 template <typename Traits, typename Tiles>
 cudaError_t MainloopSm90a::launch(int device, const AttentionFwdParams& params,
                                   const typename Tiles::Params& tiles_params, int grid_heads,
                                   cudaStream_t stream) {
   using Sm90 = hopper::Sm90Traits<Traits::kHeadDim, typename Traits::Element>;
-  const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles>;
-  // The dynamic shared memory opt-in, once per device (as MainloopSm80 does).
-  static std::atomic<uint64_t> opted_in{0};
-  const uint64_t bit = device >= 0 && device < 64 ? uint64_t{1} << device : 0;
-  if (bit == 0 || (opted_in.load(std::memory_order_acquire) & bit) == 0) {
-    const cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Sm90::kSmemBytes);
-    if (err != cudaSuccess) return err;
-    opted_in.fetch_or(bit, std::memory_order_acq_rel);
-  }
   const dim3 grid((params.q_len + Sm90::kBlockM - 1) / Sm90::kBlockM, grid_heads, params.batch);
-  kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params);
+  hopper::TmaMaps maps{};
+  constexpr bool kBFloat16 = std::is_same_v<typename Traits::Element, __nv_bfloat16>;
+  if constexpr (!Tiles::kGathers) {
+    if (hopper::make_tma_maps(params, Traits::kHeadDim, kBFloat16, &maps)) {
+      const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles, true>;
+      const cudaError_t err = opt_in(kernel, device, Sm90::kSmemBytes);
+      if (err != cudaSuccess) return err;
+      kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params, maps);
+      return cudaGetLastError();
+    }
+  }
+  const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles, false>;
+  const cudaError_t err = opt_in(kernel, device, Sm90::kSmemBytes);
+  if (err != cudaSuccess) return err;
+  kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params, maps);
   return cudaGetLastError();
 }
 

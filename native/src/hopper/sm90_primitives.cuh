@@ -27,6 +27,22 @@ __device__ __forceinline__ void barrier_arrive(uint64_t* bar) {
                : "memory");
 }
 
+// One arrival that also announces `bytes` of bulk copies (TMA) the phase must wait for.
+__device__ __forceinline__ void barrier_arrive_expect(uint64_t* bar, uint32_t bytes) {
+  asm volatile("{\n.reg .b64 state;\nmbarrier.arrive.expect_tx.shared::cta.b64 state, [%0], %1;\n}\n" ::"r"(smem_u32(bar)),
+               "r"(bytes)
+               : "memory");
+}
+
+// A TMA tile copy of a 4-D tensor map's box at (c0, c1, c2, c3) into shared memory, counted
+// against `bar`'s expected bytes. The map lives in kernel parameter space (__grid_constant__).
+__device__ __forceinline__ void tma_load_4d(uint32_t dst, const void* map, int c0, int c1, int c2, int c3, uint64_t* bar) {
+  asm volatile(
+      "cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3, %4, %5}], [%6];\n" ::"r"(dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(c2), "r"(c3), "r"(smem_u32(bar))
+      : "memory");
+}
+
 // Waits until the barrier's phase with this parity has completed (a fresh barrier counts its
 // "previous" phase, parity 1, as complete, so a producer's first wait on an empty slot passes).
 __device__ __forceinline__ void barrier_wait(uint64_t* bar, uint32_t parity) {

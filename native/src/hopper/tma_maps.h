@@ -1,0 +1,23 @@
+// TMA tensor maps of an attention call's Q, K and V for the sm_90a mainloop: each a 4-D view
+// (head_dim, rows, heads, batch) with the call's strides, copied in boxes of 64 elements × 128
+// rows with the 128-byte swizzle that the wgmma descriptors read (sm90_primitives.cuh); rows past
+// the sequence come back as zeros. Host code.
+#pragma once
+
+#include <cuda.h>
+#include <cuda_runtime_api.h>
+
+#include "../attention/attention_params.h"
+
+namespace mi::hopper {
+
+struct TmaMaps {  // CUtensorMap carries its own 64-byte alignment
+  CUtensorMap q, k, v;
+};
+
+// Encodes the three maps; false (nothing launched) when the operands do not meet TMA's rules
+// (16-byte aligned base addresses and strides) or the driver has no tensor-map entry point: the
+// caller then uses the cp.async producer.
+bool make_tma_maps(const attention::AttentionFwdParams& params, int head_dim, bool bfloat16, TmaMaps* maps) noexcept;
+
+}  // namespace mi::hopper
