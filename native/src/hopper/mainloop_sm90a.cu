@@ -3,6 +3,8 @@
 #include <cuda_runtime.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <cstdint>
 #include <type_traits>
 
@@ -27,6 +29,16 @@ cudaError_t opt_in(Kernel kernel, int device, int bytes) {
   return err;
 }
 
+// MINFERENCE_SM90A_TMA=0 keeps the cp.async producer even where TMA could copy (bring-up and
+// bisection: the two producers must give the same results); read once.
+bool tma_enabled() {
+  static const bool enabled = [] {
+    const char* value = std::getenv("MINFERENCE_SM90A_TMA");
+    return value == nullptr || std::strcmp(value, "0") != 0;
+  }();
+  return enabled;
+}
+
 }  // namespace
 
 template <typename Traits, typename Tiles>
@@ -38,7 +50,7 @@ cudaError_t MainloopSm90a::launch(int device, const AttentionFwdParams& params,
   hopper::TmaMaps maps{};
   constexpr bool kBFloat16 = std::is_same_v<typename Traits::Element, __nv_bfloat16>;
   if constexpr (!Tiles::kGathers) {
-    if (hopper::make_tma_maps(params, Traits::kHeadDim, kBFloat16, &maps)) {
+    if (tma_enabled() && hopper::make_tma_maps(params, Traits::kHeadDim, kBFloat16, &maps)) {
       const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles, true>;
       const cudaError_t err = opt_in(kernel, device, Sm90::kSmemBytes);
       if (err != cudaSuccess) return err;
