@@ -91,6 +91,12 @@ class Library:
     def __init__(self, path):
         self.lib = ctypes.CDLL(path)
         self.lib.mi_last_error.restype = ctypes.c_char_p
+        # Which attention mainloop the dense kernel takes here (libraries before it: unknown).
+        self.mainloop = "unknown"
+        if hasattr(self.lib, "mi_attention_mainloop"):
+            value = ctypes.c_int32(0)
+            if self.lib.mi_attention_mainloop(torch.cuda.current_device(), ctypes.byref(value)) == 0:
+                self.mainloop = {80: "sm80", 90: "sm90a"}.get(value.value, str(value.value))
         self.lib.mi_attention_dense_fwd.argtypes = [ctypes.POINTER(DenseArgs), ctypes.c_void_p]
         self.lib.mi_attention_ashape_fwd.argtypes = [ctypes.POINTER(AShapeArgs), ctypes.c_void_p]
         self.lib.mi_attention_block_sparse_fwd.argtypes = [ctypes.POINTER(BlockSparseArgs),
@@ -259,7 +265,8 @@ def bench(lib, seqs, heads, dims, iters, label, causal_only=False):
                 o = torch.empty_like(q)
                 flops = 4 * heads * n * n * d / (2 if causal else 1)
                 row = {"op": "dense", "impl": label, "seq": n, "heads": heads, "head_dim": d,
-                       "dtype": "bf16", "causal": causal, "device": device}
+                       "dtype": "bf16", "causal": causal, "device": device,
+                       "mainloop": lib.mainloop}
                 ms = time_ms(lambda: lib.dense(q, k, v, o, causal), 3, iters)
                 row["ms_median"], row["tflops"] = ms, flops / ms / 1e9
                 for name, backend in (("sdpa_flash", SDPBackend.FLASH_ATTENTION),

@@ -97,6 +97,13 @@ typedef struct mi_device_info {
  * reason in mi_last_error(). Never crashes on a machine without a GPU. */
 MI_API MI_NODISCARD mi_status mi_device_count(int32_t* count);
 MI_API MI_NODISCARD mi_status mi_device_get_info(int32_t ordinal, mi_device_info* info);
+/* The attention mainloop the dense kernels take on `ordinal`: MI_MAINLOOP_SM90A on compute
+ * capability 9.0 in a build with sm_90a code (unless MINFERENCE_MAINLOOP=sm80), else
+ * MI_MAINLOOP_SM80; patterns not yet ported to the sm_90a mainloop take the sm_80 one anyway.
+ * Benchmarks record it beside their figures. */
+#define MI_MAINLOOP_SM80 80
+#define MI_MAINLOOP_SM90A 90
+MI_API MI_NODISCARD mi_status mi_attention_mainloop(int32_t ordinal, int32_t* mainloop);
 /* Makes `ordinal` the current device of the calling host thread (cudaSetDevice). */
 MI_API MI_NODISCARD mi_status mi_device_set(int32_t ordinal);
 MI_API MI_NODISCARD mi_status mi_device_synchronize(void);

@@ -67,6 +67,7 @@ public static class GpuBackend
         for (int ordinal = 0; ordinal < count; ordinal++)
         {
             MiStatus.ThrowIfFailed(MiNative.mi_device_get_info(ordinal, out MiDeviceInfo info));
+            MiStatus.ThrowIfFailed(MiNative.mi_attention_mainloop(ordinal, out int mainloop));
             devices[ordinal] = new GpuDevice
             {
                 Ordinal = info.Ordinal,
@@ -78,6 +79,7 @@ public static class GpuBackend
                 SharedMemoryPerBlockOptInBytes = info.SharedMemoryPerBlockOptIn,
                 DriverVersion = CudaVersion.FromEncoded(info.DriverVersion),
                 RuntimeVersion = CudaVersion.FromEncoded(info.RuntimeVersion),
+                AttentionMainloop = mainloop == 90 ? "sm90a" : "sm80",
             };
         }
 

@@ -33,6 +33,13 @@ public sealed record GpuDevice
     /// <summary>Version of the CUDA runtime the library uses.</summary>
     public required CudaVersion RuntimeVersion { get; init; }
 
+    /// <summary>
+    /// The attention mainloop the dense kernels take here: "sm90a" (warpgroup MMAs) on compute
+    /// capability 9.0 in a build with sm_90a code unless <c>MINFERENCE_MAINLOOP=sm80</c>, else
+    /// "sm80". Benchmarks record it beside their figures.
+    /// </summary>
+    public required string AttentionMainloop { get; init; }
+
     /// <summary>The compute capability as a target name, e.g. "sm_90".</summary>
     public string Architecture => $"sm_{ComputeCapabilityMajor}{ComputeCapabilityMinor}";
 

@@ -3,8 +3,11 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "../common/device_info.h"
+#include "../common/status.h"
+#include "minference.h"
 
 namespace mi::attention {
 namespace {
@@ -43,3 +46,16 @@ cudaError_t mainloop_for_device(int device, MainloopKind* kind) noexcept {
 }
 
 }  // namespace mi::attention
+
+extern "C" MI_API mi_status mi_attention_mainloop(int32_t ordinal, int32_t* mainloop) {
+  return mi::guarded([&] {
+    if (mainloop == nullptr) mi::invalid("mainloop must not be NULL");
+    int count = 0;
+    MI_CUDA_CHECK(cudaGetDeviceCount(&count));
+    if (ordinal < 0 || ordinal >= count)
+      mi::invalid("ordinal=" + std::to_string(ordinal) + " must be in [0, " + std::to_string(count) + ")");
+    mi::attention::MainloopKind kind = mi::attention::MainloopKind::kSm80;
+    MI_CUDA_CHECK(mi::attention::mainloop_for_device(ordinal, &kind));
+    *mainloop = kind == mi::attention::MainloopKind::kSm90a ? MI_MAINLOOP_SM90A : MI_MAINLOOP_SM80;
+  });
+}

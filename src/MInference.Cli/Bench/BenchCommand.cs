@@ -110,7 +110,8 @@ internal static class BenchCommand
             MsMedian: median,
             MsMin: milliseconds.Min(),
             Tflops: problem.Flops / (median * 1e9),
-            Device: context.Device.Name);
+            Device: context.Device.Name,
+            Mainloop: context.Device.AttentionMainloop);
     }
 
     private static Table ResultTable(List<DenseBenchmarkResult> results, string device)

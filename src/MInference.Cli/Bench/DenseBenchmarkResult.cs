@@ -15,4 +15,5 @@ internal sealed record DenseBenchmarkResult(
     double MsMedian,
     double MsMin,
     double Tflops,
-    string Device);
+    string Device,
+    string Mainloop);

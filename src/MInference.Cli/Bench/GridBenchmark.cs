@@ -105,6 +105,7 @@ internal static class GridBenchmark
             DenseTflops: benchCase.Tflops(denseEntries, dense),
             SpeedupVsDense: dense / total,
             RelL2: relativeL2,
-            Device: context.Device.Name);
+            Device: context.Device.Name,
+            Mainloop: context.Device.AttentionMainloop);
     }
 }

@@ -94,7 +94,8 @@ internal static class SparseBenchmark
             DenseTflops: benchCase.Tflops(denseEntries, dense),
             SpeedupVsDense: dense / total,
             RelL2: relativeL2,
-            Device: context.Device.Name);
+            Device: context.Device.Name,
+            Mainloop: context.Device.AttentionMainloop);
     }
 
     /// <summary>

@@ -52,4 +52,5 @@ internal sealed record SparseBenchmarkResult(
     double DenseTflops,
     double SpeedupVsDense,
     double RelL2,
-    string Device);
+    string Device,
+    string Mainloop);
