@@ -15,8 +15,8 @@
 // Shared memory holds every tile as 128-byte swizzled rows (sm90_primitives.cuh), the layout the
 // wgmma descriptors name, so no tile is re-laid out.
 //
-// The two consumers take turns issuing Q·Kᵀ (kPingPong). Not yet here (issue #12's later steps):
-// intra-warpgroup overlap of the softmax with the next QKᵀ, a persistent scheduler,
+// The two consumers take turns issuing Q·Kᵀ (kPingPong); kOverlap keeps tile i's Q·Kᵀ and tile
+// i − 1's P·V in flight together. Not yet here (issue #12's later steps): a persistent scheduler,
 // head_dim 96 and 256, the sparse policies' 64-key tiles.
 #pragma once
 
