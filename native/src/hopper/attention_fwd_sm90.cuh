@@ -210,8 +210,9 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
   // arrives on once it has issued its own: consumer 0 goes first (consumer 1's opening arrival),
   // and consumer 1 skips its last arrival, so every arrival is matched by a sync.
   constexpr int kTurnThreads = 256;
+  // (No tiles, no turns: an opening arrival nobody syncs on would be left pending.)
   if constexpr (Traits::kPingPong)
-    if (consumer == 1) named_barrier_arrive<1, kTurnThreads>();
+    if (consumer == 1 && tile_count > 0) named_barrier_arrive<1, kTurnThreads>();
 
   // The steps of one key tile, shared by the two schedules below.
   const auto k_base = [&](int i) { return smem_u32(s_k + (i % kStages) * Traits::kKVBytes); };
