@@ -15,7 +15,7 @@ class AShapeTiles {
   // Every query tile visits about the same number of keys.
   static constexpr bool kLongestFirst = false;
   static constexpr bool kGathers = false;
-  static constexpr bool kSm90a = false;  // sm_80 mainloop only until its tiles are ported
+  static constexpr bool kSm90a = true;  // Hopper runs its tiles on the sm_90a mainloop
   static constexpr bool kReadsAhead = false;
   static constexpr bool kPermutesRows = false;
 

@@ -15,7 +15,7 @@ class BlockSparseTiles {
 
   static constexpr bool kLongestFirst = true;  // later query blocks may list more key blocks
   static constexpr bool kGathers = false;
-  static constexpr bool kSm90a = false;  // sm_80 mainloop only until its tiles are ported
+  static constexpr bool kSm90a = true;  // Hopper runs its tiles on the sm_90a mainloop
   static constexpr bool kReadsAhead = false;
   static constexpr bool kPermutesRows = false;
 

@@ -16,8 +16,9 @@
 // wgmma descriptors name, so no tile is re-laid out.
 //
 // The two consumers take turns issuing Q·Kᵀ (kPingPong); kOverlap keeps tile i's Q·Kᵀ and tile
-// i − 1's P·V in flight together. Not yet here (issue #12's later steps): a persistent scheduler,
-// head_dim 96 and 256, the sparse policies' 64-key tiles.
+// i − 1's P·V in flight together. The index-driven patterns run split (Sm90Traits::kSplit): each
+// consumer its own 64-row query block, 64-key tiles and ring. Not yet here (issue #12's later
+// steps): a persistent scheduler, head_dim 96 and 256, permuted (grid) query rows.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -33,27 +34,39 @@
 
 namespace mi::hopper {
 
-template <int kHeadDim_, typename Element_>
+// kSplit false (dense, A-shape: 128-row query tiles): both consumers walk the CTA's one list of
+// 128-key tiles from one K/V ring. kSplit true (the index-driven patterns' 64-row query blocks,
+// TileFamily::kBlocks64): each consumer owns one 64-row block with its own list of 64-key tiles
+// and its own ring, filled by its own half of the producer warpgroup; the two blocks of a CTA
+// share nothing but Q's copy, so uneven index rows never make one consumer wait for the other.
+template <int kHeadDim_, typename Element_, bool kSplit_ = false>
 struct Sm90Traits {
   using Element = Element_;
   static constexpr int kHeadDim = kHeadDim_;
-  static constexpr int kBlockM = 128;          // two consumer warpgroups of 64 rows
-  static constexpr int kBlockN = 128;          // keys per stage
+  static constexpr bool kSplit = kSplit_;
+  static constexpr int kBlockM = 128;                 // two consumer warpgroups of 64 rows
+  static constexpr int kRings = kSplit ? 2 : 1;       // K/V rings, one per independent query block
+  static constexpr int kRingRows = kBlockM / kRings;  // query rows a ring's key tiles serve
+  static constexpr int kBlockN = kSplit ? 64 : 128;   // keys per stage (the index's 64-key blocks)
   static constexpr int kStages = 2;
-  static constexpr int kThreads = 384;         // producer + 2 consumers
+  static constexpr int kThreads = 384;                // producer + 2 consumers
   static constexpr int kChunksPerRow = kHeadDim / 8;
   static constexpr int kQBytes = kBlockM * kHeadDim * 2;
   static constexpr int kKVBytes = kBlockN * kHeadDim * 2;
-  // Q, K stages, V stages, then 9 mbarriers; +1024 to align the tiles to the swizzle's 1024 bytes.
-  static constexpr int kSmemBytes = kQBytes + 2 * kStages * kKVBytes + 16 * 8 + 1024;
+  static constexpr int kBarriers = 1 + 4 * kRings * kStages;  // Q, then per ring K/V full/empty
+  // Q, K stages, V stages, the mbarriers; +1024 to align the tiles to the swizzle's 1024 bytes.
+  static constexpr int kSmemBytes = kQBytes + 2 * kRings * kStages * kKVBytes + kBarriers * 8 + 1024;
   // Ping-pong: the two consumers take turns issuing Q·Kᵀ (named barriers), so one's softmax runs
   // while the other's MMAs hold the tensor cores (FlashAttention-3 measured about +9 % at hd 128).
-  static constexpr bool kPingPong = true;
+  // Split consumers walk lists of different lengths and cannot take turns.
+  static constexpr bool kPingPong = !kSplit;
   // Intra-warpgroup overlap (FlashAttention-3 measured about +4 % more at hd 128): off until the
   // plain schedule has passed on the GPU, so the two can be told apart.
   static constexpr bool kOverlap = false;
-  static constexpr int kProducerRegisters = 40;
-  static constexpr int kConsumerRegisters = 232;  // 128·40 + 256·232 = 64,512 of 65,536
+  // The producer's code is compiled within its count: the split policies' index walks (gathered
+  // lists, CSR rows, two rings) spill at 40, the dense walk does not.
+  static constexpr int kProducerRegisters = kSplit ? 80 : 40;
+  static constexpr int kConsumerRegisters = kSplit ? 216 : 232;  // 128·80 + 256·216 = 65,536; 128·40 + 256·232 = 64,512
 
   static_assert(kHeadDim == 64 || kHeadDim == 128, "the sm_90a mainloop covers head_dim 64 and 128 so far");
   static_assert(kSmemBytes <= 227 * 1024, "one CTA must fit an SM");
@@ -64,13 +77,13 @@ namespace detail {
 using index_t = attention::AttentionFwdParams::index_t;
 
 // Copies rows [first, first + rows) (or the gathered `list`) of a [*, kHeadDim] matrix into a
-// swizzled tile with the producer warpgroup's 128 threads; rows past the limit are zero-filled.
-template <typename Traits, int kRows>
+// swizzled tile with kCopiers producer threads; rows past the limit are zero-filled.
+template <typename Traits, int kRows, int kCopiers>
 __device__ __forceinline__ void copy_rows(uint32_t smem, const typename Traits::Element* gmem, index_t row_stride,
                                           const attention::KeyTile& tile, int row_limit, int thread) {
   constexpr int kChunks = kRows * Traits::kChunksPerRow;
 #pragma unroll 4
-  for (int i = thread; i < kChunks; i += 128) {
+  for (int i = thread; i < kChunks; i += kCopiers) {
     const int r = i / Traits::kChunksPerRow;
     const int c = i % Traits::kChunksPerRow;
     int source = tile.is_gathered() ? (r < tile.count ? __ldg(tile.list + r) : -1) : tile.first + r;
@@ -91,25 +104,23 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
                               const __grid_constant__ typename Tiles::Params tiles_params,
                               const __grid_constant__ TmaMaps maps) {
   static_assert(!kTma || !Tiles::kGathers, "TMA copies contiguous tiles only");
+  static_assert(!Tiles::kPermutesRows, "permuted query rows run on the sm_80 mainloop");
   using Element = typename Traits::Element;
   using detail::index_t;
   constexpr int kBlockM = Traits::kBlockM;
   constexpr int kBlockN = Traits::kBlockN;
   constexpr int kHeadDim = Traits::kHeadDim;
   constexpr int kStages = Traits::kStages;
+  constexpr int kRings = Traits::kRings;
 
   extern __shared__ __align__(128) unsigned char smem_raw[];
   // The swizzle pattern repeats every 1024 bytes and the descriptors assume it starts there.
   unsigned char* smem = reinterpret_cast<unsigned char*>((reinterpret_cast<uintptr_t>(smem_raw) + 1023) & ~uintptr_t{1023});
   unsigned char* s_q = smem;
-  unsigned char* s_k = s_q + Traits::kQBytes;
-  unsigned char* s_v = s_k + kStages * Traits::kKVBytes;
-  uint64_t* bars = reinterpret_cast<uint64_t*>(s_v + kStages * Traits::kKVBytes);
+  unsigned char* s_k_rings = s_q + Traits::kQBytes;                    // [ring][stage]
+  unsigned char* s_v_rings = s_k_rings + kRings * kStages * Traits::kKVBytes;
+  uint64_t* bars = reinterpret_cast<uint64_t*>(s_v_rings + kRings * kStages * Traits::kKVBytes);
   uint64_t* q_full = bars;
-  uint64_t* k_full = bars + 1;
-  uint64_t* v_full = k_full + kStages;
-  uint64_t* k_empty = v_full + kStages;
-  uint64_t* v_empty = k_empty + kStages;
 
   const int m_block = Tiles::kLongestFirst ? int(gridDim.x) - 1 - int(blockIdx.x) : int(blockIdx.x);
   const int head = Tiles::head(tiles_params, blockIdx.y);
@@ -119,31 +130,46 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
   const int m0 = m_block * kBlockM;
   const int warpgroup = threadIdx.x / 128;
   const int thread = threadIdx.x % 128;
+  constexpr int kRingCopiers = 128 / kRings;    // producer threads filling one ring (cp.async)
+  constexpr int kRingConsumers = 256 / kRings;  // consumer threads draining one ring
 
   if (threadIdx.x == 0) {
-    const uint32_t fillers = kTma ? 1 : 128;  // arrivals that fill a stage
-    barrier_init(q_full, fillers);
-    for (int s = 0; s < kStages; ++s) {
-      barrier_init(k_full + s, fillers);
-      barrier_init(v_full + s, fillers);
-      barrier_init(k_empty + s, 256);
-      barrier_init(v_empty + s, 256);
+    barrier_init(q_full, kTma ? 1 : 128);
+    for (int b = 1; b < Traits::kBarriers; ++b) {
+      const bool fills = (b - 1) / kStages % 4 < 2;  // per ring: K full, V full, K empty, V empty
+      barrier_init(bars + b, fills ? (kTma ? 1 : kRingCopiers) : kRingConsumers);
     }
   }
   __syncthreads();
 
-  const Tiles tiles(p, tiles_params, m0, kBlockM, kBlockN);
-  const int tile_count = tiles.count();
+  // This thread's ring: the producer's half (split) or the consumer's own; its stages and barriers.
+  const int ring = kRings == 1 ? 0 : (warpgroup == 0 ? thread / kRingCopiers : warpgroup - 1);
+  unsigned char* s_k = s_k_rings + ring * kStages * Traits::kKVBytes;
+  unsigned char* s_v = s_v_rings + ring * kStages * Traits::kKVBytes;
+  uint64_t* k_full = bars + 1 + ring * 4 * kStages;
+  uint64_t* v_full = k_full + kStages;
+  uint64_t* k_empty = v_full + kStages;
+  uint64_t* v_empty = k_empty + kStages;
+
+  // The ring's query rows; a split CTA's second block may lie past the sequence (odd block
+  // count): it then walks no tiles, and its policy is built on the first block's rows so that it
+  // reads no index row out of range.
+  const int ring_m0 = m0 + ring * Traits::kRingRows;
+  const bool ring_active = ring_m0 < p.q_len;
+  const Tiles tiles(p, tiles_params, ring_active ? ring_m0 : m0, Traits::kRingRows, kBlockN);
+  const int tile_count = ring_active ? tiles.count() : 0;
 
   if (warpgroup == 0) {
     // ---- producer ----
     release_registers<Traits::kProducerRegisters>();
     if constexpr (kTma) {
-      if (thread != 0) return;
+      if (thread % kRingCopiers != 0) return;  // one issuing thread per ring
       constexpr int kBlocks = kHeadDim / 64;  // 64-column boxes per tile
-      barrier_arrive_expect(q_full, Traits::kQBytes);
-      for (int b = 0; b < kBlocks; ++b)
-        tma_load_4d(smem_u32(s_q) + b * kBlockM * 128, &maps.q, b * 64, m0, head, batch, q_full);
+      if (thread == 0) {
+        barrier_arrive_expect(q_full, Traits::kQBytes);
+        for (int b = 0; b < kBlocks; ++b)
+          tma_load_4d(smem_u32(s_q) + b * kBlockM * 128, &maps.q, b * 64, m0, head, batch, q_full);
+      }
       for (int i = 0; i < tile_count; ++i) {
         const int s = i % kStages;
         const uint32_t parity = (i / kStages) & 1;
@@ -162,20 +188,21 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
     const auto* q = static_cast<const Element*>(p.q) + batch * p.q_strides.batch + head * p.q_strides.head;
     const auto* k = static_cast<const Element*>(p.k) + batch * p.k_strides.batch + kv_head * p.k_strides.head;
     const auto* v = static_cast<const Element*>(p.v) + batch * p.v_strides.batch + kv_head * p.v_strides.head;
-    detail::copy_rows<Traits, kBlockM>(smem_u32(s_q), q, p.q_strides.row, attention::KeyTile::contiguous(m0), p.q_len, thread);
+    detail::copy_rows<Traits, kBlockM, 128>(smem_u32(s_q), q, p.q_strides.row, attention::KeyTile::contiguous(m0), p.q_len, thread);
     device::cp_async_commit();
     device::cp_async_wait<0>();
     fence_async_shared();
     barrier_arrive(q_full);
+    const int copier = thread % kRingCopiers;
     for (int i = 0; i < tile_count; ++i) {
       const int s = i % kStages;
       const uint32_t parity = (i / kStages) & 1;
       const attention::KeyTile tile = tiles.tile(i);
       barrier_wait(k_empty + s, parity ^ 1);
-      detail::copy_rows<Traits, kBlockN>(smem_u32(s_k + s * Traits::kKVBytes), k, p.k_strides.row, tile, p.kv_len, thread);
+      detail::copy_rows<Traits, kBlockN, kRingCopiers>(smem_u32(s_k + s * Traits::kKVBytes), k, p.k_strides.row, tile, p.kv_len, copier);
       device::cp_async_commit();
       barrier_wait(v_empty + s, parity ^ 1);
-      detail::copy_rows<Traits, kBlockN>(smem_u32(s_v + s * Traits::kKVBytes), v, p.v_strides.row, tile, p.kv_len, thread);
+      detail::copy_rows<Traits, kBlockN, kRingCopiers>(smem_u32(s_v + s * Traits::kKVBytes), v, p.v_strides.row, tile, p.kv_len, copier);
       device::cp_async_commit();
       device::cp_async_wait<1>();
       fence_async_shared();
@@ -192,7 +219,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
   const int consumer = warpgroup - 1;  // rows [64 · consumer, 64 · consumer + 64) of the tile
   const int warp = thread / 32, lane = thread % 32;
   const int row_in_tile = consumer * 64 + warp * 16 + lane / 4;  // and + 8
-  constexpr int kSRegs = kBlockN / 2;   // m64n128: 64 floats a thread
+  constexpr int kSRegs = kBlockN / 2;   // m64nN: N / 2 floats a thread
   constexpr int kORegs = kHeadDim / 2;  // m64nD
   using MmaS = Wgmma<kBlockN, Element>;
   using MmaO = Wgmma<kHeadDim, Element>;
@@ -319,7 +346,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       pin(acc_o);
       barrier_arrive(v_empty + (i % kStages));
     }
-  } else {
+  } else if (tile_count > 0) {
     // Intra-warpgroup overlap: S of tile i and P·V of tile i − 1 are in flight together, and the
     // softmax of tile i runs while P·V still holds the tensor cores; O is rescaled only once that
     // P·V has completed (its accumulators are the MMA's until then).

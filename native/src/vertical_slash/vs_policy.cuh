@@ -17,7 +17,7 @@ class VerticalSlashTiles {
 
   static constexpr bool kLongestFirst = true;  // verticals accumulate towards the end
   static constexpr bool kGathers = true;
-  static constexpr bool kSm90a = false;  // sm_80 mainloop only until its tiles are ported
+  static constexpr bool kSm90a = true;  // Hopper runs its tiles on the sm_90a mainloop
   static constexpr bool kReadsAhead = false;  // most tiles are contiguous slash ranges: read each list before its copy
   static constexpr bool kPermutesRows = false;
 
