@@ -13,10 +13,8 @@ namespace MInference.Cli.Bench;
 /// <param name="Iterations">Timed runs per measurement; medians are reported.</param>
 internal sealed record SparseBenchCase(SparseBenchPattern Pattern, AttentionProblem Problem, string Data, SparsePrefillOptions Policy, int Warmup, int Iterations, bool Graph = false)
 {
-    /// <summary>The layer's patterns, head by head (not for grid, which runs outside the plan).</summary>
-    public HeadPattern[] HeadPatterns => Pattern.Cycle.Count > 0
-        ? [.. Enumerable.Range(0, Problem.Heads).Select(head => Pattern.Cycle[head % Pattern.Cycle.Count])]
-        : throw new InvalidOperationException($"pattern {Pattern.Name} runs outside the sparse prefill plan");
+    /// <summary>The layer's patterns, head by head.</summary>
+    public HeadPattern[] HeadPatterns => [.. Enumerable.Range(0, Problem.Heads).Select(head => Pattern.Cycle[head % Pattern.Cycle.Count])];
 
     /// <summary>FLOPs of 4·entries·head_dim over <paramref name="milliseconds"/>, in TFLOP/s.</summary>
     public double Tflops(long entries, double milliseconds) => 4.0 * entries * Problem.HeadDim / (milliseconds * 1e9);

@@ -127,9 +127,7 @@ internal static class SparseBenchCommand
             // Video data comes with its prompt's modality map, which grid and boundary heads read.
             SparsePrefillOptions policyOfLength = data == SparseBenchData.Video ? policy with { Modalities = SparseBenchData.VideoPrompt(sequenceLength) } : policy;
             var benchCase = new SparseBenchCase(pattern, problem, data, policyOfLength, parse.GetValue(s_warmup), parse.GetValue(s_iterations), parse.GetValue(s_graph));
-            SparseBenchmarkResult result = Consoles.WithProgress(report => pattern.GridConfig is null
-                ? SparseBenchmark.Measure(context, benchCase, report)
-                : GridBenchmark.Measure(context, benchCase, report));
+            SparseBenchmarkResult result = Consoles.WithProgress(report => SparseBenchmark.Measure(context, benchCase, report));
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, SparseBenchmarkJsonContext.Default.SparseBenchmarkResult));
