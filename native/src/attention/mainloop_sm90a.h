@@ -21,7 +21,7 @@ struct MainloopSm90a {
 // kSm90a once its tiles run on it).
 template <typename Traits, typename Tiles>
 constexpr bool runs_on_sm90a() {
-  return Tiles::kSm90a && (Traits::kHeadDim == 64 || Traits::kHeadDim == 128);
+  return Tiles::kSm90a && (Traits::kHeadDim == 64 || Traits::kHeadDim == 96 || Traits::kHeadDim == 128);
 }
 
 }  // namespace mi::attention

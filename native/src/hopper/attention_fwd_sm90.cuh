@@ -18,7 +18,7 @@
 // The two consumers take turns issuing Q·Kᵀ (kPingPong); kOverlap keeps tile i's Q·Kᵀ and tile
 // i − 1's P·V in flight together. The index-driven patterns run split (Sm90Traits::kSplit): each
 // consumer its own 64-row query block, 64-key tiles and ring. Not yet here (issue #12's later
-// steps): a persistent scheduler, head_dim 96 and 256, permuted (grid) query rows.
+// steps): a persistent scheduler, head_dim 256, permuted (grid) query rows.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -51,8 +51,13 @@ struct Sm90Traits {
   static constexpr int kStages = 2;
   static constexpr int kThreads = 384;                // producer + 2 consumers
   static constexpr int kChunksPerRow = kHeadDim / 8;
-  static constexpr int kQBytes = kBlockM * kHeadDim * 2;
-  static constexpr int kKVBytes = kBlockN * kHeadDim * 2;
+  // Tiles are stored in 64-column blocks of 128-byte rows; head_dim 96's second block is half
+  // used (its rows keep the 128-byte pitch the swizzle and the descriptors assume).
+  static constexpr int kColumnBlocks = (kHeadDim + 63) / 64;
+  static constexpr int kQBytes = kBlockM * kColumnBlocks * 128;
+  static constexpr int kKVBytes = kBlockN * kColumnBlocks * 128;
+  // TMA boxes are whole 128-byte rows: head_dim 96 takes the cp.async producer.
+  static constexpr bool kTmaCopies = kHeadDim % 64 == 0;
   static constexpr int kBarriers = 1 + 4 * kRings * kStages;  // Q, then per ring K/V full/empty
   // Q, K stages, V stages, the mbarriers; +1024 to align the tiles to the swizzle's 1024 bytes.
   static constexpr int kSmemBytes = kQBytes + 2 * kRings * kStages * kKVBytes + kBarriers * 8 + 1024;
@@ -68,7 +73,7 @@ struct Sm90Traits {
   static constexpr int kProducerRegisters = kSplit ? 80 : 40;
   static constexpr int kConsumerRegisters = kSplit ? 216 : 232;  // 128·80 + 256·216 = 65,536; 128·40 + 256·232 = 64,512
 
-  static_assert(kHeadDim == 64 || kHeadDim == 128, "the sm_90a mainloop covers head_dim 64 and 128 so far");
+  static_assert(kHeadDim == 64 || kHeadDim == 96 || kHeadDim == 128, "the sm_90a mainloop covers head_dim 64, 96 and 128 so far");
   static_assert(kSmemBytes <= 227 * 1024, "one CTA must fit an SM");
 };
 
@@ -103,7 +108,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
     attention_fwd_sm90_kernel(const __grid_constant__ attention::AttentionFwdParams p,
                               const __grid_constant__ typename Tiles::Params tiles_params,
                               const __grid_constant__ TmaMaps maps) {
-  static_assert(!kTma || !Tiles::kGathers, "TMA copies contiguous tiles only");
+  static_assert(!kTma || (!Tiles::kGathers && Traits::kTmaCopies), "TMA copies contiguous tiles of whole 128-byte rows only");
   static_assert(!Tiles::kPermutesRows, "permuted query rows run on the sm_80 mainloop");
   using Element = typename Traits::Element;
   using detail::index_t;

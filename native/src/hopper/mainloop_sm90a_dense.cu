@@ -1,5 +1,5 @@
 // The sm_90a launches of the 128-row-tile policies: dense (causal, full, listed heads) and
-// A-shape, at head_dim 64 and 128, both dtypes.
+// A-shape, at head_dim 64, 96 and 128, both dtypes.
 #include "../ashape/ashape_policy.cuh"
 #include "../dense/dense_policy.cuh"
 #include "mainloop_sm90a_launch.cuh"
@@ -15,6 +15,8 @@ namespace mi::attention {
 
 MI_SM90A_DENSE_FAMILY(64, kBFloat16)
 MI_SM90A_DENSE_FAMILY(64, kFloat16)
+MI_SM90A_DENSE_FAMILY(96, kBFloat16)
+MI_SM90A_DENSE_FAMILY(96, kFloat16)
 MI_SM90A_DENSE_FAMILY(128, kBFloat16)
 MI_SM90A_DENSE_FAMILY(128, kFloat16)
 

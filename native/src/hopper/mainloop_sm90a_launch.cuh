@@ -40,7 +40,7 @@ cudaError_t MainloopSm90a::launch(int device, const AttentionFwdParams& params,
   const dim3 grid((params.q_len + Sm90::kBlockM - 1) / Sm90::kBlockM, grid_heads, params.batch);
   hopper::TmaMaps maps{};
   constexpr bool kBFloat16 = std::is_same_v<typename Traits::Element, __nv_bfloat16>;
-  if constexpr (!Tiles::kGathers) {
+  if constexpr (!Tiles::kGathers && Sm90::kTmaCopies) {
     if (hopper::tma_enabled() && hopper::make_tma_maps(params, Traits::kHeadDim, kBFloat16, Sm90::kBlockM, Sm90::kBlockN, &maps)) {
       const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles, true>;
       const cudaError_t err = sm90a_detail::opt_in(kernel, device, Sm90::kSmemBytes);
