@@ -349,6 +349,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       issue_pv(p_frag, i);
       wgmma_wait<0>();
       pin(acc_o);
+      pin(p_frag);
       barrier_arrive(v_empty + (i % kStages));
     }
   } else if (tile_count > 0) {
@@ -373,6 +374,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       softmax(acc_s, i, correction);
       wgmma_wait<0>();
       pin(acc_o);
+      pin(p_frag);
       barrier_arrive(v_empty + ((i - 1) % kStages));
       rescale_o(correction);
       pack(acc_s, p_frag);
@@ -381,6 +383,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
     issue_pv(p_frag, tile_count - 1);
     wgmma_wait<0>();
     pin(acc_o);
+    pin(p_frag);
     barrier_arrive(v_empty + ((tile_count - 1) % kStages));
   }
 

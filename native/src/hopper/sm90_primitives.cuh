@@ -100,6 +100,16 @@ __device__ __forceinline__ void pin(float (&d)[kCount]) {
   for (int i = 0; i < kCount; ++i) asm volatile("" : "+f"(d[i])::"memory");
 }
 
+// Keeps register A operands alive until the MMA that reads them has completed: without it the
+// compiler sees them dead once the wgmma is issued and may reuse their registers meanwhile.
+template <int kSteps>
+__device__ __forceinline__ void pin(uint32_t (&a)[kSteps][4]) {
+#pragma unroll
+  for (int i = 0; i < kSteps; ++i)
+#pragma unroll
+    for (int j = 0; j < 4; ++j) asm volatile("" : "+r"(a[i][j])::"memory");
+}
+
 // A shared-memory matrix descriptor for the 128-byte swizzle: bits 0-13 the start address / 16,
 // 16-29 the leading byte offset / 16, 32-45 the stride byte offset / 16, 62-63 the mode (1).
 // Tiles here are stored as 128-byte rows (64 elements of 16 bits) in 1024-byte groups of 8 rows,
