@@ -144,6 +144,9 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       const bool fills = (b - 1) / kStages % 4 < 2;  // per ring: K full, V full, K empty, V empty
       barrier_init(bars + b, fills ? (kTma ? 1 : kRingCopiers) : kRingConsumers);
     }
+    // The barriers' initial state made visible to the async proxy (TMA's complete_tx) before any
+    // copy can signal them, as CUTLASS's pipelines do after init.
+    fence_barrier_init();
   }
   __syncthreads();
 

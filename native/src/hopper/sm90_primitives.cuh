@@ -27,6 +27,12 @@ __device__ __forceinline__ void barrier_arrive(uint64_t* bar) {
                : "memory");
 }
 
+// Orders the mbarrier.init of this thread before later arrivals and transaction counts from any
+// proxy (TMA signals through the async proxy).
+__device__ __forceinline__ void fence_barrier_init() {
+  asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+}
+
 // One arrival that also announces `bytes` of bulk copies (TMA) the phase must wait for.
 __device__ __forceinline__ void barrier_arrive_expect(uint64_t* bar, uint32_t bytes) {
   asm volatile("{\n.reg .b64 state;\nmbarrier.arrive.expect_tx.shared::cta.b64 state, [%0], %1;\n}\n" ::"r"(smem_u32(bar)),
