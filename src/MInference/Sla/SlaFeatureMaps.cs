@@ -1,3 +1,5 @@
+using MInference.Decode;
+
 namespace MInference.Sla;
 
 /// <summary>φ of the linear branch on one row, and the product of its Jacobian's transpose with a gradient.</summary>
@@ -8,24 +10,8 @@ internal static class SlaFeatureMaps
         switch (map)
         {
             case SlaFeatureMap.Softmax:
-                double max = double.NegativeInfinity;
-                foreach (double value in x)
-                {
-                    max = Math.Max(max, value);
-                }
-
-                double sum = 0;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    y[i] = Math.Exp(x[i] - max);
-                    sum += y[i];
-                }
-
-                for (int i = 0; i < x.Length; i++)
-                {
-                    y[i] /= sum;
-                }
-
+                x.CopyTo(y);
+                DecodeProblem.Softmax(y);
                 break;
             case SlaFeatureMap.EluPlusOne:
                 for (int i = 0; i < x.Length; i++)

@@ -1,3 +1,5 @@
+using MInference.Decode;
+
 namespace MInference.Sla;
 
 /// <summary>
@@ -188,34 +190,19 @@ public static class SlaReference
             for (int t = 0; t < _n; t++)
             {
                 Scores(t, scores);
-                double max = double.NegativeInfinity;
-                foreach (double score in scores)
-                {
-                    max = Math.Max(max, score);
-                }
-
-                double sum = 0;
+                LogSumExp[t] = DecodeProblem.Softmax(scores);  // weights in place; masked keys weigh 0
                 for (int s = 0; s < _n; s++)
                 {
-                    if (double.IsNegativeInfinity(scores[s]))
+                    if (scores[s] == 0)
                     {
                         continue;
                     }
 
-                    double weight = Math.Exp(scores[s] - max);
-                    sum += weight;
                     for (int c = 0; c < _d; c++)
                     {
-                        SparseOutput[(t * _d) + c] += weight * v[(s * _d) + c];
+                        SparseOutput[(t * _d) + c] += scores[s] * v[(s * _d) + c];
                     }
                 }
-
-                for (int c = 0; c < _d; c++)
-                {
-                    SparseOutput[(t * _d) + c] /= sum;
-                }
-
-                LogSumExp[t] = max + Math.Log(sum);
             }
         }
 
