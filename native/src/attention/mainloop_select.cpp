@@ -19,18 +19,20 @@ constexpr bool kBuiltForSm90a = true;
 constexpr bool kBuiltForSm90a = false;
 #endif
 
-// Whether Hopper takes the sm_90a mainloop when MINFERENCE_MAINLOOP is unset. Off while that
-// mainloop is being brought up (branch hopper-mainloop): tests then opt in with
-// MINFERENCE_MAINLOOP=sm90a and the default stays the verified sm_80 path.
+// Whether Hopper takes the sm_90a mainloop when MINFERENCE_MAINLOOP does not choose. Off while
+// that mainloop is being brought up (issue #12): tests opt in with MINFERENCE_MAINLOOP=sm90a and
+// the default stays the verified sm_80 path.
 constexpr bool kSm90aByDefault = false;
 
 // MINFERENCE_MAINLOOP: "sm80" forces the sm_80 mainloop (so both stay tested on one Hopper card),
-// "sm90a" asks for the Hopper one where the device and the build have it; read once.
+// "sm90a" asks for the Hopper one where the device and the build have it; unset or any other
+// value keeps the default (a misspelling never opts into the unverified path). Read once.
 bool sm90a_allowed() {
   static const bool allowed = [] {
     const char* value = std::getenv("MINFERENCE_MAINLOOP");
-    if (value == nullptr || *value == '\0') return kSm90aByDefault;
-    return std::strcmp(value, "sm80") != 0;
+    if (value != nullptr && std::strcmp(value, "sm80") == 0) return false;
+    if (value != nullptr && std::strcmp(value, "sm90a") == 0) return true;
+    return kSm90aByDefault;
   }();
   return allowed;
 }
