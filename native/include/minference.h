@@ -462,8 +462,9 @@ typedef struct mi_csr_index {
   int64_t value_count;    /* entries in `values` (0 allowed: every row empty) */
 } mi_csr_index;
 
-/* Block-sparse: each 64-row query block attends, causally, to the 64-key blocks listed in its row
- * of `blocks` (key-block indices, ascending). Needs q_len == kv_len and attention.causal == 1. */
+/* Block-sparse: each 64-row query block attends to the 64-key blocks listed in its row of `blocks`
+ * (key-block indices, ascending): causally with attention.causal == 1, to every key of them with
+ * 0 (bidirectional, as SLA's critical blocks). Needs q_len == kv_len. */
 typedef struct mi_block_sparse_attention_args {
   mi_dense_attention_args attention;
   mi_csr_index blocks;
@@ -821,6 +822,87 @@ MI_API MI_NODISCARD mi_status mi_block_sparse_estimate_workspace_size(
 MI_API MI_NODISCARD mi_status mi_block_sparse_estimate(const mi_block_sparse_estimate_args* args,
                                                        void* workspace, int64_t workspace_bytes,
                                                        mi_stream stream);
+
+/* ---- sparse-linear attention (SLA) ----------------------------------------------------------
+ * Self-attention over [batch, heads, N, head_dim] (q, k and v share the shape; bidirectional, as
+ * in diffusion transformers) in 64 x 64 blocks. Mask prediction classes every (query block, key
+ * block) pair of a head: Q and K mean-pooled per 64-token block (the last block over its real
+ * tokens; K first minus its mean over tokens with smooth_keys), pooled scores q̄ᵢ·k̄ⱼ (TF32
+ * operands, fp32 accumulation), then per query block the `critical` best key blocks (exact
+ * attention) and the `negligible` worst (skipped), the rest marginal (linear attention). Ranking:
+ * higher score first, equal scores by the smaller key block. Rows all hold `critical` and
+ * `negligible` entries, ascending, so the caller sizes both indices in advance. */
+
+typedef enum mi_sla_feature_map {
+  MI_SLA_SOFTMAX = 0,     /* φ(x) = softmax over the head dimension (the paper's default) */
+  MI_SLA_ELU_PLUS_ONE = 1,
+  MI_SLA_RELU = 2
+} mi_sla_feature_map;
+
+typedef enum mi_sla_linear_branch {
+  MI_SLA_MARGINAL_BLOCKS = 0, /* the paper: the linear branch sums the marginal blocks only; a row
+                                 with none (or φ(q)·Z <= 0) gets O_l = 0 */
+  MI_SLA_ALL_KEYS = 1         /* the released main branch: every key, denominator + 1e-5 */
+} mi_sla_linear_branch;
+
+typedef struct mi_sla_mask_args {
+  mi_dtype dtype;              /* MI_DTYPE_FLOAT16 or MI_DTYPE_BFLOAT16 */
+  int64_t batch;               /* >= 1 */
+  int64_t heads;               /* >= 1 */
+  int64_t seq_len;             /* N in [1, 2^21] */
+  int64_t head_dim;            /* one of mi_attention_head_dims */
+  mi_tensor4 q;                /* [batch, heads, N, head_dim], rules as for dense */
+  mi_tensor4 k;                /* [batch, heads, N, head_dim] */
+  int64_t critical;            /* key blocks per row, in [1, ceil(N / 64)] */
+  int64_t negligible;          /* key blocks per row, in [0, ceil(N / 64) - critical] */
+  int32_t smooth_keys;         /* 0 or 1 */
+  int64_t* critical_row_ptr;   /* written: device [batch * heads * ceil(N / 64) + 1] */
+  int32_t* critical_blocks;    /* written: device [batch * heads * ceil(N / 64) * critical] */
+  int64_t* negligible_row_ptr; /* written: device [batch * heads * ceil(N / 64) + 1] */
+  int32_t* negligible_blocks;  /* written (when negligible > 0): device [... * negligible] */
+  int8_t* classes;             /* optional (NULL), written: device [batch, heads, blocks, blocks],
+                                  1 critical, 0 marginal, -1 negligible */
+} mi_sla_mask_args;
+
+/* Async; the workspace holds the pooled blocks and a bounded score buffer. */
+MI_API MI_NODISCARD mi_status mi_sla_mask_workspace_size(const mi_sla_mask_args* args,
+                                                         int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_sla_mask(const mi_sla_mask_args* args, void* workspace,
+                                          int64_t workspace_bytes, mi_stream stream);
+
+typedef struct mi_sla_forward_args {
+  mi_dtype dtype;              /* as for the mask: q, k, v, o and the optional outputs */
+  int64_t batch;
+  int64_t heads;
+  int64_t seq_len;             /* N in [1, 2^21] */
+  int64_t head_dim;
+  mi_tensor4 q;                /* [batch, heads, N, head_dim] */
+  mi_tensor4 k;
+  mi_tensor4 v;
+  mi_tensor4 o;                /* written: O = O_s + Proj(O_l); must not overlap q, k or v */
+  mi_tensor4 o_sparse;         /* optional (data NULL), written: O_s, the critical branch */
+  mi_tensor4 o_linear;         /* optional (data NULL), written: O_l before Proj */
+  float* lse;                  /* optional (NULL), written: fp32 [batch, heads, N], natural log,
+                                  of the critical branch's scaled scores */
+  const float* proj_weight;    /* device fp32 [head_dim, head_dim], row-major W (out, in) */
+  const float* proj_bias;      /* device fp32 [head_dim] */
+  float softmax_scale;         /* > 0, or 0 for 1/sqrt(head_dim) */
+  int32_t feature_map;         /* mi_sla_feature_map */
+  int32_t linear_branch;       /* mi_sla_linear_branch */
+  mi_csr_index critical;       /* mi_sla_mask's critical index (any ascending lists of distinct
+                                  key blocks per row, >= 1 each) */
+  mi_csr_index negligible;     /* its negligible index (rows disjoint from the critical ones);
+                                  read only with MI_SLA_MARGINAL_BLOCKS */
+} mi_sla_forward_args;
+
+/* O_s = softmax(scale · Q Kᵀ) V over each row's critical blocks (exact, with the log-sum-exp);
+ * O_l = φ(q)·H / φ(q)·Z with H = Σ φ(k)ᵀv and Z = Σ φ(k) over the linear branch's keys (computed
+ * as all keys minus the critical and negligible blocks: H and Z in fp32, the products on tensor
+ * cores with the fp32 operands split into two 16-bit halves); O = O_s + O_l·Wᵀ + b. Async. */
+MI_API MI_NODISCARD mi_status mi_sla_forward_workspace_size(const mi_sla_forward_args* args,
+                                                            int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_sla_forward(const mi_sla_forward_args* args, void* workspace,
+                                             int64_t workspace_bytes, mi_stream stream);
 
 #ifdef __cplusplus
 }
