@@ -8,9 +8,10 @@ public static partial class Attention
     public const int SparseBlockSize = 64;
 
     /// <summary>
-    /// Block-sparse attention: each 64-row query block attends, causally, to the 64-key blocks
-    /// listed in its row of <paramref name="blocks"/> (key-block indices, ascending), for the
-    /// query heads in <paramref name="heads"/>; enqueued on <paramref name="context"/>'s stream.
+    /// Block-sparse attention: each 64-row query block attends to the 64-key blocks listed in its
+    /// row of <paramref name="blocks"/> (key-block indices, ascending), causally unless
+    /// <paramref name="causal"/> is false, for the query heads in <paramref name="heads"/>;
+    /// enqueued on <paramref name="context"/>'s stream.
     /// Rows of other heads are not touched.
     /// </summary>
     /// <remarks>
@@ -26,6 +27,7 @@ public static partial class Attention
     /// <param name="blocks">Key-block lists, B × heads × ceil(N / 64) rows.</param>
     /// <param name="heads">Distinct query heads to compute (at most 1024); empty for all heads.</param>
     /// <param name="logSumExp">Optional, written for the listed heads: fp32 [B, Hq, N] contiguous.</param>
+    /// <param name="causal">False: every key of a listed block is visible (bidirectional, as SLA's critical blocks).</param>
     /// <exception cref="ArgumentException">An operand rule is broken, q_len differs from kv_len, a head is out of range or repeated, or the index has the wrong number of rows.</exception>
     /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer or the index is disposed.</exception>
@@ -38,10 +40,11 @@ public static partial class Attention
         DeviceTensor output,
         DeviceCsrIndex blocks,
         ReadOnlySpan<int> heads = default,
-        DeviceBuffer? logSumExp = null)
+        DeviceBuffer? logSumExp = null,
+        bool causal = true)
     {
         int[] headList = ValidateIndexedCall(context, q, k, heads, (blocks, nameof(blocks)));
-        Run(context, q, k, v, output, new DenseAttentionOptions { Causal = true }, logSumExp, (in MiDenseAttentionArgs args, StreamHandle stream) =>
+        Run(context, q, k, v, output, new DenseAttentionOptions { Causal = causal }, logSumExp, (in MiDenseAttentionArgs args, StreamHandle stream) =>
         {
             using var blockRows = new SafeHandleLease(blocks.RowPointers.Memory);
             using var blockValues = new SafeHandleLease(blocks.Values.Memory);

@@ -185,6 +185,10 @@ void require_square_causal(const mi_dense_attention_args& a, const char* pattern
   if (a.causal != 1)
     invalid(std::string("attention.causal=") + std::to_string(a.causal) + " must be 1: the " +
             pattern + " pattern is causal");
+  require_square(a, pattern);
+}
+
+void require_square(const mi_dense_attention_args& a, const char* pattern) {
   if (a.q_len != a.kv_len)
     invalid(std::string("the ") + pattern + " pattern needs q_len == kv_len (prefill); got q_len=" +
             std::to_string(a.q_len) + ", kv_len=" + std::to_string(a.kv_len));

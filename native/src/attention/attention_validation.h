@@ -42,5 +42,7 @@ using mi::validate_head_list;
 
 // The index-driven patterns are causal prefill: causal == 1 and q_len == kv_len.
 void require_square_causal(const mi_dense_attention_args& args, const char* pattern);
+// q_len == kv_len (prefill), causal or not.
+void require_square(const mi_dense_attention_args& args, const char* pattern);
 
 }  // namespace mi::attention

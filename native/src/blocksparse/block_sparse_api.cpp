@@ -12,7 +12,7 @@ extern "C" MI_API mi_status mi_attention_block_sparse_fwd(
     const mi_block_sparse_attention_args* args, mi_stream stream) {
   return mi::guarded([&] {
     if (args == nullptr) mi::invalid("args must not be NULL");
-    mi::attention::require_square_causal(args->attention, "block-sparse");
+    mi::attention::require_square(args->attention, "block-sparse");
     mi::blocksparse::BlockSparseArgs pattern{};
     pattern.heads = mi::validate_head_list(args->heads, args->head_count,
                                            args->attention.q_heads, args->routes);
@@ -20,6 +20,7 @@ extern "C" MI_API mi_status mi_attention_block_sparse_fwd(
     mi::validate_csr_index("blocks", args->blocks);
     pattern.blocks = {args->blocks.row_ptr, args->blocks.values, args->blocks.value_count};
     pattern.q_blocks = (params.q_len + 63) / 64;
+    pattern.causal = args->attention.causal != 0;
     const auto s = reinterpret_cast<cudaStream_t>(stream);
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(
         args->attention.dtype, args->attention.head_dim, [&](auto head_dim, auto element) {

@@ -12,6 +12,7 @@ struct BlockSparseArgs {
   CsrIndex blocks;  // key-block indices per query block, ascending
   int q_blocks;                // query blocks per (batch, head) row group
   HeadList heads;
+  bool causal;                 // false: every key of a listed block is visible (SLA's critical blocks)
 };
 
 template <int kHeadDim, ElementType kElement>

@@ -1,7 +1,10 @@
 // Block-sparse tile policy: each 64-row query block visits the 64-key blocks its index row lists
 // (ascending in the index, visited from the last down so the diagonal block, the only one that
-// needs the causal mask, comes first).
+// needs the causal mask, comes first). Bidirectional (params.causal false, SLA's critical blocks):
+// only the sequence's tail block is masked.
 #pragma once
+
+#include <climits>
 
 #include "../attention/attention_fwd_kernel.cuh"
 #include "../common/csr_rows.cuh"
@@ -32,7 +35,7 @@ class BlockSparseTiles {
                                                          params.heads.count))),
         kv_len_(p.kv_len),
         kv_blocks_((p.kv_len + block_n - 1) / block_n),
-        causal_offset_(p.kv_len - p.q_len),
+        causal_offset_(params.causal ? p.kv_len - p.q_len : INT_MAX / 2),
         m0_(m0),
         block_n_(block_n) {}
 

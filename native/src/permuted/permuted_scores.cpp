@@ -34,7 +34,8 @@ ScoreWorkspace score_workspace(int64_t groups, int64_t seq_len, int64_t head_dim
 void pool_score_select(mi_dtype dtype, int64_t head_dim, const attention::AttentionFwdParams& operands,
                        const attention::HeadList& heads, int64_t batch, int64_t kv_heads,
                        const int32_t* order, void* workspace, const ScoreWorkspace& w,
-                       int64_t* row_ptr, int32_t* blocks, cudaStream_t s, const SelectLaunch& select) {
+                       int64_t* row_ptr, int32_t* blocks, cudaStream_t s, const SelectLaunch& select,
+                       const PooledKeysLaunch& after_pool) {
   auto* base = static_cast<char*>(workspace);
   const int block_count = static_cast<int>(blocks_of(operands.q_len));
 
@@ -64,6 +65,7 @@ void pool_score_select(mi_dtype dtype, int64_t head_dim, const attention::Attent
     cudaError_t err = est::run_pool<hd(), element()>(pool_q, batch_count, s);
     return err == cudaSuccess ? est::run_pool<hd(), element()>(pool_k, batch_count, s) : err;
   }));
+  if (after_pool) MI_CUDA_CHECK(after_pool(pool_k.out));
 
   est::EstimateParams e{};
   e.q_blocks = block_count;

@@ -33,11 +33,16 @@ ScoreWorkspace score_workspace(int64_t groups, int64_t seq_len, int64_t head_dim
 using SelectLaunch = std::function<cudaError_t(const blocksparse::estimate::EstimateParams& estimate,
                                                const int32_t* block_min, const int32_t* block_max)>;
 
-// Enqueues the pooling, then per chunk the scores (when the layout has a score buffer) and `select`.
-// Throws mi::Failure with the CUDA error of a failed launch.
+// A launch between pooling and scoring that may adjust the pooled keys ([groups, blocks, D]).
+using PooledKeysLaunch = std::function<cudaError_t(float* pooled_k)>;
+
+// Enqueues the pooling (through `order`, or in position order when it is NULL), `after_pool` when
+// given, then per chunk the scores (when the layout has a score buffer) and `select`. Throws
+// mi::Failure with the CUDA error of a failed launch.
 void pool_score_select(mi_dtype dtype, int64_t head_dim, const attention::AttentionFwdParams& operands,
                        const attention::HeadList& heads, int64_t batch, int64_t kv_heads,
                        const int32_t* order, void* workspace, const ScoreWorkspace& layout,
-                       int64_t* row_ptr, int32_t* blocks, cudaStream_t stream, const SelectLaunch& select);
+                       int64_t* row_ptr, int32_t* blocks, cudaStream_t stream, const SelectLaunch& select,
+                       const PooledKeysLaunch& after_pool = {});
 
 }  // namespace mi::permuted

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Checks and times libminference's SLA (sparse-linear attention) forward on the GPU machine.
+
+The GPU machine has PyTorch but no .NET: this script calls mi_sla_mask and mi_sla_forward through
+ctypes and compares them with a float64 PyTorch reference that takes the library's own mask (its
+class map): the critical blocks by masked softmax attention, the linear branch by explicit sums
+over the marginal blocks (or every key), Proj with random non-zero weights. It also checks the
+mask's ranking against float64 pooled scores (disagreements must be near-ties). --bench times the
+mask, the forward, and dense attention by SDPA's FLASH (FlashAttention-2) and CUDNN backends on the
+same tensors (CUDA events after warm-up, median of --iters runs).
+
+    python3 bench/sla_check.py --lib build/native/libminference.so [--check] [--bench]
+"""
+import argparse
+import ctypes
+import json
+import math
+import os
+import statistics
+import sys
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_torch import CsrIndex, Tensor4, tensor4  # noqa: E402
+
+MI_DTYPE = {torch.float16: 0, torch.bfloat16: 1}
+FEATURE_MAPS = {"softmax": 0, "elu": 1, "relu": 2}
+BRANCHES = {"marginal": 0, "all": 1}
+
+
+class MaskArgs(ctypes.Structure):
+    _fields_ = [("dtype", ctypes.c_int32), ("batch", ctypes.c_int64), ("heads", ctypes.c_int64),
+                ("seq_len", ctypes.c_int64), ("head_dim", ctypes.c_int64), ("q", Tensor4), ("k", Tensor4),
+                ("critical", ctypes.c_int64), ("negligible", ctypes.c_int64), ("smooth_keys", ctypes.c_int32),
+                ("critical_row_ptr", ctypes.c_void_p), ("critical_blocks", ctypes.c_void_p),
+                ("negligible_row_ptr", ctypes.c_void_p), ("negligible_blocks", ctypes.c_void_p),
+                ("classes", ctypes.c_void_p)]
+
+
+class ForwardArgs(ctypes.Structure):
+    _fields_ = [("dtype", ctypes.c_int32), ("batch", ctypes.c_int64), ("heads", ctypes.c_int64),
+                ("seq_len", ctypes.c_int64), ("head_dim", ctypes.c_int64), ("q", Tensor4), ("k", Tensor4),
+                ("v", Tensor4), ("o", Tensor4), ("o_sparse", Tensor4), ("o_linear", Tensor4),
+                ("lse", ctypes.c_void_p), ("proj_weight", ctypes.c_void_p), ("proj_bias", ctypes.c_void_p),
+                ("softmax_scale", ctypes.c_float), ("feature_map", ctypes.c_int32),
+                ("linear_branch", ctypes.c_int32), ("critical", CsrIndex), ("negligible", CsrIndex)]
+
+
+class Sla:
+    def __init__(self, path):
+        self.lib = ctypes.CDLL(path)
+        self.lib.mi_last_error.restype = ctypes.c_char_p
+        for name, args in (("mi_sla_mask_workspace_size", [ctypes.POINTER(MaskArgs), ctypes.POINTER(ctypes.c_int64)]),
+                           ("mi_sla_mask", [ctypes.POINTER(MaskArgs), ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p]),
+                           ("mi_sla_forward_workspace_size", [ctypes.POINTER(ForwardArgs), ctypes.POINTER(ctypes.c_int64)]),
+                           ("mi_sla_forward", [ctypes.POINTER(ForwardArgs), ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p])):
+            getattr(self.lib, name).argtypes = args
+
+    def check(self, status):
+        if status != 0:
+            raise RuntimeError(f"status {status}: {self.lib.mi_last_error().decode()}")
+
+    @staticmethod
+    def stream():
+        return ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
+
+
+class Problem:
+    """Buffers of one SLA call: inputs, mask outputs, forward outputs and both workspaces."""
+
+    def __init__(self, sla, q, k, v, w, b, critical, negligible, feature_map, branch, smooth=True, keep_classes=True):
+        self.sla, self.q, self.k, self.v, self.w, self.b = sla, q, k, v, w, b
+        bsz, heads, n, d = q.shape
+        blocks = (n + 63) // 64
+        rows = bsz * heads * blocks
+        dev = q.device
+        self.blocks, self.critical, self.negligible = blocks, critical, negligible
+        self.crit_ptr = torch.empty(rows + 1, dtype=torch.int64, device=dev)
+        self.crit = torch.empty(max(rows * critical, 1), dtype=torch.int32, device=dev)
+        self.negl_ptr = torch.empty(rows + 1, dtype=torch.int64, device=dev)
+        self.negl = torch.empty(max(rows * negligible, 1), dtype=torch.int32, device=dev)
+        self.classes = torch.empty((bsz, heads, blocks, blocks), dtype=torch.int8, device=dev) if keep_classes else None
+        self.mask_args = MaskArgs(MI_DTYPE[q.dtype], bsz, heads, n, d, tensor4(q), tensor4(k), critical, negligible,
+                                  int(smooth), self.crit_ptr.data_ptr(), self.crit.data_ptr(), self.negl_ptr.data_ptr(),
+                                  self.negl.data_ptr() if negligible > 0 else None,
+                                  self.classes.data_ptr() if keep_classes else None)
+        size = ctypes.c_int64(0)
+        sla.check(sla.lib.mi_sla_mask_workspace_size(ctypes.byref(self.mask_args), ctypes.byref(size)))
+        self.mask_ws = torch.empty(max(size.value, 1), dtype=torch.uint8, device=dev)
+        self.o = torch.empty_like(q)
+        self.o_sparse = torch.empty_like(q)
+        self.o_linear = torch.empty_like(q)
+        self.lse = torch.empty((bsz, heads, n), dtype=torch.float32, device=dev)
+        self.fwd_args = ForwardArgs(MI_DTYPE[q.dtype], bsz, heads, n, d, tensor4(q), tensor4(k), tensor4(v),
+                                    tensor4(self.o), tensor4(self.o_sparse), tensor4(self.o_linear), self.lse.data_ptr(),
+                                    w.data_ptr(), b.data_ptr(), 0.0, feature_map, branch,
+                                    CsrIndex(self.crit_ptr.data_ptr(), self.crit.data_ptr(), rows * critical),
+                                    CsrIndex(self.negl_ptr.data_ptr(), self.negl.data_ptr(), rows * negligible))
+        sla.check(sla.lib.mi_sla_forward_workspace_size(ctypes.byref(self.fwd_args), ctypes.byref(size)))
+        self.fwd_ws = torch.empty(max(size.value, 1), dtype=torch.uint8, device=dev)
+
+    def mask(self):
+        self.sla.check(self.sla.lib.mi_sla_mask(ctypes.byref(self.mask_args), self.mask_ws.data_ptr(),
+                                                self.mask_ws.numel(), Sla.stream()))
+
+    def forward(self):
+        self.sla.check(self.sla.lib.mi_sla_forward(ctypes.byref(self.fwd_args), self.fwd_ws.data_ptr(),
+                                                   self.fwd_ws.numel(), Sla.stream()))
+
+
+def phi(x, feature_map):
+    if feature_map == 0:
+        return torch.softmax(x, dim=-1)
+    if feature_map == 1:
+        return torch.where(x > 0, x + 1, torch.exp(x))
+    return torch.relu(x)
+
+
+def reference(q, k, v, w, b, classes, feature_map, branch):
+    """float64 SLA forward with the given class map [B, H, blocks, blocks]: O, O_s, O_l, LSE."""
+    q, k, v, w, b = (t.double() for t in (q, k, v, w, b))
+    bsz, heads, n, d = q.shape
+    token_block = torch.arange(n, device=q.device) // 64
+    cls = classes.long()[:, :, token_block][:, :, :, token_block]  # [B, H, N, N] per token pair
+    scores = (q @ k.transpose(-1, -2)) / math.sqrt(d)
+    scores = scores.masked_fill(cls != 1, float("-inf"))
+    lse = torch.logsumexp(scores, dim=-1)
+    o_s = torch.softmax(scores, dim=-1) @ v
+    qf, kf = phi(q, feature_map), phi(k, feature_map)
+    a = qf @ kf.transpose(-1, -2)
+    if branch == 1:
+        num, den = a @ v, a.sum(-1, keepdim=True) + 1e-5
+        o_l = num / den
+    else:
+        a = a * (cls == 0)
+        num, den = a @ v, a.sum(-1, keepdim=True)
+        o_l = torch.where(den > 0, num / den.clamp_min(1e-300), torch.zeros_like(num))
+    o = o_s + o_l @ w.transpose(0, 1) + b
+    return o, o_s, o_l, lse
+
+
+def rel_l2(x, y):
+    x, y = x.double(), y.double()
+    return float((x - y).norm() / y.norm().clamp_min(1e-30))
+
+
+def mask_agreement(q, k, classes, critical, negligible, smooth):
+    """Share of rows whose GPU classes equal those ranked from float64 pooled scores, and the largest
+    score gap (relative to the row's score scale) at a disagreement: near-ties only if small."""
+    bsz, heads, n, d = q.shape
+    blocks = (n + 63) // 64
+    pad = blocks * 64 - n
+    counts = torch.full((blocks,), 64.0, dtype=torch.float64, device=q.device)
+    counts[-1] = 64 - pad
+
+    def pool(x):
+        x = F.pad(x.double(), (0, 0, 0, pad)).view(bsz, heads, blocks, 64, d).sum(3)
+        return x / counts[:, None]
+
+    pk = pool(k - k.double().mean(2, keepdim=True)) if smooth else pool(k)
+    scores = pool(q) @ pk.transpose(-1, -2)
+    index = torch.arange(blocks, device=q.device, dtype=torch.float64)
+    order = torch.argsort(torch.argsort(-scores + 0 * index, dim=-1, stable=True), dim=-1)  # rank per block
+    expected = torch.zeros_like(classes)
+    expected[order < critical] = 1
+    expected[order >= blocks - negligible] = -1
+    same = (expected == classes).all(-1)
+    worst = 0.0
+    if not bool(same.all()):
+        scale = scores.abs().amax(-1, keepdim=True).clamp_min(1e-30)
+        bad = ~same
+        # The GPU's score of each block it classed differently, against the boundary score.
+        for idx in bad.nonzero()[:8]:
+            row = scores[tuple(idx)]
+            s = torch.sort(row, descending=True).values
+            lo = s[critical - 1] - s[min(critical, blocks - 1)] if critical < blocks else 0
+            worst = max(worst, float(abs(lo) / scale[tuple(idx)][0]))
+    return float(same.double().mean()), worst
+
+
+def make(bsz, heads, n, d, dtype, seed):
+    g = torch.Generator(device="cuda").manual_seed(seed)
+    q = torch.randn(bsz, heads, n, d, device="cuda", generator=g).to(dtype)
+    k = torch.randn(bsz, heads, n, d, device="cuda", generator=g).to(dtype)
+    v = torch.randn(bsz, heads, n, d, device="cuda", generator=g).to(dtype)
+    w = (torch.randn(d, d, device="cuda", generator=g) / math.sqrt(d)).float()
+    b = (0.1 * torch.randn(d, device="cuda", generator=g)).float()
+    return q, k, v, w, b
+
+
+def check(sla):
+    cases = []
+    for n in (1, 63, 64, 65, 200, 1000, 4096):
+        for d in (64, 96, 128):
+            cases.append((2 if n < 1000 else 1, 2, n, d, torch.bfloat16, 0, 0, 0.05, 0.10))
+    for fm in (0, 1, 2):
+        for branch in (0, 1):
+            for dtype in (torch.float16, torch.bfloat16):
+                cases.append((1, 2, 1000, 128, dtype, fm, branch, 0.05, 0.10))
+    cases += [(1, 2, 1000, 64, torch.bfloat16, 0, 0, 1.0, 0.0),   # k_h = 100 %: linear branch vanishes
+              (1, 2, 1000, 64, torch.bfloat16, 0, 0, 0.01, 0.0),  # one critical block, no negligible
+              (1, 1, 4096, 128, torch.bfloat16, 0, 0, 0.2, 0.5)]
+    failures = 0
+    for i, (bsz, heads, n, d, dtype, fm, branch, kh, kl) in enumerate(cases):
+        blocks = (n + 63) // 64
+        critical = min(max(int(math.floor(kh * blocks + 1e-9)), 1), blocks)
+        negligible = min(int(math.floor(kl * blocks + 1e-9)), blocks - critical)
+        q, k, v, w, b = make(bsz, heads, n, d, dtype, 1000 + i)
+        p = Problem(sla, q, k, v, w, b, critical, negligible, fm, branch)
+        p.mask()
+        p.forward()
+        torch.cuda.synchronize()
+        agree, gap = mask_agreement(q, k, p.classes, critical, negligible, True)
+        o, o_s, o_l, lse = reference(q, k, v, w, b, p.classes, fm, branch)
+        errors = {"o": rel_l2(p.o, o), "o_s": rel_l2(p.o_sparse, o_s), "o_l": rel_l2(p.o_linear, o_l),
+                  "lse": float((p.lse.double() - lse).abs().max())}
+        crit_rows = (p.classes == 1).sum(-1)
+        tol = 2e-2 if dtype == torch.bfloat16 else 5e-3
+        ok = (errors["o"] <= tol and errors["o_s"] <= tol and errors["o_l"] <= 2 * tol and errors["lse"] <= 2e-2
+              and bool((crit_rows == critical).all()) and (agree == 1.0 or gap < 1e-2))
+        failures += not ok
+        print(("ok  " if ok else "FAIL"), f"B{bsz} H{heads} N{n} D{d} {str(dtype)[6:]} phi{fm} branch{branch} "
+              f"kh{critical} kl{negligible}: mask rows agree {agree:.3f} (gap {gap:.1e}) "
+              + " ".join(f"{key} {val:.2e}" for key, val in errors.items()), flush=True)
+    print(f"{len(cases) - failures}/{len(cases)} ok")
+    return failures
+
+
+def time_ms(fn, warmup, iters):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(iters):
+        start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        stop.record()
+        stop.synchronize()
+        times.append(start.elapsed_time(stop))
+    return statistics.median(times)
+
+
+def bench(sla, args):
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    bsz, heads, n, d = args.batch, args.heads, args.seq, args.head_dim
+    q, k, v, w, b = make(bsz, heads, n, d, torch.bfloat16, 7)
+    blocks = (n + 63) // 64
+    critical = max(int(math.floor(args.critical * blocks + 1e-9)), 1)
+    negligible = min(int(math.floor(args.negligible * blocks + 1e-9)), blocks - critical)
+    dense_flops = 4 * bsz * heads * n * n * d
+    for branch in (0, 1):
+        p = Problem(sla, q, k, v, w, b, critical, negligible, 0, branch, keep_classes=False)
+        ms_mask = time_ms(p.mask, args.warmup, args.iters)
+        ms_attention = time_ms(p.forward, args.warmup, args.iters)
+        ms_fwd = time_ms(lambda: (p.mask(), p.forward()), args.warmup, args.iters)
+        row = {"op": "sla", "branch": "marginal" if branch == 0 else "all", "seq": n, "heads": heads, "head_dim": d,
+               "critical": critical, "negligible": negligible, "ms_mask": round(ms_mask, 4),
+               "ms_attention": round(ms_attention, 4), "ms_fwd": round(ms_fwd, 4),
+               "device": torch.cuda.get_device_name()}
+        print(json.dumps(row), flush=True)
+    for name, backend in (("flash2", SDPBackend.FLASH_ATTENTION), ("cudnn", SDPBackend.CUDNN_ATTENTION)):
+        try:
+            with sdpa_kernel(backend):
+                ms = time_ms(lambda: F.scaled_dot_product_attention(q, k, v), args.warmup, args.iters)
+            print(json.dumps({"op": "dense_fwd", "impl": name, "seq": n, "heads": heads, "head_dim": d,
+                              "ms": round(ms, 4), "tflops": round(dense_flops / ms / 1e9, 1)}), flush=True)
+        except RuntimeError as error:
+            print(json.dumps({"op": "dense_fwd", "impl": name, "error": str(error)[:200]}), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lib", required=True)
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--bench", action="store_true")
+    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--heads", type=int, default=12)
+    parser.add_argument("--seq", type=int, default=32760)
+    parser.add_argument("--head-dim", type=int, default=128)
+    parser.add_argument("--critical", type=float, default=0.05)
+    parser.add_argument("--negligible", type=float, default=0.10)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--iters", type=int, default=20)
+    args = parser.parse_args()
+    sla = Sla(args.lib)
+    failures = check(sla) if args.check else 0
+    if args.bench:
+        bench(sla, args)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

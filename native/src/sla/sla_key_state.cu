@@ -1,0 +1,161 @@
+// SLA forward, steps 2 and 3 (sla_forward_params.h): the linear branch's all-keys state H = Σ φ(k)ᵀv
+// and Z = Σ φ(k) per (batch, head), then the deterministic sum of the partials and the 16-bit
+// hi + lo split the linear kernel multiplies by.
+//
+// Step 2: one CTA per (chunk of tokens, group), D / 16 warps; warp w owns rows [16w, 16w + 16) of H
+// (feature index a) and every column (value dim c). Per 64-token tile: K and V land in swizzled
+// shared memory, φ is applied to K in place, Z takes the column sums of φ(K) (one thread per
+// feature), and H += φ(K)ᵀ·V on m16n8k16 MMAs: φ(K)ᵀ's fragments come from the [token][feature]
+// tile through ldmatrix.trans (the same instruction that reads V as the B operand of P·V).
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "../attention/attention_fwd_kernel.cuh"
+#include "../common/device_primitives.cuh"
+#include "mi_instantiations.h"
+#include "sla_forward_params.h"
+#include "sla_tiles.cuh"
+
+namespace mi::sla {
+namespace {
+
+constexpr int kTile = 64;
+
+template <typename Traits>
+__global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __grid_constant__ KeyStateParams p) {
+  using Element = typename Traits::Element;
+  using Mma = device::Mma16816<Element>;
+  constexpr int kHeadDim = Traits::kHeadDim;
+  constexpr int kOTiles = Traits::kOTiles;
+  __shared__ __align__(128) Element s_k[kTile * kHeadDim];
+  __shared__ __align__(128) Element s_v[kTile * kHeadDim];
+
+  const int64_t group = blockIdx.y;
+  const int64_t batch = group / p.heads;
+  const int head = static_cast<int>(group % p.heads);
+  const int first = blockIdx.x * p.chunk_tokens;
+  const int end = min(first + p.chunk_tokens, p.n);
+  const auto* k = static_cast<const Element*>(p.k) + batch * p.k_strides.batch + head * p.k_strides.head;
+  const auto* v = static_cast<const Element*>(p.v) + batch * p.v_strides.batch + head * p.v_strides.head;
+
+  const int warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  float acc[kOTiles][4];
+#pragma unroll
+  for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+    for (int e = 0; e < 4; ++e) acc[t][e] = 0.f;
+  float z = 0.f;  // feature threadIdx.x (threads >= D: unused)
+  const uint32_t s_k_addr = device::smem_address(s_k);
+  const uint32_t s_v_addr = device::smem_address(s_v);
+
+  for (int t0 = first; t0 < end; t0 += kTile) {
+    __syncthreads();  // every warp finished reading the previous tile
+    attention::detail::load_tile_async<Traits, kTile>(s_k, k, p.k_strides.row, t0, end);
+    attention::detail::load_tile_async<Traits, kTile>(s_v, v, p.v_strides.row, t0, end);
+    device::cp_async_commit();
+    device::cp_async_wait<0>();
+    __syncthreads();
+    apply_feature_map<Traits, kTile>(s_k, end - t0, p.feature_map);
+    __syncthreads();
+    if (threadIdx.x < kHeadDim) {
+      const int a = threadIdx.x;
+#pragma unroll 8
+      for (int row = 0; row < kTile; ++row) z += to_float(s_k[Traits::swizzle(row, a / 8) + a % 8]);
+    }
+#pragma unroll
+    for (int kk = 0; kk < kTile / 16; ++kk) {
+      uint32_t a_frag[4];
+      device::ldmatrix_x4_trans(a_frag, s_k_addr + 2 * Traits::swizzle(kk * 16 + (lane % 8) + (lane / 16) * 8,
+                                                                       warp * 2 + (lane / 8) % 2));
+#pragma unroll
+      for (int dp = 0; dp < kOTiles / 2; ++dp) {
+        uint32_t v_frag[4];
+        device::ldmatrix_x4_trans(v_frag, s_v_addr + 2 * Traits::swizzle(kk * 16 + (lane % 8) + ((lane / 8) % 2) * 8,
+                                                                         dp * 2 + lane / 16));
+        Mma::run(acc[2 * dp], a_frag, v_frag[0], v_frag[1]);
+        Mma::run(acc[2 * dp + 1], a_frag, v_frag[2], v_frag[3]);
+      }
+    }
+  }
+
+  // Accumulator (t, e): row 16·warp + lane / 4 + 8·(e / 2), column 8t + 2·(lane % 4) + e % 2.
+  float* h = p.partial_h + (group * p.chunks + blockIdx.x) * int64_t(kHeadDim) * kHeadDim;
+#pragma unroll
+  for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+    for (int half = 0; half < 2; ++half) {
+      const int a = warp * 16 + lane / 4 + 8 * half;
+      const int c = t * 8 + 2 * (lane % 4);
+      *reinterpret_cast<float2*>(h + a * kHeadDim + c) = make_float2(acc[t][2 * half], acc[t][2 * half + 1]);
+    }
+  if (threadIdx.x < kHeadDim) p.partial_z[(group * p.chunks + blockIdx.x) * kHeadDim + threadIdx.x] = z;
+}
+
+constexpr int kReduceThreads = 256;
+
+// grid (ceil(D·D / 256), groups + 1): y < groups sums group y's partials in chunk order; the last
+// y splits Proj's weights. hi = round(x), lo = round(x - hi): hi + lo carries about 16 significant
+// bits, so products with it on tensor cores keep fp32-like accuracy where a difference of large
+// sums (all keys minus excluded blocks) would amplify a single rounding.
+template <int kHeadDim, typename Element>
+__global__ void __launch_bounds__(kReduceThreads) reduce_key_state_kernel(const __grid_constant__ ReduceParams p) {
+  const int i = blockIdx.x * kReduceThreads + threadIdx.x;
+  if (i >= kHeadDim * kHeadDim) return;
+  const int64_t group = blockIdx.y;
+  float x;
+  Element* hi;
+  Element* lo;
+  if (group == p.groups) {
+    x = p.weight[i];
+    hi = static_cast<Element*>(p.w_hi) + i;
+    lo = static_cast<Element*>(p.w_lo) + i;
+  } else {
+    const float* partial = p.partial_h + group * p.chunks * int64_t(kHeadDim) * kHeadDim + i;
+    float sum = 0.f;
+    for (int c = 0; c < p.chunks; ++c) sum += partial[int64_t(c) * kHeadDim * kHeadDim];
+    x = sum / float(p.n);
+    hi = static_cast<Element*>(p.h_hi) + group * kHeadDim * kHeadDim + i;
+    lo = static_cast<Element*>(p.h_lo) + group * kHeadDim * kHeadDim + i;
+    if (i < kHeadDim) {
+      const float* partial_z = p.partial_z + group * p.chunks * kHeadDim + i;
+      float z = 0.f;
+      for (int c = 0; c < p.chunks; ++c) z += partial_z[c * kHeadDim];
+      p.z[group * kHeadDim + i] = z;
+    }
+  }
+  const Element h = from_float<Element>(x);
+  *hi = h;
+  *lo = from_float<Element>(x - to_float(h));
+}
+
+}  // namespace
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_key_state(const KeyStateParams& p, int64_t groups, cudaStream_t stream) {
+  using Traits = SlaTileTraits<kHeadDim, kElement, kHeadDim / 16>;
+  key_state_kernel<Traits><<<dim3(p.chunks, static_cast<unsigned>(groups)), Traits::kThreads, 0, stream>>>(p);
+  return cudaGetLastError();
+}
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_reduce_key_state(const ReduceParams& p, cudaStream_t stream) {
+  using Element = typename attention::ElementOf<kElement>::type;
+  const dim3 grid((kHeadDim * kHeadDim + kReduceThreads - 1) / kReduceThreads, static_cast<unsigned>(p.groups + 1));
+  reduce_key_state_kernel<kHeadDim, Element><<<grid, kReduceThreads, 0, stream>>>(p);
+  return cudaGetLastError();
+}
+
+#define MI_INSTANTIATE_KEY_STATE(D)                                                                       \
+  template cudaError_t run_key_state<D, attention::ElementType::kFloat16>(const KeyStateParams&, int64_t,    \
+                                                                          cudaStream_t);                     \
+  template cudaError_t run_key_state<D, attention::ElementType::kBFloat16>(const KeyStateParams&, int64_t,   \
+                                                                           cudaStream_t);                    \
+  template cudaError_t run_reduce_key_state<D, attention::ElementType::kFloat16>(const ReduceParams&,        \
+                                                                                 cudaStream_t);              \
+  template cudaError_t run_reduce_key_state<D, attention::ElementType::kBFloat16>(const ReduceParams&,       \
+                                                                                  cudaStream_t);
+MI_FOR_EACH_HEAD_DIM(MI_INSTANTIATE_KEY_STATE)
+
+}  // namespace mi::sla

@@ -1,0 +1,300 @@
+// SLA forward, step 4 (sla_forward_params.h): per 64-row query block, the linear branch
+// O_l = φ(q)·H / φ(q)·Z and the combination O = O_s + O_l·Wᵀ + b.
+//
+// The marginal-blocks semantics sums H and Z over a row's marginal key blocks, typically 85 % of
+// them. Rather than storing a D x D state per key block (O((N / 64)·D²) memory, the released code's
+// out-of-memory problem) and adding 85 % of them per row, the kernel starts from the all-keys totals
+// and subtracts the excluded blocks (critical and negligible, 15 % by default) the way attention
+// visits a block: S = φ(Q_i)·φ(K_j)ᵀ on tensor cores, then num -= S·V_j and den -= rowsum(S). Memory
+// stays O(N·D + D²) and the work is that of attention over the excluded blocks, without the softmax.
+//
+// Precision: a difference of large sums amplifies rounding, so everything that enters it is
+// near-fp32: the totals H (stored / N, so fp16 holds them) and W as hi + lo 16-bit halves (two MMAs),
+// S split the same way before S·V, fp32 accumulators and denominators. φ(q) and φ(k) are rounded
+// to the element type once and enter both the totals and the subtracted blocks identically.
+// A row whose linear branch is empty (no marginal block) or whose remaining denominator is at most
+// 1e-6 of the total (cancellation noise where the exact value is 0, e.g. relu) gets O_l = 0, as
+// the reference gives where φ(q)·Z <= 0.
+//
+// One CTA of 4 warps per (query block, head, batch); warp w owns rows [16w, 16w + 16). Shared
+// memory: the φ(Q) tile (later O_l's staging, each warp its own rows), one K and one V tile, and
+// two D x D element tiles that hold H hi/lo, then W hi/lo (loaded while the excluded blocks run).
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "../attention/attention_fwd_kernel.cuh"
+#include "../common/csr_rows.cuh"
+#include "../common/device_primitives.cuh"
+#include "mi_instantiations.h"
+#include "sla_forward_params.h"
+#include "sla_tiles.cuh"
+
+namespace mi::sla {
+namespace {
+
+constexpr int kBlock = 64;
+constexpr int kWarps = 4;
+constexpr int kSTiles = kBlock / 8;
+
+template <typename Traits>
+struct LinearSmem {
+  using Element = typename Traits::Element;
+  static constexpr int kTileElems = kBlock * Traits::kHeadDim;
+  static constexpr int kStateElems = Traits::kHeadDim * Traits::kHeadDim;
+  static constexpr int kBytes = (3 * kTileElems + 2 * kStateElems) * int(sizeof(Element)) +
+                                2 * Traits::kHeadDim * int(sizeof(float));
+};
+
+// acc (+)= A·B for a warp's 16 rows: A from a [rows][D] tile (the warp's rows), B a [D][D] tile
+// read as K x N (b_trans: stored [k][n], as V) or as N x K (stored [n][k], as K in Q·Kᵀ).
+template <typename Traits, bool kBTransposed>
+__device__ __forceinline__ void mma_rows_by_state(float (&acc)[Traits::kOTiles][4], uint32_t a_addr, int warp_row0,
+                                                  uint32_t b_addr) {
+  using Mma = device::Mma16816<typename Traits::Element>;
+  const int lane = threadIdx.x % 32;
+#pragma unroll
+  for (int ks = 0; ks < Traits::kHeadDim / 16; ++ks) {
+    uint32_t a_frag[4];
+    device::ldmatrix_x4(a_frag, a_addr + 2 * Traits::swizzle(warp_row0 + (lane % 16), ks * 2 + lane / 16));
+#pragma unroll
+    for (int np = 0; np < Traits::kOTiles / 2; ++np) {
+      uint32_t b_frag[4];
+      if constexpr (kBTransposed) {
+        device::ldmatrix_x4_trans(b_frag, b_addr + 2 * Traits::swizzle(ks * 16 + (lane % 8) + ((lane / 8) % 2) * 8,
+                                                                       np * 2 + lane / 16));
+      } else {
+        device::ldmatrix_x4(b_frag, b_addr + 2 * Traits::swizzle(np * 16 + (lane % 8) + (lane / 16) * 8,
+                                                                 ks * 2 + (lane / 8) % 2));
+      }
+      Mma::run(acc[2 * np], a_frag, b_frag[0], b_frag[1]);
+      Mma::run(acc[2 * np + 1], a_frag, b_frag[2], b_frag[3]);
+    }
+  }
+}
+
+template <typename Traits>
+__global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __grid_constant__ LinearParams p) {
+  using Element = typename Traits::Element;
+  using Mma = device::Mma16816<Element>;
+  using index_t = int64_t;
+  using Smem = LinearSmem<Traits>;
+  constexpr int kHeadDim = Traits::kHeadDim;
+  constexpr int kOTiles = Traits::kOTiles;
+
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  Element* s_q = reinterpret_cast<Element*>(smem_raw);
+  Element* s_k = s_q + Smem::kTileElems;
+  Element* s_v = s_k + Smem::kTileElems;
+  Element* s_hi = s_v + Smem::kTileElems;
+  Element* s_lo = s_hi + Smem::kStateElems;
+  float* s_z = reinterpret_cast<float*>(s_lo + Smem::kStateElems);
+  float* s_bias = s_z + kHeadDim;
+
+  const int qb = blockIdx.x;
+  const int head = blockIdx.y;
+  const int batch = blockIdx.z;
+  const int64_t group = int64_t(batch) * p.heads + head;
+  const int m0 = qb * kBlock;
+  const int rows = min(kBlock, p.n - m0);
+  const int warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  const int warp_row0 = warp * 16;
+
+  const auto* q = static_cast<const Element*>(p.q) + batch * p.q_strides.batch + head * p.q_strides.head;
+  const auto* k = static_cast<const Element*>(p.k) + batch * p.k_strides.batch + head * p.k_strides.head;
+  const auto* v = static_cast<const Element*>(p.v) + batch * p.v_strides.batch + head * p.v_strides.head;
+  attention::detail::load_tile_async<Traits, kBlock>(s_q, q, p.q_strides.row, m0, p.n);
+  const auto* h_hi = static_cast<const Element*>(p.h_hi) + group * kHeadDim * kHeadDim;
+  const auto* h_lo = static_cast<const Element*>(p.h_lo) + group * kHeadDim * kHeadDim;
+  attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, h_hi, kHeadDim, 0, kHeadDim);
+  attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, h_lo, kHeadDim, 0, kHeadDim);
+  device::cp_async_commit();
+  for (int i = threadIdx.x; i < kHeadDim; i += Traits::kThreads) {
+    s_z[i] = p.z[group * kHeadDim + i];
+    s_bias[i] = p.bias[i];
+  }
+  device::cp_async_wait<0>();
+  __syncthreads();
+  apply_feature_map<Traits, kBlock>(s_q, rows, p.feature_map);
+  __syncthreads();
+
+  // φ(q)·Z per row: lanes l and l + 16 each take half of row warp_row0 + l % 16.
+  float total_den[2];
+  {
+    const int row = warp_row0 + lane % 16;
+    const int a0 = (lane / 16) * (kHeadDim / 2);
+    float dot = 0.f;
+#pragma unroll 8
+    for (int a = a0; a < a0 + kHeadDim / 2; ++a) dot = fmaf(to_float(s_q[Traits::swizzle(row, a / 8) + a % 8]), s_z[a], dot);
+    dot += __shfl_xor_sync(0xffffffffu, dot, 16);
+    total_den[0] = __shfl_sync(0xffffffffu, dot, lane / 4);
+    total_den[1] = __shfl_sync(0xffffffffu, dot, lane / 4 + 8);
+  }
+
+  // num = φ(q)·H over all keys (H stored / N: scale back).
+  const uint32_t s_q_addr = device::smem_address(s_q);
+  float num[kOTiles][4];
+#pragma unroll
+  for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+    for (int e = 0; e < 4; ++e) num[t][e] = 0.f;
+  mma_rows_by_state<Traits, true>(num, s_q_addr, warp_row0, device::smem_address(s_hi));
+  mma_rows_by_state<Traits, true>(num, s_q_addr, warp_row0, device::smem_address(s_lo));
+#pragma unroll
+  for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+    for (int e = 0; e < 4; ++e) num[t][e] *= float(p.n);
+  __syncthreads();  // every warp is done with H: W takes its place, in flight during the exclusions
+  attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, static_cast<const Element*>(p.w_hi), kHeadDim, 0, kHeadDim);
+  attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, static_cast<const Element*>(p.w_lo), kHeadDim, 0, kHeadDim);
+  device::cp_async_commit();
+
+  float excluded_den[2] = {0.f, 0.f};  // this thread's partial row sums of the subtracted S
+  bool any_marginal = true;
+  if (!p.all_keys) {
+    const int64_t csr_row = group * p.blocks + qb;
+    const CsrRow critical = CsrRow::read(p.critical, csr_row);
+    const CsrRow negligible = CsrRow::read(p.negligible, csr_row);
+    any_marginal = critical.size() + negligible.size() < p.blocks;
+    const int count = critical.size() + negligible.size();
+    const uint32_t s_k_addr = device::smem_address(s_k);
+    const uint32_t s_v_addr = device::smem_address(s_v);
+    for (int i = 0; i < count && any_marginal; ++i) {
+      const int32_t block = i < critical.size() ? __ldg(p.critical.values + critical.begin + i)
+                                                : __ldg(p.negligible.values + negligible.begin + (i - critical.size()));
+      // Out-of-range blocks (a malformed index) load nothing: zero rows subtract nothing.
+      const int first = block >= 0 && block < p.blocks ? block * kBlock : p.n;
+      __syncthreads();  // every warp finished reading the previous K and V
+      attention::detail::load_tile_async<Traits, kBlock>(s_k, k, p.k_strides.row, first, p.n);
+      attention::detail::load_tile_async<Traits, kBlock>(s_v, v, p.v_strides.row, first, p.n);
+      device::cp_async_commit();
+      device::cp_async_wait<0>();
+      __syncthreads();
+      apply_feature_map<Traits, kBlock>(s_k, max(0, min(kBlock, p.n - first)), p.feature_map);
+      __syncthreads();
+
+      float s[kSTiles][4];
+#pragma unroll
+      for (int t = 0; t < kSTiles; ++t)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) s[t][e] = 0.f;
+#pragma unroll
+      for (int ks = 0; ks < kHeadDim / 16; ++ks) {
+        uint32_t a_frag[4];
+        device::ldmatrix_x4(a_frag, s_q_addr + 2 * Traits::swizzle(warp_row0 + (lane % 16), ks * 2 + lane / 16));
+#pragma unroll
+        for (int np = 0; np < kSTiles / 2; ++np) {
+          uint32_t b_frag[4];
+          device::ldmatrix_x4(b_frag, s_k_addr + 2 * Traits::swizzle(np * 16 + (lane % 8) + (lane / 16) * 8,
+                                                                     ks * 2 + (lane / 8) % 2));
+          Mma::run(s[2 * np], a_frag, b_frag[0], b_frag[1]);
+          Mma::run(s[2 * np + 1], a_frag, b_frag[2], b_frag[3]);
+        }
+      }
+#pragma unroll
+      for (int t = 0; t < kSTiles; ++t) {
+        excluded_den[0] += s[t][0] + s[t][1];
+        excluded_den[1] += s[t][2] + s[t][3];
+      }
+      // num -= (S_hi + S_lo)·V: the C layout of two n8 tiles is the A layout of one k16 step.
+#pragma unroll
+      for (int kk = 0; kk < kBlock / 16; ++kk) {
+        uint32_t hi[4], lo[4];
+#pragma unroll
+        for (int r = 0; r < 4; ++r) {
+          const float* pair = &s[2 * kk + r / 2][(r % 2) * 2];
+          const Element h0 = from_float<Element>(-pair[0]);
+          const Element h1 = from_float<Element>(-pair[1]);
+          hi[r] = device::pack2<Element>(to_float(h0), to_float(h1));
+          lo[r] = device::pack2<Element>(-pair[0] - to_float(h0), -pair[1] - to_float(h1));
+        }
+#pragma unroll
+        for (int dp = 0; dp < kOTiles / 2; ++dp) {
+          uint32_t v_frag[4];
+          device::ldmatrix_x4_trans(v_frag, s_v_addr + 2 * Traits::swizzle(kk * 16 + (lane % 8) + ((lane / 8) % 2) * 8,
+                                                                           dp * 2 + lane / 16));
+          Mma::run(num[2 * dp], hi, v_frag[0], v_frag[1]);
+          Mma::run(num[2 * dp + 1], hi, v_frag[2], v_frag[3]);
+          Mma::run(num[2 * dp], lo, v_frag[0], v_frag[1]);
+          Mma::run(num[2 * dp + 1], lo, v_frag[2], v_frag[3]);
+        }
+      }
+    }
+  }
+
+  // O_l per row; staged (rounded) in the warp's own rows of the φ(Q) tile for the Proj MMA.
+  float inv_den[2];
+#pragma unroll
+  for (int h = 0; h < 2; ++h) {
+    float excluded = excluded_den[h];
+    excluded += __shfl_xor_sync(0xffffffffu, excluded, 1);
+    excluded += __shfl_xor_sync(0xffffffffu, excluded, 2);
+    if (p.all_keys) {
+      inv_den[h] = 1.f / (total_den[h] + 1e-5f);
+    } else {
+      const float den = total_den[h] - excluded;
+      inv_den[h] = any_marginal && den > 1e-6f * total_den[h] && den > 0.f ? 1.f / den : 0.f;
+    }
+  }
+  __syncwarp();  // the warp's reads of its φ(Q) rows are done
+  auto* o_linear = static_cast<Element*>(p.o_linear);
+  if (o_linear != nullptr) o_linear += batch * p.l_strides.batch + head * p.l_strides.head;
+#pragma unroll
+  for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int local = warp_row0 + lane / 4 + 8 * h;
+      const int c = t * 8 + 2 * (lane % 4);
+      const uint32_t packed = device::pack2<Element>(num[t][2 * h] * inv_den[h], num[t][2 * h + 1] * inv_den[h]);
+      *reinterpret_cast<uint32_t*>(s_q + Traits::swizzle(local, t) + 2 * (lane % 4)) = packed;
+      if (o_linear != nullptr && m0 + local < p.n)
+        *reinterpret_cast<uint32_t*>(o_linear + index_t(m0 + local) * p.l_strides.row + c) = packed;
+    }
+  device::cp_async_wait<0>();
+  __syncthreads();  // W landed; every warp's O_l rows are staged
+
+  // O = O_s + O_l·Wᵀ + b: W stored [out][in] is Wᵀ's N x K layout (as K in Q·Kᵀ).
+  float y[kOTiles][4];
+#pragma unroll
+  for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+    for (int e = 0; e < 4; ++e) y[t][e] = 0.f;
+  mma_rows_by_state<Traits, false>(y, s_q_addr, warp_row0, device::smem_address(s_hi));
+  mma_rows_by_state<Traits, false>(y, s_q_addr, warp_row0, device::smem_address(s_lo));
+  const auto* o_sparse = static_cast<const Element*>(p.o_sparse) + batch * p.s_strides.batch + head * p.s_strides.head;
+  auto* o = static_cast<Element*>(p.o) + batch * p.o_strides.batch + head * p.o_strides.head;
+#pragma unroll
+  for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int row = m0 + warp_row0 + lane / 4 + 8 * h;
+      if (row >= p.n) continue;
+      const int c = t * 8 + 2 * (lane % 4);
+      const uint32_t sparse_bits = *reinterpret_cast<const uint32_t*>(o_sparse + index_t(row) * p.s_strides.row + c);
+      const Element* sparse = reinterpret_cast<const Element*>(&sparse_bits);
+      *reinterpret_cast<uint32_t*>(o + index_t(row) * p.o_strides.row + c) =
+          device::pack2<Element>(to_float(sparse[0]) + y[t][2 * h] + s_bias[c], to_float(sparse[1]) + y[t][2 * h + 1] + s_bias[c + 1]);
+    }
+}
+
+}  // namespace
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_linear_fwd(const LinearParams& p, int batch, cudaStream_t stream) {
+  using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
+  constexpr int kSmem = LinearSmem<Traits>::kBytes;
+  cudaError_t err = cudaFuncSetAttribute(linear_fwd_kernel<Traits>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  if (err != cudaSuccess) return err;
+  linear_fwd_kernel<Traits><<<dim3(p.blocks, p.heads, batch), Traits::kThreads, kSmem, stream>>>(p);
+  return cudaGetLastError();
+}
+
+#define MI_INSTANTIATE_LINEAR_FWD(D)                                                                     \
+  template cudaError_t run_linear_fwd<D, attention::ElementType::kFloat16>(const LinearParams&, int,       \
+                                                                           cudaStream_t);                  \
+  template cudaError_t run_linear_fwd<D, attention::ElementType::kBFloat16>(const LinearParams&, int,      \
+                                                                            cudaStream_t);
+MI_FOR_EACH_HEAD_DIM(MI_INSTANTIATE_LINEAR_FWD)
+
+}  // namespace mi::sla

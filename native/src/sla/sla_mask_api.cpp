@@ -1,0 +1,119 @@
+// mi_sla_mask_workspace_size / mi_sla_mask: validation, the workspace layout and the launch
+// sequence (pool Q and K, smooth-K, then per chunk of the score buffer the whole square of pooled
+// scores and the selection), all enqueued on the caller's stream.
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+#include <string>
+
+#include "../attention/attention_validation.h"
+#include "../common/pointer_checks.h"
+#include "../common/status.h"
+#include "../permuted/permuted_scores.h"
+#include "minference.h"
+#include "sla_mask_params.h"
+
+namespace {
+
+namespace est = mi::blocksparse::estimate;
+
+constexpr int64_t kMaxSeqLen = int64_t{1} << 21;  // 32768 key blocks: 128 KB of keys per select CTA
+
+int64_t blocks_of(int64_t n) { return (n + est::kBlock - 1) / est::kBlock; }
+
+void require_shape(const mi_sla_mask_args* a) {
+  if (a == nullptr) mi::invalid("args must not be NULL");
+  if (a->seq_len < 1 || a->seq_len > kMaxSeqLen)
+    mi::invalid("seq_len=" + std::to_string(a->seq_len) + " must be in [1, 2^21]");
+  if (a->batch < 1 || a->heads < 1) mi::invalid("batch and heads must be >= 1");
+  const int64_t blocks = blocks_of(a->seq_len);
+  if (a->critical < 1 || a->critical > blocks)
+    mi::invalid("critical=" + std::to_string(a->critical) + " must be in [1, " + std::to_string(blocks) +
+                "] (the key blocks of a row)");
+  if (a->negligible < 0 || a->negligible > blocks - a->critical)
+    mi::invalid("negligible=" + std::to_string(a->negligible) + " must be in [0, " +
+                std::to_string(blocks - a->critical) + "] (the key blocks left after the critical ones)");
+  if (a->smooth_keys != 0 && a->smooth_keys != 1)
+    mi::invalid("smooth_keys=" + std::to_string(a->smooth_keys) + " must be 0 or 1");
+}
+
+mi::permuted::ScoreWorkspace layout_of(const mi_sla_mask_args& a) {
+  return mi::permuted::score_workspace(a.batch * a.heads, a.seq_len, a.head_dim, a.critical < blocks_of(a.seq_len));
+}
+
+template <typename T>
+void require_output(const char* name, T* pointer, bool required) {
+  if (pointer == nullptr) {
+    if (required) mi::invalid(std::string(name) + " must not be NULL");
+    return;
+  }
+  mi::require_aligned(pointer, sizeof(T), name);
+  mi::check_device_pointer(name, pointer);
+}
+
+}  // namespace
+
+extern "C" MI_API mi_status mi_sla_mask_workspace_size(const mi_sla_mask_args* args, int64_t* bytes) {
+  return mi::guarded([&] {
+    require_shape(args);
+    if (bytes == nullptr) mi::invalid("bytes must not be NULL");
+    *bytes = layout_of(*args).total;
+  });
+}
+
+extern "C" MI_API mi_status mi_sla_mask(const mi_sla_mask_args* args, void* workspace, int64_t workspace_bytes,
+                                        mi_stream stream) {
+  return mi::guarded([&] {
+    require_shape(args);
+    mi_dense_attention_args operands{};
+    operands.dtype = args->dtype;
+    operands.batch = args->batch;
+    operands.q_heads = args->heads;
+    operands.kv_heads = args->heads;
+    operands.q_len = args->seq_len;
+    operands.kv_len = args->seq_len;
+    operands.head_dim = args->head_dim;
+    operands.q = args->q;
+    operands.k = args->k;
+    const auto params = mi::attention::validate_query_key_args(operands);
+    const auto heads = mi::validate_head_list(nullptr, 0, args->heads);
+    require_output("critical_row_ptr", args->critical_row_ptr, true);
+    require_output("critical_blocks", args->critical_blocks, true);
+    require_output("negligible_row_ptr", args->negligible_row_ptr, true);
+    require_output("negligible_blocks", args->negligible_blocks, args->negligible > 0);
+    require_output("classes", args->classes, false);
+    const mi::permuted::ScoreWorkspace w = layout_of(*args);
+    mi::require_workspace(workspace, workspace_bytes, w.total, "mi_sla_mask_workspace_size");
+
+    const auto s = reinterpret_cast<cudaStream_t>(stream);
+    mi::sla::SelectParams select{};
+    select.critical = static_cast<int>(args->critical);
+    select.negligible = static_cast<int>(args->negligible);
+    select.critical_row_ptr = args->critical_row_ptr;
+    select.critical_blocks = args->critical_blocks;
+    select.negligible_row_ptr = args->negligible_row_ptr;
+    select.negligible_blocks = args->negligible_blocks;
+    select.classes = args->classes;
+    mi::permuted::PooledKeysLaunch smooth;
+    if (args->smooth_keys != 0) {
+      smooth = [&](float* pooled_k) {
+        mi::sla::SmoothParams p{};
+        p.pooled_k = pooled_k;
+        p.groups = args->batch * args->heads;
+        p.blocks = static_cast<int>(blocks_of(args->seq_len));
+        p.n = static_cast<int>(args->seq_len);
+        p.head_dim = static_cast<int>(args->head_dim);
+        return mi::sla::run_smooth_keys(p, s);
+      };
+    }
+    // Self-attention: every head is listed and reads its own keys (kv_heads == heads).
+    mi::permuted::pool_score_select(
+        args->dtype, args->head_dim, params, heads, args->batch, args->heads, nullptr, workspace, w,
+        args->critical_row_ptr, args->critical_blocks, s,
+        [&](const est::EstimateParams& estimate, const int32_t*, const int32_t*) {
+          select.scores = estimate;
+          return mi::sla::run_sla_select(select, s);
+        },
+        smooth);
+  });
+}
