@@ -45,7 +45,8 @@ class ForwardArgs(ctypes.Structure):
                 ("v", Tensor4), ("o", Tensor4), ("o_sparse", Tensor4), ("o_linear", Tensor4),
                 ("lse", ctypes.c_void_p), ("proj_weight", ctypes.c_void_p), ("proj_bias", ctypes.c_void_p),
                 ("softmax_scale", ctypes.c_float), ("feature_map", ctypes.c_int32),
-                ("linear_branch", ctypes.c_int32), ("critical", CsrIndex), ("negligible", CsrIndex)]
+                ("linear_branch", ctypes.c_int32), ("critical", CsrIndex), ("negligible", CsrIndex),
+                ("linear_inv_den", ctypes.c_void_p)]
 
 
 class Sla:
@@ -93,11 +94,13 @@ class Problem:
         self.o_sparse = torch.empty_like(q)
         self.o_linear = torch.empty_like(q)
         self.lse = torch.empty((bsz, heads, n), dtype=torch.float32, device=dev)
+        self.inv_den = torch.empty((bsz, heads, n), dtype=torch.float32, device=dev)
         self.fwd_args = ForwardArgs(MI_DTYPE[q.dtype], bsz, heads, n, d, tensor4(q), tensor4(k), tensor4(v),
                                     tensor4(self.o), tensor4(self.o_sparse), tensor4(self.o_linear), self.lse.data_ptr(),
                                     w.data_ptr(), b.data_ptr(), 0.0, feature_map, branch,
                                     CsrIndex(self.crit_ptr.data_ptr(), self.crit.data_ptr(), rows * critical),
-                                    CsrIndex(self.negl_ptr.data_ptr(), self.negl.data_ptr(), rows * negligible))
+                                    CsrIndex(self.negl_ptr.data_ptr(), self.negl.data_ptr(), rows * negligible),
+                                    self.inv_den.data_ptr())
         sla.check(sla.lib.mi_sla_forward_workspace_size(ctypes.byref(self.fwd_args), ctypes.byref(size)))
         self.fwd_ws = torch.empty(max(size.value, 1), dtype=torch.uint8, device=dev)
 
@@ -119,7 +122,7 @@ def phi(x, feature_map):
 
 
 def reference(q, k, v, w, b, classes, feature_map, branch):
-    """float64 SLA forward with the given class map [B, H, blocks, blocks]: O, O_s, O_l, LSE."""
+    """float64 SLA forward with the given class map [B, H, blocks, blocks]: O, O_s, O_l, LSE, 1/den."""
     q, k, v, w, b = (t.double() for t in (q, k, v, w, b))
     bsz, heads, n, d = q.shape
     token_block = torch.arange(n, device=q.device) // 64
@@ -133,12 +136,14 @@ def reference(q, k, v, w, b, classes, feature_map, branch):
     if branch == 1:
         num, den = a @ v, a.sum(-1, keepdim=True) + 1e-5
         o_l = num / den
+        inv_den = 1 / den[..., 0]
     else:
         a = a * (cls == 0)
         num, den = a @ v, a.sum(-1, keepdim=True)
         o_l = torch.where(den > 0, num / den.clamp_min(1e-300), torch.zeros_like(num))
+        inv_den = torch.where(den[..., 0] > 0, 1 / den[..., 0].clamp_min(1e-300), torch.zeros_like(den[..., 0]))
     o = o_s + o_l @ w.transpose(0, 1) + b
-    return o, o_s, o_l, lse
+    return o, o_s, o_l, lse, inv_den
 
 
 def rel_l2(x, y):
@@ -213,12 +218,12 @@ def check(sla):
         p.forward()
         torch.cuda.synchronize()
         agree, gap = mask_agreement(q, k, p.classes, critical, negligible, True)
-        o, o_s, o_l, lse = reference(q, k, v, w, b, p.classes, fm, branch)
+        o, o_s, o_l, lse, inv_den = reference(q, k, v, w, b, p.classes, fm, branch)
         errors = {"o": rel_l2(p.o, o), "o_s": rel_l2(p.o_sparse, o_s), "o_l": rel_l2(p.o_linear, o_l),
-                  "lse": float((p.lse.double() - lse).abs().max())}
+                  "lse": float((p.lse.double() - lse).abs().max()), "inv_den": rel_l2(p.inv_den, inv_den)}
         crit_rows = (p.classes == 1).sum(-1)
         tol = 2e-2 if dtype == torch.bfloat16 else 5e-3
-        ok = (errors["o"] <= tol and errors["o_s"] <= tol and errors["o_l"] <= 2 * tol and errors["lse"] <= 2e-2
+        ok = (errors["o"] <= tol and errors["o_s"] <= tol and errors["o_l"] <= 2 * tol and errors["lse"] <= 2e-2 and errors["inv_den"] <= 2 * tol
               and bool((crit_rows == critical).all()) and (agree == 1.0 or gap < 1e-2))
         failures += not ok
         print(("ok  " if ok else "FAIL"), f"B{bsz} H{heads} N{n} D{d} {str(dtype)[6:]} phi{fm} branch{branch} "

@@ -893,6 +893,8 @@ typedef struct mi_sla_forward_args {
                                   key blocks per row, >= 1 each) */
   mi_csr_index negligible;     /* its negligible index (rows disjoint from the critical ones);
                                   read only with MI_SLA_MARGINAL_BLOCKS */
+  float* linear_inv_den;       /* optional (NULL), written: fp32 [batch, heads, N], 1 / (φ(q)·Z)
+                                  per row, 0 where the linear branch is off (the backward reads it) */
 } mi_sla_forward_args;
 
 /* O_s = softmax(scale · Q Kᵀ) V over each row's critical blocks (exact, with the log-sum-exp);
@@ -903,6 +905,44 @@ MI_API MI_NODISCARD mi_status mi_sla_forward_workspace_size(const mi_sla_forward
                                                             int64_t* bytes);
 MI_API MI_NODISCARD mi_status mi_sla_forward(const mi_sla_forward_args* args, void* workspace,
                                              int64_t workspace_bytes, mi_stream stream);
+
+typedef struct mi_sla_backward_args {
+  mi_dtype dtype;              /* the forward's, for every tensor operand */
+  int64_t batch;
+  int64_t heads;
+  int64_t seq_len;
+  int64_t head_dim;
+  mi_tensor4 q;                /* the forward's operands, unchanged since */
+  mi_tensor4 k;
+  mi_tensor4 v;
+  mi_tensor4 o_sparse;         /* the forward's O_s */
+  mi_tensor4 o_linear;         /* the forward's O_l */
+  const float* lse;            /* the forward's log-sum-exp, [batch, heads, N] */
+  const float* linear_inv_den; /* the forward's, [batch, heads, N] */
+  mi_tensor4 d_o;              /* dO */
+  mi_tensor4 d_q;              /* written; none of the gradients may overlap an input or each other */
+  mi_tensor4 d_k;
+  mi_tensor4 d_v;
+  float* d_weight;             /* written: fp32 [head_dim, head_dim], summed over batch and heads */
+  float* d_bias;               /* written: fp32 [head_dim] */
+  const float* proj_weight;    /* the forward's W */
+  float softmax_scale;         /* the forward's */
+  int32_t feature_map;
+  int32_t linear_branch;
+  mi_csr_index critical;       /* the forward's indices (the mask is held fixed) */
+  mi_csr_index negligible;
+} mi_sla_backward_args;
+
+/* dQ, dK, dV, dW and db of mi_sla_forward for dO, deterministic (every sum in a fixed order, no
+ * atomics): the critical blocks by FlashAttention-2's backward (dK and dV per key block over the
+ * query blocks that list it, dQ per query block over its row), the linear branch by the paper's
+ * Algorithm 2 with the excluded blocks subtracted from all-keys totals as in the forward (nothing
+ * of size (N / 64)·D² is stored). Extra memory: about one Q (dO·Wᵀ / φ(q)·Z per row) plus the
+ * column indices. Async. */
+MI_API MI_NODISCARD mi_status mi_sla_backward_workspace_size(const mi_sla_backward_args* args,
+                                                             int64_t* bytes);
+MI_API MI_NODISCARD mi_status mi_sla_backward(const mi_sla_backward_args* args, void* workspace,
+                                              int64_t workspace_bytes, mi_stream stream);
 
 #ifdef __cplusplus
 }

@@ -16,17 +16,13 @@
 #include "../common/workspace.h"
 #include "minference.h"
 #include "sla_forward_params.h"
+#include "sla_validation.h"
 
 namespace {
 
 constexpr int64_t kBlock = 64;
 constexpr int64_t kMaxSeqLen = int64_t{1} << 21;
-// Key-state CTAs per (batch, head): enough to fill an H100 at a dozen heads; their partials are
-// summed in chunk order, so the result never depends on scheduling.
-constexpr int64_t kKeyStateChunks = 32;
-
 int64_t blocks_of(int64_t n) { return (n + kBlock - 1) / kBlock; }
-int64_t chunk_tokens_of(int64_t n) { return std::max(kBlock, blocks_of((n + kKeyStateChunks - 1) / kKeyStateChunks) * kBlock); }
 
 struct Layout {
   int64_t partial_h = 0;  // byte offsets
@@ -45,7 +41,7 @@ Layout layout_of(const mi_sla_forward_args& a) {
   const int64_t d = a.head_dim;
   const int64_t element = 2;  // float16 or bfloat16
   Layout w;
-  w.chunks = (a.seq_len + chunk_tokens_of(a.seq_len) - 1) / chunk_tokens_of(a.seq_len);
+  w.chunks = mi::sla::key_state_chunks(a.seq_len);
   int64_t at = 0;
   auto take = [&](int64_t bytes) {
     const int64_t offset = at;
@@ -71,50 +67,6 @@ void require_shape(const mi_sla_forward_args* a) {
   if (a->head_dim < 1 || a->head_dim > 256) mi::invalid("head_dim=" + std::to_string(a->head_dim) + " must be one of " MI_ATTENTION_HEAD_DIMS_TEXT);
 }
 
-mi_dense_attention_args attention_of(const mi_sla_forward_args& a, const mi_tensor4& o, float* lse) {
-  mi_dense_attention_args d{};
-  d.dtype = a.dtype;
-  d.batch = a.batch;
-  d.q_heads = a.heads;
-  d.kv_heads = a.heads;
-  d.q_len = a.seq_len;
-  d.kv_len = a.seq_len;
-  d.head_dim = a.head_dim;
-  d.q = a.q;
-  d.k = a.k;
-  d.v = a.v;
-  d.o = o;
-  d.lse = lse;
-  d.softmax_scale = a.softmax_scale;
-  d.causal = 0;
-  return d;
-}
-
-// [first, last) bytes a [batch, heads, N, D] operand touches.
-std::pair<uintptr_t, uintptr_t> byte_range(const mi_sla_forward_args& a, const mi_tensor4& t) {
-  const int64_t shape[4] = {a.batch, a.heads, a.seq_len, a.head_dim};
-  int64_t last = 0;
-  for (int d = 0; d < 4; ++d) last += (shape[d] - 1) * t.stride[d];
-  const auto first = reinterpret_cast<uintptr_t>(t.data);
-  return {first, first + static_cast<uintptr_t>((last + 1) * 2)};
-}
-
-void require_disjoint(const mi_sla_forward_args& a, const char* name, const mi_tensor4& t,
-                      std::initializer_list<std::pair<const char*, const mi_tensor4*>> others) {
-  const auto range = byte_range(a, t);
-  for (const auto& [other_name, other] : others) {
-    if (other->data == nullptr) continue;
-    const auto r = byte_range(a, *other);
-    if (range.first < r.second && r.first < range.second)
-      mi::invalid(std::string(name) + " must not overlap " + other_name);
-  }
-}
-
-void require_weights(const char* name, const float* pointer) {
-  mi::require_aligned(pointer, alignof(float), name);
-  mi::check_device_pointer(name, pointer);
-}
-
 }  // namespace
 
 extern "C" MI_API mi_status mi_sla_forward_workspace_size(const mi_sla_forward_args* args, int64_t* bytes) {
@@ -130,27 +82,28 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
   return mi::guarded([&] {
     require_shape(args);
     const bool keep_sparse = args->o_sparse.data != nullptr;
+    const mi::sla::Shape shape{args->dtype, args->batch, args->heads, args->seq_len, args->head_dim};
     // The critical branch writes O_s into o_sparse, or into o (then updated in place).
     const mi_tensor4& sparse_out = keep_sparse ? args->o_sparse : args->o;
-    auto params = mi::attention::validate_attention_args(attention_of(*args, sparse_out, args->lse));
-    const auto output = mi::attention::validate_attention_args(attention_of(*args, args->o, nullptr));
-    const mi::attention::AttentionFwdParams* linear_out = nullptr;
-    mi::attention::AttentionFwdParams linear_params{};
-    if (args->o_linear.data != nullptr) {
-      linear_params = mi::attention::validate_attention_args(attention_of(*args, args->o_linear, nullptr));
-      linear_out = &linear_params;
-    }
-    // Q is read after the critical branch has written, and O_s after O_l: the outputs may alias
-    // nothing else (o may be o_sparse only in the sense of o_sparse being absent).
-    require_disjoint(*args, "o", args->o, {{"q", &args->q}, {"o_sparse", &args->o_sparse}, {"o_linear", &args->o_linear}});
-    if (keep_sparse) require_disjoint(*args, "o_sparse", args->o_sparse, {{"q", &args->q}, {"o_linear", &args->o_linear}});
-    if (linear_out != nullptr) require_disjoint(*args, "o_linear", args->o_linear, {{"q", &args->q}});
-    require_weights("proj_weight", args->proj_weight);
-    require_weights("proj_bias", args->proj_bias);
-    if (args->feature_map < MI_SLA_SOFTMAX || args->feature_map > MI_SLA_RELU)
-      mi::invalid("feature_map=" + std::to_string(args->feature_map) + " must be a mi_sla_feature_map (0 softmax, 1 elu+1, 2 relu)");
-    if (args->linear_branch != MI_SLA_MARGINAL_BLOCKS && args->linear_branch != MI_SLA_ALL_KEYS)
-      mi::invalid("linear_branch=" + std::to_string(args->linear_branch) + " must be a mi_sla_linear_branch (0 marginal blocks, 1 all keys)");
+    auto attention = [&](const mi_tensor4& o, float* lse) {
+      return mi::attention::validate_attention_args(
+          mi::sla::attention_args(shape, args->q, args->k, args->v, o, lse, args->softmax_scale));
+    };
+    const auto params = attention(sparse_out, args->lse);
+    const auto output = attention(args->o, nullptr);
+    const bool keep_linear = args->o_linear.data != nullptr;
+    const auto linear_out = keep_linear ? attention(args->o_linear, nullptr) : output;
+    // Q is read after the critical branch has written, and O_s after O_l: the outputs alias nothing.
+    mi::sla::require_disjoint(shape, "o", args->o, {{"q", &args->q}, {"o_sparse", &args->o_sparse}, {"o_linear", &args->o_linear}});
+    if (keep_sparse) mi::sla::require_disjoint(shape, "o_sparse", args->o_sparse, {{"q", &args->q}, {"o_linear", &args->o_linear}});
+    if (keep_linear) mi::sla::require_disjoint(shape, "o_linear", args->o_linear, {{"q", &args->q}});
+    const int64_t rows = args->batch * args->heads * args->seq_len;
+    const std::initializer_list<mi::sla::NamedTensor> tensors = {
+        {"q", &args->q}, {"k", &args->k}, {"v", &args->v}, {"o", &args->o}, {"o_sparse", &args->o_sparse}, {"o_linear", &args->o_linear}};
+    if (args->linear_inv_den != nullptr) mi::sla::require_fp32(shape, "linear_inv_den", args->linear_inv_den, rows, tensors);
+    mi::sla::require_fp32(shape, "proj_weight", args->proj_weight, args->head_dim * args->head_dim, {});
+    mi::sla::require_fp32(shape, "proj_bias", args->proj_bias, args->head_dim, {});
+    mi::sla::require_sla_enums(args->feature_map, args->linear_branch);
     mi::validate_csr_index("critical", args->critical);
     const bool all_keys = args->linear_branch == MI_SLA_ALL_KEYS;
     if (!all_keys) mi::validate_csr_index("negligible", args->negligible);
@@ -169,14 +122,14 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     critical.causal = false;
 
     mi::sla::KeyStateParams key_state{};
-    key_state.k = args->k.data;
-    key_state.v = args->v.data;
-    key_state.k_strides = params.k_strides;
-    key_state.v_strides = params.v_strides;
+    key_state.x = args->k.data;
+    key_state.y = args->v.data;
+    key_state.x_strides = params.k_strides;
+    key_state.y_strides = params.v_strides;
     key_state.heads = static_cast<int>(args->heads);
     key_state.n = static_cast<int>(args->seq_len);
     key_state.feature_map = args->feature_map;
-    key_state.chunk_tokens = static_cast<int>(chunk_tokens_of(args->seq_len));
+    key_state.chunk_tokens = static_cast<int>(mi::sla::key_state_chunk_tokens(args->seq_len));
     key_state.chunks = static_cast<int>(w.chunks);
     key_state.partial_h = reinterpret_cast<float*>(base + w.partial_h);
     key_state.partial_z = reinterpret_cast<float*>(base + w.partial_z);
@@ -185,7 +138,7 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     reduce.partial_h = key_state.partial_h;
     reduce.partial_z = key_state.partial_z;
     reduce.chunks = key_state.chunks;
-    reduce.n = key_state.n;
+    reduce.scale = 1.f / static_cast<float>(key_state.n);
     reduce.h_hi = base + w.h_hi;
     reduce.h_lo = base + w.h_lo;
     reduce.z = reinterpret_cast<float*>(base + w.z);
@@ -200,13 +153,13 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     linear.v = args->v.data;
     linear.o_sparse = sparse_out.data;
     linear.o = args->o.data;
-    linear.o_linear = linear_out != nullptr ? args->o_linear.data : nullptr;
+    linear.o_linear = keep_linear ? args->o_linear.data : nullptr;
     linear.q_strides = params.q_strides;
     linear.k_strides = params.k_strides;
     linear.v_strides = params.v_strides;
     linear.s_strides = params.o_strides;
     linear.o_strides = output.o_strides;
-    linear.l_strides = linear_out != nullptr ? linear_out->o_strides : output.o_strides;
+    linear.l_strides = linear_out.o_strides;
     linear.heads = key_state.heads;
     linear.n = key_state.n;
     linear.blocks = blocks;
@@ -220,6 +173,7 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     linear.w_hi = reduce.w_hi;
     linear.w_lo = reduce.w_lo;
     linear.bias = args->proj_bias;
+    linear.inv_den = args->linear_inv_den;
 
     const int batch = static_cast<int>(args->batch);
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(args->dtype, args->head_dim, [&](auto hd, auto element) {

@@ -21,31 +21,59 @@
 
 namespace mi::sla {
 
+// The ABI's φ (mi_sla_feature_map), plus the identity for the backward's plain sums (dW = Σ dOᵀ·O_l).
+enum FeatureMap : int { kSoftmax = 0, kEluPlusOne = 1, kRelu = 2, kIdentity = 3 };
+
+// Key-state CTAs per (batch, head): enough to fill an H100 at a dozen heads; their partials are
+// summed in chunk order, so the result never depends on scheduling.
+constexpr int64_t kKeyStateChunks = 32;
+
+// Tokens per key-state CTA (whole 64-token tiles) and the chunks of n tokens.
+inline int64_t key_state_chunk_tokens(int64_t n) {
+  const int64_t tokens = (n + kKeyStateChunks - 1) / kKeyStateChunks;
+  return (tokens + 63) / 64 * 64;
+}
+inline int64_t key_state_chunks(int64_t n) {
+  return (n + key_state_chunk_tokens(n) - 1) / key_state_chunk_tokens(n);
+}
+
+// Per (group, chunk of tokens): partial H = Σ φ(x)ᵀ·y (D x D) and Z = Σ w·φ(x) (D), fp32. The
+// forward passes x = K, y = V, w = 1; the backward x = Q, y = dO·Wᵀ / den, w = its dden, and
+// x = dO (identity), y = O_l for dW, db.
 struct KeyStateParams {
-  const void* k;
-  const void* v;
-  attention::AttentionFwdParams::RowStrides k_strides, v_strides;
+  const void* x;
+  const void* y;
+  attention::AttentionFwdParams::RowStrides x_strides, y_strides;
+  const float* row_weight;  // optional [groups, n]: w per row (nullptr: 1)
   int heads;
   int n;
-  int feature_map;
+  int feature_map;   // FeatureMap (sla_tiles.cuh), kIdentity included
   int chunk_tokens;  // tokens per CTA, a multiple of 64
   int chunks;        // ceil(n / chunk_tokens)
   float* partial_h;  // [groups, chunks, D, D]
   float* partial_z;  // [groups, chunks, D]
 };
 
+// The partials summed in (group, chunk) order. Per group (sum_groups false): H·scale split into
+// 16-bit hi + lo halves (so that fp16 holds it and tensor-core products stay near fp32), Z in fp32;
+// with a weight to split, it goes the same way. Over every group (sum_groups true, dW and db):
+// fp32 totals into h_total and z_total.
 struct ReduceParams {
   const float* partial_h;
   const float* partial_z;
   int chunks;
-  int n;
-  void* h_hi;   // [groups, D, D], element type: H / n, rounded
-  void* h_lo;   // [groups, D, D]: H / n - h_hi, rounded
-  float* z;     // [groups, D]
-  const float* weight;  // Proj W [D, D] fp32
-  void* w_hi;   // [D, D], element type
-  void* w_lo;
+  float scale;  // H is stored times this: 1 / n for the forward's H (its entries grow with n, and
+                // fp16 must hold them), 1 for dH (its entries do not: dnum carries 1 / den)
   int64_t groups;
+  bool sum_groups;
+  void* h_hi;   // [groups, D, D], element type
+  void* h_lo;
+  float* z;     // [groups, D]
+  const float* weight;  // optional Proj W [D, D] fp32, split into w_hi / w_lo
+  void* w_hi;
+  void* w_lo;
+  float* h_total;  // sum_groups: [D, D]
+  float* z_total;  // sum_groups: [D]
 };
 
 struct LinearParams {
@@ -69,6 +97,7 @@ struct LinearParams {
   const void* w_hi;
   const void* w_lo;
   const float* bias;
+  float* inv_den;        // optional [groups, n]: 1 / (φ(q)·Z) per row, 0 where the branch is off
 };
 
 template <int kHeadDim, attention::ElementType kElement>

@@ -1,11 +1,11 @@
-// SLA forward, steps 2 and 3 (sla_forward_params.h): the linear branch's all-keys state H = Σ φ(k)ᵀv
-// and Z = Σ φ(k) per (batch, head), then the deterministic sum of the partials and the 16-bit
-// hi + lo split the linear kernel multiplies by.
+// Sums over every token of a (batch, head): H = Σ φ(x)ᵀ·y and Z = Σ w·φ(x) (KeyStateParams), then
+// their deterministic reduction (ReduceParams). The forward's all-keys state (x = K, y = V) and the
+// backward's dH, dZ (x = Q, y = dO_l / den) and dW, db (x = dO, y = O_l) are all this shape.
 //
-// Step 2: one CTA per (chunk of tokens, group), D / 16 warps; warp w owns rows [16w, 16w + 16) of H
-// (feature index a) and every column (value dim c). Per 64-token tile: K and V land in swizzled
-// shared memory, φ is applied to K in place, Z takes the column sums of φ(K) (one thread per
-// feature), and H += φ(K)ᵀ·V on m16n8k16 MMAs: φ(K)ᵀ's fragments come from the [token][feature]
+// One CTA per (chunk of tokens, group), D / 16 warps; warp w owns rows [16w, 16w + 16) of H
+// (feature index a) and every column (y's dim c). Per 64-token tile: x and y land in swizzled
+// shared memory, φ is applied to x in place, Z takes the weighted column sums of φ(x) (one thread
+// per feature), and H += φ(x)ᵀ·y on m16n8k16 MMAs: φ(x)ᵀ's fragments come from the [token][feature]
 // tile through ldmatrix.trans (the same instruction that reads V as the B operand of P·V).
 #include <cuda_runtime.h>
 
@@ -28,16 +28,18 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
   using Mma = device::Mma16816<Element>;
   constexpr int kHeadDim = Traits::kHeadDim;
   constexpr int kOTiles = Traits::kOTiles;
-  __shared__ __align__(128) Element s_k[kTile * kHeadDim];
-  __shared__ __align__(128) Element s_v[kTile * kHeadDim];
+  __shared__ __align__(128) Element s_k[kTile * kHeadDim];  // φ(x)
+  __shared__ __align__(128) Element s_v[kTile * kHeadDim];  // y
+  __shared__ float s_w[kTile];
 
   const int64_t group = blockIdx.y;
   const int64_t batch = group / p.heads;
   const int head = static_cast<int>(group % p.heads);
   const int first = blockIdx.x * p.chunk_tokens;
   const int end = min(first + p.chunk_tokens, p.n);
-  const auto* k = static_cast<const Element*>(p.k) + batch * p.k_strides.batch + head * p.k_strides.head;
-  const auto* v = static_cast<const Element*>(p.v) + batch * p.v_strides.batch + head * p.v_strides.head;
+  const auto* k = static_cast<const Element*>(p.x) + batch * p.x_strides.batch + head * p.x_strides.head;
+  const auto* v = static_cast<const Element*>(p.y) + batch * p.y_strides.batch + head * p.y_strides.head;
+  const float* weight = p.row_weight != nullptr ? p.row_weight + group * p.n : nullptr;
 
   const int warp = threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
@@ -52,9 +54,11 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
 
   for (int t0 = first; t0 < end; t0 += kTile) {
     __syncthreads();  // every warp finished reading the previous tile
-    attention::detail::load_tile_async<Traits, kTile>(s_k, k, p.k_strides.row, t0, end);
-    attention::detail::load_tile_async<Traits, kTile>(s_v, v, p.v_strides.row, t0, end);
+    attention::detail::load_tile_async<Traits, kTile>(s_k, k, p.x_strides.row, t0, end);
+    attention::detail::load_tile_async<Traits, kTile>(s_v, v, p.y_strides.row, t0, end);
     device::cp_async_commit();
+    for (int r = threadIdx.x; r < kTile; r += Traits::kThreads)
+      s_w[r] = t0 + r >= end ? 0.f : weight != nullptr ? weight[t0 + r] : 1.f;
     device::cp_async_wait<0>();
     __syncthreads();
     apply_feature_map<Traits, kTile>(s_k, end - t0, p.feature_map);
@@ -62,7 +66,7 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
     if (threadIdx.x < kHeadDim) {
       const int a = threadIdx.x;
 #pragma unroll 8
-      for (int row = 0; row < kTile; ++row) z += to_float(s_k[Traits::swizzle(row, a / 8) + a % 8]);
+      for (int row = 0; row < kTile; ++row) z = fmaf(s_w[row], to_float(s_k[Traits::swizzle(row, a / 8) + a % 8]), z);
     }
 #pragma unroll
     for (int kk = 0; kk < kTile / 16; ++kk) {
@@ -95,29 +99,43 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
 
 constexpr int kReduceThreads = 256;
 
-// grid (ceil(D·D / 256), groups + 1): y < groups sums group y's partials in chunk order; the last
-// y splits Proj's weights. hi = round(x), lo = round(x - hi): hi + lo carries about 16 significant
+// grid (ceil(D·D / 256), groups + 1), or (ceil(D·D / 256), 1) with sum_groups: each thread one
+// entry (a, c), summed over the partials in (group, chunk) order. Without sum_groups the last y
+// splits Proj's weights. hi = round(x), lo = round(x - hi): hi + lo carries about 16 significant
 // bits, so products with it on tensor cores keep fp32-like accuracy where a difference of large
 // sums (all keys minus excluded blocks) would amplify a single rounding.
 template <int kHeadDim, typename Element>
 __global__ void __launch_bounds__(kReduceThreads) reduce_key_state_kernel(const __grid_constant__ ReduceParams p) {
   const int i = blockIdx.x * kReduceThreads + threadIdx.x;
   if (i >= kHeadDim * kHeadDim) return;
+  constexpr int64_t kState = int64_t(kHeadDim) * kHeadDim;
+  if (p.sum_groups) {
+    float h = 0.f, z = 0.f;
+    for (int64_t g = 0; g < p.groups; ++g)
+      for (int c = 0; c < p.chunks; ++c) {
+        h += p.partial_h[(g * p.chunks + c) * kState + i];
+        if (i < kHeadDim) z += p.partial_z[(g * p.chunks + c) * kHeadDim + i];
+      }
+    p.h_total[i] = h;
+    if (i < kHeadDim) p.z_total[i] = z;
+    return;
+  }
   const int64_t group = blockIdx.y;
   float x;
   Element* hi;
   Element* lo;
   if (group == p.groups) {
+    if (p.weight == nullptr) return;
     x = p.weight[i];
     hi = static_cast<Element*>(p.w_hi) + i;
     lo = static_cast<Element*>(p.w_lo) + i;
   } else {
-    const float* partial = p.partial_h + group * p.chunks * int64_t(kHeadDim) * kHeadDim + i;
+    const float* partial = p.partial_h + group * p.chunks * kState + i;
     float sum = 0.f;
-    for (int c = 0; c < p.chunks; ++c) sum += partial[int64_t(c) * kHeadDim * kHeadDim];
-    x = sum / float(p.n);
-    hi = static_cast<Element*>(p.h_hi) + group * kHeadDim * kHeadDim + i;
-    lo = static_cast<Element*>(p.h_lo) + group * kHeadDim * kHeadDim + i;
+    for (int c = 0; c < p.chunks; ++c) sum += partial[c * kState];
+    x = sum * p.scale;
+    hi = static_cast<Element*>(p.h_hi) + group * kState + i;
+    lo = static_cast<Element*>(p.h_lo) + group * kState + i;
     if (i < kHeadDim) {
       const float* partial_z = p.partial_z + group * p.chunks * kHeadDim + i;
       float z = 0.f;
@@ -142,7 +160,8 @@ cudaError_t run_key_state(const KeyStateParams& p, int64_t groups, cudaStream_t 
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_reduce_key_state(const ReduceParams& p, cudaStream_t stream) {
   using Element = typename attention::ElementOf<kElement>::type;
-  const dim3 grid((kHeadDim * kHeadDim + kReduceThreads - 1) / kReduceThreads, static_cast<unsigned>(p.groups + 1));
+  const dim3 grid((kHeadDim * kHeadDim + kReduceThreads - 1) / kReduceThreads,
+                  p.sum_groups ? 1u : static_cast<unsigned>(p.groups + 1));
   reduce_key_state_kernel<kHeadDim, Element><<<grid, kReduceThreads, 0, stream>>>(p);
   return cudaGetLastError();
 }

@@ -28,7 +28,7 @@
 #include "../common/device_primitives.cuh"
 #include "mi_instantiations.h"
 #include "sla_forward_params.h"
-#include "sla_tiles.cuh"
+#include "sla_warp_mma.cuh"
 
 namespace mi::sla {
 namespace {
@@ -46,37 +46,9 @@ struct LinearSmem {
                                 2 * Traits::kHeadDim * int(sizeof(float));
 };
 
-// acc (+)= A·B for a warp's 16 rows: A from a [rows][D] tile (the warp's rows), B a [D][D] tile
-// read as K x N (b_trans: stored [k][n], as V) or as N x K (stored [n][k], as K in Q·Kᵀ).
-template <typename Traits, bool kBTransposed>
-__device__ __forceinline__ void mma_rows_by_state(float (&acc)[Traits::kOTiles][4], uint32_t a_addr, int warp_row0,
-                                                  uint32_t b_addr) {
-  using Mma = device::Mma16816<typename Traits::Element>;
-  const int lane = threadIdx.x % 32;
-#pragma unroll
-  for (int ks = 0; ks < Traits::kHeadDim / 16; ++ks) {
-    uint32_t a_frag[4];
-    device::ldmatrix_x4(a_frag, a_addr + 2 * Traits::swizzle(warp_row0 + (lane % 16), ks * 2 + lane / 16));
-#pragma unroll
-    for (int np = 0; np < Traits::kOTiles / 2; ++np) {
-      uint32_t b_frag[4];
-      if constexpr (kBTransposed) {
-        device::ldmatrix_x4_trans(b_frag, b_addr + 2 * Traits::swizzle(ks * 16 + (lane % 8) + ((lane / 8) % 2) * 8,
-                                                                       np * 2 + lane / 16));
-      } else {
-        device::ldmatrix_x4(b_frag, b_addr + 2 * Traits::swizzle(np * 16 + (lane % 8) + (lane / 16) * 8,
-                                                                 ks * 2 + (lane / 8) % 2));
-      }
-      Mma::run(acc[2 * np], a_frag, b_frag[0], b_frag[1]);
-      Mma::run(acc[2 * np + 1], a_frag, b_frag[2], b_frag[3]);
-    }
-  }
-}
-
 template <typename Traits>
 __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __grid_constant__ LinearParams p) {
   using Element = typename Traits::Element;
-  using Mma = device::Mma16816<Element>;
   using index_t = int64_t;
   using Smem = LinearSmem<Traits>;
   constexpr int kHeadDim = Traits::kHeadDim;
@@ -139,8 +111,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
   for (int t = 0; t < kOTiles; ++t)
 #pragma unroll
     for (int e = 0; e < 4; ++e) num[t][e] = 0.f;
-  mma_rows_by_state<Traits, true>(num, s_q_addr, warp_row0, device::smem_address(s_hi));
-  mma_rows_by_state<Traits, true>(num, s_q_addr, warp_row0, device::smem_address(s_lo));
+  mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_hi));
+  mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_lo));
 #pragma unroll
   for (int t = 0; t < kOTiles; ++t)
 #pragma unroll
@@ -175,51 +147,15 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
       __syncthreads();
 
       float s[kSTiles][4];
-#pragma unroll
-      for (int t = 0; t < kSTiles; ++t)
-#pragma unroll
-        for (int e = 0; e < 4; ++e) s[t][e] = 0.f;
-#pragma unroll
-      for (int ks = 0; ks < kHeadDim / 16; ++ks) {
-        uint32_t a_frag[4];
-        device::ldmatrix_x4(a_frag, s_q_addr + 2 * Traits::swizzle(warp_row0 + (lane % 16), ks * 2 + lane / 16));
-#pragma unroll
-        for (int np = 0; np < kSTiles / 2; ++np) {
-          uint32_t b_frag[4];
-          device::ldmatrix_x4(b_frag, s_k_addr + 2 * Traits::swizzle(np * 16 + (lane % 8) + (lane / 16) * 8,
-                                                                     ks * 2 + (lane / 8) % 2));
-          Mma::run(s[2 * np], a_frag, b_frag[0], b_frag[1]);
-          Mma::run(s[2 * np + 1], a_frag, b_frag[2], b_frag[3]);
-        }
-      }
+      zero_acc<16, kBlock>(s);
+      mma_nt<Traits, kBlock>(s, s_q_addr, warp_row0, s_k_addr);
 #pragma unroll
       for (int t = 0; t < kSTiles; ++t) {
         excluded_den[0] += s[t][0] + s[t][1];
         excluded_den[1] += s[t][2] + s[t][3];
       }
-      // num -= (S_hi + S_lo)·V: the C layout of two n8 tiles is the A layout of one k16 step.
-#pragma unroll
-      for (int kk = 0; kk < kBlock / 16; ++kk) {
-        uint32_t hi[4], lo[4];
-#pragma unroll
-        for (int r = 0; r < 4; ++r) {
-          const float* pair = &s[2 * kk + r / 2][(r % 2) * 2];
-          const Element h0 = from_float<Element>(-pair[0]);
-          const Element h1 = from_float<Element>(-pair[1]);
-          hi[r] = device::pack2<Element>(to_float(h0), to_float(h1));
-          lo[r] = device::pack2<Element>(-pair[0] - to_float(h0), -pair[1] - to_float(h1));
-        }
-#pragma unroll
-        for (int dp = 0; dp < kOTiles / 2; ++dp) {
-          uint32_t v_frag[4];
-          device::ldmatrix_x4_trans(v_frag, s_v_addr + 2 * Traits::swizzle(kk * 16 + (lane % 8) + ((lane / 8) % 2) * 8,
-                                                                           dp * 2 + lane / 16));
-          Mma::run(num[2 * dp], hi, v_frag[0], v_frag[1]);
-          Mma::run(num[2 * dp + 1], hi, v_frag[2], v_frag[3]);
-          Mma::run(num[2 * dp], lo, v_frag[0], v_frag[1]);
-          Mma::run(num[2 * dp + 1], lo, v_frag[2], v_frag[3]);
-        }
-      }
+      // num -= (S_hi + S_lo)·V.
+      mma_regs_nn<Traits, true>(num, s, -1.f, s_v_addr);
     }
   }
 
@@ -237,6 +173,12 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
       inv_den[h] = any_marginal && den > 1e-6f * total_den[h] && den > 0.f ? 1.f / den : 0.f;
     }
   }
+  if (p.inv_den != nullptr && lane % 4 == 0)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int row = m0 + warp_row0 + lane / 4 + 8 * h;
+      if (row < p.n) p.inv_den[group * p.n + row] = inv_den[h];
+    }
   __syncwarp();  // the warp's reads of its φ(Q) rows are done
   auto* o_linear = static_cast<Element*>(p.o_linear);
   if (o_linear != nullptr) o_linear += batch * p.l_strides.batch + head * p.l_strides.head;
@@ -260,8 +202,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
   for (int t = 0; t < kOTiles; ++t)
 #pragma unroll
     for (int e = 0; e < 4; ++e) y[t][e] = 0.f;
-  mma_rows_by_state<Traits, false>(y, s_q_addr, warp_row0, device::smem_address(s_hi));
-  mma_rows_by_state<Traits, false>(y, s_q_addr, warp_row0, device::smem_address(s_lo));
+  mma_nt<Traits, kHeadDim>(y, s_q_addr, warp_row0, device::smem_address(s_hi));
+  mma_nt<Traits, kHeadDim>(y, s_q_addr, warp_row0, device::smem_address(s_lo));
   const auto* o_sparse = static_cast<const Element*>(p.o_sparse) + batch * p.s_strides.batch + head * p.s_strides.head;
   auto* o = static_cast<Element*>(p.o) + batch * p.o_strides.batch + head * p.o_strides.head;
 #pragma unroll

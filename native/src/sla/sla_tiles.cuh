@@ -8,10 +8,10 @@
 #include <cmath>
 
 #include "../attention/attention_traits.cuh"
+#include "sla_forward_params.h"
 
 namespace mi::sla {
 
-enum FeatureMap : int { kSoftmax = 0, kEluPlusOne = 1, kRelu = 2 };
 
 // Rows of kHeadDim 16-bit elements in 16-byte chunks, swizzled as the attention tiles are (so the
 // same ldmatrix addressing reads them without bank conflicts), loaded by kWarps warps.
@@ -47,6 +47,7 @@ __device__ __forceinline__ __half from_float<__half>(float x) { return __float2h
 template <typename Traits, int kRows>
 __device__ __forceinline__ void apply_feature_map(typename Traits::Element* tile, int valid_rows, int feature_map) {
   using Element = typename Traits::Element;
+  if (feature_map == kIdentity) return;  // the loaders zero-filled the rows past valid_rows
   constexpr int kChunksPerLane = Traits::kChunksPerRow / 4;
   static_assert(Traits::kChunksPerRow % 4 == 0, "four lanes share a row in whole chunks");
   const int lane = threadIdx.x % 32;

@@ -1,0 +1,276 @@
+// mi_sla_backward_workspace_size / mi_sla_backward: validation, the workspace layout and the launch
+// sequence of sla_backward_params.h, all enqueued on the caller's stream: no allocation, no
+// synchronisation, no atomics (the result is bit-for-bit repeatable).
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+#include <string>
+
+#include "../attention/attention_validation.h"
+#include "../common/dispatch.h"
+#include "../common/status.h"
+#include "../common/workspace.h"
+#include "minference.h"
+#include "sla_backward_params.h"
+#include "sla_forward_params.h"
+#include "sla_validation.h"
+
+namespace {
+
+constexpr int64_t kBlock = 64;
+constexpr int64_t kMaxSeqLen = int64_t{1} << 21;
+
+int64_t blocks_of(int64_t n) { return (n + kBlock - 1) / kBlock; }
+
+struct Columns {
+  int64_t counts, col_ptr, values;  // byte offsets
+};
+
+struct Layout {
+  Columns critical, negligible;
+  int64_t partial_h, partial_z, h_hi, h_lo, z, dh_hi, dh_lo, dz, w_hi, w_lo, delta, dden, dnum;
+  int64_t chunks = 0;
+  int64_t total = 0;
+};
+
+Layout layout_of(const mi_sla_backward_args& a) {
+  const int64_t groups = a.batch * a.heads;
+  const int64_t d = a.head_dim;
+  const int64_t rows = groups * blocks_of(a.seq_len);
+  const int64_t element = 2;
+  Layout w{};
+  w.chunks = mi::sla::key_state_chunks(a.seq_len);
+  int64_t at = 0;
+  auto take = [&](int64_t bytes) {
+    const int64_t offset = at;
+    at += mi::workspace_aligned(bytes);
+    return offset;
+  };
+  for (auto [columns, entries] : {std::pair{&w.critical, a.critical.value_count}, std::pair{&w.negligible, a.negligible.value_count}}) {
+    columns->counts = take(rows * 8);
+    columns->col_ptr = take((rows + 1) * 8);
+    columns->values = take(std::max<int64_t>(entries, 1) * 4);
+  }
+  w.partial_h = take(groups * w.chunks * d * d * 4);
+  w.partial_z = take(groups * w.chunks * d * 4);
+  w.h_hi = take(groups * d * d * element);
+  w.h_lo = take(groups * d * d * element);
+  w.z = take(groups * d * 4);
+  w.dh_hi = take(groups * d * d * element);
+  w.dh_lo = take(groups * d * d * element);
+  w.dz = take(groups * d * 4);
+  w.w_hi = take(d * d * element);
+  w.w_lo = take(d * d * element);
+  w.delta = take(groups * a.seq_len * 4);
+  w.dden = take(groups * a.seq_len * 4);
+  w.dnum = take(groups * a.seq_len * d * element);
+  w.total = at;
+  return w;
+}
+
+void require_shape(const mi_sla_backward_args* a) {
+  if (a == nullptr) mi::invalid("args must not be NULL");
+  if (a->seq_len < 1 || a->seq_len > kMaxSeqLen)
+    mi::invalid("seq_len=" + std::to_string(a->seq_len) + " must be in [1, 2^21]");
+  if (a->batch < 1 || a->heads < 1) mi::invalid("batch and heads must be >= 1");
+  if (a->head_dim < 1 || a->head_dim > 256)
+    mi::invalid("head_dim=" + std::to_string(a->head_dim) + " must be one of " MI_ATTENTION_HEAD_DIMS_TEXT);
+  if (a->critical.value_count < 0 || a->negligible.value_count < 0)
+    mi::invalid("the indices' value_count must be >= 0");
+}
+
+}  // namespace
+
+extern "C" MI_API mi_status mi_sla_backward_workspace_size(const mi_sla_backward_args* args, int64_t* bytes) {
+  return mi::guarded([&] {
+    require_shape(args);
+    if (bytes == nullptr) mi::invalid("bytes must not be NULL");
+    *bytes = layout_of(*args).total;
+  });
+}
+
+extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, void* workspace, int64_t workspace_bytes,
+                                            mi_stream stream) {
+  return mi::guarded([&] {
+    require_shape(args);
+    const mi::sla::Shape shape{args->dtype, args->batch, args->heads, args->seq_len, args->head_dim};
+    auto operands = [&](const mi_tensor4& o) {
+      return mi::attention::validate_attention_args(
+          mi::sla::attention_args(shape, args->q, args->k, args->v, o, nullptr, args->softmax_scale));
+    };
+    // Every tensor through the shared operand rules (shape, strides, alignment, device memory).
+    const auto params = operands(args->d_q);
+    const auto o_sparse = operands(args->o_sparse);
+    const auto o_linear = operands(args->o_linear);
+    const auto d_o = operands(args->d_o);
+    const auto d_k = operands(args->d_k);
+    const auto d_v = operands(args->d_v);
+    const std::initializer_list<mi::sla::NamedTensor> inputs = {
+        {"q", &args->q}, {"k", &args->k}, {"v", &args->v}, {"o_sparse", &args->o_sparse},
+        {"o_linear", &args->o_linear}, {"d_o", &args->d_o}};
+    mi::sla::require_disjoint(shape, "d_q", args->d_q, inputs);
+    mi::sla::require_disjoint(shape, "d_k", args->d_k, inputs);
+    mi::sla::require_disjoint(shape, "d_v", args->d_v, inputs);
+    mi::sla::require_disjoint(shape, "d_q", args->d_q, {{"d_k", &args->d_k}, {"d_v", &args->d_v}});
+    mi::sla::require_disjoint(shape, "d_k", args->d_k, {{"d_v", &args->d_v}});
+    const int64_t rows = args->batch * args->heads * args->seq_len;
+    const int64_t d = args->head_dim;
+    const std::initializer_list<mi::sla::NamedTensor> gradients = {{"d_q", &args->d_q}, {"d_k", &args->d_k}, {"d_v", &args->d_v}};
+    mi::sla::require_fp32(shape, "lse", args->lse, rows, gradients);
+    mi::sla::require_fp32(shape, "linear_inv_den", args->linear_inv_den, rows, gradients);
+    mi::sla::require_fp32(shape, "proj_weight", args->proj_weight, d * d, gradients);
+    mi::sla::require_fp32(shape, "d_weight", args->d_weight, d * d, inputs);
+    mi::sla::require_fp32(shape, "d_bias", args->d_bias, d, inputs);
+    mi::sla::require_sla_enums(args->feature_map, args->linear_branch);
+    mi::validate_csr_index("critical", args->critical);
+    const bool all_keys = args->linear_branch == MI_SLA_ALL_KEYS;
+    if (!all_keys) mi::validate_csr_index("negligible", args->negligible);
+    const Layout w = layout_of(*args);
+    mi::require_workspace(workspace, workspace_bytes, w.total, "mi_sla_backward_workspace_size");
+
+    auto* base = static_cast<char*>(workspace);
+    const auto s = reinterpret_cast<cudaStream_t>(stream);
+    const int64_t groups = args->batch * args->heads;
+    const int blocks = static_cast<int>(blocks_of(args->seq_len));
+    const int n = static_cast<int>(args->seq_len);
+    const int heads = static_cast<int>(args->heads);
+    const mi::CsrIndex critical{args->critical.row_ptr, args->critical.values, args->critical.value_count};
+    const mi::CsrIndex negligible = all_keys ? mi::CsrIndex{nullptr, nullptr, 0}
+                                             : mi::CsrIndex{args->negligible.row_ptr, args->negligible.values, args->negligible.value_count};
+
+    // 1. Column indices.
+    auto columns_of = [&](const mi::CsrIndex& index, const Columns& at) {
+      mi::sla::ColumnParams c{};
+      c.rows = index;
+      c.blocks = blocks;
+      c.groups = groups;
+      c.counts = reinterpret_cast<int64_t*>(base + at.counts);
+      c.col_ptr = reinterpret_cast<int64_t*>(base + at.col_ptr);
+      c.values = reinterpret_cast<int32_t*>(base + at.values);
+      MI_CUDA_CHECK(mi::sla::run_count_columns(c, s));
+      MI_CUDA_CHECK(mi::sla::run_scan_columns(c, s));
+      MI_CUDA_CHECK(mi::sla::run_fill_columns(c, s));
+      return mi::CsrIndex{c.col_ptr, c.values, index.value_count};
+    };
+    const mi::CsrIndex critical_cols = columns_of(critical, w.critical);
+    const mi::CsrIndex negligible_cols = all_keys ? negligible : columns_of(negligible, w.negligible);
+
+    // 2.-4. Sums over every token: H, Z (and W's split), then after prep dH, dZ, then dW, db.
+    mi::sla::KeyStateParams sums{};
+    sums.heads = heads;
+    sums.n = n;
+    sums.chunk_tokens = static_cast<int>(mi::sla::key_state_chunk_tokens(n));
+    sums.chunks = static_cast<int>(w.chunks);
+    sums.partial_h = reinterpret_cast<float*>(base + w.partial_h);
+    sums.partial_z = reinterpret_cast<float*>(base + w.partial_z);
+    mi::sla::ReduceParams reduce{};
+    reduce.partial_h = sums.partial_h;
+    reduce.partial_z = sums.partial_z;
+    reduce.chunks = sums.chunks;
+    reduce.groups = groups;
+
+    mi::sla::PrepParams prep{};
+    prep.d_o = args->d_o.data;
+    prep.o_sparse = args->o_sparse.data;
+    prep.o_linear = args->o_linear.data;
+    prep.do_strides = d_o.o_strides;
+    prep.s_strides = o_sparse.o_strides;
+    prep.l_strides = o_linear.o_strides;
+    prep.inv_den = args->linear_inv_den;
+    void* w_hi = base + w.w_hi;
+    void* w_lo = base + w.w_lo;
+    prep.w_hi = w_hi;
+    prep.w_lo = w_lo;
+    prep.heads = heads;
+    prep.n = n;
+    prep.delta = reinterpret_cast<float*>(base + w.delta);
+    prep.dden = reinterpret_cast<float*>(base + w.dden);
+    prep.dnum = base + w.dnum;
+    const mi::attention::AttentionFwdParams::RowStrides dnum_strides{heads * int64_t{n} * d, int64_t{n} * d, d};
+
+    mi::sla::BackwardParams b{};
+    b.q = args->q.data;
+    b.k = args->k.data;
+    b.v = args->v.data;
+    b.d_o = args->d_o.data;
+    b.q_strides = params.q_strides;
+    b.k_strides = params.k_strides;
+    b.v_strides = params.v_strides;
+    b.do_strides = d_o.o_strides;
+    b.d_q = args->d_q.data;
+    b.d_k = args->d_k.data;
+    b.d_v = args->d_v.data;
+    b.dq_strides = params.o_strides;
+    b.dk_strides = d_k.o_strides;
+    b.dv_strides = d_v.o_strides;
+    b.lse = args->lse;
+    b.delta = prep.delta;
+    b.dnum = prep.dnum;
+    b.dden = prep.dden;
+    void* h_hi = base + w.h_hi;
+    void* h_lo = base + w.h_lo;
+    auto* z = reinterpret_cast<float*>(base + w.z);
+    void* dh_hi = base + w.dh_hi;
+    void* dh_lo = base + w.dh_lo;
+    auto* dz = reinterpret_cast<float*>(base + w.dz);
+    b.h_hi = h_hi;
+    b.h_lo = h_lo;
+    b.z = z;
+    b.dh_hi = dh_hi;
+    b.dh_lo = dh_lo;
+    b.dz = dz;
+    b.critical_rows = critical;
+    b.negligible_rows = negligible;
+    b.critical_cols = critical_cols;
+    b.negligible_cols = negligible_cols;
+    b.heads = heads;
+    b.n = n;
+    b.blocks = blocks;
+    b.feature_map = args->feature_map;
+    b.all_keys = all_keys;
+    b.scale = params.scale;
+    b.scale_log2 = params.scale_log2;
+
+    const int batch = static_cast<int>(args->batch);
+    MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(args->dtype, args->head_dim, [&](auto hd, auto element) {
+      auto sum = [&](const void* x, const mi::attention::AttentionFwdParams::RowStrides& xs, const void* y,
+                     const mi::attention::AttentionFwdParams::RowStrides& ys, const float* weight, int feature_map) {
+        sums.x = x;
+        sums.y = y;
+        sums.x_strides = xs;
+        sums.y_strides = ys;
+        sums.row_weight = weight;
+        sums.feature_map = feature_map;
+        return mi::sla::run_key_state<hd(), element()>(sums, groups, s);
+      };
+      // H = Σ φ(k)ᵀv, Z = Σ φ(k) (stored / n, as the forward), and W split into halves.
+      cudaError_t err = sum(args->k.data, params.k_strides, args->v.data, params.v_strides, nullptr, args->feature_map);
+      reduce.scale = 1.f / static_cast<float>(n);
+      reduce.h_hi = h_hi;
+      reduce.h_lo = h_lo;
+      reduce.z = z;
+      reduce.weight = args->proj_weight;
+      reduce.w_hi = w_hi;
+      reduce.w_lo = w_lo;
+      if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
+      if (err == cudaSuccess) err = mi::sla::run_backward_prep<hd(), element()>(prep, groups, s);
+      // dH = Σ φ(q)ᵀ dnum, dZ = Σ dden·φ(q) (unscaled).
+      if (err == cudaSuccess) err = sum(args->q.data, params.q_strides, prep.dnum, dnum_strides, prep.dden, args->feature_map);
+      reduce.scale = 1.f;
+      reduce.h_hi = dh_hi;
+      reduce.h_lo = dh_lo;
+      reduce.z = dz;
+      reduce.weight = nullptr;
+      if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
+      // dW = Σ dOᵀ O_l (W is [out][in]: dW[a][c] = Σ dO[a]·O_l[c]) and db = Σ dO, over every group.
+      if (err == cudaSuccess) err = sum(args->d_o.data, d_o.o_strides, args->o_linear.data, o_linear.o_strides, nullptr, mi::sla::kIdentity);
+      reduce.sum_groups = true;
+      reduce.h_total = args->d_weight;
+      reduce.z_total = args->d_bias;
+      if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
+      if (err == cudaSuccess) err = mi::sla::run_linear_bwd<hd(), element()>(b, batch, s);
+      if (err == cudaSuccess) err = mi::sla::run_sparse_bwd<hd(), element()>(b, batch, s);
+      return err;
+    }));
+  });
+}

@@ -1,0 +1,276 @@
+// SLA backward, step 5 (sla_backward_params.h): the linear branch's dq, dk and dv, written (the
+// critical blocks' gradients are added by step 6).
+//
+// With A_ts = φ(q_t)·φ(k_s) over the keys s of row t's linear branch, num_t = Σ A_ts v_s and
+// den_t = Σ A_ts, the gradient of A is dA_ts = dnum_t·v_s + dden_t, and
+//   dφ(q_t) = Σ_s dA_ts φ(k_s),   dφ(k_s) = Σ_t dA_ts φ(q_t),   dv_s = Σ_t A_ts dnum_t.
+// As in the forward, the sums run over every key (or query) and the excluded blocks are
+// subtracted: the all-keys terms are dφ(Q) = dnum·Hᵀ + dden·Zᵀ per query row and dφ(K) = V·dHᵀ +
+// dZ, dV = φ(K)·dH per key row, with H = Σ φ(k)ᵀv, Z = Σ φ(k), dH = Σ φ(q)ᵀdnum, dZ = Σ dden·φ(q)
+// (steps 2 and 4); an excluded block pair then costs attention-like tile products. A key block that
+// every query block excludes gets exactly 0 (not a difference that rounds to noise).
+//
+// Two kernels of 4 warps x 16 rows: per query block (dq) and per key block (dk, dv), each walking
+// its critical then its negligible list (rows of the forward's indices, or the columns of step 1).
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "../attention/attention_fwd_kernel.cuh"
+#include "../common/csr_rows.cuh"
+#include "mi_instantiations.h"
+#include "sla_backward_params.h"
+#include "sla_warp_mma.cuh"
+
+namespace mi::sla {
+namespace {
+
+constexpr int kBlock = 64;
+constexpr int kWarps = 4;
+
+template <typename Traits>
+struct LinearBwdSmem {
+  static constexpr int kTile = kBlock * Traits::kHeadDim;
+  static constexpr int kState = Traits::kHeadDim * Traits::kHeadDim;
+  // Four tiles, two D x D states (hi, lo), and per row or per feature fp32 vectors.
+  static constexpr int kBytes = (4 * kTile + 2 * kState) * int(sizeof(typename Traits::Element)) +
+                                (Traits::kHeadDim + 2 * kBlock) * int(sizeof(float));
+};
+
+template <typename Element>
+__device__ __forceinline__ const Element* head_base(const void* base, const RowStrides& s, int64_t batch, int head) {
+  return static_cast<const Element*>(base) + batch * s.batch + head * s.head;
+}
+
+// Writes a warp's 16 x D accumulator rows [row0 + m0 ...) into a [batch, head, n, D] tensor.
+template <typename Traits>
+__device__ __forceinline__ void store_rows(const float (&acc)[Traits::kHeadDim / 8][4], void* base, const RowStrides& s,
+                                           int64_t batch, int head, int first_row, int n, float scale, bool add) {
+  using Element = typename Traits::Element;
+  const int lane = threadIdx.x % 32;
+  auto* out = static_cast<Element*>(base) + batch * s.batch + head * s.head;
+#pragma unroll
+  for (int h = 0; h < 2; ++h) {
+    const int row = first_row + lane / 4 + 8 * h;
+    if (row >= n) continue;
+#pragma unroll
+    for (int t = 0; t < Traits::kHeadDim / 8; ++t) {
+      auto* at = reinterpret_cast<uint32_t*>(out + int64_t(row) * s.row + t * 8 + 2 * (lane % 4));
+      float x0 = scale * acc[t][2 * h], x1 = scale * acc[t][2 * h + 1];
+      if (add) {
+        const uint32_t old = *at;
+        const Element* e = reinterpret_cast<const Element*>(&old);
+        x0 += to_float(e[0]);
+        x1 += to_float(e[1]);
+      }
+      *at = device::pack2<Element>(x0, x1);
+    }
+  }
+}
+
+// The block the i-th entry of (critical, negligible) names, or -1.
+__device__ __forceinline__ int excluded_block(const CsrIndex& critical, const CsrRow& c, const CsrIndex& negligible,
+                                              const CsrRow& g, int i, int blocks) {
+  const int32_t block = i < c.size() ? __ldg(critical.values + c.begin + i) : __ldg(negligible.values + g.begin + (i - c.size()));
+  return block >= 0 && block < blocks ? block : -1;
+}
+
+// Per query block: dq = J_φᵀ(dnum·Hᵀ·n + dden·Zᵀ - Σ_excluded j (dnum·V_jᵀ + dden)·φ(K_j)).
+template <typename Traits>
+__global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __grid_constant__ BackwardParams p) {
+  using Element = typename Traits::Element;
+  using Smem = LinearBwdSmem<Traits>;
+  constexpr int kHeadDim = Traits::kHeadDim;
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  Element* s_fq = reinterpret_cast<Element*>(smem_raw);  // φ(Q_i)
+  Element* s_dn = s_fq + Smem::kTile;                      // dnum_i
+  Element* s_fk = s_dn + Smem::kTile;                      // φ(K_j)
+  Element* s_v = s_fk + Smem::kTile;                       // V_j
+  Element* s_hi = s_v + Smem::kTile;
+  Element* s_lo = s_hi + Smem::kState;
+  float* s_z = reinterpret_cast<float*>(s_lo + Smem::kState);
+  float* s_dden = s_z + kHeadDim;
+
+  const int qb = blockIdx.x, head = blockIdx.y, batch = blockIdx.z;
+  const int64_t group = int64_t(batch) * p.heads + head;
+  const int m0 = qb * kBlock;
+  const int lane = threadIdx.x % 32;
+  const int row0 = (threadIdx.x / 32) * 16;
+  attention::detail::load_tile_async<Traits, kBlock>(s_fq, head_base<Element>(p.q, p.q_strides, batch, head), p.q_strides.row, m0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_dn, static_cast<const Element*>(p.dnum) + group * p.n * int64_t(kHeadDim), kHeadDim, m0, p.n);
+  attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, static_cast<const Element*>(p.h_hi) + group * Smem::kState, kHeadDim, 0, kHeadDim);
+  attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, static_cast<const Element*>(p.h_lo) + group * Smem::kState, kHeadDim, 0, kHeadDim);
+  device::cp_async_commit();
+  for (int i = threadIdx.x; i < kHeadDim; i += Traits::kThreads) s_z[i] = p.z[group * kHeadDim + i];
+  for (int r = threadIdx.x; r < kBlock; r += Traits::kThreads) s_dden[r] = m0 + r < p.n ? p.dden[group * p.n + m0 + r] : 0.f;
+  device::cp_async_wait<0>();
+  __syncthreads();
+  apply_feature_map<Traits, kBlock>(s_fq, min(kBlock, p.n - m0), p.feature_map);
+  __syncthreads();
+
+  // All keys: dnum·Hᵀ (H stored [a][c] is Hᵀ's N x K layout), times n (H is stored / n), + dden·Z.
+  float dfq[kHeadDim / 8][4];
+  zero_acc<16, kHeadDim>(dfq);
+  const uint32_t s_dn_addr = device::smem_address(s_dn);
+  mma_nt<Traits, kHeadDim>(dfq, s_dn_addr, row0, device::smem_address(s_hi));
+  mma_nt<Traits, kHeadDim>(dfq, s_dn_addr, row0, device::smem_address(s_lo));
+  float dden[2];
+#pragma unroll
+  for (int h = 0; h < 2; ++h) dden[h] = s_dden[row0 + lane / 4 + 8 * h];
+#pragma unroll
+  for (int t = 0; t < kHeadDim / 8; ++t)
+#pragma unroll
+    for (int e = 0; e < 4; ++e) dfq[t][e] = dfq[t][e] * float(p.n) + dden[e / 2] * s_z[t * 8 + 2 * (lane % 4) + e % 2];
+
+  if (!p.all_keys) {
+    const int64_t row = group * p.blocks + qb;
+    const CsrRow critical = CsrRow::read(p.critical_rows, row);
+    const CsrRow negligible = CsrRow::read(p.negligible_rows, row);
+    const int count = critical.size() + negligible.size();
+    const auto* k = head_base<Element>(p.k, p.k_strides, batch, head);
+    const auto* v = head_base<Element>(p.v, p.v_strides, batch, head);
+    for (int i = 0; i < count && count < p.blocks; ++i) {
+      const int block = excluded_block(p.critical_rows, critical, p.negligible_rows, negligible, i, p.blocks);
+      const int first = block >= 0 ? block * kBlock : p.n;  // a bad entry loads zero rows
+      __syncthreads();
+      attention::detail::load_tile_async<Traits, kBlock>(s_fk, k, p.k_strides.row, first, p.n);
+      attention::detail::load_tile_async<Traits, kBlock>(s_v, v, p.v_strides.row, first, p.n);
+      device::cp_async_commit();
+      device::cp_async_wait<0>();
+      __syncthreads();
+      apply_feature_map<Traits, kBlock>(s_fk, max(0, min(kBlock, p.n - first)), p.feature_map);
+      __syncthreads();
+      // dA = dnum·V_jᵀ + dden (zero φ(K) rows past n make their columns contribute nothing).
+      float da[kBlock / 8][4];
+      zero_acc<16, kBlock>(da);
+      mma_nt<Traits, kBlock>(da, s_dn_addr, row0, device::smem_address(s_v));
+#pragma unroll
+      for (int t = 0; t < kBlock / 8; ++t)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) da[t][e] += dden[e / 2];
+      mma_regs_nn<Traits, true>(dfq, da, -1.f, device::smem_address(s_fk));
+    }
+    if (count >= p.blocks) zero_acc<16, kHeadDim>(dfq);  // no marginal block: the branch is off
+  }
+  feature_map_backward<Traits>(dfq, s_fq, row0, p.feature_map);
+  store_rows<Traits>(dfq, p.d_q, p.dq_strides, batch, head, m0 + row0, p.n, 1.f, false);
+}
+
+// Per key block: dk = J_φᵀ(V·dHᵀ + dZ - Σ_excluded i dAᵀ·φ(Q_i)), dv = φ(K)·dH - Σ Aᵀ·dnum_i,
+// with Aᵀ = φ(K)·φ(Q_i)ᵀ and dAᵀ = V·dnum_iᵀ + dden_i (per column).
+template <typename Traits>
+__global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __grid_constant__ BackwardParams p) {
+  using Element = typename Traits::Element;
+  using Smem = LinearBwdSmem<Traits>;
+  constexpr int kHeadDim = Traits::kHeadDim;
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  Element* s_fk = reinterpret_cast<Element*>(smem_raw);  // φ(K_j)
+  Element* s_v = s_fk + Smem::kTile;                       // V_j
+  Element* s_fq = s_v + Smem::kTile;                       // φ(Q_i)
+  Element* s_dn = s_fq + Smem::kTile;                      // dnum_i
+  Element* s_hi = s_dn + Smem::kTile;                      // dH (hi, lo)
+  Element* s_lo = s_hi + Smem::kState;
+  float* s_dz = reinterpret_cast<float*>(s_lo + Smem::kState);
+  float* s_dden = s_dz + kHeadDim;
+
+  const int kb = blockIdx.x, head = blockIdx.y, batch = blockIdx.z;
+  const int64_t group = int64_t(batch) * p.heads + head;
+  const int n0 = kb * kBlock;
+  const int lane = threadIdx.x % 32;
+  const int row0 = (threadIdx.x / 32) * 16;
+  attention::detail::load_tile_async<Traits, kBlock>(s_fk, head_base<Element>(p.k, p.k_strides, batch, head), p.k_strides.row, n0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_v, head_base<Element>(p.v, p.v_strides, batch, head), p.v_strides.row, n0, p.n);
+  attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, static_cast<const Element*>(p.dh_hi) + group * Smem::kState, kHeadDim, 0, kHeadDim);
+  attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, static_cast<const Element*>(p.dh_lo) + group * Smem::kState, kHeadDim, 0, kHeadDim);
+  device::cp_async_commit();
+  for (int i = threadIdx.x; i < kHeadDim; i += Traits::kThreads) s_dz[i] = p.dz[group * kHeadDim + i];
+  device::cp_async_wait<0>();
+  __syncthreads();
+  apply_feature_map<Traits, kBlock>(s_fk, min(kBlock, p.n - n0), p.feature_map);
+  __syncthreads();
+
+  const uint32_t s_fk_addr = device::smem_address(s_fk);
+  const uint32_t s_v_addr = device::smem_address(s_v);
+  float dfk[kHeadDim / 8][4];
+  float dv[kHeadDim / 8][4];
+  zero_acc<16, kHeadDim>(dfk);
+  zero_acc<16, kHeadDim>(dv);
+  // V·dHᵀ: dH stored [a][c] is dHᵀ's N x K layout; φ(K)·dH reads it transposed.
+  mma_nt<Traits, kHeadDim>(dfk, s_v_addr, row0, device::smem_address(s_hi));
+  mma_nt<Traits, kHeadDim>(dfk, s_v_addr, row0, device::smem_address(s_lo));
+  mma_nn<Traits>(dv, s_fk_addr, row0, device::smem_address(s_hi));
+  mma_nn<Traits>(dv, s_fk_addr, row0, device::smem_address(s_lo));
+#pragma unroll
+  for (int t = 0; t < kHeadDim / 8; ++t)
+#pragma unroll
+    for (int e = 0; e < 4; ++e) {
+      dfk[t][e] += s_dz[t * 8 + 2 * (lane % 4) + e % 2];
+    }
+
+  if (!p.all_keys) {
+    const int64_t column = group * p.blocks + kb;
+    const CsrRow critical = CsrRow::read(p.critical_cols, column);
+    const CsrRow negligible = CsrRow::read(p.negligible_cols, column);
+    const int count = critical.size() + negligible.size();
+    const auto* q = head_base<Element>(p.q, p.q_strides, batch, head);
+    const auto* dnum = static_cast<const Element*>(p.dnum) + group * p.n * int64_t(kHeadDim);
+    for (int i = 0; i < count && count < p.blocks; ++i) {
+      const int block = excluded_block(p.critical_cols, critical, p.negligible_cols, negligible, i, p.blocks);
+      const int first = block >= 0 ? block * kBlock : p.n;
+      __syncthreads();
+      attention::detail::load_tile_async<Traits, kBlock>(s_fq, q, p.q_strides.row, first, p.n);
+      attention::detail::load_tile_async<Traits, kBlock>(s_dn, dnum, kHeadDim, first, p.n);
+      device::cp_async_commit();
+      for (int r = threadIdx.x; r < kBlock; r += Traits::kThreads)
+        s_dden[r] = first + r < p.n ? p.dden[group * p.n + first + r] : 0.f;
+      device::cp_async_wait<0>();
+      __syncthreads();
+      apply_feature_map<Traits, kBlock>(s_fq, max(0, min(kBlock, p.n - first)), p.feature_map);
+      __syncthreads();
+      float at[kBlock / 8][4];   // Aᵀ = φ(K)·φ(Q_i)ᵀ
+      float dat[kBlock / 8][4];  // dAᵀ = V·dnum_iᵀ + dden_i
+      zero_acc<16, kBlock>(at);
+      zero_acc<16, kBlock>(dat);
+      mma_nt<Traits, kBlock>(at, s_fk_addr, row0, device::smem_address(s_fq));
+      mma_nt<Traits, kBlock>(dat, s_v_addr, row0, device::smem_address(s_dn));
+#pragma unroll
+      for (int t = 0; t < kBlock / 8; ++t)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) dat[t][e] += s_dden[t * 8 + 2 * (lane % 4) + e % 2];
+      mma_regs_nn<Traits, true>(dfk, dat, -1.f, device::smem_address(s_fq));
+      mma_regs_nn<Traits, true>(dv, at, -1.f, device::smem_address(s_dn));
+    }
+    if (count >= p.blocks) {  // every query block excludes this key block: no linear gradient
+      zero_acc<16, kHeadDim>(dfk);
+      zero_acc<16, kHeadDim>(dv);
+    }
+  }
+  feature_map_backward<Traits>(dfk, s_fk, row0, p.feature_map);
+  store_rows<Traits>(dfk, p.d_k, p.dk_strides, batch, head, n0 + row0, p.n, 1.f, false);
+  store_rows<Traits>(dv, p.d_v, p.dv_strides, batch, head, n0 + row0, p.n, 1.f, false);
+}
+
+}  // namespace
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_linear_bwd(const BackwardParams& p, int batch, cudaStream_t stream) {
+  using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
+  constexpr int kSmem = LinearBwdSmem<Traits>::kBytes;
+  const dim3 grid(p.blocks, p.heads, batch);
+  cudaError_t err = cudaFuncSetAttribute(linear_dq_kernel<Traits>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  if (err != cudaSuccess) return err;
+  err = cudaFuncSetAttribute(linear_dkv_kernel<Traits>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  if (err != cudaSuccess) return err;
+  linear_dq_kernel<Traits><<<grid, Traits::kThreads, kSmem, stream>>>(p);
+  err = cudaGetLastError();
+  if (err != cudaSuccess) return err;
+  linear_dkv_kernel<Traits><<<grid, Traits::kThreads, kSmem, stream>>>(p);
+  return cudaGetLastError();
+}
+
+#define MI_INSTANTIATE_LINEAR_BWD(D)                                                                          \
+  template cudaError_t run_linear_bwd<D, attention::ElementType::kFloat16>(const BackwardParams&, int, cudaStream_t); \
+  template cudaError_t run_linear_bwd<D, attention::ElementType::kBFloat16>(const BackwardParams&, int, cudaStream_t);
+MI_FOR_EACH_HEAD_DIM(MI_INSTANTIATE_LINEAR_BWD)
+
+}  // namespace mi::sla

@@ -1,0 +1,73 @@
+// Argument checks shared by the SLA entry points (sla_validation.h).
+#include "sla_validation.h"
+
+#include <string>
+
+#include "../common/pointer_checks.h"
+#include "../common/status.h"
+
+namespace mi::sla {
+namespace {
+
+using Range = std::pair<uintptr_t, uintptr_t>;
+
+Range byte_range(const Shape& shape, const mi_tensor4& t) {
+  const int64_t extent[4] = {shape.batch, shape.heads, shape.n, shape.head_dim};
+  int64_t last = 0;
+  for (int d = 0; d < 4; ++d) last += (extent[d] - 1) * t.stride[d];
+  const auto first = reinterpret_cast<uintptr_t>(t.data);
+  return {first, first + static_cast<uintptr_t>((last + 1) * 2)};
+}
+
+bool overlaps(const Range& a, const Range& b) { return a.first < b.second && b.first < a.second; }
+
+void require_disjoint(const Shape& shape, const char* name, const Range& range, std::initializer_list<NamedTensor> others) {
+  for (const auto& [other_name, other] : others) {
+    if (other->data == nullptr) continue;
+    if (overlaps(range, byte_range(shape, *other))) invalid(std::string(name) + " must not overlap " + other_name);
+  }
+}
+
+}  // namespace
+
+mi_dense_attention_args attention_args(const Shape& shape, const mi_tensor4& q, const mi_tensor4& k,
+                                       const mi_tensor4& v, const mi_tensor4& o, float* lse, float softmax_scale) {
+  mi_dense_attention_args d{};
+  d.dtype = shape.dtype;
+  d.batch = shape.batch;
+  d.q_heads = shape.heads;
+  d.kv_heads = shape.heads;
+  d.q_len = shape.n;
+  d.kv_len = shape.n;
+  d.head_dim = shape.head_dim;
+  d.q = q;
+  d.k = k;
+  d.v = v;
+  d.o = o;
+  d.lse = lse;
+  d.softmax_scale = softmax_scale;
+  d.causal = 0;
+  return d;
+}
+
+void require_disjoint(const Shape& shape, const char* name, const mi_tensor4& tensor,
+                      std::initializer_list<NamedTensor> others) {
+  require_disjoint(shape, name, byte_range(shape, tensor), others);
+}
+
+void require_fp32(const Shape& shape, const char* name, const float* pointer, int64_t count,
+                  std::initializer_list<NamedTensor> tensors) {
+  require_aligned(pointer, alignof(float), name);
+  check_device_pointer(name, pointer);
+  const auto first = reinterpret_cast<uintptr_t>(pointer);
+  require_disjoint(shape, name, Range{first, first + static_cast<uintptr_t>(count) * sizeof(float)}, tensors);
+}
+
+void require_sla_enums(int32_t feature_map, int32_t linear_branch) {
+  if (feature_map < MI_SLA_SOFTMAX || feature_map > MI_SLA_RELU)
+    invalid("feature_map=" + std::to_string(feature_map) + " must be a mi_sla_feature_map (0 softmax, 1 elu+1, 2 relu)");
+  if (linear_branch != MI_SLA_MARGINAL_BLOCKS && linear_branch != MI_SLA_ALL_KEYS)
+    invalid("linear_branch=" + std::to_string(linear_branch) + " must be a mi_sla_linear_branch (0 marginal blocks, 1 all keys)");
+}
+
+}  // namespace mi::sla
