@@ -121,6 +121,7 @@ public static partial class GpuSparseLinearAttention
         GpuContext context, DeviceTensor q, DeviceTensor k, DeviceTensor v, SlaDeviceProjection projection, SlaOptions options, DeviceTensor output,
         SlaDeviceSavedState state, NativeForwardCall call)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(state);
         (SlaShape shape, float scale) = ValidateForwardCall(context, q, k, v, projection, options, output, state);
         SlaDeviceMask mask = state.Mask;
