@@ -33,7 +33,10 @@ internal static class BenchCommand
             s_sequenceLengths, s_heads, s_kvHeads, s_headDim, s_dtype, s_causal, s_batch, s_warmup, s_iterations, s_json,
         }.WithExamples("minference bench dense --seq 8192 32768 --heads 32 --kv-heads 32 --head-dim 128 --dtype bf16 --causal --json");
         dense.SetAction(parse => Consoles.Run(() => Run(parse)));
-        return new Command("bench", "Benchmark the GPU kernels (needs a CUDA device): `bench dense`, `bench sparse`, `bench decode`.") { dense, SparseBenchCommand.Create(), DecodeBenchCommand.Create() };
+        return new Command("bench", "Benchmark the GPU kernels (needs a CUDA device): `bench dense`, `bench sparse`, `bench decode`, `bench sla`.")
+        {
+            dense, SparseBenchCommand.Create(), DecodeBenchCommand.Create(), SlaBenchCommand.Create(),
+        };
     }
 
     private static ExitCode Run(ParseResult parse)

@@ -7,4 +7,5 @@ namespace MInference.Cli.Bench;
 [JsonSerializable(typeof(DenseBenchmarkResult))]
 [JsonSerializable(typeof(DecodeBenchmarkResult))]
 [JsonSerializable(typeof(DecodeOverlapResult))]
+[JsonSerializable(typeof(SlaBenchmarkResult))]
 internal sealed partial class BenchmarkJsonContext : JsonSerializerContext;

@@ -10,6 +10,7 @@ public sealed class HelpTests
     [TestCase("generate")]
     [TestCase("bench", "dense")]
     [TestCase("bench", "sparse")]
+    [TestCase("bench", "sla")]
     [TestCase("decode")]
     public void EveryCommandHasHelpWithExamples(params string[] command)
     {

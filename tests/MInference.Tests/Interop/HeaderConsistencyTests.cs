@@ -83,6 +83,12 @@ public sealed partial class HeaderConsistencyTests
     public void RouteCodesMatch() => AssertEnumMatches<MiRouteCode>("MI_ROUTE_", RouteName);
 
     [Test]
+    public void SlaFeatureMapsMatch() => AssertEnumMatches<MiSlaFeatureMap>("MI_SLA_", SlaFeatureMapName);
+
+    [Test]
+    public void SlaLinearBranchesMatch() => AssertEnumMatches<MiSlaLinearBranch>("MI_SLA_", SlaLinearBranchName);
+
+    [Test]
     public void SparseBlockSizeMatches()
     {
         Match match = Regex.Match(_header, @"#define\s+MI_SPARSE_BLOCK\s+(\d+)");
@@ -172,6 +178,21 @@ public sealed partial class HeaderConsistencyTests
         MiRouteCode.DenseTooDense => "MI_ROUTE_DENSE_TOO_DENSE",
         MiRouteCode.DenseCapacity => "MI_ROUTE_DENSE_CAPACITY",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
+    };
+
+    private static string SlaFeatureMapName(MiSlaFeatureMap map) => map switch
+    {
+        MiSlaFeatureMap.Softmax => "MI_SLA_SOFTMAX",
+        MiSlaFeatureMap.EluPlusOne => "MI_SLA_ELU_PLUS_ONE",
+        MiSlaFeatureMap.Relu => "MI_SLA_RELU",
+        _ => throw new ArgumentOutOfRangeException(nameof(map)),
+    };
+
+    private static string SlaLinearBranchName(MiSlaLinearBranch branch) => branch switch
+    {
+        MiSlaLinearBranch.MarginalBlocks => "MI_SLA_MARGINAL_BLOCKS",
+        MiSlaLinearBranch.AllKeys => "MI_SLA_ALL_KEYS",
+        _ => throw new ArgumentOutOfRangeException(nameof(branch)),
     };
 
     [GeneratedRegex(@"EntryPoint\s*=\s*""(mi_[a-z0-9_]+)""")]

@@ -433,6 +433,64 @@ public sealed class StructLayoutTests
         });
     }
 
+    [Test]
+    public void SlaMaskArgsMatchTheHeader()
+    {
+        var args = default(MiSlaMaskArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiSlaMaskArgs>(), Is.EqualTo(184), "dtype padded to 8, 4 int64, 2 tensors of 40, 2 int64, smooth_keys padded to 8, 5 pointers");
+            Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(80));
+            Assert.That(OffsetOf(ref args, ref args.Critical), Is.EqualTo(120));
+            Assert.That(OffsetOf(ref args, ref args.Negligible), Is.EqualTo(128));
+            Assert.That(OffsetOf(ref args, ref args.SmoothKeys), Is.EqualTo(136));
+            Assert.That(OffsetOf(ref args, ref args.CriticalRowPtr), Is.EqualTo(144), "int32, then padding to the pointer");
+            Assert.That(OffsetOf(ref args, ref args.CriticalBlocks), Is.EqualTo(152));
+            Assert.That(OffsetOf(ref args, ref args.NegligibleRowPtr), Is.EqualTo(160));
+            Assert.That(OffsetOf(ref args, ref args.NegligibleBlocks), Is.EqualTo(168));
+            Assert.That(OffsetOf(ref args, ref args.Classes), Is.EqualTo(176));
+        });
+    }
+
+    [Test]
+    public void SlaForwardArgsMatchTheHeader()
+    {
+        var args = default(MiSlaForwardArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Unsafe.SizeOf<MiSlaForwardArgs>(), Is.EqualTo(368), "dtype padded to 8, 4 int64, 6 tensors of 40, 3 pointers, float + 2 int32 padded to 16, 2 indices of 24");
+            Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(80));
+            Assert.That(OffsetOf(ref args, ref args.V), Is.EqualTo(120));
+            Assert.That(OffsetOf(ref args, ref args.O), Is.EqualTo(160));
+            Assert.That(OffsetOf(ref args, ref args.OSparse), Is.EqualTo(200));
+            Assert.That(OffsetOf(ref args, ref args.OLinear), Is.EqualTo(240));
+            Assert.That(OffsetOf(ref args, ref args.Lse), Is.EqualTo(280));
+            Assert.That(OffsetOf(ref args, ref args.ProjWeight), Is.EqualTo(288));
+            Assert.That(OffsetOf(ref args, ref args.ProjBias), Is.EqualTo(296));
+            Assert.That(OffsetOf(ref args, ref args.SoftmaxScale), Is.EqualTo(304));
+            Assert.That(OffsetOf(ref args, ref args.FeatureMap), Is.EqualTo(308));
+            Assert.That(OffsetOf(ref args, ref args.LinearBranch), Is.EqualTo(312));
+            Assert.That(OffsetOf(ref args, ref args.Critical), Is.EqualTo(320), "int32, then padding to the pointer");
+            Assert.That(OffsetOf(ref args, ref args.Negligible), Is.EqualTo(344));
+        });
+    }
+
+    [Test]
+    public void PublicSlaEnumValuesAreTheNativeOnes() => Assert.Multiple(() =>
+    {
+        Assert.That((int)MInference.Sla.SlaFeatureMap.Softmax, Is.EqualTo((int)MiSlaFeatureMap.Softmax));
+        Assert.That((int)MInference.Sla.SlaFeatureMap.EluPlusOne, Is.EqualTo((int)MiSlaFeatureMap.EluPlusOne));
+        Assert.That((int)MInference.Sla.SlaFeatureMap.Relu, Is.EqualTo((int)MiSlaFeatureMap.Relu));
+        Assert.That((int)MInference.Sla.SlaLinearBranch.MarginalBlocks, Is.EqualTo((int)MiSlaLinearBranch.MarginalBlocks));
+        Assert.That((int)MInference.Sla.SlaLinearBranch.AllKeys, Is.EqualTo((int)MiSlaLinearBranch.AllKeys));
+        Assert.That(Enum.GetValues<MInference.Sla.SlaFeatureMap>(), Has.Length.EqualTo(Enum.GetValues<MiSlaFeatureMap>().Length));
+        Assert.That(Enum.GetValues<MInference.Sla.SlaLinearBranch>(), Has.Length.EqualTo(Enum.GetValues<MiSlaLinearBranch>().Length));
+    });
+
     private static long OffsetOf<TStruct, TField>(ref TStruct container, ref TField field) =>
         Unsafe.ByteOffset(ref Unsafe.As<TStruct, byte>(ref container), ref Unsafe.As<TField, byte>(ref field));
 }

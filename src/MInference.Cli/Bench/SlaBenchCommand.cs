@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Text.Json;
+using MInference.Sla;
+using Spectre.Console;
+
+namespace MInference.Cli.Bench;
+
+/// <summary>
+/// `minference bench sla`: sparse-linear attention on the GPU (mask prediction, the forward, both)
+/// timed with CUDA events (median of the timed runs after a warm-up) against our dense non-causal
+/// kernel on the same tensors, with the output's error against it.
+/// </summary>
+internal static class SlaBenchCommand
+{
+    private static readonly string[] s_featureMaps = ["softmax", "elu", "relu"];
+    private static readonly string[] s_linearBranches = ["marginal", "all"];
+
+    private static readonly Option<int[]> s_sequenceLengths = new Option<int[]>("--seq")
+    {
+        Description = $"Sequence length(s), at most {GpuSparseLinearAttention.MaxSequenceLength}; several values give one result per value",
+        DefaultValueFactory = _ => [32760],
+        AllowMultipleArgumentsPerToken = true,
+    }.AllAtLeast(1);
+
+    private static readonly Option<int> s_heads = new Option<int>("--heads") { Description = "Heads (of q, k and v)", DefaultValueFactory = _ => 12 }.AtLeast(1);
+    private static readonly Option<int> s_headDim = new Option<int>("--head-dim") { Description = $"Head dimension ({AttentionHeadDims.Text})", DefaultValueFactory = _ => 128 }.AtLeast(1);
+    private static readonly Option<int> s_batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 1 }.AtLeast(1);
+    private static readonly Option<string> s_dtype = DTypeNames.CreateOption();
+    private static readonly Option<double> s_critical = new Option<double>("--critical")
+    {
+        Description = "k_h: the fraction of each row's key blocks attended exactly (at least one block)",
+        DefaultValueFactory = _ => 0.05,
+    }.Between(0, 1, minimumExcluded: true);
+
+    private static readonly Option<double> s_negligible = new Option<double>("--negligible")
+    {
+        Description = "k_l: the fraction of each row's key blocks skipped, below 1 (never taken from the critical ones)",
+        DefaultValueFactory = _ => 0.10,
+    }.Between(0, 1);
+
+    private static readonly Option<string> s_featureMap = CreateChoice("--feature-map", "φ of the linear branch: softmax over the head dimension, elu(x) + 1, or relu", s_featureMaps);
+    private static readonly Option<string> s_linearBranch = CreateChoice("--linear-branch", "marginal: the paper's (a row's marginal blocks); all: the released code's (every key)", s_linearBranches);
+    private static readonly Option<int> s_warmup = new Option<int>("--warmup") { Description = "Untimed forwards first", DefaultValueFactory = _ => 3 }.AtLeast(0);
+    private static readonly Option<int> s_iterations = new Option<int>("--iters") { Description = "Timed runs per measurement (>= 10); medians are reported", DefaultValueFactory = _ => 10 }.AtLeast(10);
+    private static readonly Option<bool> s_json = new("--json") { Description = "One JSON object per case on its own line" };
+
+    public static Command Create()
+    {
+        var command = new Command("sla", "Time sparse-linear attention (mask prediction, forward) against our dense non-causal kernel, with the output's error against it.")
+        {
+            s_sequenceLengths, s_heads, s_headDim, s_batch, s_dtype, s_critical, s_negligible, s_featureMap, s_linearBranch, s_warmup, s_iterations, s_json,
+        }.WithExamples(
+            "minference bench sla --seq 32760 --heads 12 --head-dim 128 --critical 0.05 --negligible 0.10 --json",
+            "minference bench sla --seq 8192 32760 75600 --feature-map elu --linear-branch all");
+        command.SetAction(parse => Consoles.Run(() => Run(parse)));
+        return command;
+    }
+
+    private static ExitCode Run(ParseResult parse)
+    {
+        // Settings the kernels reject are reported before the GPU is looked for.
+        if (!AttentionHeadDims.IsSupported(parse.GetValue(s_headDim)))
+        {
+            throw new ArgumentException($"{s_headDim.Name} {parse.GetValue(s_headDim)} is not supported: the kernels take {AttentionHeadDims.Text}");
+        }
+
+        if (parse.GetValue(s_negligible) >= 1)
+        {
+            throw new ArgumentException($"{s_negligible.Name} {parse.GetValue(s_negligible)}: expected a number in [0, 1) (k_l, the fraction of each row's key blocks skipped)");
+        }
+
+        int[] lengths = parse.GetRequiredValue(s_sequenceLengths);
+        int tooLong = lengths.FirstOrDefault(length => length > GpuSparseLinearAttention.MaxSequenceLength);
+        if (tooLong > 0)
+        {
+            throw new ArgumentException($"{s_sequenceLengths.Name} {tooLong}: SLA on the GPU takes at most {GpuSparseLinearAttention.MaxSequenceLength} tokens (2^21)");
+        }
+
+        if (!GpuBackend.IsAvailable)
+        {
+            Consoles.Error.MarkupLineInterpolated($"[red]bench needs the GPU. GPU backend unavailable:[/] {GpuBackend.UnavailableReason}");
+            return ExitCode.GpuUnavailable;
+        }
+
+        string featureMap = parse.GetValue(s_featureMap)!, linearBranch = parse.GetValue(s_linearBranch)!;
+        var options = new SlaOptions
+        {
+            CriticalFraction = parse.GetValue(s_critical),
+            NegligibleFraction = parse.GetValue(s_negligible),
+            FeatureMap = featureMap switch { "elu" => SlaFeatureMap.EluPlusOne, "relu" => SlaFeatureMap.Relu, _ => SlaFeatureMap.Softmax },
+            LinearBranch = linearBranch == "all" ? SlaLinearBranch.AllKeys : SlaLinearBranch.MarginalBlocks,
+        };
+        bool json = parse.GetValue(s_json);
+        using var context = new GpuContext();
+        var results = new List<SlaBenchmarkResult>();
+        foreach (int length in lengths)
+        {
+            var problem = new AttentionProblem(
+                parse.GetValue(s_batch), parse.GetValue(s_heads), parse.GetValue(s_heads), length, parse.GetValue(s_headDim), DTypeNames.Parse(parse.GetValue(s_dtype)), Causal: false);
+            var benchCase = new SlaBenchCase(problem, options, featureMap, linearBranch, parse.GetValue(s_warmup), parse.GetValue(s_iterations));
+            SlaBenchmarkResult result = Consoles.WithProgress(report => SlaBenchmark.Measure(context, benchCase, message => report($"seq {length}: {message}")));
+            if (json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(result, BenchmarkJsonContext.Default.SlaBenchmarkResult));
+            }
+
+            results.Add(result);
+        }
+
+        if (!json)
+        {
+            Consoles.Out.Write(Table(results, context.Device.Name));
+        }
+
+        return ExitCode.Success;
+    }
+
+    private static Option<string> CreateChoice(string name, string description, string[] choices)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => choices[0] };
+        option.AcceptOnly(choices);
+        return option;
+    }
+
+    private static Table Table(List<SlaBenchmarkResult> results, string device)
+    {
+        var table = new Table()
+            .Title(Markup.Escape($"sparse-linear attention on {device}"))
+            .AddColumn(new TableColumn("seq").RightAligned())
+            .AddColumn("batch, heads, dim")
+            .AddColumn("dtype, φ, branch")
+            .AddColumn(new TableColumn("k_h / k_l (blocks)").RightAligned())
+            .AddColumn(new TableColumn("mask ms").RightAligned())
+            .AddColumn(new TableColumn("attention ms").RightAligned())
+            .AddColumn(new TableColumn("forward ms").RightAligned())
+            .AddColumn(new TableColumn("dense ms").RightAligned())
+            .AddColumn(new TableColumn("speedup").RightAligned())
+            .AddColumn(new TableColumn("rel. L2").RightAligned());
+        foreach (SlaBenchmarkResult result in results)
+        {
+            table.AddRow(
+                result.Seq.ToString(),
+                $"{result.Batch}, {result.Heads}, {result.HeadDim}",
+                $"{result.Dtype}, {result.FeatureMap}, {result.LinearBranch}",
+                $"{result.Critical:G3} / {result.Negligible:G3} ({result.CriticalBlocks} / {result.NegligibleBlocks})",
+                $"{result.MsMask:F3}",
+                $"{result.MsAttention:F3}",
+                $"{result.MsFwd:F3}",
+                $"{result.DenseFwdMs:F3}",
+                $"{result.DenseFwdMs / result.MsFwd:F2}x",
+                $"{result.RelL2:P2}");
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,61 @@
+using MInference.Sla;
+using MInference.Tests.Gpu;
+
+namespace MInference.Tests.Sla;
+
+/// <summary>One GPU-versus-CPU comparison of SLA's forward: batch 2, <paramref name="Heads"/> heads.</summary>
+public sealed record SlaForwardCase(
+    int SequenceLength, int HeadDim, DType DType, int Heads, MemoryOrder Order, SlaFeatureMap FeatureMap, SlaLinearBranch LinearBranch, string Variant, SlaOptions Options)
+{
+    public const int Batch = 2;
+
+    private static readonly (string Name, SlaOptions Options)[] s_variants =
+    [
+        ("k_h 5% k_l 10%", new SlaOptions()),
+        ("all critical", new SlaOptions { CriticalFraction = 1.0, NegligibleFraction = 0 }),
+        ("one critical block", new SlaOptions { CriticalFraction = 1e-9, NegligibleFraction = 0.3 }),
+        ("k_h 30% k_l 30% scale 0.3 no smooth-K", new SlaOptions { CriticalFraction = 0.3, NegligibleFraction = 0.3, SoftmaxScale = 0.3, SmoothKeys = false }),
+    ];
+
+    /// <summary>Whether the paper's linear branch is empty in every row (every block critical): O_l must be exactly 0.</summary>
+    public bool LinearBranchVanishes => LinearBranch == SlaLinearBranch.MarginalBlocks && Options.CriticalFraction >= 1;
+
+    public TensorLayout Layout => Order == MemoryOrder.Bhsd
+        ? TensorLayout.Bhsd(Batch, Heads, SequenceLength, HeadDim)
+        : TensorLayout.Bshd(Batch, SequenceLength, Heads, HeadDim);
+
+    /// <summary>
+    /// Every (variant, linear branch, feature map), 24 cases; N, D, dtype, memory order and heads
+    /// cycle at different rates, so each N, D and order meets both dtypes and every variant meets
+    /// both dtypes (checked when the cases were chosen).
+    /// </summary>
+    public static IEnumerable<TestCaseData> All()
+    {
+        int[] lengths = [1, 63, 65, 200, 1000];
+        int c = 0;
+        foreach ((string name, SlaOptions variant) in s_variants)
+        {
+            foreach (SlaLinearBranch branch in Enum.GetValues<SlaLinearBranch>())
+            {
+                foreach (SlaFeatureMap map in Enum.GetValues<SlaFeatureMap>())
+                {
+                    var testCase = new SlaForwardCase(
+                        SequenceLength: lengths[(c + (c / 6)) % lengths.Length],
+                        HeadDim: AttentionHeadDims.Supported[(c + (c / 3)) % AttentionHeadDims.Supported.Count],
+                        DType: (c + (c / 4)) % 2 == 0 ? DType.BFloat16 : DType.Float16,
+                        Heads: 2 + ((c / 2) % 2),
+                        Order: ((c / 2) + (c / 5)) % 2 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd,
+                        FeatureMap: map,
+                        LinearBranch: branch,
+                        Variant: name,
+                        Options: variant with { FeatureMap = map, LinearBranch = branch });
+                    c++;
+                    yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
+                }
+            }
+        }
+    }
+
+    public override string ToString() =>
+        $"N{SequenceLength} D{HeadDim} {DType} H{Heads} {Order} {FeatureMap} {LinearBranch} {Variant}";
+}
