@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MInference.Interop;
 
-/// <summary><c>mi_sla_forward_args</c>, field for field (368 bytes).</summary>
+/// <summary><c>mi_sla_forward_args</c>, field for field (376 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct MiSlaForwardArgs
 {
@@ -62,4 +62,7 @@ internal struct MiSlaForwardArgs
 
     /// <summary><c>negligible</c>: the mask's negligible index (read only with the marginal-blocks branch).</summary>
     public MiCsrIndex Negligible;
+
+    /// <summary><c>linear_inv_den</c>: optional (0) device fp32 [batch, heads, N], written: 1 / (φ(q)·Z) per row, 0 where the linear branch is off.</summary>
+    public nint LinearInvDen;
 }

@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout below changes; bindings refuse a mismatch. */
-#define MI_ABI_VERSION 4
+#define MI_ABI_VERSION 5
 
 typedef enum mi_status {
   MI_OK = 0,

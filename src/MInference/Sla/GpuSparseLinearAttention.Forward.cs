@@ -108,6 +108,7 @@ public static partial class GpuSparseLinearAttention
             DeviceBufferOperand.Of(state.SparseOutput.Buffer, nameof(state.SparseOutput)),
             DeviceBufferOperand.Of(state.LinearOutput.Buffer, nameof(state.LinearOutput)),
             DeviceBufferOperand.Of(state.LogSumExp, nameof(state.LogSumExp)),
+            DeviceBufferOperand.Of(state.InverseDenominators, nameof(state.InverseDenominators)),
         ];
         (SlaShape shape, float scale) = SlaOperandValidation.ValidateForward(
             DeviceOperand.Of(q, nameof(q)), DeviceOperand.Of(k, nameof(k)), DeviceOperand.Of(v, nameof(v)), DeviceOperand.Of(output, nameof(output)), options, saved);
@@ -132,6 +133,7 @@ public static partial class GpuSparseLinearAttention
         using var sparseMemory = new SafeHandleLease(state.SparseOutput.Buffer.Memory);
         using var linearMemory = new SafeHandleLease(state.LinearOutput.Buffer.Memory);
         using var logSumExpMemory = new SafeHandleLease(state.LogSumExp.Memory);
+        using var inverseDenominatorsMemory = new SafeHandleLease(state.InverseDenominators.Memory);
         using var weightMemory = new SafeHandleLease(projection.Weight.Memory);
         using var biasMemory = new SafeHandleLease(projection.Bias.Memory);
         using var criticalRows = new SafeHandleLease(mask.Critical.RowPointers.Memory);
@@ -159,6 +161,7 @@ public static partial class GpuSparseLinearAttention
             LinearBranch = (MiSlaLinearBranch)options.LinearBranch,
             Critical = new MiCsrIndex { RowPtr = criticalRows.Value, Values = criticalValues.Value, ValueCount = mask.Critical.ValueCount },
             Negligible = new MiCsrIndex { RowPtr = negligibleRows.Value, Values = negligibleValues.Value, ValueCount = mask.Negligible.ValueCount },
+            LinearInvDen = inverseDenominatorsMemory.Value,
         };
         context.MakeCurrent();
         MiStatus.ThrowIfFailed(call(in args));

@@ -2,15 +2,16 @@ namespace MInference.Sla;
 
 /// <summary>
 /// What a GPU forward leaves for the backward: the block mask it used, the critical branch's output
-/// O_s and log-sum-exp, and the linear branch's output O_l before Proj. O_s and O_l are contiguous
-/// [B, H, N, D] in the operands' dtype, the log-sum-exp fp32 [B, H, N] (natural log of the scaled
-/// scores). Owns those buffers, and the mask when <see cref="OwnsMask"/>; <see cref="Dispose"/>
+/// O_s and log-sum-exp, the linear branch's output O_l before Proj and its per-row 1 / (φ(q)·Z).
+/// O_s and O_l are contiguous [B, H, N, D] in the operands' dtype, the log-sum-exp (natural log of
+/// the scaled scores) and the inverse denominators fp32 [B, H, N]. Owns those buffers, and the mask when <see cref="OwnsMask"/>; <see cref="Dispose"/>
 /// frees what it owns. The values are defined once a forward into it has run.
 /// </summary>
 public sealed class SlaDeviceSavedState : IDisposable
 {
-    private SlaDeviceSavedState(SlaDeviceMask mask, bool ownsMask, SlaShape shape, DeviceTensor sparseOutput, DeviceTensor linearOutput, DeviceBuffer logSumExp)
+    private SlaDeviceSavedState(SlaDeviceMask mask, bool ownsMask, SlaShape shape, DeviceTensor sparseOutput, DeviceTensor linearOutput, DeviceBuffer logSumExp, DeviceBuffer inverseDenominators)
     {
+        InverseDenominators = inverseDenominators;
         Mask = mask;
         OwnsMask = ownsMask;
         Shape = shape;
@@ -33,6 +34,9 @@ public sealed class SlaDeviceSavedState : IDisposable
 
     /// <summary>The critical branch's log-sum-exp per row: fp32 [B, H, N], contiguous, natural log.</summary>
     public DeviceBuffer LogSumExp { get; }
+
+    /// <summary>1 / (φ(q)·Z) of the linear branch per row, 0 where it is off: fp32 [B, H, N], contiguous.</summary>
+    public DeviceBuffer InverseDenominators { get; }
 
     /// <summary>True once disposed.</summary>
     public bool IsDisposed => SparseOutput.Buffer.IsDisposed;
@@ -77,7 +81,9 @@ public sealed class SlaDeviceSavedState : IDisposable
             DeviceTensor linear = Allocate(context, q.DType, layout, buffers);
             var logSumExp = new DeviceBuffer(context, shape.Tokens * sizeof(float));
             buffers.Add(logSumExp);
-            return new SlaDeviceSavedState(mask, ownsMask, shape, sparse, linear, logSumExp);
+            var inverseDenominators = new DeviceBuffer(context, shape.Tokens * sizeof(float));
+            buffers.Add(inverseDenominators);
+            return new SlaDeviceSavedState(mask, ownsMask, shape, sparse, linear, logSumExp, inverseDenominators);
         }
         catch
         {
@@ -91,9 +97,10 @@ public sealed class SlaDeviceSavedState : IDisposable
         }
     }
 
-    /// <summary>Frees O_s, O_l and the log-sum-exp, and the mask when the state owns it.</summary>
+    /// <summary>Frees O_s, O_l, the log-sum-exp and the inverse denominators, and the mask when the state owns it.</summary>
     public void Dispose()
     {
+        InverseDenominators.Dispose();
         LogSumExp.Dispose();
         LinearOutput.Buffer.Dispose();
         SparseOutput.Buffer.Dispose();

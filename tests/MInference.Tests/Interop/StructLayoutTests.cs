@@ -460,7 +460,7 @@ public sealed class StructLayoutTests
         var args = default(MiSlaForwardArgs);
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<MiSlaForwardArgs>(), Is.EqualTo(368), "dtype padded to 8, 4 int64, 6 tensors of 40, 3 pointers, float + 2 int32 padded to 16, 2 indices of 24");
+            Assert.That(Unsafe.SizeOf<MiSlaForwardArgs>(), Is.EqualTo(376), "dtype padded to 8, 4 int64, 6 tensors of 40, 3 pointers, float + 2 int32 padded to 16, 2 indices of 24, a pointer");
             Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
             Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(40));
             Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(80));
@@ -476,6 +476,7 @@ public sealed class StructLayoutTests
             Assert.That(OffsetOf(ref args, ref args.LinearBranch), Is.EqualTo(312));
             Assert.That(OffsetOf(ref args, ref args.Critical), Is.EqualTo(320), "int32, then padding to the pointer");
             Assert.That(OffsetOf(ref args, ref args.Negligible), Is.EqualTo(344));
+            Assert.That(OffsetOf(ref args, ref args.LinearInvDen), Is.EqualTo(368));
         });
     }
 
