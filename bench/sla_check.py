@@ -6,8 +6,9 @@ ctypes and compares them with a float64 PyTorch reference that takes the library
 class map): the critical blocks by masked softmax attention, the linear branch by explicit sums
 over the marginal blocks (or every key), Proj with random non-zero weights. It also checks the
 mask's ranking against float64 pooled scores (disagreements must be near-ties). --bench times the
-mask, the forward, and dense attention by SDPA's FLASH (FlashAttention-2) and CUDNN backends on the
-same tensors (CUDA events after warm-up, median of --iters runs).
+mask, the forward and the backward, and dense attention forward and backward by SDPA's FLASH
+(FlashAttention-2) and CUDNN backends on the same tensors (CUDA events after warm-up, median of
+--iters runs). --check also runs the backward against float64 autograd through the same reference.
 
     python3 bench/sla_check.py --lib build/native/libminference.so [--check] [--bench]
 """
@@ -49,6 +50,16 @@ class ForwardArgs(ctypes.Structure):
                 ("linear_inv_den", ctypes.c_void_p)]
 
 
+class BackwardArgs(ctypes.Structure):
+    _fields_ = [("dtype", ctypes.c_int32), ("batch", ctypes.c_int64), ("heads", ctypes.c_int64),
+                ("seq_len", ctypes.c_int64), ("head_dim", ctypes.c_int64), ("q", Tensor4), ("k", Tensor4),
+                ("v", Tensor4), ("o_sparse", Tensor4), ("o_linear", Tensor4), ("lse", ctypes.c_void_p),
+                ("linear_inv_den", ctypes.c_void_p), ("d_o", Tensor4), ("d_q", Tensor4), ("d_k", Tensor4),
+                ("d_v", Tensor4), ("d_weight", ctypes.c_void_p), ("d_bias", ctypes.c_void_p),
+                ("proj_weight", ctypes.c_void_p), ("softmax_scale", ctypes.c_float), ("feature_map", ctypes.c_int32),
+                ("linear_branch", ctypes.c_int32), ("critical", CsrIndex), ("negligible", CsrIndex)]
+
+
 class Sla:
     def __init__(self, path):
         self.lib = ctypes.CDLL(path)
@@ -56,7 +67,9 @@ class Sla:
         for name, args in (("mi_sla_mask_workspace_size", [ctypes.POINTER(MaskArgs), ctypes.POINTER(ctypes.c_int64)]),
                            ("mi_sla_mask", [ctypes.POINTER(MaskArgs), ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p]),
                            ("mi_sla_forward_workspace_size", [ctypes.POINTER(ForwardArgs), ctypes.POINTER(ctypes.c_int64)]),
-                           ("mi_sla_forward", [ctypes.POINTER(ForwardArgs), ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p])):
+                           ("mi_sla_forward", [ctypes.POINTER(ForwardArgs), ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p]),
+                           ("mi_sla_backward_workspace_size", [ctypes.POINTER(BackwardArgs), ctypes.POINTER(ctypes.c_int64)]),
+                           ("mi_sla_backward", [ctypes.POINTER(BackwardArgs), ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p])):
             getattr(self.lib, name).argtypes = args
 
     def check(self, status):
@@ -103,6 +116,25 @@ class Problem:
                                     self.inv_den.data_ptr())
         sla.check(sla.lib.mi_sla_forward_workspace_size(ctypes.byref(self.fwd_args), ctypes.byref(size)))
         self.fwd_ws = torch.empty(max(size.value, 1), dtype=torch.uint8, device=dev)
+
+    def prepare_backward(self, d_o):
+        self.d_o = d_o
+        self.d_q, self.d_k, self.d_v = (torch.empty_like(self.q) for _ in range(3))
+        d = self.q.shape[-1]
+        self.d_w = torch.empty((d, d), dtype=torch.float32, device=self.q.device)
+        self.d_b = torch.empty((d,), dtype=torch.float32, device=self.q.device)
+        f = self.fwd_args
+        self.bwd_args = BackwardArgs(f.dtype, f.batch, f.heads, f.seq_len, f.head_dim, f.q, f.k, f.v, f.o_sparse, f.o_linear,
+                                     f.lse, f.linear_inv_den, tensor4(d_o), tensor4(self.d_q), tensor4(self.d_k),
+                                     tensor4(self.d_v), self.d_w.data_ptr(), self.d_b.data_ptr(), f.proj_weight,
+                                     f.softmax_scale, f.feature_map, f.linear_branch, f.critical, f.negligible)
+        size = ctypes.c_int64(0)
+        self.sla.check(self.sla.lib.mi_sla_backward_workspace_size(ctypes.byref(self.bwd_args), ctypes.byref(size)))
+        self.bwd_ws = torch.empty(max(size.value, 1), dtype=torch.uint8, device=self.q.device)
+
+    def backward(self):
+        self.sla.check(self.sla.lib.mi_sla_backward(ctypes.byref(self.bwd_args), self.bwd_ws.data_ptr(),
+                                                    self.bwd_ws.numel(), Sla.stream()))
 
     def mask(self):
         self.sla.check(self.sla.lib.mi_sla_mask(ctypes.byref(self.mask_args), self.mask_ws.data_ptr(),
@@ -221,9 +253,21 @@ def check(sla):
         o, o_s, o_l, lse, inv_den = reference(q, k, v, w, b, p.classes, fm, branch)
         errors = {"o": rel_l2(p.o, o), "o_s": rel_l2(p.o_sparse, o_s), "o_l": rel_l2(p.o_linear, o_l),
                   "lse": float((p.lse.double() - lse).abs().max()), "inv_den": rel_l2(p.inv_den, inv_den)}
+        g = torch.Generator(device="cuda").manual_seed(2000 + i)
+        d_o = torch.randn(q.shape, device="cuda", generator=g).to(dtype)
+        p.prepare_backward(d_o)
+        p.backward()
+        torch.cuda.synchronize()
+        leaves = [t.detach().double().requires_grad_() for t in (q, k, v, w, b)]
+        o_ref = reference(*leaves, p.classes, fm, branch)[0]
+        o_ref.backward(d_o.double())
+        for key, mine, ref in (("dq", p.d_q, leaves[0]), ("dk", p.d_k, leaves[1]), ("dv", p.d_v, leaves[2]),
+                               ("dw", p.d_w, leaves[3]), ("db", p.d_b, leaves[4])):
+            errors[key] = rel_l2(mine, ref.grad)
         crit_rows = (p.classes == 1).sum(-1)
         tol = 2e-2 if dtype == torch.bfloat16 else 5e-3
         ok = (errors["o"] <= tol and errors["o_s"] <= tol and errors["o_l"] <= 2 * tol and errors["lse"] <= 2e-2 and errors["inv_den"] <= 2 * tol
+              and all(errors[key] <= 2 * tol for key in ("dq", "dk", "dv", "dw", "db"))
               and bool((crit_rows == critical).all()) and (agree == 1.0 or gap < 1e-2))
         failures += not ok
         print(("ok  " if ok else "FAIL"), f"B{bsz} H{heads} N{n} D{d} {str(dtype)[6:]} phi{fm} branch{branch} "
@@ -260,17 +304,26 @@ def bench(sla, args):
         ms_mask = time_ms(p.mask, args.warmup, args.iters)
         ms_attention = time_ms(p.forward, args.warmup, args.iters)
         ms_fwd = time_ms(lambda: (p.mask(), p.forward()), args.warmup, args.iters)
+        p.prepare_backward(torch.randn_like(q))
+        ms_bwd = time_ms(p.backward, args.warmup, args.iters)
+        extra = p.bwd_ws.numel()
         row = {"op": "sla", "branch": "marginal" if branch == 0 else "all", "seq": n, "heads": heads, "head_dim": d,
                "critical": critical, "negligible": negligible, "ms_mask": round(ms_mask, 4),
-               "ms_attention": round(ms_attention, 4), "ms_fwd": round(ms_fwd, 4),
+               "ms_attention": round(ms_attention, 4), "ms_fwd": round(ms_fwd, 4), "ms_bwd": round(ms_bwd, 4),
+               "bwd_workspace_over_q": round(extra / (q.numel() * q.element_size()), 3),
                "device": torch.cuda.get_device_name()}
         print(json.dumps(row), flush=True)
+    qg, kg, vg = (t.detach().clone().requires_grad_() for t in (q, k, v))
+    d_o = torch.randn_like(q)
     for name, backend in (("flash2", SDPBackend.FLASH_ATTENTION), ("cudnn", SDPBackend.CUDNN_ATTENTION)):
         try:
             with sdpa_kernel(backend):
                 ms = time_ms(lambda: F.scaled_dot_product_attention(q, k, v), args.warmup, args.iters)
-            print(json.dumps({"op": "dense_fwd", "impl": name, "seq": n, "heads": heads, "head_dim": d,
-                              "ms": round(ms, 4), "tflops": round(dense_flops / ms / 1e9, 1)}), flush=True)
+                out = F.scaled_dot_product_attention(qg, kg, vg)
+                ms_b = time_ms(lambda: torch.autograd.grad(out, (qg, kg, vg), d_o, retain_graph=True), args.warmup, args.iters)
+            print(json.dumps({"op": "dense", "impl": name, "seq": n, "heads": heads, "head_dim": d,
+                              "fwd_ms": round(ms, 4), "fwd_tflops": round(dense_flops / ms / 1e9, 1),
+                              "bwd_ms": round(ms_b, 4), "bwd_tflops": round(2.5 * dense_flops / ms_b / 1e9, 1)}), flush=True)
         except RuntimeError as error:
             print(json.dumps({"op": "dense_fwd", "impl": name, "error": str(error)[:200]}), flush=True)
 
