@@ -76,7 +76,7 @@ __device__ __forceinline__ int excluded_block(const CsrIndex& critical, const Cs
 }
 
 // Per query block: dq = J_φᵀ(dnum·Hᵀ·n + dden·Zᵀ - Σ_excluded j (dnum·V_jᵀ + dden)·φ(K_j)).
-template <typename Traits>
+template <typename Traits, bool kSplit>
 __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __grid_constant__ BackwardParams p) {
   using Element = typename Traits::Element;
   using Smem = LinearBwdSmem<Traits>;
@@ -148,7 +148,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __gri
       for (int t = 0; t < kBlock / 8; ++t)
 #pragma unroll
         for (int e = 0; e < 4; ++e) da[t][e] += dden[e / 2];
-      mma_regs_nn<Traits, true>(dfq, da, -1.f, device::smem_address(s_fk));
+      mma_regs_nn<Traits, kSplit>(dfq, da, -1.f, device::smem_address(s_fk));
     }
     if (count >= p.blocks) zero_acc<16, kHeadDim>(dfq);  // no marginal block: the branch is off
   }
@@ -158,7 +158,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __gri
 
 // Per key block: dk = J_φᵀ(V·dHᵀ + dZ - Σ_excluded i dAᵀ·φ(Q_i)), dv = φ(K)·dH - Σ Aᵀ·dnum_i,
 // with Aᵀ = φ(K)·φ(Q_i)ᵀ and dAᵀ = V·dnum_iᵀ + dden_i (per column).
-template <typename Traits>
+template <typename Traits, bool kSplit>
 __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __grid_constant__ BackwardParams p) {
   using Element = typename Traits::Element;
   using Smem = LinearBwdSmem<Traits>;
@@ -237,8 +237,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
       for (int t = 0; t < kBlock / 8; ++t)
 #pragma unroll
         for (int e = 0; e < 4; ++e) dat[t][e] += s_dden[t * 8 + 2 * (lane % 4) + e % 2];
-      mma_regs_nn<Traits, true>(dfk, dat, -1.f, device::smem_address(s_fq));
-      mma_regs_nn<Traits, true>(dv, at, -1.f, device::smem_address(s_dn));
+      mma_regs_nn<Traits, kSplit>(dfk, dat, -1.f, device::smem_address(s_fq));
+      mma_regs_nn<Traits, kSplit>(dv, at, -1.f, device::smem_address(s_dn));
     }
     if (count >= p.blocks) {  // every query block excludes this key block: no linear gradient
       zero_acc<16, kHeadDim>(dfk);
@@ -257,14 +257,16 @@ cudaError_t run_linear_bwd(const BackwardParams& p, int batch, cudaStream_t stre
   using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
   constexpr int kSmem = LinearBwdSmem<Traits>::kBytes;
   const dim3 grid(p.blocks, p.heads, batch);
-  cudaError_t err = cudaFuncSetAttribute(linear_dq_kernel<Traits>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  const auto dq = p.split_excluded ? linear_dq_kernel<Traits, true> : linear_dq_kernel<Traits, false>;
+  const auto dkv = p.split_excluded ? linear_dkv_kernel<Traits, true> : linear_dkv_kernel<Traits, false>;
+  cudaError_t err = cudaFuncSetAttribute(dq, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
   if (err != cudaSuccess) return err;
-  err = cudaFuncSetAttribute(linear_dkv_kernel<Traits>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  err = cudaFuncSetAttribute(dkv, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
   if (err != cudaSuccess) return err;
-  linear_dq_kernel<Traits><<<grid, Traits::kThreads, kSmem, stream>>>(p);
+  dq<<<grid, Traits::kThreads, kSmem, stream>>>(p);
   err = cudaGetLastError();
   if (err != cudaSuccess) return err;
-  linear_dkv_kernel<Traits><<<grid, Traits::kThreads, kSmem, stream>>>(p);
+  dkv<<<grid, Traits::kThreads, kSmem, stream>>>(p);
   return cudaGetLastError();
 }
 

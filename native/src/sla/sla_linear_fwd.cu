@@ -10,7 +10,10 @@
 //
 // Precision: a difference of large sums amplifies rounding, so everything that enters it is
 // near-fp32: the totals H (stored / N, so fp16 holds them) and W as hi + lo 16-bit halves (two MMAs),
-// S split the same way before S·V, fp32 accumulators and denominators. φ(q) and φ(k) are rounded
+// fp32 accumulators and denominators, and S split the same way before S·V where the excluded blocks
+// are the majority of a row (LinearParams::split_excluded): then the difference is small against
+// what is subtracted and a single rounding of S would show; below, it costs a third more tensor
+// work for nothing visible. φ(q) and φ(k) are rounded
 // to the element type once and enter both the totals and the subtracted blocks identically.
 // A row whose linear branch is empty (no marginal block) or whose remaining denominator is at most
 // 1e-6 of the total (cancellation noise where the exact value is 0, e.g. relu) gets O_l = 0, as
@@ -46,7 +49,7 @@ struct LinearSmem {
                                 2 * Traits::kHeadDim * int(sizeof(float));
 };
 
-template <typename Traits>
+template <typename Traits, bool kSplit>
 __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __grid_constant__ LinearParams p) {
   using Element = typename Traits::Element;
   using index_t = int64_t;
@@ -154,8 +157,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
         excluded_den[0] += s[t][0] + s[t][1];
         excluded_den[1] += s[t][2] + s[t][3];
       }
-      // num -= (S_hi + S_lo)·V.
-      mma_regs_nn<Traits, true>(num, s, -1.f, s_v_addr);
+      // num -= S·V (S as hi + lo halves with kSplit).
+      mma_regs_nn<Traits, kSplit>(num, s, -1.f, s_v_addr);
     }
   }
 
@@ -226,9 +229,10 @@ template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_linear_fwd(const LinearParams& p, int batch, cudaStream_t stream) {
   using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
   constexpr int kSmem = LinearSmem<Traits>::kBytes;
-  cudaError_t err = cudaFuncSetAttribute(linear_fwd_kernel<Traits>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  const auto kernel = p.split_excluded ? linear_fwd_kernel<Traits, true> : linear_fwd_kernel<Traits, false>;
+  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
   if (err != cudaSuccess) return err;
-  linear_fwd_kernel<Traits><<<dim3(p.blocks, p.heads, batch), Traits::kThreads, kSmem, stream>>>(p);
+  kernel<<<dim3(p.blocks, p.heads, batch), Traits::kThreads, kSmem, stream>>>(p);
   return cudaGetLastError();
 }
 
