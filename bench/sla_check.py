@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_torch import CsrIndex, Tensor4, tensor4  # noqa: E402
+from compare_torch import CsrIndex, Library, Tensor4, tensor4  # noqa: E402
 
 MI_DTYPE = {torch.float16: 0, torch.bfloat16: 1}
 FEATURE_MAPS = {"softmax": 0, "elu": 1, "relu": 2}
@@ -313,6 +313,11 @@ def bench(sla, args):
                "bwd_workspace_over_q": round(extra / (q.numel() * q.element_size()), 3),
                "device": torch.cuda.get_device_name()}
         print(json.dumps(row), flush=True)
+    ours = Library(args.lib)
+    o_dense = torch.empty_like(q)
+    ms = time_ms(lambda: ours.dense(q, k, v, o_dense, False), args.warmup, args.iters)
+    print(json.dumps({"op": "dense", "impl": "ours", "mainloop": ours.mainloop, "seq": n, "heads": heads, "head_dim": d,
+                      "fwd_ms": round(ms, 4), "fwd_tflops": round(dense_flops / ms / 1e9, 1)}), flush=True)
     qg, kg, vg = (t.detach().clone().requires_grad_() for t in (q, k, v))
     d_o = torch.randn_like(q)
     for name, backend in (("flash2", SDPBackend.FLASH_ATTENTION), ("cudnn", SDPBackend.CUDNN_ATTENTION)):
