@@ -295,6 +295,11 @@ def bench(sla, args):
     from torch.nn.attention import SDPBackend, sdpa_kernel
     bsz, heads, n, d = args.batch, args.heads, args.seq, args.head_dim
     q, k, v, w, b = make(bsz, heads, n, d, torch.bfloat16, 7)
+    w.zero_()  # Proj at its released initialisation: rel_l2 is then the critical branch's error against dense
+    b.zero_()
+    ours = Library(args.lib)
+    o_dense = torch.empty_like(q)
+    ms_dense = time_ms(lambda: ours.dense(q, k, v, o_dense, False), args.warmup, args.iters)
     blocks = (n + 63) // 64
     critical = max(int(math.floor(args.critical * blocks + 1e-9)), 1)
     negligible = min(int(math.floor(args.negligible * blocks + 1e-9)), blocks - critical)
@@ -311,13 +316,19 @@ def bench(sla, args):
                "critical": critical, "negligible": negligible, "ms_mask": round(ms_mask, 4),
                "ms_attention": round(ms_attention, 4), "ms_fwd": round(ms_fwd, 4), "ms_bwd": round(ms_bwd, 4),
                "bwd_workspace_over_q": round(extra / (q.numel() * q.element_size()), 3),
+               "rel_l2": round(rel_l2(p.o, o_dense), 5), "dense_fwd_ms": round(ms_dense, 4),
                "device": torch.cuda.get_device_name()}
         print(json.dumps(row), flush=True)
-    ours = Library(args.lib)
-    o_dense = torch.empty_like(q)
-    ms = time_ms(lambda: ours.dense(q, k, v, o_dense, False), args.warmup, args.iters)
+    # Our dense backward: the SLA backward with every block critical (its linear branch is then off).
+    full = Problem(sla, q, k, v, w, b, blocks, 0, 0, 0, keep_classes=False)
+    full.mask()
+    full.forward()
+    full.prepare_backward(torch.randn_like(q))
+    ms_dense_bwd = time_ms(full.backward, args.warmup, args.iters)
     print(json.dumps({"op": "dense", "impl": "ours", "mainloop": ours.mainloop, "seq": n, "heads": heads, "head_dim": d,
-                      "fwd_ms": round(ms, 4), "fwd_tflops": round(dense_flops / ms / 1e9, 1)}), flush=True)
+                      "fwd_ms": round(ms_dense, 4), "fwd_tflops": round(dense_flops / ms_dense / 1e9, 1),
+                      "bwd_ms": round(ms_dense_bwd, 4), "bwd_tflops": round(2.5 * dense_flops / ms_dense_bwd / 1e9, 1)}),
+          flush=True)
     qg, kg, vg = (t.detach().clone().requires_grad_() for t in (q, k, v))
     d_o = torch.randn_like(q)
     for name, backend in (("flash2", SDPBackend.FLASH_ATTENTION), ("cudnn", SDPBackend.CUDNN_ATTENTION)):
