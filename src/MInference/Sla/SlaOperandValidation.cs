@@ -57,11 +57,15 @@ internal static class SlaOperandValidation
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var dense = new DenseAttentionOptions { SoftmaxScale = options.SoftmaxScale == 0 ? null : (float)options.SoftmaxScale };
-        ValidatedDenseAttention validated = DenseAttentionValidation.Validate(q, k, v, outputGradient, dense, logSumExp: null);
-        RequireSameShape(k, q);
         SlaShape shape = ShapeOf(q.Layout, q.Name);
         DeviceOperand[] written = [gradients.Query, gradients.Key, gradients.Value];
+        foreach (DeviceOperand operand in (DeviceOperand[])[k, v, outputGradient, .. written])
+        {
+            RequireSameShape(operand, q);
+        }
+
+        var dense = new DenseAttentionOptions { SoftmaxScale = options.SoftmaxScale == 0 ? null : (float)options.SoftmaxScale };
+        ValidatedDenseAttention validated = DenseAttentionValidation.Validate(q, k, v, outputGradient, dense, logSumExp: null);
         for (int index = 0; index < written.Length; index++)
         {
             DeviceOperand gradient = written[index];
@@ -130,14 +134,14 @@ internal static class SlaOperandValidation
         }
     }
 
-    /// <summary>SLA is self-attention without grouped heads: k (and so v) has q's heads and length.</summary>
-    private static void RequireSameShape(DeviceOperand k, DeviceOperand q)
+    /// <summary>SLA is self-attention without grouped heads: <paramref name="operand"/> (k, v, dO or a gradient) has q's heads and length.</summary>
+    private static void RequireSameShape(DeviceOperand operand, DeviceOperand q)
     {
-        if (!k.Layout.Lengths.SequenceEqual(q.Layout.Lengths))
+        if (!operand.Layout.Lengths.SequenceEqual(q.Layout.Lengths))
         {
             throw new ArgumentException(
-                $"{k.Name} is [{string.Join(", ", k.Layout.Lengths.ToArray())}]; SLA is self-attention over one head count, so it must have q's shape [{string.Join(", ", q.Layout.Lengths.ToArray())}]",
-                k.Name);
+                $"{operand.Name} is [{string.Join(", ", operand.Layout.Lengths.ToArray())}]; SLA is self-attention over one head count, so it must have q's shape [{string.Join(", ", q.Layout.Lengths.ToArray())}]",
+                operand.Name);
         }
     }
 }
