@@ -19,4 +19,12 @@ internal static unsafe partial class MiNative
     /// <summary>SLA's forward: O = O_s + Proj(O_l) over a predicted mask, asynchronous.</summary>
     [LibraryImport(LibraryName, EntryPoint = "mi_sla_forward")]
     internal static partial MiStatusCode mi_sla_forward(in MiSlaForwardArgs args, nint workspace, long workspace_bytes, StreamHandle stream);
+
+    /// <summary>Bytes of workspace <see cref="mi_sla_backward"/> needs for <paramref name="args"/>' shapes and indices.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_sla_backward_workspace_size")]
+    internal static partial MiStatusCode mi_sla_backward_workspace_size(in MiSlaBackwardArgs args, out long bytes);
+
+    /// <summary>SLA's backward: dQ, dK, dV, dW and db for dO over the forward's mask, deterministic, asynchronous.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_sla_backward")]
+    internal static partial MiStatusCode mi_sla_backward(in MiSlaBackwardArgs args, nint workspace, long workspace_bytes, StreamHandle stream);
 }

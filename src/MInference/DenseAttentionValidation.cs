@@ -106,7 +106,9 @@ internal static class DenseAttentionValidation
         }
     }
 
-    private static void RequireDisjoint(string writtenName, object writtenStorage, long writtenStart, long writtenEnd, DeviceOperand other)
+    /// <summary>A written range [<paramref name="writtenStart"/>, <paramref name="writtenEnd"/>) of <paramref name="writtenStorage"/> shares no byte with <paramref name="other"/>.</summary>
+    /// <exception cref="ArgumentException">They overlap (the message names both, with their byte ranges).</exception>
+    internal static void RequireDisjoint(string writtenName, object writtenStorage, long writtenStart, long writtenEnd, DeviceOperand other)
     {
         if (ReferenceEquals(writtenStorage, other.Storage) && writtenStart < other.EndByte && other.StartByte < writtenEnd)
         {

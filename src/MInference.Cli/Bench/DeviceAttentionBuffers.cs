@@ -44,21 +44,27 @@ internal sealed class DeviceAttentionBuffers : IDisposable
     /// </summary>
     public void FillInputsWithRandomValues(Random random)
     {
-        var values = new float[UploadChunkElements];
-        var bits = new ushort[UploadChunkElements];
         foreach (DeviceTensor tensor in (DeviceTensor[])[Q, K, V])
         {
-            for (long start = 0; start < tensor.Layout.ElementCount; start += UploadChunkElements)
-            {
-                int count = (int)Math.Min(UploadChunkElements, tensor.Layout.ElementCount - start);
-                for (int i = 0; i < count; i++)
-                {
-                    values[i] = (random.NextSingle() * 2) - 1;
-                }
+            FillWithRandomValues(tensor, random);
+        }
+    }
 
-                HalfPrecision.Encode(values.AsSpan(0, count), bits, tensor.DType);
-                tensor.Buffer.CopyFromHost<ushort>(bits.AsSpan(0, count), start * sizeof(ushort));
+    /// <summary>Fills a contiguous 16-bit <paramref name="tensor"/> as <see cref="FillInputsWithRandomValues"/> fills q, k and v.</summary>
+    public static void FillWithRandomValues(DeviceTensor tensor, Random random)
+    {
+        var values = new float[UploadChunkElements];
+        var bits = new ushort[UploadChunkElements];
+        for (long start = 0; start < tensor.Layout.ElementCount; start += UploadChunkElements)
+        {
+            int count = (int)Math.Min(UploadChunkElements, tensor.Layout.ElementCount - start);
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = (random.NextSingle() * 2) - 1;
             }
+
+            HalfPrecision.Encode(values.AsSpan(0, count), bits, tensor.DType);
+            tensor.Buffer.CopyFromHost<ushort>(bits.AsSpan(0, count), start * sizeof(ushort));
         }
     }
 

@@ -6,9 +6,10 @@ using Spectre.Console;
 namespace MInference.Cli.Bench;
 
 /// <summary>
-/// `minference bench sla`: sparse-linear attention on the GPU (mask prediction, the forward, both)
-/// timed with CUDA events (median of the timed runs after a warm-up) against our dense non-causal
-/// kernel on the same tensors, with the output's error against it.
+/// `minference bench sla`: sparse-linear attention on the GPU (mask prediction, the forward, both, the
+/// backward) timed with CUDA events (median of the timed runs after a warm-up) against our dense
+/// non-causal kernel and our backward with every block critical on the same tensors, with the
+/// output's error against dense attention.
 /// </summary>
 internal static class SlaBenchCommand
 {
@@ -40,13 +41,13 @@ internal static class SlaBenchCommand
 
     private static readonly Option<string> s_featureMap = CreateChoice("--feature-map", "φ of the linear branch: softmax over the head dimension, elu(x) + 1, or relu", s_featureMaps);
     private static readonly Option<string> s_linearBranch = CreateChoice("--linear-branch", "marginal: the paper's (a row's marginal blocks); all: the released code's (every key)", s_linearBranches);
-    private static readonly Option<int> s_warmup = new Option<int>("--warmup") { Description = "Untimed forwards first", DefaultValueFactory = _ => 3 }.AtLeast(0);
+    private static readonly Option<int> s_warmup = new Option<int>("--warmup") { Description = "Untimed runs before each timed step", DefaultValueFactory = _ => 3 }.AtLeast(0);
     private static readonly Option<int> s_iterations = new Option<int>("--iters") { Description = "Timed runs per measurement (>= 10); medians are reported", DefaultValueFactory = _ => 10 }.AtLeast(10);
     private static readonly Option<bool> s_json = new("--json") { Description = "One JSON object per case on its own line" };
 
     public static Command Create()
     {
-        var command = new Command("sla", "Time sparse-linear attention (mask prediction, forward) against our dense non-causal kernel, with the output's error against it.")
+        var command = new Command("sla", "Time sparse-linear attention (mask prediction, forward, backward) against our dense non-causal kernel and dense backward, with the output's error against dense attention.")
         {
             s_sequenceLengths, s_heads, s_headDim, s_batch, s_dtype, s_critical, s_negligible, s_featureMap, s_linearBranch, s_warmup, s_iterations, s_json,
         }.WithExamples(
@@ -135,6 +136,9 @@ internal static class SlaBenchCommand
             .AddColumn(new TableColumn("forward ms").RightAligned())
             .AddColumn(new TableColumn("dense ms").RightAligned())
             .AddColumn(new TableColumn("speedup").RightAligned())
+            .AddColumn(new TableColumn("backward ms").RightAligned())
+            .AddColumn(new TableColumn("dense bwd ms").RightAligned())
+            .AddColumn(new TableColumn("bwd speedup").RightAligned())
             .AddColumn(new TableColumn("rel. L2").RightAligned());
         foreach (SlaBenchmarkResult result in results)
         {
@@ -148,6 +152,9 @@ internal static class SlaBenchCommand
                 $"{result.MsFwd:F3}",
                 $"{result.DenseFwdMs:F3}",
                 $"{result.DenseFwdMs / result.MsFwd:F2}x",
+                $"{result.MsBwd:F3}",
+                $"{result.DenseBwdMs:F3}",
+                $"{result.DenseBwdMs / result.MsBwd:F2}x",
                 $"{result.RelL2:P2}");
         }
 

@@ -19,9 +19,11 @@ namespace MInference.Cli.Bench;
 /// <param name="MsMask">Mask prediction alone.</param>
 /// <param name="MsFwd">The forward including mask prediction.</param>
 /// <param name="MsAttention">The forward alone over a predicted mask (<c>mi_sla_forward</c>).</param>
-/// <param name="MsBwd">The backward: not available yet (null).</param>
+/// <param name="MsBwd">The backward alone over the predicted mask (<c>mi_sla_backward</c>: dQ, dK, dV, dW, db).</param>
 /// <param name="DenseFwdMs">Our dense non-causal kernel on the same tensors.</param>
-/// <param name="DenseBwdMs">A dense backward: not available yet (null).</param>
+/// <param name="DenseBwdMs">Our dense backward: the same backward with every block critical (k_h = 100 %, the paper's linear branch, then empty), the fallback without sparsity.</param>
+/// <param name="DenseBwdTflops">2.5 · 4·B·H·N²·D over <paramref name="DenseBwdMs"/> (the usual FlashAttention backward count: Q·Kᵀ recomputed, dV, dP, dQ and dK, 5 products for the forward's 2).</param>
+/// <param name="BwdWorkspaceBytes">The workspace the backward of <paramref name="MsBwd"/> takes: its extra memory beside the tensors and the saved state.</param>
 /// <param name="RelL2">Relative L2 error of SLA's output against the dense kernel's (all heads), with Proj at its zero initialisation.</param>
 /// <param name="Device">The GPU's name.</param>
 /// <param name="Mainloop">The dense attention mainloop the device takes (sm80 or sm90a).</param>
@@ -41,9 +43,11 @@ internal sealed record SlaBenchmarkResult(
     double MsMask,
     double MsFwd,
     double MsAttention,
-    double? MsBwd,
+    double MsBwd,
     double DenseFwdMs,
-    double? DenseBwdMs,
+    double DenseBwdMs,
+    double DenseBwdTflops,
+    long BwdWorkspaceBytes,
     double RelL2,
     string Device,
     string Mainloop);

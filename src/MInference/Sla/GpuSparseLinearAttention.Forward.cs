@@ -1,5 +1,4 @@
 using MInference.Interop;
-using MInference.Sparse.Gpu;
 
 namespace MInference.Sla;
 
@@ -103,15 +102,8 @@ public static partial class GpuSparseLinearAttention
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(projection.IsDisposed, projection);
         projection.Weight.RequireUsableOn(context, nameof(projection));
-        DeviceBufferOperand[] saved = state is null ? [] :
-        [
-            DeviceBufferOperand.Of(state.SparseOutput.Buffer, nameof(state.SparseOutput)),
-            DeviceBufferOperand.Of(state.LinearOutput.Buffer, nameof(state.LinearOutput)),
-            DeviceBufferOperand.Of(state.LogSumExp, nameof(state.LogSumExp)),
-            DeviceBufferOperand.Of(state.InverseDenominators, nameof(state.InverseDenominators)),
-        ];
         (SlaShape shape, float scale) = SlaOperandValidation.ValidateForward(
-            DeviceOperand.Of(q, nameof(q)), DeviceOperand.Of(k, nameof(k)), DeviceOperand.Of(v, nameof(v)), DeviceOperand.Of(output, nameof(output)), options, saved);
+            DeviceOperand.Of(q, nameof(q)), DeviceOperand.Of(k, nameof(k)), DeviceOperand.Of(v, nameof(v)), DeviceOperand.Of(output, nameof(output)), options, state?.BufferOperands() ?? []);
         SlaOperandValidation.RequireProjection(projection.HeadDim, shape, nameof(projection));
         state?.RequireFits(context, shape, q.DType, nameof(state));
         return (shape, scale);

@@ -1,3 +1,5 @@
+using MInference.Sparse.Gpu;
+
 namespace MInference.Sla;
 
 /// <summary>
@@ -125,6 +127,15 @@ public sealed class SlaDeviceSavedState : IDisposable
 
         Mask.RequireFits(context, shape, $"{name}.Mask");
     }
+
+    /// <summary>O_s, O_l, the log-sum-exp and the inverse denominators as validation sees them, for the checks that no operand lives in them.</summary>
+    internal DeviceBufferOperand[] BufferOperands() =>
+    [
+        DeviceBufferOperand.Of(SparseOutput.Buffer, nameof(SparseOutput)),
+        DeviceBufferOperand.Of(LinearOutput.Buffer, nameof(LinearOutput)),
+        DeviceBufferOperand.Of(LogSumExp, nameof(LogSumExp)),
+        DeviceBufferOperand.Of(InverseDenominators, nameof(InverseDenominators)),
+    ];
 
     private static DeviceTensor Allocate(GpuContext context, DType dtype, TensorLayout layout, List<DeviceBuffer> buffers)
     {

@@ -38,18 +38,46 @@ internal static class SlaOperandValidation
         ValidatedDenseAttention dense = DenseAttentionValidation.Validate(q, k, v, output, new DenseAttentionOptions { SoftmaxScale = scale }, logSumExp: null);
         RequireSameShape(k, q);
         SlaShape shape = ShapeOf(q.Layout, q.Name);
-        foreach (DeviceBufferOperand saved in savedBuffers)
+        RequireOutsideSavedState([q, k, v, output], savedBuffers, "which the forward writes");
+        return (shape, dense.SoftmaxScale);
+    }
+
+    /// <summary>
+    /// Q, K, V, dO and the gradients of a backward: every tensor under the dense kernels' operand
+    /// rules (dtype, strides, alignment, bounds; the native library reads dO as it reads an output, so
+    /// dO must not overlap q, k or v either), one shape for all seven, N in [1, 2^21], no gradient
+    /// overlapping an input or another gradient, and no operand in a buffer of the saved state.
+    /// </summary>
+    /// <returns>The sizes and the resolved softmax scale.</returns>
+    /// <exception cref="ArgumentException">A rule is broken (the message names the parameter).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the scale does not fit fp32.</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
+    public static (SlaShape Shape, float SoftmaxScale) ValidateBackward(
+        DeviceOperand q, DeviceOperand k, DeviceOperand v, DeviceOperand outputGradient, SlaGradientOperands gradients, SlaOptions options, ReadOnlySpan<DeviceBufferOperand> savedBuffers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        SlaShape shape = ShapeOf(q.Layout, q.Name);
+        DeviceOperand[] written = [gradients.Query, gradients.Key, gradients.Value];
+        foreach (DeviceOperand operand in (DeviceOperand[])[k, v, outputGradient, .. written])
         {
-            foreach (DeviceOperand operand in (DeviceOperand[])[q, k, v, output])
+            RequireSameShape(operand, q);
+        }
+
+        var dense = new DenseAttentionOptions { SoftmaxScale = options.SoftmaxScale == 0 ? null : (float)options.SoftmaxScale };
+        ValidatedDenseAttention validated = DenseAttentionValidation.Validate(q, k, v, outputGradient, dense, logSumExp: null);
+        for (int index = 0; index < written.Length; index++)
+        {
+            DeviceOperand gradient = written[index];
+            DenseAttentionValidation.Validate(q, k, v, gradient, dense, logSumExp: null);
+            foreach (DeviceOperand other in written[(index + 1)..].Prepend(outputGradient))
             {
-                if (ReferenceEquals(saved.Storage, operand.Storage))
-                {
-                    throw new ArgumentException($"{operand.Name} lives in the saved state's {saved.Name} buffer, which the forward writes; use buffers of your own", operand.Name);
-                }
+                DenseAttentionValidation.RequireDisjoint(gradient.Name, gradient.Storage, gradient.StartByte, gradient.EndByte, other);
             }
         }
 
-        return (shape, dense.SoftmaxScale);
+        RequireOutsideSavedState([q, k, v, outputGradient, .. written], savedBuffers, "which the backward reads");
+        return (shape, validated.SoftmaxScale);
     }
 
     /// <summary>Proj maps head_dim to head_dim.</summary>
@@ -91,14 +119,29 @@ internal static class SlaOperandValidation
         return new SlaShape((int)lengths[0], (int)lengths[1], (int)lengths[2], (int)lengths[3]);
     }
 
-    /// <summary>SLA is self-attention without grouped heads: k (and so v) has q's heads and length.</summary>
-    private static void RequireSameShape(DeviceOperand k, DeviceOperand q)
+    /// <summary>No operand lives in a buffer of the saved state (<paramref name="use"/> says what the call does with those).</summary>
+    private static void RequireOutsideSavedState(ReadOnlySpan<DeviceOperand> operands, ReadOnlySpan<DeviceBufferOperand> savedBuffers, string use)
     {
-        if (!k.Layout.Lengths.SequenceEqual(q.Layout.Lengths))
+        foreach (DeviceBufferOperand saved in savedBuffers)
+        {
+            foreach (DeviceOperand operand in operands)
+            {
+                if (ReferenceEquals(saved.Storage, operand.Storage))
+                {
+                    throw new ArgumentException($"{operand.Name} lives in the saved state's {saved.Name} buffer, {use}; use buffers of your own", operand.Name);
+                }
+            }
+        }
+    }
+
+    /// <summary>SLA is self-attention without grouped heads: <paramref name="operand"/> (k, v, dO or a gradient) has q's heads and length.</summary>
+    private static void RequireSameShape(DeviceOperand operand, DeviceOperand q)
+    {
+        if (!operand.Layout.Lengths.SequenceEqual(q.Layout.Lengths))
         {
             throw new ArgumentException(
-                $"{k.Name} is [{string.Join(", ", k.Layout.Lengths.ToArray())}]; SLA is self-attention over one head count, so it must have q's shape [{string.Join(", ", q.Layout.Lengths.ToArray())}]",
-                k.Name);
+                $"{operand.Name} is [{string.Join(", ", operand.Layout.Lengths.ToArray())}]; SLA is self-attention over one head count, so it must have q's shape [{string.Join(", ", q.Layout.Lengths.ToArray())}]",
+                operand.Name);
         }
     }
 }

@@ -481,6 +481,40 @@ public sealed class StructLayoutTests
     }
 
     [Test]
+    public void SlaBackwardArgsMatchTheHeader()
+    {
+        var args = default(MiSlaBackwardArgs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                Unsafe.SizeOf<MiSlaBackwardArgs>(),
+                Is.EqualTo(504),
+                "dtype padded to 8, 4 int64, 5 tensors of 40, 2 pointers, 4 tensors, 3 pointers, float + 2 int32 padded to 16, 2 indices of 24");
+            Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
+            Assert.That(OffsetOf(ref args, ref args.HeadDim), Is.EqualTo(32));
+            Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(40));
+            Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(80));
+            Assert.That(OffsetOf(ref args, ref args.V), Is.EqualTo(120));
+            Assert.That(OffsetOf(ref args, ref args.OSparse), Is.EqualTo(160));
+            Assert.That(OffsetOf(ref args, ref args.OLinear), Is.EqualTo(200));
+            Assert.That(OffsetOf(ref args, ref args.Lse), Is.EqualTo(240));
+            Assert.That(OffsetOf(ref args, ref args.LinearInvDen), Is.EqualTo(248));
+            Assert.That(OffsetOf(ref args, ref args.DO), Is.EqualTo(256));
+            Assert.That(OffsetOf(ref args, ref args.DQ), Is.EqualTo(296));
+            Assert.That(OffsetOf(ref args, ref args.DK), Is.EqualTo(336));
+            Assert.That(OffsetOf(ref args, ref args.DV), Is.EqualTo(376));
+            Assert.That(OffsetOf(ref args, ref args.DWeight), Is.EqualTo(416));
+            Assert.That(OffsetOf(ref args, ref args.DBias), Is.EqualTo(424));
+            Assert.That(OffsetOf(ref args, ref args.ProjWeight), Is.EqualTo(432));
+            Assert.That(OffsetOf(ref args, ref args.SoftmaxScale), Is.EqualTo(440));
+            Assert.That(OffsetOf(ref args, ref args.FeatureMap), Is.EqualTo(444));
+            Assert.That(OffsetOf(ref args, ref args.LinearBranch), Is.EqualTo(448));
+            Assert.That(OffsetOf(ref args, ref args.Critical), Is.EqualTo(456), "int32 ends at 452, then padding to the pointer");
+            Assert.That(OffsetOf(ref args, ref args.Negligible), Is.EqualTo(480));
+        });
+    }
+
+    [Test]
     public void PublicSlaEnumValuesAreTheNativeOnes() => Assert.Multiple(() =>
     {
         Assert.That((int)MInference.Sla.SlaFeatureMap.Softmax, Is.EqualTo((int)MiSlaFeatureMap.Softmax));

@@ -9,7 +9,8 @@ public sealed record SlaForwardCase(
 {
     public const int Batch = 2;
 
-    private static readonly (string Name, SlaOptions Options)[] s_variants =
+    /// <summary>The settings every GPU comparison runs under (the backward's cases take them too).</summary>
+    internal static readonly (string Name, SlaOptions Options)[] Variants =
     [
         ("k_h 5% k_l 10%", new SlaOptions()),
         ("all critical", new SlaOptions { CriticalFraction = 1.0, NegligibleFraction = 0 }),
@@ -33,7 +34,7 @@ public sealed record SlaForwardCase(
     {
         int[] lengths = [1, 63, 65, 200, 1000];
         int c = 0;
-        foreach ((string name, SlaOptions variant) in s_variants)
+        foreach ((string name, SlaOptions variant) in Variants)
         {
             foreach (SlaLinearBranch branch in Enum.GetValues<SlaLinearBranch>())
             {

@@ -20,7 +20,7 @@ public sealed class SlaForwardGpuTests : GpuFixture
     {
         int seed = RandomValues.StableSeed($"sla-forward {testCase}");
         using SlaGpuOperands operands = SlaGpuOperands.Normal(Context, testCase.DType, testCase.Layout, new Random(seed));
-        SlaProjection projection = FloatProjection(seed, testCase.HeadDim);
+        SlaProjection projection = SlaTestHeads.FloatProjection(seed, testCase.HeadDim);
         using SlaDeviceProjection deviceProjection = SlaDeviceProjection.Upload(Context, projection);
         using SlaDeviceMask mask = GpuSparseLinearAttention.PredictMask(Context, operands.Q, operands.K, testCase.Options, keepClasses: true);
         using SlaDeviceSavedState state = SlaDeviceSavedState.Allocate(Context, operands.Q, mask);
@@ -39,9 +39,9 @@ public sealed class SlaForwardGpuTests : GpuFixture
         float[] linear = SlaGpuOperands.Download(state.LinearOutput);
         Assert.Multiple(() =>
         {
-            AssertClose("O", SlaGpuOperands.Download(operands.Output), expected.Select(head => head.Output), testCase.Layout, tolerance.Output, testCase);
-            AssertClose("O_s", SlaGpuOperands.Download(state.SparseOutput), expected.Select(head => head.SparseOutput), state.SparseOutput.Layout, tolerance.SparseOutput, testCase);
-            AssertClose("O_l", linear, expected.Select(head => head.LinearOutput), state.LinearOutput.Layout, tolerance.LinearOutput, testCase);
+            SlaGpuAssert.Close("O", SlaGpuOperands.Download(operands.Output), expected.Select(head => head.Output), testCase.Layout, tolerance.Output, testCase);
+            SlaGpuAssert.Close("O_s", SlaGpuOperands.Download(state.SparseOutput), expected.Select(head => head.SparseOutput), state.SparseOutput.Layout, tolerance.SparseOutput, testCase);
+            SlaGpuAssert.Close("O_l", linear, expected.Select(head => head.LinearOutput), state.LinearOutput.Layout, tolerance.LinearOutput, testCase);
             AssertLogSumExp(state, expected, testCase);
             if (testCase.LinearBranchVanishes)
             {
@@ -55,7 +55,7 @@ public sealed class SlaForwardGpuTests : GpuFixture
     {
         var options = new SlaOptions { CriticalFraction = 0.2, NegligibleFraction = 0.2 };
         using SlaGpuOperands operands = SlaGpuOperands.Normal(Context, DType.BFloat16, TensorLayout.Bhsd(2, 2, 300, 64), new Random(11));
-        SlaProjection projection = FloatProjection(11, 64);
+        SlaProjection projection = SlaTestHeads.FloatProjection(11, 64);
         using SlaDeviceProjection deviceProjection = SlaDeviceProjection.Upload(Context, projection);
         operands.Output.Buffer.Fill(NaNPoison);
         SlaDeviceSavedState state = GpuSparseLinearAttention.Forward(Context, operands.Q, operands.K, operands.V, deviceProjection, options, operands.Output);
@@ -69,7 +69,7 @@ public sealed class SlaForwardGpuTests : GpuFixture
             {
                 Assert.That(state.OwnsMask, Is.True);
                 Assert.That(predicted.HasClasses, Is.False);
-                AssertClose("O", SlaGpuOperands.Download(operands.Output), expected.Select(head => head.Output), operands.Layout, SlaGpuTolerance.For(DType.BFloat16).Output, "allocating forward");
+                SlaGpuAssert.Close("O", SlaGpuOperands.Download(operands.Output), expected.Select(head => head.Output), operands.Layout, SlaGpuTolerance.For(DType.BFloat16).Output, "allocating forward");
             });
         }
 
@@ -81,7 +81,7 @@ public sealed class SlaForwardGpuTests : GpuFixture
     {
         var options = new SlaOptions();
         using SlaGpuOperands operands = SlaGpuOperands.Normal(Context, DType.Float16, TensorLayout.Bshd(1, 130, 2, 96), new Random(12));
-        using SlaDeviceProjection deviceProjection = SlaDeviceProjection.Upload(Context, FloatProjection(12, 96));
+        using SlaDeviceProjection deviceProjection = SlaDeviceProjection.Upload(Context, SlaTestHeads.FloatProjection(12, 96));
         using SlaDeviceMask mask = GpuSparseLinearAttention.PredictMask(Context, operands.Q, operands.K, options);
         SlaDeviceSavedState state = GpuSparseLinearAttention.Forward(Context, operands.Q, operands.K, operands.V, deviceProjection, options, operands.Output, mask);
         Assert.Multiple(() =>
@@ -98,31 +98,12 @@ public sealed class SlaForwardGpuTests : GpuFixture
         });
     }
 
-    /// <summary>Random non-zero Proj weights, rounded to fp32 so that the CPU reference uses exactly the device's values.</summary>
-    private static SlaProjection FloatProjection(int seed, int headDim)
-    {
-        SlaProjection random = SlaTestHeads.Projection(seed, headDim);
-        return new SlaProjection(
-            random.Weight.ToArray().Select(w => (double)(float)w).ToArray(), random.Bias.ToArray().Select(b => (double)(float)b).ToArray(), headDim);
-    }
-
     private static SlaReferenceForward[] Reference(SlaGpuOperands operands, SlaBlockMask[] masks, SlaProjection projection, SlaOptions options)
     {
         var expected = new SlaReferenceForward[masks.Length];
         Parallel.For(0, masks.Length, index =>
             expected[index] = SlaReference.Forward(operands.Head(index / operands.Heads, index % operands.Heads), masks[index], projection, options));
         return expected;
-    }
-
-    private static void AssertClose(string name, float[] actual, IEnumerable<double[]> perHead, TensorLayout layout, double relativeL2, object testCase)
-    {
-        float[] expected = SlaGpuOperands.Scatter([.. perHead], layout);
-        var comparison = RowComparison.Compare(actual, expected, layout, [.. Enumerable.Range(0, (int)layout.Lengths[2])]);
-        Assert.That(comparison.Errors.NonFiniteCount, Is.Zero, $"{testCase}: {name} has {comparison.Errors.NonFiniteCount} NaN/inf values (unwritten?)");
-        Assert.That(
-            comparison.Errors.RelativeL2Error,
-            Is.LessThanOrEqualTo(relativeL2),
-            $"{testCase}: {name} rel-L2 {comparison.Errors.RelativeL2Error:E3} > {relativeL2:E1} (max-abs {comparison.Errors.MaxAbsoluteError:E3}); worst {comparison.WorstElement}");
     }
 
     private static void AssertLogSumExp(SlaDeviceSavedState state, SlaReferenceForward[] expected, SlaForwardCase testCase)

@@ -30,6 +30,13 @@ internal static class SlaTestHeads
         return new SlaProjection(Normal(random, d * d, 0.5), Normal(random, d, 0.5), d);
     }
 
+    /// <summary>As <see cref="Projection"/>, rounded to fp32, so that the CPU reference uses exactly the values a device projection holds.</summary>
+    public static SlaProjection FloatProjection(int seed, int d)
+    {
+        SlaProjection random = Projection(seed, d);
+        return new SlaProjection(random.Weight.ToArray().Select(w => (double)(float)w).ToArray(), random.Bias.ToArray().Select(b => (double)(float)b).ToArray(), d);
+    }
+
     /// <summary>Every row critical at (row, row) and (row, 0), negligible at (row, blocks − 1) when that is free, the rest marginal.</summary>
     public static SlaBlockMask Mixed(int blocks)
     {

@@ -1,0 +1,61 @@
+using MInference.Sla;
+using MInference.Tests.Gpu;
+
+namespace MInference.Tests.Sla;
+
+/// <summary>
+/// One GPU-versus-CPU comparison of SLA's backward: batch 2, 2 heads; q, k and v in
+/// <paramref name="Order"/>, dO and the gradients in <paramref name="GradientOrder"/>.
+/// </summary>
+public sealed record SlaBackwardCase(
+    int SequenceLength, int HeadDim, DType DType, MemoryOrder Order, MemoryOrder GradientOrder, SlaFeatureMap FeatureMap, SlaLinearBranch LinearBranch, string Variant, SlaOptions Options)
+{
+    public const int Batch = 2, Heads = 2;
+
+    /// <summary>Whether the paper's linear branch is empty in every row (every block critical): O_l = 0, so dW must be exactly 0.</summary>
+    public bool LinearBranchVanishes => LinearBranch == SlaLinearBranch.MarginalBlocks && Options.CriticalFraction >= 1;
+
+    public TensorLayout Layout => LayoutOf(Order);
+
+    public TensorLayout GradientLayout => LayoutOf(GradientOrder);
+
+    /// <summary>
+    /// Every (variant, linear branch, feature map) of <see cref="SlaForwardCase.Variants"/>, 24
+    /// cases; N, D, dtype and both memory orders cycle at different rates, so each N, D, variant,
+    /// branch and feature map meets both dtypes, and all four (inputs, gradients) order pairs occur
+    /// (checked when the cases were chosen).
+    /// </summary>
+    public static IEnumerable<TestCaseData> All()
+    {
+        int[] lengths = [1, 63, 65, 200, 1000];
+        int c = 0;
+        foreach ((string name, SlaOptions variant) in SlaForwardCase.Variants)
+        {
+            foreach (SlaLinearBranch branch in Enum.GetValues<SlaLinearBranch>())
+            {
+                foreach (SlaFeatureMap map in Enum.GetValues<SlaFeatureMap>())
+                {
+                    var testCase = new SlaBackwardCase(
+                        SequenceLength: lengths[(c + (c / 6)) % lengths.Length],
+                        HeadDim: AttentionHeadDims.Supported[(c + (c / 3)) % AttentionHeadDims.Supported.Count],
+                        DType: (c + (c / 4)) % 2 == 0 ? DType.BFloat16 : DType.Float16,
+                        Order: ((c / 2) + (c / 5)) % 2 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd,
+                        GradientOrder: (c + (c / 2) + (c / 3)) % 2 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd,
+                        FeatureMap: map,
+                        LinearBranch: branch,
+                        Variant: name,
+                        Options: variant with { FeatureMap = map, LinearBranch = branch });
+                    c++;
+                    yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
+                }
+            }
+        }
+    }
+
+    public override string ToString() =>
+        $"N{SequenceLength} D{HeadDim} {DType} {Order} grads {GradientOrder} {FeatureMap} {LinearBranch} {Variant}";
+
+    private TensorLayout LayoutOf(MemoryOrder order) => order == MemoryOrder.Bhsd
+        ? TensorLayout.Bhsd(Batch, Heads, SequenceLength, HeadDim)
+        : TensorLayout.Bshd(Batch, SequenceLength, Heads, HeadDim);
+}
