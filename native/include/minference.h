@@ -915,30 +915,34 @@ typedef struct mi_sla_backward_args {
   mi_tensor4 q;                /* the forward's operands, unchanged since */
   mi_tensor4 k;
   mi_tensor4 v;
-  mi_tensor4 o_sparse;         /* the forward's O_s */
-  mi_tensor4 o_linear;         /* the forward's O_l */
+  mi_tensor4 o_sparse;         /* the forward's O_s (read, under the rules of dense's o: no overlap
+                                  with k or v) */
+  mi_tensor4 o_linear;         /* the forward's O_l (as o_sparse) */
   const float* lse;            /* the forward's log-sum-exp, [batch, heads, N] */
-  const float* linear_inv_den; /* the forward's, [batch, heads, N] */
-  mi_tensor4 d_o;              /* dO */
+  const float* linear_inv_den; /* the forward's, [batch, heads, N]: the forward must have written it
+                                  (it is optional there) */
+  mi_tensor4 d_o;              /* dO (as o_sparse) */
   mi_tensor4 d_q;              /* written; none of the gradients may overlap an input or each other */
   mi_tensor4 d_k;
   mi_tensor4 d_v;
-  float* d_weight;             /* written: fp32 [head_dim, head_dim], summed over batch and heads */
-  float* d_bias;               /* written: fp32 [head_dim] */
+  float* d_weight;             /* written: fp32 [head_dim, head_dim], summed over batch and heads;
+                                  may overlap no other argument */
+  float* d_bias;               /* written: fp32 [head_dim] (as d_weight) */
   const float* proj_weight;    /* the forward's W */
   float softmax_scale;         /* the forward's */
   int32_t feature_map;
   int32_t linear_branch;
   mi_csr_index critical;       /* the forward's indices (the mask is held fixed) */
-  mi_csr_index negligible;
+  mi_csr_index negligible;     /* read only with MI_SLA_MARGINAL_BLOCKS */
 } mi_sla_backward_args;
 
 /* dQ, dK, dV, dW and db of mi_sla_forward for dO, deterministic (every sum in a fixed order, no
  * atomics): the critical blocks by FlashAttention-2's backward (dK and dV per key block over the
  * query blocks that list it, dQ per query block over its row), the linear branch by the paper's
  * Algorithm 2 with the excluded blocks subtracted from all-keys totals as in the forward (nothing
- * of size (N / 64)·D² is stored). Extra memory: about one Q (dO·Wᵀ / φ(q)·Z per row) plus the
- * column indices. Async. */
+ * of size (N / 64)·D² is stored). Workspace: one Q (dO·W / φ(q)·Z per row, in the element type),
+ * the column indices (as large as the row indices), per (batch, head) at most 32 fp32 D x D partial
+ * sums (one per 1024 tokens) and a few D x D states: 1.3 Q at 32K tokens, D 128. Async. */
 MI_API MI_NODISCARD mi_status mi_sla_backward_workspace_size(const mi_sla_backward_args* args,
                                                              int64_t* bytes);
 MI_API MI_NODISCARD mi_status mi_sla_backward(const mi_sla_backward_args* args, void* workspace,

@@ -46,7 +46,9 @@ Layout layout_of(const mi_sla_backward_args& a) {
     at += mi::workspace_aligned(bytes);
     return offset;
   };
-  for (auto [columns, entries] : {std::pair{&w.critical, a.critical.value_count}, std::pair{&w.negligible, a.negligible.value_count}}) {
+  // The negligible index is read (and its columns built) only with the marginal-blocks branch.
+  const int64_t negligible = a.linear_branch == MI_SLA_ALL_KEYS ? 0 : a.negligible.value_count;
+  for (auto [columns, entries] : {std::pair{&w.critical, a.critical.value_count}, std::pair{&w.negligible, negligible}}) {
     columns->counts = take(rows * 8);
     columns->col_ptr = take((rows + 1) * 8);
     columns->values = take(std::max<int64_t>(entries, 1) * 4);
@@ -121,6 +123,10 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
     mi::sla::require_fp32(shape, "proj_weight", args->proj_weight, d * d, gradients);
     mi::sla::require_fp32(shape, "d_weight", args->d_weight, d * d, inputs);
     mi::sla::require_fp32(shape, "d_bias", args->d_bias, d, inputs);
+    // dW and db are written while lse, 1/den and W are still to be read.
+    mi::sla::require_disjoint_fp32({{"d_weight", args->d_weight, d * d}, {"d_bias", args->d_bias, d}},
+                                   {{"lse", args->lse, rows}, {"linear_inv_den", args->linear_inv_den, rows},
+                                    {"proj_weight", args->proj_weight, d * d}, {"d_bias", args->d_bias, d}});
     mi::sla::require_sla_enums(args->feature_map, args->linear_branch);
     mi::validate_csr_index("critical", args->critical);
     const bool all_keys = args->linear_branch == MI_SLA_ALL_KEYS;

@@ -15,6 +15,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "../attention/attention_params.h"
@@ -24,13 +25,16 @@ namespace mi::sla {
 // The ABI's φ (mi_sla_feature_map), plus the identity for the backward's plain sums (dW = Σ dOᵀ·O_l).
 enum FeatureMap : int { kSoftmax = 0, kEluPlusOne = 1, kRelu = 2, kIdentity = 3 };
 
-// Key-state CTAs per (batch, head): enough to fill an H100 at a dozen heads; their partials are
-// summed in chunk order, so the result never depends on scheduling.
+// Key-state CTAs per (batch, head): one per 1024 tokens, at most 32 (enough to fill an H100 at a
+// dozen heads); each writes a D x D fp32 partial, summed in chunk order, so the result never
+// depends on scheduling and the partials stay a quarter of Q's size or less.
 constexpr int64_t kKeyStateChunks = 32;
+constexpr int64_t kKeyStateTokens = 1024;
 
 // Tokens per key-state CTA (whole 64-token tiles) and the chunks of n tokens.
 inline int64_t key_state_chunk_tokens(int64_t n) {
-  const int64_t tokens = (n + kKeyStateChunks - 1) / kKeyStateChunks;
+  const int64_t chunks = std::min(kKeyStateChunks, std::max<int64_t>(1, (n + kKeyStateTokens - 1) / kKeyStateTokens));
+  const int64_t tokens = (n + chunks - 1) / chunks;
   return (tokens + 63) / 64 * 64;
 }
 inline int64_t key_state_chunks(int64_t n) {

@@ -63,6 +63,17 @@ void require_fp32(const Shape& shape, const char* name, const float* pointer, in
   require_disjoint(shape, name, Range{first, first + static_cast<uintptr_t>(count) * sizeof(float)}, tensors);
 }
 
+void require_disjoint_fp32(std::initializer_list<NamedFp32> written, std::initializer_list<NamedFp32> others) {
+  auto range = [](const NamedFp32& b) {
+    const auto first = reinterpret_cast<uintptr_t>(b.pointer);
+    return Range{first, first + static_cast<uintptr_t>(b.count) * sizeof(float)};
+  };
+  for (const NamedFp32& w : written)
+    for (const NamedFp32& o : others)
+      if (w.pointer != o.pointer && o.pointer != nullptr && overlaps(range(w), range(o)))
+        invalid(std::string(w.name) + " must not overlap " + o.name);
+}
+
 void require_sla_enums(int32_t feature_map, int32_t linear_branch) {
   if (feature_map < MI_SLA_SOFTMAX || feature_map > MI_SLA_RELU)
     invalid("feature_map=" + std::to_string(feature_map) + " must be a mi_sla_feature_map (0 softmax, 1 elu+1, 2 relu)");

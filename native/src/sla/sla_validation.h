@@ -31,6 +31,17 @@ void require_disjoint(const Shape& shape, const char* name, const mi_tensor4& te
 void require_fp32(const Shape& shape, const char* name, const float* pointer, int64_t count,
                   std::initializer_list<NamedTensor> tensors);
 
+// An fp32 buffer: name, pointer, values.
+struct NamedFp32 {
+  const char* name;
+  const float* pointer;
+  int64_t count;
+};
+
+// Throws when a written buffer shares a byte with a different buffer of `others` (a buffer is not
+// compared with itself).
+void require_disjoint_fp32(std::initializer_list<NamedFp32> written, std::initializer_list<NamedFp32> others);
+
 // feature_map and linear_branch name mi_sla_* values.
 void require_sla_enums(int32_t feature_map, int32_t linear_branch);
 
