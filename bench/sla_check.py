@@ -263,7 +263,10 @@ def check(sla):
         o_ref.backward(d_o.double())
         for key, mine, ref in (("dq", p.d_q, leaves[0]), ("dk", p.d_k, leaves[1]), ("dv", p.d_v, leaves[2]),
                                ("dw", p.d_w, leaves[3]), ("db", p.d_b, leaves[4])):
-            errors[key] = rel_l2(mine, ref.grad)
+            # Relative to the reference, floored at 1 % of dO: with one key per row the exact dq and
+            # dk are 0 (a softmax over one key has no gradient) and only rounding noise remains.
+            floor = 1e-2 * float(d_o.double().norm()) if key in ("dq", "dk", "dv") else 0.0
+            errors[key] = float((mine.double() - ref.grad).norm() / max(float(ref.grad.norm()), floor, 1e-30))
         crit_rows = (p.classes == 1).sum(-1)
         tol = 2e-2 if dtype == torch.bfloat16 else 5e-3
         ok = (errors["o"] <= tol and errors["o_s"] <= tol and errors["o_l"] <= 2 * tol and errors["lse"] <= 2e-2 and errors["inv_den"] <= 2 * tol

@@ -18,13 +18,17 @@ namespace mi::attention {
 
 namespace sm90a_detail {
 
-// Raises a kernel's dynamic shared memory limit, once per device (as MainloopSm80 does).
-template <typename Kernel>
-cudaError_t opt_in(Kernel kernel, int device, int bytes) {
+// Raises the dynamic shared memory limit of attention_fwd_sm90_kernel<Sm90, Tiles, kTma>, once per
+// device (as MainloopSm80 does). The flag is per instantiation: keyed by the kernel's signature
+// alone, every kernel of one parameter type (causal and not, every head_dim) would share it, and
+// only the first one launched would ever opt in (the others failed with cudaErrorInvalidValue).
+template <typename Sm90, typename Tiles, bool kTma>
+cudaError_t opt_in(int device) {
   static std::atomic<uint64_t> opted_in{0};
   const uint64_t bit = device >= 0 && device < 64 ? uint64_t{1} << device : 0;
   if (bit != 0 && (opted_in.load(std::memory_order_acquire) & bit) != 0) return cudaSuccess;
-  const cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+  const cudaError_t err = cudaFuncSetAttribute(hopper::attention_fwd_sm90_kernel<Sm90, Tiles, kTma>,
+                                               cudaFuncAttributeMaxDynamicSharedMemorySize, Sm90::kSmemBytes);
   if (err == cudaSuccess) opted_in.fetch_or(bit, std::memory_order_acq_rel);
   return err;
 }
@@ -43,14 +47,14 @@ cudaError_t MainloopSm90a::launch(int device, const AttentionFwdParams& params,
   if constexpr (!Tiles::kGathers && Sm90::kTmaCopies) {
     if (hopper::tma_enabled() && hopper::make_tma_maps(params, Traits::kHeadDim, kBFloat16, Sm90::kBlockM, Sm90::kBlockN, &maps)) {
       const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles, true>;
-      const cudaError_t err = sm90a_detail::opt_in(kernel, device, Sm90::kSmemBytes);
+      const cudaError_t err = sm90a_detail::opt_in<Sm90, Tiles, true>(device);
       if (err != cudaSuccess) return err;
       kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params, maps);
       return cudaGetLastError();
     }
   }
   const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles, false>;
-  const cudaError_t err = sm90a_detail::opt_in(kernel, device, Sm90::kSmemBytes);
+  const cudaError_t err = sm90a_detail::opt_in<Sm90, Tiles, false>(device);
   if (err != cudaSuccess) return err;
   kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params, maps);
   return cudaGetLastError();

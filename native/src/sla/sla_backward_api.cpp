@@ -234,7 +234,6 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
     b.blocks = blocks;
     b.feature_map = args->feature_map;
     b.all_keys = all_keys;
-    b.split_excluded = mi::sla::excluded_majority(critical.value_count, negligible.value_count, groups * blocks, blocks);
     b.scale = params.scale;
     b.scale_log2 = params.scale_log2;
 

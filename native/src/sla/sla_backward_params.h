@@ -78,7 +78,6 @@ struct BackwardParams {
   int blocks;
   int feature_map;
   bool all_keys;
-  bool split_excluded;  // as the forward's (sla_forward_params.h: excluded_majority)
   float scale;
   float scale_log2;
 };

@@ -165,8 +165,6 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     linear.blocks = blocks;
     linear.feature_map = args->feature_map;
     linear.all_keys = all_keys;
-    linear.split_excluded = mi::sla::excluded_majority(args->critical.value_count, all_keys ? 0 : args->negligible.value_count,
-                                                       groups * blocks, blocks);
     linear.critical = critical.blocks;
     if (!all_keys) linear.negligible = {args->negligible.row_ptr, args->negligible.values, args->negligible.value_count};
     linear.h_hi = reduce.h_hi;

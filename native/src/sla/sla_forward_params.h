@@ -41,13 +41,6 @@ inline int64_t key_state_chunks(int64_t n) {
   return (n + key_state_chunk_tokens(n) - 1) / key_state_chunk_tokens(n);
 }
 
-// Whether the rows exclude (critical + negligible) more than half their key blocks on average: the
-// linear branch, computed as totals minus the excluded blocks, then splits the excluded products
-// into hi + lo halves (sla_linear_fwd.cu, sla_linear_bwd.cu).
-inline bool excluded_majority(int64_t critical_entries, int64_t negligible_entries, int64_t rows, int64_t blocks) {
-  return 2 * (critical_entries + negligible_entries) > rows * blocks;
-}
-
 // Per (group, chunk of tokens): partial H = Σ φ(x)ᵀ·y (D x D) and Z = Σ w·φ(x) (D), fp32. The
 // forward passes x = K, y = V, w = 1; the backward x = Q, y = dO·Wᵀ / den, w = its dden, and
 // x = dO (identity), y = O_l for dW, db.
@@ -100,7 +93,6 @@ struct LinearParams {
   int blocks;
   int feature_map;
   bool all_keys;         // the released main branch's semantics: no exclusion, denominator + 1e-5
-  bool split_excluded;   // S enters S·V as hi + lo halves: rows exclude more than half their blocks
   CsrIndex critical;     // excluded blocks (marginal-blocks semantics)
   CsrIndex negligible;
   const void* h_hi;

@@ -4,14 +4,15 @@
 // With A_ts = φ(q_t)·φ(k_s) over the keys s of row t's linear branch, num_t = Σ A_ts v_s and
 // den_t = Σ A_ts, the gradient of A is dA_ts = dnum_t·v_s + dden_t, and
 //   dφ(q_t) = Σ_s dA_ts φ(k_s),   dφ(k_s) = Σ_t dA_ts φ(q_t),   dv_s = Σ_t A_ts dnum_t.
-// As in the forward, the sums run over every key (or query) and the excluded blocks are
-// subtracted: the all-keys terms are dφ(Q) = dnum·Hᵀ + dden·Zᵀ per query row and dφ(K) = V·dHᵀ +
-// dZ, dV = φ(K)·dH per key row, with H = Σ φ(k)ᵀv, Z = Σ φ(k), dH = Σ φ(q)ᵀdnum, dZ = Σ dden·φ(q)
-// (steps 2 and 4); an excluded block pair then costs attention-like tile products. A key block that
-// every query block excludes gets exactly 0 (not a difference that rounds to noise).
+// As in the forward, each row (or column) takes the cheaper walk (sla_block_walk.cuh): its
+// linear-branch blocks directly, or every key (or query) minus the excluded blocks, with all-keys
+// terms dφ(Q) = dnum·Hᵀ + dden·Zᵀ per query row and dφ(K) = V·dHᵀ + dZ, dV = φ(K)·dH per key row,
+// with H = Σ φ(k)ᵀv, Z = Σ φ(k), dH = Σ φ(q)ᵀdnum, dZ = Σ dden·φ(q)
+// (steps 2 and 4); a visited block pair costs attention-like tile products. A key block that every
+// query block excludes gets exactly 0 (not a difference that rounds to noise).
 //
-// Two kernels of 4 warps x 16 rows: per query block (dq) and per key block (dk, dv), each walking
-// its critical then its negligible list (rows of the forward's indices, or the columns of step 1).
+// Two kernels of 4 warps x 16 rows: per query block (dq) and per key block (dk, dv), over the rows of
+// the forward's indices or the columns of step 1.
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include "../common/csr_rows.cuh"
 #include "mi_instantiations.h"
 #include "sla_backward_params.h"
+#include "sla_block_walk.cuh"
 #include "sla_warp_mma.cuh"
 
 namespace mi::sla {
@@ -68,15 +70,8 @@ __device__ __forceinline__ void store_rows(const float (&acc)[Traits::kHeadDim /
   }
 }
 
-// The block the i-th entry of (critical, negligible) names, or -1.
-__device__ __forceinline__ int excluded_block(const CsrIndex& critical, const CsrRow& c, const CsrIndex& negligible,
-                                              const CsrRow& g, int i, int blocks) {
-  const int32_t block = i < c.size() ? __ldg(critical.values + c.begin + i) : __ldg(negligible.values + g.begin + (i - c.size()));
-  return block >= 0 && block < blocks ? block : -1;
-}
-
 // Per query block: dq = J_φᵀ(dnum·Hᵀ·n + dden·Zᵀ - Σ_excluded j (dnum·V_jᵀ + dden)·φ(K_j)).
-template <typename Traits, bool kSplit>
+template <typename Traits>
 __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __grid_constant__ BackwardParams p) {
   using Element = typename Traits::Element;
   using Smem = LinearBwdSmem<Traits>;
@@ -108,57 +103,59 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __gri
   apply_feature_map<Traits, kBlock>(s_fq, min(kBlock, p.n - m0), p.feature_map);
   __syncthreads();
 
-  // All keys: dnum·Hᵀ (H stored [a][c] is Hᵀ's N x K layout), times n (H is stored / n), + dden·Z.
+  // The walk over the row's linear-branch key blocks (sla_block_walk.cuh): direct, or the all-keys
+  // terms dnum·Hᵀ (H stored [a][c] is Hᵀ's N x K layout; times n, H is stored / n) + dden·Z minus
+  // the critical and negligible blocks.
+  const int64_t row = group * p.blocks + qb;
+  const CsrIndex none{nullptr, nullptr, 0};
+  BlockWalk walk(p.all_keys ? none : p.critical_rows, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.critical_rows, row),
+                 p.all_keys ? none : p.negligible_rows, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.negligible_rows, row),
+                 p.blocks, p.n);
   float dfq[kHeadDim / 8][4];
   zero_acc<16, kHeadDim>(dfq);
   const uint32_t s_dn_addr = device::smem_address(s_dn);
-  mma_nt<Traits, kHeadDim>(dfq, s_dn_addr, row0, device::smem_address(s_hi));
-  mma_nt<Traits, kHeadDim>(dfq, s_dn_addr, row0, device::smem_address(s_lo));
   float dden[2];
 #pragma unroll
   for (int h = 0; h < 2; ++h) dden[h] = s_dden[row0 + lane / 4 + 8 * h];
+  if (!walk.direct()) {
+    mma_nt<Traits, kHeadDim>(dfq, s_dn_addr, row0, device::smem_address(s_hi));
+    mma_nt<Traits, kHeadDim>(dfq, s_dn_addr, row0, device::smem_address(s_lo));
 #pragma unroll
-  for (int t = 0; t < kHeadDim / 8; ++t)
+    for (int t = 0; t < kHeadDim / 8; ++t)
 #pragma unroll
-    for (int e = 0; e < 4; ++e) dfq[t][e] = dfq[t][e] * float(p.n) + dden[e / 2] * s_z[t * 8 + 2 * (lane % 4) + e % 2];
-
-  if (!p.all_keys) {
-    const int64_t row = group * p.blocks + qb;
-    const CsrRow critical = CsrRow::read(p.critical_rows, row);
-    const CsrRow negligible = CsrRow::read(p.negligible_rows, row);
-    const int count = critical.size() + negligible.size();
-    const auto* k = head_base<Element>(p.k, p.k_strides, batch, head);
-    const auto* v = head_base<Element>(p.v, p.v_strides, batch, head);
-    for (int i = 0; i < count && count < p.blocks; ++i) {
-      const int block = excluded_block(p.critical_rows, critical, p.negligible_rows, negligible, i, p.blocks);
-      const int first = block >= 0 ? block * kBlock : p.n;  // a bad entry loads zero rows
-      __syncthreads();
-      attention::detail::load_tile_async<Traits, kBlock>(s_fk, k, p.k_strides.row, first, p.n);
-      attention::detail::load_tile_async<Traits, kBlock>(s_v, v, p.v_strides.row, first, p.n);
-      device::cp_async_commit();
-      device::cp_async_wait<0>();
-      __syncthreads();
-      apply_feature_map<Traits, kBlock>(s_fk, max(0, min(kBlock, p.n - first)), p.feature_map);
-      __syncthreads();
-      // dA = dnum·V_jᵀ + dden (zero φ(K) rows past n make their columns contribute nothing).
-      float da[kBlock / 8][4];
-      zero_acc<16, kBlock>(da);
-      mma_nt<Traits, kBlock>(da, s_dn_addr, row0, device::smem_address(s_v));
-#pragma unroll
-      for (int t = 0; t < kBlock / 8; ++t)
-#pragma unroll
-        for (int e = 0; e < 4; ++e) da[t][e] += dden[e / 2];
-      mma_regs_nn<Traits, kSplit>(dfq, da, -1.f, device::smem_address(s_fk));
-    }
-    if (count >= p.blocks) zero_acc<16, kHeadDim>(dfq);  // no marginal block: the branch is off
+      for (int e = 0; e < 4; ++e) dfq[t][e] = dfq[t][e] * float(p.n) + dden[e / 2] * s_z[t * 8 + 2 * (lane % 4) + e % 2];
   }
+  const float sign = walk.direct() ? 1.f : -1.f;
+  const auto* k = head_base<Element>(p.k, p.k_strides, batch, head);
+  const auto* v = head_base<Element>(p.v, p.v_strides, batch, head);
+  for (int block = walk.next(); block >= 0 && !walk.empty(); block = walk.next()) {
+    const int first = block * kBlock;
+    __syncthreads();
+    attention::detail::load_tile_async<Traits, kBlock>(s_fk, k, p.k_strides.row, first, p.n);
+    attention::detail::load_tile_async<Traits, kBlock>(s_v, v, p.v_strides.row, first, p.n);
+    device::cp_async_commit();
+    device::cp_async_wait<0>();
+    __syncthreads();
+    apply_feature_map<Traits, kBlock>(s_fk, min(kBlock, p.n - first), p.feature_map);
+    __syncthreads();
+    // dA = dnum·V_jᵀ + dden (zero φ(K) rows past n make their columns contribute nothing).
+    float da[kBlock / 8][4];
+    zero_acc<16, kBlock>(da);
+    mma_nt<Traits, kBlock>(da, s_dn_addr, row0, device::smem_address(s_v));
+#pragma unroll
+    for (int t = 0; t < kBlock / 8; ++t)
+#pragma unroll
+      for (int e = 0; e < 4; ++e) da[t][e] += dden[e / 2];
+    mma_regs_nn<Traits>(dfq, da, sign, device::smem_address(s_fk));
+  }
+  if (walk.empty()) zero_acc<16, kHeadDim>(dfq);  // no marginal key: the branch is off
   feature_map_backward<Traits>(dfq, s_fq, row0, p.feature_map);
   store_rows<Traits>(dfq, p.d_q, p.dq_strides, batch, head, m0 + row0, p.n, 1.f, false);
 }
 
 // Per key block: dk = J_φᵀ(V·dHᵀ + dZ - Σ_excluded i dAᵀ·φ(Q_i)), dv = φ(K)·dH - Σ Aᵀ·dnum_i,
 // with Aᵀ = φ(K)·φ(Q_i)ᵀ and dAᵀ = V·dnum_iᵀ + dden_i (per column).
-template <typename Traits, bool kSplit>
+template <typename Traits>
 __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __grid_constant__ BackwardParams p) {
   using Element = typename Traits::Element;
   using Smem = LinearBwdSmem<Traits>;
@@ -191,59 +188,59 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
 
   const uint32_t s_fk_addr = device::smem_address(s_fk);
   const uint32_t s_v_addr = device::smem_address(s_v);
+  // The walk over the query blocks whose linear branch holds this key block (its column of the
+  // indices, sla_block_walk.cuh): direct, or the all-keys terms V·dHᵀ + dZ and φ(K)·dH (dH stored
+  // [a][c] is dHᵀ's N x K layout, φ(K)·dH reads it transposed) minus the excluding query blocks.
+  const int64_t column = group * p.blocks + kb;
+  const CsrIndex none{nullptr, nullptr, 0};
+  BlockWalk walk(p.all_keys ? none : p.critical_cols, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.critical_cols, column),
+                 p.all_keys ? none : p.negligible_cols, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.negligible_cols, column),
+                 p.blocks, p.n);
   float dfk[kHeadDim / 8][4];
   float dv[kHeadDim / 8][4];
   zero_acc<16, kHeadDim>(dfk);
   zero_acc<16, kHeadDim>(dv);
-  // V·dHᵀ: dH stored [a][c] is dHᵀ's N x K layout; φ(K)·dH reads it transposed.
-  mma_nt<Traits, kHeadDim>(dfk, s_v_addr, row0, device::smem_address(s_hi));
-  mma_nt<Traits, kHeadDim>(dfk, s_v_addr, row0, device::smem_address(s_lo));
-  mma_nn<Traits>(dv, s_fk_addr, row0, device::smem_address(s_hi));
-  mma_nn<Traits>(dv, s_fk_addr, row0, device::smem_address(s_lo));
+  if (!walk.direct()) {
+    mma_nt<Traits, kHeadDim>(dfk, s_v_addr, row0, device::smem_address(s_hi));
+    mma_nt<Traits, kHeadDim>(dfk, s_v_addr, row0, device::smem_address(s_lo));
+    mma_nn<Traits>(dv, s_fk_addr, row0, device::smem_address(s_hi));
+    mma_nn<Traits>(dv, s_fk_addr, row0, device::smem_address(s_lo));
 #pragma unroll
-  for (int t = 0; t < kHeadDim / 8; ++t)
+    for (int t = 0; t < kHeadDim / 8; ++t)
 #pragma unroll
-    for (int e = 0; e < 4; ++e) {
-      dfk[t][e] += s_dz[t * 8 + 2 * (lane % 4) + e % 2];
-    }
-
-  if (!p.all_keys) {
-    const int64_t column = group * p.blocks + kb;
-    const CsrRow critical = CsrRow::read(p.critical_cols, column);
-    const CsrRow negligible = CsrRow::read(p.negligible_cols, column);
-    const int count = critical.size() + negligible.size();
-    const auto* q = head_base<Element>(p.q, p.q_strides, batch, head);
-    const auto* dnum = static_cast<const Element*>(p.dnum) + group * p.n * int64_t(kHeadDim);
-    for (int i = 0; i < count && count < p.blocks; ++i) {
-      const int block = excluded_block(p.critical_cols, critical, p.negligible_cols, negligible, i, p.blocks);
-      const int first = block >= 0 ? block * kBlock : p.n;
-      __syncthreads();
-      attention::detail::load_tile_async<Traits, kBlock>(s_fq, q, p.q_strides.row, first, p.n);
-      attention::detail::load_tile_async<Traits, kBlock>(s_dn, dnum, kHeadDim, first, p.n);
-      device::cp_async_commit();
-      for (int r = threadIdx.x; r < kBlock; r += Traits::kThreads)
-        s_dden[r] = first + r < p.n ? p.dden[group * p.n + first + r] : 0.f;
-      device::cp_async_wait<0>();
-      __syncthreads();
-      apply_feature_map<Traits, kBlock>(s_fq, max(0, min(kBlock, p.n - first)), p.feature_map);
-      __syncthreads();
-      float at[kBlock / 8][4];   // Aᵀ = φ(K)·φ(Q_i)ᵀ
-      float dat[kBlock / 8][4];  // dAᵀ = V·dnum_iᵀ + dden_i
-      zero_acc<16, kBlock>(at);
-      zero_acc<16, kBlock>(dat);
-      mma_nt<Traits, kBlock>(at, s_fk_addr, row0, device::smem_address(s_fq));
-      mma_nt<Traits, kBlock>(dat, s_v_addr, row0, device::smem_address(s_dn));
+      for (int e = 0; e < 4; ++e) dfk[t][e] += s_dz[t * 8 + 2 * (lane % 4) + e % 2];
+  }
+  const float sign = walk.direct() ? 1.f : -1.f;
+  const auto* q = head_base<Element>(p.q, p.q_strides, batch, head);
+  const auto* dnum = static_cast<const Element*>(p.dnum) + group * p.n * int64_t(kHeadDim);
+  for (int block = walk.next(); block >= 0 && !walk.empty(); block = walk.next()) {
+    const int first = block * kBlock;
+    __syncthreads();
+    attention::detail::load_tile_async<Traits, kBlock>(s_fq, q, p.q_strides.row, first, p.n);
+    attention::detail::load_tile_async<Traits, kBlock>(s_dn, dnum, kHeadDim, first, p.n);
+    device::cp_async_commit();
+    for (int r = threadIdx.x; r < kBlock; r += Traits::kThreads)
+      s_dden[r] = first + r < p.n ? p.dden[group * p.n + first + r] : 0.f;
+    device::cp_async_wait<0>();
+    __syncthreads();
+    apply_feature_map<Traits, kBlock>(s_fq, min(kBlock, p.n - first), p.feature_map);
+    __syncthreads();
+    float at[kBlock / 8][4];   // Aᵀ = φ(K)·φ(Q_i)ᵀ
+    float dat[kBlock / 8][4];  // dAᵀ = V·dnum_iᵀ + dden_i
+    zero_acc<16, kBlock>(at);
+    zero_acc<16, kBlock>(dat);
+    mma_nt<Traits, kBlock>(at, s_fk_addr, row0, device::smem_address(s_fq));
+    mma_nt<Traits, kBlock>(dat, s_v_addr, row0, device::smem_address(s_dn));
 #pragma unroll
-      for (int t = 0; t < kBlock / 8; ++t)
+    for (int t = 0; t < kBlock / 8; ++t)
 #pragma unroll
-        for (int e = 0; e < 4; ++e) dat[t][e] += s_dden[t * 8 + 2 * (lane % 4) + e % 2];
-      mma_regs_nn<Traits, kSplit>(dfk, dat, -1.f, device::smem_address(s_fq));
-      mma_regs_nn<Traits, kSplit>(dv, at, -1.f, device::smem_address(s_dn));
-    }
-    if (count >= p.blocks) {  // every query block excludes this key block: no linear gradient
-      zero_acc<16, kHeadDim>(dfk);
-      zero_acc<16, kHeadDim>(dv);
-    }
+      for (int e = 0; e < 4; ++e) dat[t][e] += s_dden[t * 8 + 2 * (lane % 4) + e % 2];
+    mma_regs_nn<Traits>(dfk, dat, sign, device::smem_address(s_fq));
+    mma_regs_nn<Traits>(dv, at, sign, device::smem_address(s_dn));
+  }
+  if (walk.empty()) {  // every query block excludes this key block: no linear gradient
+    zero_acc<16, kHeadDim>(dfk);
+    zero_acc<16, kHeadDim>(dv);
   }
   feature_map_backward<Traits>(dfk, s_fk, row0, p.feature_map);
   store_rows<Traits>(dfk, p.d_k, p.dk_strides, batch, head, n0 + row0, p.n, 1.f, false);
@@ -257,8 +254,8 @@ cudaError_t run_linear_bwd(const BackwardParams& p, int batch, cudaStream_t stre
   using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
   constexpr int kSmem = LinearBwdSmem<Traits>::kBytes;
   const dim3 grid(p.blocks, p.heads, batch);
-  const auto dq = p.split_excluded ? linear_dq_kernel<Traits, true> : linear_dq_kernel<Traits, false>;
-  const auto dkv = p.split_excluded ? linear_dkv_kernel<Traits, true> : linear_dkv_kernel<Traits, false>;
+  const auto dq = linear_dq_kernel<Traits>;
+  const auto dkv = linear_dkv_kernel<Traits>;
   cudaError_t err = cudaFuncSetAttribute(dq, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
   if (err != cudaSuccess) return err;
   err = cudaFuncSetAttribute(dkv, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);

@@ -1,23 +1,19 @@
 // SLA forward, step 4 (sla_forward_params.h): per 64-row query block, the linear branch
 // O_l = φ(q)·H / φ(q)·Z and the combination O = O_s + O_l·Wᵀ + b.
 //
-// The marginal-blocks semantics sums H and Z over a row's marginal key blocks, typically 85 % of
-// them. Rather than storing a D x D state per key block (O((N / 64)·D²) memory, the released code's
-// out-of-memory problem) and adding 85 % of them per row, the kernel starts from the all-keys totals
-// and subtracts the excluded blocks (critical and negligible, 15 % by default) the way attention
-// visits a block: S = φ(Q_i)·φ(K_j)ᵀ on tensor cores, then num -= S·V_j and den -= rowsum(S). Memory
-// stays O(N·D + D²) and the work is that of attention over the excluded blocks, without the softmax.
+// The marginal-blocks semantics sums H and Z over a row's marginal key blocks. Rather than storing
+// a D x D state per key block (O((N / 64)·D²) memory, the released code's out-of-memory problem),
+// the kernel visits blocks the way attention does, S = φ(Q_i)·φ(K_j)ᵀ on tensor cores, then
+// num ± S·V_j and den ± rowsum(S), over the cheaper of two walks (sla_block_walk.cuh): the marginal
+// blocks directly, or the all-keys totals minus the critical and negligible blocks (15 % of a row
+// by default: the work of attention over 15 % of the blocks, without the softmax). Memory stays
+// O(N·D + D²).
 //
-// Precision: a difference of large sums amplifies rounding, so everything that enters it is
-// near-fp32: the totals H (stored / N, so fp16 holds them) and W as hi + lo 16-bit halves (two MMAs),
-// fp32 accumulators and denominators, and S split the same way before S·V where the excluded blocks
-// are the majority of a row (LinearParams::split_excluded): then the difference is small against
-// what is subtracted and a single rounding of S would show; below, it costs a third more tensor
-// work for nothing visible. φ(q) and φ(k) are rounded
-// to the element type once and enter both the totals and the subtracted blocks identically.
-// A row whose linear branch is empty (no marginal block) or whose remaining denominator is at most
-// 1e-6 of the total (cancellation noise where the exact value is 0, e.g. relu) gets O_l = 0, as
-// the reference gives where φ(q)·Z <= 0.
+// Precision: the totals H (stored / N, so fp16 holds them) and W enter as hi + lo 16-bit halves
+// (two MMAs), accumulators and denominators are fp32; a subtraction happens only where what remains
+// is at least half the total, so roundings are never amplified more than twofold. φ(q) and φ(k) are
+// rounded to the element type once and enter totals and visited blocks identically. A row with no
+// marginal token, or whose denominator is not positive (relu), gets O_l = 0, as the reference.
 //
 // One CTA of 4 warps per (query block, head, batch); warp w owns rows [16w, 16w + 16). Shared
 // memory: the φ(Q) tile (later O_l's staging, each warp its own rows), one K and one V tile, and
@@ -31,6 +27,7 @@
 #include "../common/device_primitives.cuh"
 #include "mi_instantiations.h"
 #include "sla_forward_params.h"
+#include "sla_block_walk.cuh"
 #include "sla_warp_mma.cuh"
 
 namespace mi::sla {
@@ -49,7 +46,7 @@ struct LinearSmem {
                                 2 * Traits::kHeadDim * int(sizeof(float));
 };
 
-template <typename Traits, bool kSplit>
+template <typename Traits>
 __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __grid_constant__ LinearParams p) {
   using Element = typename Traits::Element;
   using index_t = int64_t;
@@ -94,9 +91,24 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
   apply_feature_map<Traits, kBlock>(s_q, rows, p.feature_map);
   __syncthreads();
 
-  // φ(q)·Z per row: lanes l and l + 16 each take half of row warp_row0 + l % 16.
-  float total_den[2];
-  {
+  // The walk over the linear branch's blocks: the marginal ones directly, or (subtract) every key
+  // minus the critical and negligible ones (sla_block_walk.cuh). Without exclusions (all keys),
+  // nothing is walked.
+  const int64_t csr_row = group * p.blocks + qb;
+  const CsrIndex none{nullptr, nullptr, 0};
+  BlockWalk walk(p.all_keys ? none : p.critical, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.critical, csr_row),
+                 p.all_keys ? none : p.negligible, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.negligible, csr_row),
+                 p.blocks, p.n);
+  const bool direct = walk.direct();
+  const float sign = direct ? 1.f : -1.f;
+
+  // The all-keys terms (subtract mode): φ(q)·Z per row (lanes l and l + 16 each take half of row
+  // warp_row0 + l % 16), and num = φ(q)·H (H stored / N: scaled back).
+  const uint32_t s_q_addr = device::smem_address(s_q);
+  float total_den[2] = {0.f, 0.f};
+  float num[kOTiles][4];
+  zero_acc<16, kHeadDim>(num);
+  if (!direct) {
     const int row = warp_row0 + lane % 16;
     const int a0 = (lane / 16) * (kHeadDim / 2);
     float dot = 0.f;
@@ -105,75 +117,54 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
     dot += __shfl_xor_sync(0xffffffffu, dot, 16);
     total_den[0] = __shfl_sync(0xffffffffu, dot, lane / 4);
     total_den[1] = __shfl_sync(0xffffffffu, dot, lane / 4 + 8);
+    mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_hi));
+    mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_lo));
+#pragma unroll
+    for (int t = 0; t < kOTiles; ++t)
+#pragma unroll
+      for (int e = 0; e < 4; ++e) num[t][e] *= float(p.n);
   }
-
-  // num = φ(q)·H over all keys (H stored / N: scale back).
-  const uint32_t s_q_addr = device::smem_address(s_q);
-  float num[kOTiles][4];
-#pragma unroll
-  for (int t = 0; t < kOTiles; ++t)
-#pragma unroll
-    for (int e = 0; e < 4; ++e) num[t][e] = 0.f;
-  mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_hi));
-  mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_lo));
-#pragma unroll
-  for (int t = 0; t < kOTiles; ++t)
-#pragma unroll
-    for (int e = 0; e < 4; ++e) num[t][e] *= float(p.n);
-  __syncthreads();  // every warp is done with H: W takes its place, in flight during the exclusions
+  __syncthreads();  // every warp is done with H: W takes its place, in flight during the walk
   attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, static_cast<const Element*>(p.w_hi), kHeadDim, 0, kHeadDim);
   attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, static_cast<const Element*>(p.w_lo), kHeadDim, 0, kHeadDim);
   device::cp_async_commit();
 
-  float excluded_den[2] = {0.f, 0.f};  // this thread's partial row sums of the subtracted S
-  bool any_marginal = true;
-  if (!p.all_keys) {
-    const int64_t csr_row = group * p.blocks + qb;
-    const CsrRow critical = CsrRow::read(p.critical, csr_row);
-    const CsrRow negligible = CsrRow::read(p.negligible, csr_row);
-    any_marginal = critical.size() + negligible.size() < p.blocks;
-    const int count = critical.size() + negligible.size();
-    const uint32_t s_k_addr = device::smem_address(s_k);
-    const uint32_t s_v_addr = device::smem_address(s_v);
-    for (int i = 0; i < count && any_marginal; ++i) {
-      const int32_t block = i < critical.size() ? __ldg(p.critical.values + critical.begin + i)
-                                                : __ldg(p.negligible.values + negligible.begin + (i - critical.size()));
-      // Out-of-range blocks (a malformed index) load nothing: zero rows subtract nothing.
-      const int first = block >= 0 && block < p.blocks ? block * kBlock : p.n;
-      __syncthreads();  // every warp finished reading the previous K and V
-      attention::detail::load_tile_async<Traits, kBlock>(s_k, k, p.k_strides.row, first, p.n);
-      attention::detail::load_tile_async<Traits, kBlock>(s_v, v, p.v_strides.row, first, p.n);
-      device::cp_async_commit();
-      device::cp_async_wait<0>();
-      __syncthreads();
-      apply_feature_map<Traits, kBlock>(s_k, max(0, min(kBlock, p.n - first)), p.feature_map);
-      __syncthreads();
-
-      float s[kSTiles][4];
-      zero_acc<16, kBlock>(s);
-      mma_nt<Traits, kBlock>(s, s_q_addr, warp_row0, s_k_addr);
+  float walked_den[2] = {0.f, 0.f};  // this thread's partial row sums of the walked S
+  const uint32_t s_k_addr = device::smem_address(s_k);
+  const uint32_t s_v_addr = device::smem_address(s_v);
+  for (int block = walk.next(); block >= 0 && !walk.empty(); block = walk.next()) {
+    const int first = block * kBlock;
+    __syncthreads();  // every warp finished reading the previous K and V
+    attention::detail::load_tile_async<Traits, kBlock>(s_k, k, p.k_strides.row, first, p.n);
+    attention::detail::load_tile_async<Traits, kBlock>(s_v, v, p.v_strides.row, first, p.n);
+    device::cp_async_commit();
+    device::cp_async_wait<0>();
+    __syncthreads();
+    apply_feature_map<Traits, kBlock>(s_k, min(kBlock, p.n - first), p.feature_map);
+    __syncthreads();
+    float s[kSTiles][4];
+    zero_acc<16, kBlock>(s);
+    mma_nt<Traits, kBlock>(s, s_q_addr, warp_row0, s_k_addr);
 #pragma unroll
-      for (int t = 0; t < kSTiles; ++t) {
-        excluded_den[0] += s[t][0] + s[t][1];
-        excluded_den[1] += s[t][2] + s[t][3];
-      }
-      // num -= S·V (S as hi + lo halves with kSplit).
-      mma_regs_nn<Traits, kSplit>(num, s, -1.f, s_v_addr);
+    for (int t = 0; t < kSTiles; ++t) {
+      walked_den[0] += s[t][0] + s[t][1];
+      walked_den[1] += s[t][2] + s[t][3];
     }
+    mma_regs_nn<Traits>(num, s, sign, s_v_addr);  // num ± S·V
   }
 
   // O_l per row; staged (rounded) in the warp's own rows of the φ(Q) tile for the Proj MMA.
   float inv_den[2];
 #pragma unroll
   for (int h = 0; h < 2; ++h) {
-    float excluded = excluded_den[h];
-    excluded += __shfl_xor_sync(0xffffffffu, excluded, 1);
-    excluded += __shfl_xor_sync(0xffffffffu, excluded, 2);
+    float walked = walked_den[h];
+    walked += __shfl_xor_sync(0xffffffffu, walked, 1);
+    walked += __shfl_xor_sync(0xffffffffu, walked, 2);
     if (p.all_keys) {
       inv_den[h] = 1.f / (total_den[h] + 1e-5f);
     } else {
-      const float den = total_den[h] - excluded;
-      inv_den[h] = any_marginal && den > 1e-6f * total_den[h] && den > 0.f ? 1.f / den : 0.f;
+      const float den = direct ? walked : total_den[h] - walked;
+      inv_den[h] = !walk.empty() && den > 0.f ? 1.f / den : 0.f;
     }
   }
   if (p.inv_den != nullptr && lane % 4 == 0)
@@ -229,7 +220,7 @@ template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_linear_fwd(const LinearParams& p, int batch, cudaStream_t stream) {
   using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
   constexpr int kSmem = LinearSmem<Traits>::kBytes;
-  const auto kernel = p.split_excluded ? linear_fwd_kernel<Traits, true> : linear_fwd_kernel<Traits, false>;
+  const auto kernel = linear_fwd_kernel<Traits>;
   cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
   if (err != cudaSuccess) return err;
   kernel<<<dim3(p.blocks, p.heads, batch), Traits::kThreads, kSmem, stream>>>(p);

@@ -7,10 +7,9 @@
 //                  S = Q·Kᵀ, dP = dO·Vᵀ, Sᵀ = K·Qᵀ, and X·Wᵀ with W stored [out][in].
 //   mma_nn:        acc (16 x D) += A·B, A = 16 rows of a tile, B a [K][D] tile read transposed
 //                  (ldmatrix.trans), K = head_dim: X·H with H stored [in][out].
-//   mma_regs_nn:   acc (16 x D) += P·B, P a 16 x 64 accumulator tile in registers (its C layout is
-//                  the A layout of four k16 steps), B a [64][D] tile read transposed: P·V, dS·K,
-//                  Pᵀ·dO. With kSplit, P enters as hi + lo 16-bit halves (two MMAs), for products
-//                  that are later subtracted from totals.
+//   mma_regs_nn:   acc (16 x D) += sign·P·B, P a 16 x 64 accumulator tile in registers (its C
+//                  layout is the A layout of four k16 steps), B a [64][D] tile read transposed: P·V,
+//                  dS·K, Pᵀ·dO.
 #pragma once
 
 #include "../common/device_primitives.cuh"
@@ -62,22 +61,15 @@ __device__ __forceinline__ void mma_nn(float (&acc)[Traits::kHeadDim / 8][4], ui
   }
 }
 
-// P's k16 step kk as an A fragment, each value times `sign`; with kLow, the rounding remainder.
-template <typename Element, bool kLow>
+// P's k16 step kk as an A fragment, each value times `sign`.
+template <typename Element>
 __device__ __forceinline__ void a_fragment(uint32_t (&a)[4], const float (&p)[8][4], int kk, float sign) {
 #pragma unroll
-  for (int r = 0; r < 4; ++r) {
-    const float x0 = sign * p[2 * kk + r / 2][(r % 2) * 2];
-    const float x1 = sign * p[2 * kk + r / 2][(r % 2) * 2 + 1];
-    if constexpr (kLow) {
-      a[r] = device::pack2<Element>(x0 - to_float(from_float<Element>(x0)), x1 - to_float(from_float<Element>(x1)));
-    } else {
-      a[r] = device::pack2<Element>(x0, x1);
-    }
-  }
+  for (int r = 0; r < 4; ++r)
+    a[r] = device::pack2<Element>(sign * p[2 * kk + r / 2][(r % 2) * 2], sign * p[2 * kk + r / 2][(r % 2) * 2 + 1]);
 }
 
-template <typename Traits, bool kSplit>
+template <typename Traits>
 __device__ __forceinline__ void mma_regs_nn(float (&acc)[Traits::kHeadDim / 8][4], const float (&p)[8][4], float sign,
                                             uint32_t b_addr) {
   using Element = typename Traits::Element;
@@ -85,19 +77,14 @@ __device__ __forceinline__ void mma_regs_nn(float (&acc)[Traits::kHeadDim / 8][4
   const int lane = threadIdx.x % 32;
 #pragma unroll
   for (int kk = 0; kk < 4; ++kk) {
-    uint32_t hi[4], lo[4];
-    a_fragment<Element, false>(hi, p, kk, sign);
-    if constexpr (kSplit) a_fragment<Element, true>(lo, p, kk, sign);
+    uint32_t a[4];
+    a_fragment<Element>(a, p, kk, sign);
 #pragma unroll
     for (int dp = 0; dp < Traits::kHeadDim / 16; ++dp) {
       uint32_t b[4];
       device::ldmatrix_x4_trans(b, b_addr + 2 * Traits::swizzle(kk * 16 + (lane % 8) + ((lane / 8) % 2) * 8, dp * 2 + lane / 16));
-      Mma::run(acc[2 * dp], hi, b[0], b[1]);
-      Mma::run(acc[2 * dp + 1], hi, b[2], b[3]);
-      if constexpr (kSplit) {
-        Mma::run(acc[2 * dp], lo, b[0], b[1]);
-        Mma::run(acc[2 * dp + 1], lo, b[2], b[3]);
-      }
+      Mma::run(acc[2 * dp], a, b[0], b[1]);
+      Mma::run(acc[2 * dp + 1], a, b[2], b[3]);
     }
   }
 }

@@ -15,6 +15,13 @@ public sealed record SlaBackwardCase(
     /// <summary>Whether the paper's linear branch is empty in every row (every block critical): O_l = 0, so dW must be exactly 0.</summary>
     public bool LinearBranchVanishes => LinearBranch == SlaLinearBranch.MarginalBlocks && Options.CriticalFraction >= 1;
 
+    /// <summary>
+    /// One token under the released branch: O_l = v·den / (den + 10⁻⁵), so the exact dq and dk are
+    /// O(10⁻⁵ / den) — a difference of two terms of size |dO_l·v| / den that cancel but for the
+    /// bias — and a relative comparison measures only the rounding of those terms.
+    /// </summary>
+    public bool QueryKeyGradientsCancel => SequenceLength == 1 && LinearBranch == SlaLinearBranch.AllKeys;
+
     public TensorLayout Layout => LayoutOf(Order);
 
     public TensorLayout GradientLayout => LayoutOf(GradientOrder);

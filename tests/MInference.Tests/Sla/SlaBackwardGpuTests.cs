@@ -34,8 +34,19 @@ public sealed class SlaBackwardGpuTests : GpuFixture
         double tolerance = SlaBackwardGpuTolerance.RelativeL2(testCase.DType);
         Assert.Multiple(() =>
         {
-            SlaGpuAssert.Close("dQ", SlaGpuOperands.Download(gradients.Query), expected.Select(head => head.Query), gradients.Layout, tolerance, testCase);
-            SlaGpuAssert.Close("dK", SlaGpuOperands.Download(gradients.Key), expected.Select(head => head.Key), gradients.Layout, tolerance, testCase);
+            if (testCase.QueryKeyGradientsCancel)
+            {
+                // Near-zero by cancellation: bounded in absolute terms by the size of dO instead.
+                double bound = CancellationBound(gradients);
+                SlaGpuAssert.Near("dQ", SlaGpuOperands.Download(gradients.Query), expected.Select(head => head.Query), gradients.Layout, bound, testCase);
+                SlaGpuAssert.Near("dK", SlaGpuOperands.Download(gradients.Key), expected.Select(head => head.Key), gradients.Layout, bound, testCase);
+            }
+            else
+            {
+                SlaGpuAssert.Close("dQ", SlaGpuOperands.Download(gradients.Query), expected.Select(head => head.Query), gradients.Layout, tolerance, testCase);
+                SlaGpuAssert.Close("dK", SlaGpuOperands.Download(gradients.Key), expected.Select(head => head.Key), gradients.Layout, tolerance, testCase);
+            }
+
             SlaGpuAssert.Close("dV", SlaGpuOperands.Download(gradients.Value), expected.Select(head => head.Value), gradients.Layout, tolerance, testCase);
             AssertClose("dW", actual.Weight, SumOverHeads(expected, head => head.Weight), tolerance, testCase);
             AssertClose("db", actual.Bias, SumOverHeads(expected, head => head.Bias), tolerance, testCase);
@@ -45,6 +56,14 @@ public sealed class SlaBackwardGpuTests : GpuFixture
             }
         });
     }
+
+    /// <summary>
+    /// 2 % of dO's largest magnitude: the terms that cancel are |dO_l·v| / den with dO_l = dO·W (W
+    /// entries N(0, 0.5²)) and den = φ(q)·φ(k), each rounded once to 16 bits, so their residue is a
+    /// few units of roundoff of a quantity of order D·|dO| at most; measured 3·10⁻⁴·max|dO| in fp16.
+    /// </summary>
+    private static double CancellationBound(SlaGpuGradients gradients) =>
+        0.02 * SlaGpuOperands.Download(gradients.OutputGradient).Max(value => Math.Abs((double)value));
 
     [Test]
     public void TwoBackwardsAreBitIdenticalAndBothFormsAgree()

@@ -10,11 +10,10 @@ namespace MInference.Tests.Sla;
 /// <item>the tensor-core products take 16-bit operands: P and dS of the critical blocks, φ(q) and
 /// φ(k), and dnum = (dO·W) / (φ(q)·Z), which is stored in the element type, are each rounded once
 /// before their products, as in FlashAttention-2's backward (a few u);</item>
-/// <item>the linear branch is computed, as in the forward, as all-keys totals minus the excluded
-/// (critical and negligible) blocks, so it cancels where a row's marginal keys are few (the error
-/// grows by about all keys / marginal keys; the fp32 key-state sums are split into two 16-bit halves,
-/// which carry about 16 bits in bf16 and 22 in fp16, so this term does not shrink with fp16's u as
-/// the others do: hence fp16's bound is more u than bf16's);</item>
+/// <item>the linear branch is computed, as in the forward, over the cheaper of its blocks or all-keys
+/// totals minus the excluded blocks; the subtraction is taken only where what remains is at least
+/// half the total, so it amplifies roundings at most twofold (the fp32 key-state sums enter as two
+/// 16-bit halves);</item>
 /// <item>the sparse and the linear gradients of dQ, dK and dV are each rounded once to the element
 /// type before being added, and dW = Σ dOᵀ·O_l reads the forward's O_l as stored in the element
 /// type (db = Σ dO sums exact inputs in fp32).</item>

@@ -20,4 +20,16 @@ internal static class SlaGpuAssert
             Is.LessThanOrEqualTo(relativeL2),
             $"{testCase}: {name} rel-L2 {comparison.Errors.RelativeL2Error:E3} > {relativeL2:E1} (max-abs {comparison.Errors.MaxAbsoluteError:E3}); worst {comparison.WorstElement}");
     }
+
+    /// <summary>As <see cref="Close"/>, with the largest absolute difference bounded by <paramref name="maxAbsolute"/> instead of a relative error.</summary>
+    public static void Near(string name, float[] actual, IEnumerable<double[]> perHead, TensorLayout layout, double maxAbsolute, object testCase)
+    {
+        float[] expected = SlaGpuOperands.Scatter([.. perHead], layout);
+        var comparison = RowComparison.Compare(actual, expected, layout, [.. Enumerable.Range(0, (int)layout.Lengths[2])]);
+        Assert.That(comparison.Errors.NonFiniteCount, Is.Zero, $"{testCase}: {name} has {comparison.Errors.NonFiniteCount} NaN/inf values (unwritten?)");
+        Assert.That(
+            comparison.Errors.MaxAbsoluteError,
+            Is.LessThanOrEqualTo(maxAbsolute),
+            $"{testCase}: {name} max-abs {comparison.Errors.MaxAbsoluteError:E3} > {maxAbsolute:E2}; worst {comparison.WorstElement}");
+    }
 }
