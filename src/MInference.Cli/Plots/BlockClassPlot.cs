@@ -13,7 +13,7 @@ namespace MInference.Cli.Plots;
 internal static class BlockClassPlot
 {
     /// <summary>Width of the PNG in pixels.</summary>
-    public const int Width = 800;
+    public const int Width = 900;
 
     /// <summary>Height of the PNG in pixels.</summary>
     public const int Height = 880;
@@ -26,7 +26,7 @@ internal static class BlockClassPlot
     public static readonly Rgba NegligibleColor = Rgba.FromHex("#E8E8E8");
 
     /// <summary>The square pixel area of the blocks.</summary>
-    public static readonly PixelRect MatrixArea = new(110, 100, 750, 740);
+    public static readonly PixelRect MatrixArea = new(160, 100, 800, 740);
 
     /// <summary>Writes <paramref name="mask"/> with <paramref name="title"/> and <paramref name="subtitle"/> to <paramref name="path"/>, atomically.</summary>
     /// <returns>The full path written.</returns>
@@ -36,8 +36,8 @@ internal static class BlockClassPlot
         ArgumentNullException.ThrowIfNull(mask);
         var image = new RgbaImage(Width, Height);
         image.Clear(Rgba.White);
-        PlotFont.Bold.Draw(image, title, Width / 2.0, 34, 21, PlotStyle.TitleInk, TextAlign.Center);
-        PlotFont.Regular.Draw(image, subtitle, Width / 2.0, 62, 15, PlotStyle.SubtitleInk, TextAlign.Center);
+        PlotFont.Bold.Draw(image, title, Width / 2.0, 34, 20, PlotStyle.TitleInk, TextAlign.Center);
+        PlotFont.Regular.Draw(image, subtitle, Width / 2.0, 62, 14, PlotStyle.SubtitleInk, TextAlign.Center);
         DrawCells(image, mask);
         PlotStyle.Frame(image, MatrixArea);
         DrawAxes(image, mask.KeyBlocks, mask.QueryBlocks);

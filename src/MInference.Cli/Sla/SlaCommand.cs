@@ -176,9 +176,9 @@ internal static class SlaCommand
     {
         LatentGeometry latent = settings.Latent;
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"head {settings.PlotHead}: SLA block classes · k_h {settings.Options.CriticalFraction:G3} ({outputs.CriticalBlocksPerRow} per row) · k_l {settings.Options.NegligibleFraction:G3} ({outputs.NegligibleBlocksPerRow} per row)");
+            $"head {settings.PlotHead}: SLA block classes · latent {latent} = {settings.SequenceLength:N0} tokens");
         string subtitle = string.Create(CultureInfo.InvariantCulture,
-            $"latent {latent} = {settings.SequenceLength:N0} tokens · {settings.Blocks} × {settings.Blocks} blocks of 64 × 64 · {(settings.OnGpu ? "GPU" : "CPU")} · seed {settings.Seed}");
+            $"k_h {settings.Options.CriticalFraction:G3} ({outputs.CriticalBlocksPerRow} critical per row) · k_l {settings.Options.NegligibleFraction:G3} ({outputs.NegligibleBlocksPerRow} negligible per row) · {settings.Blocks} × {settings.Blocks} blocks · {(settings.OnGpu ? "GPU" : "CPU")}, seed {settings.Seed}");
         return BlockClassPlot.Write(settings.PlotPath!, outputs.PlotMask!, title, subtitle);
     }
 }

@@ -74,7 +74,7 @@ internal static class SlaTables
         var table = new Table().Border(TableBorder.Simple)
             .Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"fitting Proj (Adam, lr {result.LearningRate:G3})")));
         table.AddColumn(new TableColumn("step") { Alignment = Justify.Right });
-        table.AddColumn(new TableColumn("rel. L2 vs dense") { Alignment = Justify.Right });
+        table.AddColumn(new TableColumn("rel. L2 against dense") { Alignment = Justify.Right });
         int steps = result.ErrorCurve.Count - 1;
         int stride = Math.Max(1, (int)Math.Ceiling(steps / (double)(CurveRows - 1)));
         foreach (int step in Enumerable.Range(0, steps + 1).Where(step => step % stride == 0 || step == steps))
