@@ -5,6 +5,7 @@ using MInference.Cli.Decode;
 using MInference.Cli.Demo;
 using MInference.Cli.Run;
 using MInference.Cli.Search;
+using MInference.Cli.Sla;
 using MInference.Cli.Video;
 
 namespace MInference.Cli;
@@ -28,6 +29,7 @@ internal static class CliApp
         BenchCommand.Create(),
         DecodeCommand.Create(),
         VideoCommand.Create(),
+        SlaCommand.Create(),
         new Option<bool>(VerboseOptionName) { Description = "On an unexpected error, print the full stack trace", Recursive = true },
     };
 

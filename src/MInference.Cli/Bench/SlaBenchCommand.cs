@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using MInference.Cli.Sla;
 using MInference.Sla;
 using Spectre.Console;
 
@@ -13,8 +14,7 @@ namespace MInference.Cli.Bench;
 /// </summary>
 internal static class SlaBenchCommand
 {
-    private static readonly string[] s_featureMaps = ["softmax", "elu", "relu"];
-    private static readonly string[] s_linearBranches = ["marginal", "all"];
+    private static readonly SlaLayerOptions s_layer = new();
 
     private static readonly Option<int[]> s_sequenceLengths = new Option<int[]>("--seq")
     {
@@ -27,20 +27,6 @@ internal static class SlaBenchCommand
     private static readonly Option<int> s_headDim = new Option<int>("--head-dim") { Description = $"Head dimension ({AttentionHeadDims.Text})", DefaultValueFactory = _ => 128 }.AtLeast(1);
     private static readonly Option<int> s_batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 1 }.AtLeast(1);
     private static readonly Option<string> s_dtype = DTypeNames.CreateOption();
-    private static readonly Option<double> s_critical = new Option<double>("--critical")
-    {
-        Description = "k_h: the fraction of each row's key blocks attended exactly (at least one block)",
-        DefaultValueFactory = _ => 0.05,
-    }.Between(0, 1, minimumExcluded: true);
-
-    private static readonly Option<double> s_negligible = new Option<double>("--negligible")
-    {
-        Description = "k_l: the fraction of each row's key blocks skipped, below 1 (never taken from the critical ones)",
-        DefaultValueFactory = _ => 0.10,
-    }.Between(0, 1);
-
-    private static readonly Option<string> s_featureMap = CreateChoice("--feature-map", "φ of the linear branch: softmax over the head dimension, elu(x) + 1, or relu", s_featureMaps);
-    private static readonly Option<string> s_linearBranch = CreateChoice("--linear-branch", "marginal: the paper's (a row's marginal blocks); all: the released code's (every key)", s_linearBranches);
     private static readonly Option<int> s_warmup = new Option<int>("--warmup") { Description = "Untimed runs before each timed step", DefaultValueFactory = _ => 3 }.AtLeast(0);
     private static readonly Option<int> s_iterations = new Option<int>("--iters") { Description = "Timed runs per measurement (>= 10); medians are reported", DefaultValueFactory = _ => 10 }.AtLeast(10);
     private static readonly Option<bool> s_json = new("--json") { Description = "One JSON object per case on its own line" };
@@ -49,10 +35,15 @@ internal static class SlaBenchCommand
     {
         var command = new Command("sla", "Time sparse-linear attention (mask prediction, forward, backward) against our dense non-causal kernel and dense backward, with the output's error against dense attention.")
         {
-            s_sequenceLengths, s_heads, s_headDim, s_batch, s_dtype, s_critical, s_negligible, s_featureMap, s_linearBranch, s_warmup, s_iterations, s_json,
+            s_sequenceLengths, s_heads, s_headDim, s_batch, s_dtype,
         }.WithExamples(
             "minference bench sla --seq 32760 --heads 12 --head-dim 128 --critical 0.05 --negligible 0.10 --json",
             "minference bench sla --seq 8192 32760 75600 --feature-map elu --linear-branch all");
+        foreach (Option option in s_layer.All.Append(s_warmup).Append(s_iterations).Append(s_json))
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse => Consoles.Run(() => Run(parse)));
         return command;
     }
@@ -65,11 +56,7 @@ internal static class SlaBenchCommand
             throw new ArgumentException($"{s_headDim.Name} {parse.GetValue(s_headDim)} is not supported: the kernels take {AttentionHeadDims.Text}");
         }
 
-        if (parse.GetValue(s_negligible) >= 1)
-        {
-            throw new ArgumentException($"{s_negligible.Name} {parse.GetValue(s_negligible)}: expected a number in [0, 1) (k_l, the fraction of each row's key blocks skipped)");
-        }
-
+        SlaOptions options = s_layer.Parse(parse);
         int[] lengths = parse.GetRequiredValue(s_sequenceLengths);
         int tooLong = lengths.FirstOrDefault(length => length > GpuSparseLinearAttention.MaxSequenceLength);
         if (tooLong > 0)
@@ -83,14 +70,7 @@ internal static class SlaBenchCommand
             return ExitCode.GpuUnavailable;
         }
 
-        string featureMap = parse.GetValue(s_featureMap)!, linearBranch = parse.GetValue(s_linearBranch)!;
-        var options = new SlaOptions
-        {
-            CriticalFraction = parse.GetValue(s_critical),
-            NegligibleFraction = parse.GetValue(s_negligible),
-            FeatureMap = featureMap switch { "elu" => SlaFeatureMap.EluPlusOne, "relu" => SlaFeatureMap.Relu, _ => SlaFeatureMap.Softmax },
-            LinearBranch = linearBranch == "all" ? SlaLinearBranch.AllKeys : SlaLinearBranch.MarginalBlocks,
-        };
+        string featureMap = parse.GetValue(s_layer.FeatureMap)!, linearBranch = parse.GetValue(s_layer.LinearBranch)!;
         bool json = parse.GetValue(s_json);
         using var context = new GpuContext();
         var results = new List<SlaBenchmarkResult>();
@@ -114,13 +94,6 @@ internal static class SlaBenchCommand
         }
 
         return ExitCode.Success;
-    }
-
-    private static Option<string> CreateChoice(string name, string description, string[] choices)
-    {
-        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => choices[0] };
-        option.AcceptOnly(choices);
-        return option;
     }
 
     private static Table Table(List<SlaBenchmarkResult> results, string device)

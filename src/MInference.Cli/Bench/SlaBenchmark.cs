@@ -16,13 +16,20 @@ internal static class SlaBenchmark
     /// <summary>FLOPs of a FlashAttention-style backward per FLOP of the forward: Q·Kᵀ recomputed, then dV = Pᵀ·dO, dP = dO·Vᵀ, dQ = dS·K and dK = dSᵀ·Q, 5 products for the forward's 2.</summary>
     private const double BackwardFlopsPerForwardFlop = 2.5;
 
+    /// <summary>Measures <paramref name="benchCase"/> on random inputs (uniform in [-1, 1), seeded).</summary>
     public static SlaBenchmarkResult Measure(GpuContext context, SlaBenchCase benchCase, Action<string> report)
+    {
+        report("preparing random inputs");
+        using var buffers = new DeviceAttentionBuffers(context, benchCase.Problem, withDenseOutput: true);
+        buffers.FillInputsWithRandomValues(new Random(RandomSeed));
+        return Measure(context, benchCase, buffers, report);
+    }
+
+    /// <summary>Measures <paramref name="benchCase"/> on the caller's q, k and v (<paramref name="buffers"/>' outputs are overwritten).</summary>
+    public static SlaBenchmarkResult Measure(GpuContext context, SlaBenchCase benchCase, DeviceAttentionBuffers buffers, Action<string> report)
     {
         AttentionProblem problem = benchCase.Problem;
         SlaOptions options = benchCase.Options;
-        report("preparing random inputs");
-        using var buffers = new DeviceAttentionBuffers(context, problem, withDenseOutput: true);
-        buffers.FillInputsWithRandomValues(new Random(RandomSeed));
         // The released initialisation: the output error is the critical branch's alone, the timing the same as for trained weights.
         using SlaDeviceProjection projection = SlaDeviceProjection.Upload(context, SlaProjection.Zero(problem.HeadDim));
         using SlaDeviceMask mask = SlaDeviceMask.Allocate(context, buffers.Q, options);

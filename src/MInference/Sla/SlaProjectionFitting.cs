@@ -2,16 +2,12 @@ namespace MInference.Sla;
 
 /// <summary>
 /// SLA's "fine-tunable" claim in miniature: trains only Proj so that the layer's output matches a
-/// target (dense attention's, say) on fixed Q, K and V, by Adam on the mean squared error, through
+/// target (dense attention's, say) on fixed Q, K and V, by Adam (<see cref="SlaProjectionAdam"/>) on the mean squared error, through
 /// <see cref="CpuSparseLinearAttention"/>'s forward and backward. O is affine in (W, b), so the loss
 /// is a convex quadratic and the error falls steadily from the zero initialisation.
 /// </summary>
 public static class SlaProjectionFitting
 {
-    private const double Beta1 = 0.9;
-    private const double Beta2 = 0.999;
-    private const double AdamEpsilon = 1e-12;
-
     /// <summary>
     /// Runs <paramref name="steps"/> Adam steps on W and b (updated in place) and returns the relative
     /// L2 error ‖O − target‖ / ‖target‖ before each step and after the last (steps + 1 values).
@@ -53,13 +49,11 @@ public static class SlaProjectionFitting
         var queryGradient = new float[layout.ElementCount];
         var keyGradient = new float[layout.ElementCount];
         var valueGradient = new float[layout.ElementCount];
-        double[] parameters = [.. weight, .. bias];
-        var firstMoment = new double[parameters.Length];
-        var secondMoment = new double[parameters.Length];
+        var adam = new SlaProjectionAdam(new SlaProjection(weight.ToArray(), bias.ToArray(), bias.Length), learningRate);
         var errors = new double[steps + 1];
         for (int step = 0; step <= steps; step++)
         {
-            var projection = new SlaProjection(parameters.AsMemory(0, weight.Length), parameters.AsMemory(weight.Length), bias.Length);
+            SlaProjection projection = adam.Projection;
             SlaSavedState state = CpuSparseLinearAttention.Forward(q, k, v, projection, options, new HostTensor(output, layout));
             errors[step] = Residual(output, layout, target, gradient);
             if (step > 0)
@@ -74,19 +68,12 @@ public static class SlaProjectionFitting
 
             SlaParameterGradients gradients = CpuSparseLinearAttention.Backward(
                 state, new ReadOnlyHostTensor(gradient, layout), new HostTensor(queryGradient, layout), new HostTensor(keyGradient, layout), new HostTensor(valueGradient, layout));
-            double[] g = [.. gradients.Weight, .. gradients.Bias];
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                firstMoment[i] = (Beta1 * firstMoment[i]) + ((1 - Beta1) * g[i]);
-                secondMoment[i] = (Beta2 * secondMoment[i]) + ((1 - Beta2) * g[i] * g[i]);
-                double corrected = firstMoment[i] / (1 - Math.Pow(Beta1, step + 1));
-                double scale = Math.Sqrt(secondMoment[i] / (1 - Math.Pow(Beta2, step + 1)));
-                parameters[i] -= learningRate * corrected / (scale + AdamEpsilon);
-            }
+            adam.Step(gradients);
         }
 
-        parameters.AsSpan(0, weight.Length).CopyTo(weight);
-        parameters.AsSpan(weight.Length).CopyTo(bias);
+        SlaProjection trained = adam.Projection;
+        trained.Weight.Span.CopyTo(weight);
+        trained.Bias.Span.CopyTo(bias);
         return errors;
     }
 

@@ -126,6 +126,29 @@ public sealed class BadInvocationTests
         ["video", "--frames", "500", "--frame-height", "16", "--frame-width", "16"],
         ["video", "--plot", Input],
         ["video", "--modalities-out", SubFolder],
+        ["sla", "--seq", "abc"],
+        ["sla", "--seq", "0"],
+        ["sla", "--seq", "2097153"],
+        ["sla", "--cpu", "--seq", "4096"],
+        ["sla", "--heads", "0"],
+        ["sla", "--head-dim", "80"],
+        ["sla", "--batch", "0"],
+        ["sla", "--dtype", "fp8"],
+        ["sla", "--critical", "0"],
+        ["sla", "--negligible", "1"],
+        ["sla", "--feature-map", "tanh"],
+        ["sla", "--linear-branch", "critical"],
+        ["sla", "--fit-steps", "-1"],
+        ["sla", "--learning-rate", "0"],
+        ["sla", "--frames", "0"],
+        ["sla", "--seq", "1000", "--frames", "3"],
+        ["sla", "--seq", "64", "--frames", "2", "--height", "2", "--width", "2"],
+        ["sla", "--cpu", "--frames", "64", "--height", "64", "--width", "64"],
+        ["sla", "--seed", "1.5"],
+        ["sla", "--cpu", "--seq", "2048", "--batch", "64", "--heads", "64"],
+        ["sla", "--heads", "2", "--plot-head", "2"],
+        ["sla", "--plot", SubFolder],
+        ["sla", "--plot", $"{MissingFolder}/mask.png"],
     ];
 
     private TempDirectory _directory = null!;
@@ -159,7 +182,7 @@ public sealed class BadInvocationTests
     [Test]
     public void ThereAreEnoughCasesForEveryCommand()
     {
-        string[] commands = ["generate", "demo", "search", "run", "bench"];
+        string[] commands = ["generate", "demo", "search", "run", "bench", "sla"];
         Assert.That(s_cases, Has.Length.GreaterThanOrEqualTo(30));
         Assert.That(commands.Select(command => s_cases.Count(args => args[0] == command)), Is.All.GreaterThanOrEqualTo(5));
     }

@@ -12,6 +12,7 @@ public sealed class HelpTests
     [TestCase("bench", "sparse")]
     [TestCase("bench", "sla")]
     [TestCase("decode")]
+    [TestCase("sla")]
     public void EveryCommandHasHelpWithExamples(params string[] command)
     {
         (int exitCode, string output) = CliRun.Invoke([.. command, "--help"]);

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using MInference.Cli.Plots;
+using MInference.Tests.Plots;
+
+namespace MInference.Tests.Cli;
+
+/// <summary>`minference sla` end to end on the CPU backend (--cpu: the same path as on a machine without a GPU).</summary>
+[NonParallelizable]
+public sealed class SlaCommandTests
+{
+    private static readonly string[] s_small = ["sla", "--cpu", "--seq", "256", "--heads", "2", "--fit-steps", "5", "--negligible", "0.25", "--seed", "3"];
+
+    [Test]
+    public void JsonReportsTheClassesOfEveryHeadAndAFallingError()
+    {
+        JsonElement json = CliRun.Json(s_small);
+        JsonElement[] heads = [.. json.GetProperty("head_results").EnumerateArray()];
+        double[] curve = [.. json.GetProperty("error_curve").EnumerateArray().Select(value => value.GetDouble())];
+        TestContext.Out.WriteLine($"error curve: {string.Join(" ", curve.Select(error => error.ToString("P2")))}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.GetProperty("backend").GetString(), Is.EqualTo("cpu"));
+            Assert.That(json.GetProperty("seq").GetInt32(), Is.EqualTo(256));
+            Assert.That((json.GetProperty("frames").GetInt32(), json.GetProperty("height").GetInt32(), json.GetProperty("width").GetInt32()), Is.EqualTo((4, 8, 8)));
+            Assert.That(json.GetProperty("blocks").GetInt32(), Is.EqualTo(4));
+            Assert.That(json.GetProperty("critical_blocks_per_row").GetInt32(), Is.EqualTo(1), "⌊0.05 · 4⌋, at least one");
+            Assert.That(json.GetProperty("negligible_blocks_per_row").GetInt32(), Is.EqualTo(1), "⌊0.25 · 4⌋");
+            Assert.That(heads, Has.Length.EqualTo(2));
+            foreach (JsonElement head in heads)
+            {
+                Assert.That(head.GetProperty("critical").GetInt64(), Is.EqualTo(4));
+                Assert.That(head.GetProperty("marginal").GetInt64(), Is.EqualTo(8));
+                Assert.That(head.GetProperty("negligible").GetInt64(), Is.EqualTo(4));
+                Assert.That(head.GetProperty("critical_share").GetDouble(), Is.EqualTo(0.25));
+                Assert.That(head.GetProperty("rel_l2_fitted").GetDouble(), Is.LessThan(head.GetProperty("rel_l2_sparse").GetDouble()), "fitting Proj helps every head");
+            }
+
+            Assert.That(curve, Has.Length.EqualTo(6), "before each of 5 steps and after the last");
+            Assert.That(curve[^1], Is.LessThan(curve[0]), "the error falls");
+            Assert.That(curve[0], Is.GreaterThan(0.0));
+            JsonElement timings = json.GetProperty("timings");
+            Assert.That(timings.GetProperty("clock").GetString(), Is.EqualTo("cpu-wall-clock"));
+            Assert.That(timings.GetProperty("sla_fwd_ms").GetDouble(), Is.GreaterThan(0.0));
+            Assert.That(timings.GetProperty("dense_bwd_ms").GetDouble(), Is.GreaterThan(0.0));
+            Assert.That(json.GetProperty("plot").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        });
+    }
+
+    [Test]
+    public void TheTablesAndThePictureOfAHeadsBlockClasses()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"minference-sla-plot-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string path = Path.Combine(directory, "mask.png");
+            (int exitCode, string output) = CliRun.Invoke([.. s_small, "--plot", path, "--plot-head", "1"]);
+            Assert.Multiple(() =>
+            {
+                Assert.That(exitCode, Is.Zero, output);
+                Assert.That(output, Does.Contain("critical").And.Contain("marginal").And.Contain("negligible"));
+                Assert.That(output, Does.Contain("rel. L2 (fitted)").And.Contain("fitting Proj").And.Contain("CPU, wall clock"));
+                Assert.That(output, Does.Contain($"wrote {path}"));
+            });
+            PngImage.AssertPng(path, BlockClassPlot.Width, BlockClassPlot.Height);
+            // Block (0, 0): a frame's own block is its most critical one.
+            float cell = BlockClassPlot.MatrixArea.Width / 4;
+            Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + (cell / 2), BlockClassPlot.MatrixArea.Top + (cell / 2)), Is.EqualTo(BlockClassPlot.CriticalColor));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
