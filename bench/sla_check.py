@@ -17,14 +17,13 @@ import ctypes
 import json
 import math
 import os
-import statistics
 import sys
 
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_torch import CsrIndex, Library, Tensor4, tensor4  # noqa: E402
+from compare_torch import CsrIndex, Library, Tensor4, tensor4, time_ms  # noqa: E402
 
 MI_DTYPE = {torch.float16: 0, torch.bfloat16: 1}
 FEATURE_MAPS = {"softmax": 0, "elu": 1, "relu": 2}
@@ -278,20 +277,6 @@ def check(sla):
               + " ".join(f"{key} {val:.2e}" for key, val in errors.items()), flush=True)
     print(f"{len(cases) - failures}/{len(cases)} ok")
     return failures
-
-
-def time_ms(fn, warmup, iters):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(iters):
-        start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        fn()
-        stop.record()
-        stop.synchronize()
-        times.append(start.elapsed_time(stop))
-    return statistics.median(times)
 
 
 def bench(sla, args):

@@ -14,4 +14,18 @@ constexpr int64_t workspace_aligned(int64_t bytes) {
   return (bytes + kWorkspaceAlign - 1) / kWorkspaceAlign * kWorkspaceAlign;
 }
 
+// Sub-buffers laid out one after another, each aligned: take() returns a byte offset.
+class WorkspaceLayout {
+ public:
+  int64_t take(int64_t bytes) {
+    const int64_t offset = total_;
+    total_ += workspace_aligned(bytes);
+    return offset;
+  }
+  int64_t total() const { return total_; }
+
+ private:
+  int64_t total_ = 0;
+};
+
 }  // namespace mi

@@ -17,10 +17,7 @@
 
 namespace {
 
-constexpr int64_t kBlock = 64;
-constexpr int64_t kMaxSeqLen = int64_t{1} << 21;
-
-int64_t blocks_of(int64_t n) { return (n + kBlock - 1) / kBlock; }
+using mi::sla::blocks_of;
 
 struct Columns {
   int64_t counts, col_ptr, values;  // byte offsets
@@ -40,12 +37,8 @@ Layout layout_of(const mi_sla_backward_args& a) {
   const int64_t element = 2;
   Layout w{};
   w.chunks = mi::sla::key_state_chunks(a.seq_len);
-  int64_t at = 0;
-  auto take = [&](int64_t bytes) {
-    const int64_t offset = at;
-    at += mi::workspace_aligned(bytes);
-    return offset;
-  };
+  mi::WorkspaceLayout layout;
+  auto take = [&](int64_t bytes) { return layout.take(bytes); };
   // The negligible index is read (and its columns built) only with the marginal-blocks branch.
   const int64_t negligible = a.linear_branch == MI_SLA_ALL_KEYS ? 0 : a.negligible.value_count;
   for (auto [columns, entries] : {std::pair{&w.critical, a.critical.value_count}, std::pair{&w.negligible, negligible}}) {
@@ -66,17 +59,13 @@ Layout layout_of(const mi_sla_backward_args& a) {
   w.delta = take(groups * a.seq_len * 4);
   w.dden = take(groups * a.seq_len * 4);
   w.dnum = take(groups * a.seq_len * d * element);
-  w.total = at;
+  w.total = layout.total();
   return w;
 }
 
 void require_shape(const mi_sla_backward_args* a) {
   if (a == nullptr) mi::invalid("args must not be NULL");
-  if (a->seq_len < 1 || a->seq_len > kMaxSeqLen)
-    mi::invalid("seq_len=" + std::to_string(a->seq_len) + " must be in [1, 2^21]");
-  if (a->batch < 1 || a->heads < 1) mi::invalid("batch and heads must be >= 1");
-  if (a->head_dim < 1 || a->head_dim > 256)
-    mi::invalid("head_dim=" + std::to_string(a->head_dim) + " must be one of " MI_ATTENTION_HEAD_DIMS_TEXT);
+  mi::sla::require_sla_sizes(a->seq_len, a->batch, a->heads, a->head_dim);
   if (a->critical.value_count < 0 || a->negligible.value_count < 0)
     mi::invalid("the indices' value_count must be >= 0");
 }

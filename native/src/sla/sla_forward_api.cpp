@@ -20,9 +20,7 @@
 
 namespace {
 
-constexpr int64_t kBlock = 64;
-constexpr int64_t kMaxSeqLen = int64_t{1} << 21;
-int64_t blocks_of(int64_t n) { return (n + kBlock - 1) / kBlock; }
+using mi::sla::blocks_of;
 
 struct Layout {
   int64_t partial_h = 0;  // byte offsets
@@ -42,12 +40,8 @@ Layout layout_of(const mi_sla_forward_args& a) {
   const int64_t element = 2;  // float16 or bfloat16
   Layout w;
   w.chunks = mi::sla::key_state_chunks(a.seq_len);
-  int64_t at = 0;
-  auto take = [&](int64_t bytes) {
-    const int64_t offset = at;
-    at += mi::workspace_aligned(bytes);
-    return offset;
-  };
+  mi::WorkspaceLayout layout;
+  auto take = [&](int64_t bytes) { return layout.take(bytes); };
   w.partial_h = take(groups * w.chunks * d * d * 4);
   w.partial_z = take(groups * w.chunks * d * 4);
   w.h_hi = take(groups * d * d * element);
@@ -55,16 +49,13 @@ Layout layout_of(const mi_sla_forward_args& a) {
   w.z = take(groups * d * 4);
   w.w_hi = take(d * d * element);
   w.w_lo = take(d * d * element);
-  w.total = at;
+  w.total = layout.total();
   return w;
 }
 
 void require_shape(const mi_sla_forward_args* a) {
   if (a == nullptr) mi::invalid("args must not be NULL");
-  if (a->seq_len < 1 || a->seq_len > kMaxSeqLen)
-    mi::invalid("seq_len=" + std::to_string(a->seq_len) + " must be in [1, 2^21]");
-  if (a->batch < 1 || a->heads < 1) mi::invalid("batch and heads must be >= 1");
-  if (a->head_dim < 1 || a->head_dim > 256) mi::invalid("head_dim=" + std::to_string(a->head_dim) + " must be one of " MI_ATTENTION_HEAD_DIMS_TEXT);
+  mi::sla::require_sla_sizes(a->seq_len, a->batch, a->heads, a->head_dim);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "mi_instantiations.h"
 #include "sla_backward_params.h"
 #include "sla_block_walk.cuh"
+#include "sla_rows.cuh"
 #include "sla_warp_mma.cuh"
 
 namespace mi::sla {
@@ -38,37 +39,6 @@ struct LinearBwdSmem {
   static constexpr int kBytes = (4 * kTile + 2 * kState) * int(sizeof(typename Traits::Element)) +
                                 (Traits::kHeadDim + 2 * kBlock) * int(sizeof(float));
 };
-
-template <typename Element>
-__device__ __forceinline__ const Element* head_base(const void* base, const RowStrides& s, int64_t batch, int head) {
-  return static_cast<const Element*>(base) + batch * s.batch + head * s.head;
-}
-
-// Writes a warp's 16 x D accumulator rows [row0 + m0 ...) into a [batch, head, n, D] tensor.
-template <typename Traits>
-__device__ __forceinline__ void store_rows(const float (&acc)[Traits::kHeadDim / 8][4], void* base, const RowStrides& s,
-                                           int64_t batch, int head, int first_row, int n, float scale, bool add) {
-  using Element = typename Traits::Element;
-  const int lane = threadIdx.x % 32;
-  auto* out = static_cast<Element*>(base) + batch * s.batch + head * s.head;
-#pragma unroll
-  for (int h = 0; h < 2; ++h) {
-    const int row = first_row + lane / 4 + 8 * h;
-    if (row >= n) continue;
-#pragma unroll
-    for (int t = 0; t < Traits::kHeadDim / 8; ++t) {
-      auto* at = reinterpret_cast<uint32_t*>(out + int64_t(row) * s.row + t * 8 + 2 * (lane % 4));
-      float x0 = scale * acc[t][2 * h], x1 = scale * acc[t][2 * h + 1];
-      if (add) {
-        const uint32_t old = *at;
-        const Element* e = reinterpret_cast<const Element*>(&old);
-        x0 += to_float(e[0]);
-        x1 += to_float(e[1]);
-      }
-      *at = device::pack2<Element>(x0, x1);
-    }
-  }
-}
 
 // Per query block: dq = J_φᵀ(dnum·Hᵀ·n + dden·Zᵀ - Σ_excluded j (dnum·V_jᵀ + dden)·φ(K_j)).
 template <typename Traits>
@@ -91,7 +61,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __gri
   const int m0 = qb * kBlock;
   const int lane = threadIdx.x % 32;
   const int row0 = (threadIdx.x / 32) * 16;
-  attention::detail::load_tile_async<Traits, kBlock>(s_fq, head_base<Element>(p.q, p.q_strides, batch, head), p.q_strides.row, m0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_fq, head_rows<Element>(p.q, p.q_strides, batch, head), p.q_strides.row, m0, p.n);
   attention::detail::load_tile_async<Traits, kBlock>(s_dn, static_cast<const Element*>(p.dnum) + group * p.n * int64_t(kHeadDim), kHeadDim, m0, p.n);
   attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, static_cast<const Element*>(p.h_hi) + group * Smem::kState, kHeadDim, 0, kHeadDim);
   attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, static_cast<const Element*>(p.h_lo) + group * Smem::kState, kHeadDim, 0, kHeadDim);
@@ -126,8 +96,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __gri
       for (int e = 0; e < 4; ++e) dfq[t][e] = dfq[t][e] * float(p.n) + dden[e / 2] * s_z[t * 8 + 2 * (lane % 4) + e % 2];
   }
   const float sign = walk.direct() ? 1.f : -1.f;
-  const auto* k = head_base<Element>(p.k, p.k_strides, batch, head);
-  const auto* v = head_base<Element>(p.v, p.v_strides, batch, head);
+  const auto* k = head_rows<Element>(p.k, p.k_strides, batch, head);
+  const auto* v = head_rows<Element>(p.v, p.v_strides, batch, head);
   for (int block = walk.next(); block >= 0 && !walk.empty(); block = walk.next()) {
     const int first = block * kBlock;
     __syncthreads();
@@ -175,8 +145,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
   const int n0 = kb * kBlock;
   const int lane = threadIdx.x % 32;
   const int row0 = (threadIdx.x / 32) * 16;
-  attention::detail::load_tile_async<Traits, kBlock>(s_fk, head_base<Element>(p.k, p.k_strides, batch, head), p.k_strides.row, n0, p.n);
-  attention::detail::load_tile_async<Traits, kBlock>(s_v, head_base<Element>(p.v, p.v_strides, batch, head), p.v_strides.row, n0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_fk, head_rows<Element>(p.k, p.k_strides, batch, head), p.k_strides.row, n0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_v, head_rows<Element>(p.v, p.v_strides, batch, head), p.v_strides.row, n0, p.n);
   attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, static_cast<const Element*>(p.dh_hi) + group * Smem::kState, kHeadDim, 0, kHeadDim);
   attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, static_cast<const Element*>(p.dh_lo) + group * Smem::kState, kHeadDim, 0, kHeadDim);
   device::cp_async_commit();
@@ -211,7 +181,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
       for (int e = 0; e < 4; ++e) dfk[t][e] += s_dz[t * 8 + 2 * (lane % 4) + e % 2];
   }
   const float sign = walk.direct() ? 1.f : -1.f;
-  const auto* q = head_base<Element>(p.q, p.q_strides, batch, head);
+  const auto* q = head_rows<Element>(p.q, p.q_strides, batch, head);
   const auto* dnum = static_cast<const Element*>(p.dnum) + group * p.n * int64_t(kHeadDim);
   for (int block = walk.next(); block >= 0 && !walk.empty(); block = walk.next()) {
     const int first = block * kBlock;

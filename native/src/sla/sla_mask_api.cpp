@@ -12,20 +12,17 @@
 #include "../permuted/permuted_scores.h"
 #include "minference.h"
 #include "sla_mask_params.h"
+#include "sla_validation.h"
 
 namespace {
 
 namespace est = mi::blocksparse::estimate;
 
-constexpr int64_t kMaxSeqLen = int64_t{1} << 21;  // 32768 key blocks: 128 KB of keys per select CTA
-
-int64_t blocks_of(int64_t n) { return (n + est::kBlock - 1) / est::kBlock; }
+using mi::sla::blocks_of;  // N <= 2^21: 32768 key blocks, 128 KB of keys per select CTA
 
 void require_shape(const mi_sla_mask_args* a) {
   if (a == nullptr) mi::invalid("args must not be NULL");
-  if (a->seq_len < 1 || a->seq_len > kMaxSeqLen)
-    mi::invalid("seq_len=" + std::to_string(a->seq_len) + " must be in [1, 2^21]");
-  if (a->batch < 1 || a->heads < 1) mi::invalid("batch and heads must be >= 1");
+  mi::sla::require_sla_sizes(a->seq_len, a->batch, a->heads, a->head_dim);
   const int64_t blocks = blocks_of(a->seq_len);
   if (a->critical < 1 || a->critical > blocks)
     mi::invalid("critical=" + std::to_string(a->critical) + " must be in [1, " + std::to_string(blocks) +

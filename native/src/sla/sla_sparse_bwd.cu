@@ -15,6 +15,7 @@
 #include "../common/csr_rows.cuh"
 #include "mi_instantiations.h"
 #include "sla_backward_params.h"
+#include "sla_rows.cuh"
 #include "sla_warp_mma.cuh"
 
 namespace mi::sla {
@@ -27,31 +28,6 @@ constexpr float kLog2e = 1.4426950408889634f;
 template <typename Traits>
 constexpr int sparse_bwd_smem() {
   return 4 * kBlock * Traits::kHeadDim * int(sizeof(typename Traits::Element)) + 2 * kBlock * int(sizeof(float));
-}
-
-template <typename Element>
-__device__ __forceinline__ const Element* rows_of(const void* base, const RowStrides& s, int64_t batch, int head) {
-  return static_cast<const Element*>(base) + batch * s.batch + head * s.head;
-}
-
-template <typename Traits>
-__device__ __forceinline__ void add_rows(const float (&acc)[Traits::kHeadDim / 8][4], void* base, const RowStrides& s,
-                                         int64_t batch, int head, int first_row, int n, float scale) {
-  using Element = typename Traits::Element;
-  const int lane = threadIdx.x % 32;
-  auto* out = static_cast<Element*>(base) + batch * s.batch + head * s.head;
-#pragma unroll
-  for (int h = 0; h < 2; ++h) {
-    const int row = first_row + lane / 4 + 8 * h;
-    if (row >= n) continue;
-#pragma unroll
-    for (int t = 0; t < Traits::kHeadDim / 8; ++t) {
-      auto* at = reinterpret_cast<uint32_t*>(out + int64_t(row) * s.row + t * 8 + 2 * (lane % 4));
-      const uint32_t old = *at;
-      const Element* e = reinterpret_cast<const Element*>(&old);
-      *at = device::pack2<Element>(to_float(e[0]) + scale * acc[t][2 * h], to_float(e[1]) + scale * acc[t][2 * h + 1]);
-    }
-  }
 }
 
 template <typename Traits>
@@ -70,8 +46,8 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dq_kernel(const __gri
   const int m0 = qb * kBlock;
   const int lane = threadIdx.x % 32;
   const int row0 = (threadIdx.x / 32) * 16;
-  attention::detail::load_tile_async<Traits, kBlock>(s_q, rows_of<Element>(p.q, p.q_strides, batch, head), p.q_strides.row, m0, p.n);
-  attention::detail::load_tile_async<Traits, kBlock>(s_do, rows_of<Element>(p.d_o, p.do_strides, batch, head), p.do_strides.row, m0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_q, head_rows<Element>(p.q, p.q_strides, batch, head), p.q_strides.row, m0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_do, head_rows<Element>(p.d_o, p.do_strides, batch, head), p.do_strides.row, m0, p.n);
   device::cp_async_commit();
   float lse[2], delta[2];
 #pragma unroll
@@ -81,8 +57,8 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dq_kernel(const __gri
     delta[h] = row < p.n ? p.delta[group * p.n + row] : 0.f;
   }
   const CsrRow critical = CsrRow::read(p.critical_rows, group * p.blocks + qb);
-  const auto* k = rows_of<Element>(p.k, p.k_strides, batch, head);
-  const auto* v = rows_of<Element>(p.v, p.v_strides, batch, head);
+  const auto* k = head_rows<Element>(p.k, p.k_strides, batch, head);
+  const auto* v = head_rows<Element>(p.v, p.v_strides, batch, head);
   const uint32_t s_q_addr = device::smem_address(s_q), s_do_addr = device::smem_address(s_do);
   const uint32_t s_k_addr = device::smem_address(s_k), s_v_addr = device::smem_address(s_v);
   float dq[kHeadDim / 8][4];
@@ -111,7 +87,7 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dq_kernel(const __gri
       }
     mma_regs_nn<Traits>(dq, s, 1.f, s_k_addr);
   }
-  add_rows<Traits>(dq, p.d_q, p.dq_strides, batch, head, m0 + row0, p.n, p.scale);
+  store_rows<Traits>(dq, p.d_q, p.dq_strides, batch, head, m0 + row0, p.n, p.scale, true);
 }
 
 template <typename Traits>
@@ -132,12 +108,12 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dkv_kernel(const __gr
   const int n0 = kb * kBlock;
   const int lane = threadIdx.x % 32;
   const int row0 = (threadIdx.x / 32) * 16;
-  attention::detail::load_tile_async<Traits, kBlock>(s_k, rows_of<Element>(p.k, p.k_strides, batch, head), p.k_strides.row, n0, p.n);
-  attention::detail::load_tile_async<Traits, kBlock>(s_v, rows_of<Element>(p.v, p.v_strides, batch, head), p.v_strides.row, n0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_k, head_rows<Element>(p.k, p.k_strides, batch, head), p.k_strides.row, n0, p.n);
+  attention::detail::load_tile_async<Traits, kBlock>(s_v, head_rows<Element>(p.v, p.v_strides, batch, head), p.v_strides.row, n0, p.n);
   device::cp_async_commit();
   const CsrRow critical = CsrRow::read(p.critical_cols, group * p.blocks + kb);
-  const auto* q = rows_of<Element>(p.q, p.q_strides, batch, head);
-  const auto* d_o = rows_of<Element>(p.d_o, p.do_strides, batch, head);
+  const auto* q = head_rows<Element>(p.q, p.q_strides, batch, head);
+  const auto* d_o = head_rows<Element>(p.d_o, p.do_strides, batch, head);
   const uint32_t s_q_addr = device::smem_address(s_q), s_do_addr = device::smem_address(s_do);
   const uint32_t s_k_addr = device::smem_address(s_k), s_v_addr = device::smem_address(s_v);
   float dk[kHeadDim / 8][4], dv[kHeadDim / 8][4];
@@ -174,8 +150,8 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dkv_kernel(const __gr
     mma_regs_nn<Traits>(dv, st, 1.f, s_do_addr);
     mma_regs_nn<Traits>(dk, dpt, 1.f, s_q_addr);
   }
-  add_rows<Traits>(dk, p.d_k, p.dk_strides, batch, head, n0 + row0, p.n, p.scale);
-  add_rows<Traits>(dv, p.d_v, p.dv_strides, batch, head, n0 + row0, p.n, 1.f);
+  store_rows<Traits>(dk, p.d_k, p.dk_strides, batch, head, n0 + row0, p.n, p.scale, true);
+  store_rows<Traits>(dv, p.d_v, p.dv_strides, batch, head, n0 + row0, p.n, 1.f, true);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "../common/pointer_checks.h"
 #include "../common/status.h"
+#include "mi_instantiations.h"
 
 namespace mi::sla {
 namespace {
@@ -72,6 +73,14 @@ void require_disjoint_fp32(std::initializer_list<NamedFp32> written, std::initia
     for (const NamedFp32& o : others)
       if (w.pointer != o.pointer && o.pointer != nullptr && overlaps(range(w), range(o)))
         invalid(std::string(w.name) + " must not overlap " + o.name);
+}
+
+void require_sla_sizes(int64_t seq_len, int64_t batch, int64_t heads, int64_t head_dim) {
+  if (seq_len < 1 || seq_len > (int64_t{1} << 21))
+    invalid("seq_len=" + std::to_string(seq_len) + " must be in [1, 2^21]");
+  if (batch < 1 || heads < 1) invalid("batch and heads must be >= 1");
+  if (head_dim < 1 || head_dim > 256)
+    invalid("head_dim=" + std::to_string(head_dim) + " must be one of " MI_ATTENTION_HEAD_DIMS_TEXT);
 }
 
 void require_sla_enums(int32_t feature_map, int32_t linear_branch) {
