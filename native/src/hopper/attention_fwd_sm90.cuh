@@ -34,12 +34,31 @@
 
 namespace mi::hopper {
 
+// The schedule of a CTA's key-tile walk, chosen per head_dim by measurement (bench/sm90a_tune.cu
+// times the alternatives; H100, dense bf16, 32 heads, 8K and 32K, 2026-12-06):
+//   - ping-pong: the two consumers take turns issuing Q·Kᵀ (named barriers), so one's softmax
+//     runs while the other's MMAs hold the tensor cores;
+//   - overlap: within a consumer, S of tile i and P·V of tile i − 1 are in flight together, and
+//     tile i's softmax runs while P·V still holds the tensor cores.
+// head_dim 128: overlap alone 655/626 TFLOP/s non-causal at 8K/32K, ping-pong alone 630/601, both
+// 606/570 (the turns then serialize what the overlap would hide); causal within 1 % of each other.
+// head_dim 64: ping-pong alone 428/441 non-causal, 385/445 causal; adding the overlap lost 5-10 %
+// (its P·V is short and the extra live registers cost more than they hide); 3 or 4 stages gained
+// nothing. head_dim 96 follows 64 until measured. Split consumers (64-row blocks walking lists of
+// different lengths) cannot take turns.
+template <int kHeadDim, bool kSplit>
+struct Sm90Schedule {
+  static constexpr int kStages = 2;
+  static constexpr bool kPingPong = !kSplit && kHeadDim != 128;
+  static constexpr bool kOverlap = !kSplit && kHeadDim == 128;  // split: not yet measured
+};
+
 // kSplit false (dense, A-shape: 128-row query tiles): both consumers walk the CTA's one list of
 // 128-key tiles from one K/V ring. kSplit true (the index-driven patterns' 64-row query blocks,
 // TileFamily::kBlocks64): each consumer owns one 64-row block with its own list of 64-key tiles
 // and its own ring, filled by its own half of the producer warpgroup; the two blocks of a CTA
 // share nothing but Q's copy, so uneven index rows never make one consumer wait for the other.
-template <int kHeadDim_, typename Element_, bool kSplit_ = false>
+template <int kHeadDim_, typename Element_, bool kSplit_ = false, typename Schedule = Sm90Schedule<kHeadDim_, kSplit_>>
 struct Sm90Traits {
   using Element = Element_;
   static constexpr int kHeadDim = kHeadDim_;
@@ -48,7 +67,7 @@ struct Sm90Traits {
   static constexpr int kRings = kSplit ? 2 : 1;       // K/V rings, one per independent query block
   static constexpr int kRingRows = kBlockM / kRings;  // query rows a ring's key tiles serve
   static constexpr int kBlockN = kSplit ? 64 : 128;   // keys per stage (the index's 64-key blocks)
-  static constexpr int kStages = 2;
+  static constexpr int kStages = Schedule::kStages;
   static constexpr int kThreads = 384;                // producer + 2 consumers
   static constexpr int kChunksPerRow = kHeadDim / 8;
   // Tiles are stored in 64-column blocks of 128-byte rows; head_dim 96's second block is half
@@ -61,13 +80,8 @@ struct Sm90Traits {
   static constexpr int kBarriers = 1 + 4 * kRings * kStages;  // Q, then per ring K/V full/empty
   // Q, K stages, V stages, the mbarriers; +1024 to align the tiles to the swizzle's 1024 bytes.
   static constexpr int kSmemBytes = kQBytes + 2 * kRings * kStages * kKVBytes + kBarriers * 8 + 1024;
-  // Ping-pong: the two consumers take turns issuing Q·Kᵀ (named barriers), so one's softmax runs
-  // while the other's MMAs hold the tensor cores (FlashAttention-3 measured about +9 % at hd 128).
-  // Split consumers walk lists of different lengths and cannot take turns.
-  static constexpr bool kPingPong = !kSplit;
-  // Intra-warpgroup overlap (FlashAttention-3 measured about +4 % more at hd 128): off until the
-  // plain schedule has passed on the GPU, so the two can be told apart.
-  static constexpr bool kOverlap = false;
+  static constexpr bool kPingPong = Schedule::kPingPong && !kSplit;
+  static constexpr bool kOverlap = Schedule::kOverlap;
   // The producer's code is compiled within its count: the split policies' index walks (gathered
   // lists, CSR rows, two rings) spill at 40, the dense walk does not.
   static constexpr int kProducerRegisters = kSplit ? 80 : 40;

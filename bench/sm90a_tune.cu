@@ -1,0 +1,206 @@
+// Times schedules of the sm_90a attention mainloop (native/src/hopper/attention_fwd_sm90.cuh)
+// against each other on dense attention, so that the default Sm90Schedule is chosen by
+// measurement: stages, ping-pong between the consumer warpgroups, intra-warpgroup overlap.
+//
+// Built on the CPU machine (bench/build-sm90a-tune.sh) and run on the GPU one, which has no
+// .NET: a plain CUDA program. Each schedule is first checked against a naive fp32 reference on a
+// small shape (max |err| ≤ 2e-2 in bf16, the tolerance of bench/compare_torch.py), then timed
+// with CUDA events after warm-up, median of 10; FLOPs 4·H·N²·D, halved when causal.
+//
+//     sm90a_tune [seq ...]        (default 8192 32768; 32 heads, batch 1, bf16)
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "../native/src/dense/dense_policy.cuh"
+#include "../native/src/hopper/attention_fwd_sm90.cuh"
+
+namespace {
+
+using mi::attention::AttentionFwdParams;
+using Element = __nv_bfloat16;
+
+#define CHECK(call)                                                                           \
+  do {                                                                                        \
+    const cudaError_t err_ = (call);                                                          \
+    if (err_ != cudaSuccess) {                                                                \
+      std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #call, cudaGetErrorString(err_)); \
+      std::exit(1);                                                                           \
+    }                                                                                         \
+  } while (0)
+
+template <int kStages_, bool kPingPong_, bool kOverlap_>
+struct Schedule {
+  static constexpr int kStages = kStages_;
+  static constexpr bool kPingPong = kPingPong_;
+  static constexpr bool kOverlap = kOverlap_;
+};
+
+// One thread per (head, query row): the fp32 softmax of its row, then O. Small shapes only.
+__global__ void reference_kernel(const Element* q, const Element* k, const Element* v, float* o, int heads, int n, int d,
+                                 bool causal, float scale) {
+  const int row = blockIdx.x * blockDim.x + threadIdx.x;
+  const int head = blockIdx.y;
+  if (row >= n) return;
+  const size_t base = static_cast<size_t>(head) * n * d;
+  const int end = causal ? row + 1 : n;
+  float max_score = -INFINITY;
+  for (int j = 0; j < end; ++j) {
+    float s = 0.f;
+    for (int c = 0; c < d; ++c) s += __bfloat162float(q[base + size_t(row) * d + c]) * __bfloat162float(k[base + size_t(j) * d + c]);
+    max_score = fmaxf(max_score, s * scale);
+  }
+  float sum = 0.f;
+  float* out = o + base + size_t(row) * d;
+  for (int c = 0; c < d; ++c) out[c] = 0.f;
+  for (int j = 0; j < end; ++j) {
+    float s = 0.f;
+    for (int c = 0; c < d; ++c) s += __bfloat162float(q[base + size_t(row) * d + c]) * __bfloat162float(k[base + size_t(j) * d + c]);
+    const float w = expf(s * scale - max_score);
+    sum += w;
+    for (int c = 0; c < d; ++c) out[c] += w * __bfloat162float(v[base + size_t(j) * d + c]);
+  }
+  for (int c = 0; c < d; ++c) out[c] /= sum;
+}
+
+__global__ void fill_kernel(Element* x, size_t count, uint32_t seed) {
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < count; i += size_t(gridDim.x) * blockDim.x) {
+    uint32_t h = static_cast<uint32_t>(i) * 2654435761u ^ seed;
+    h ^= h >> 15;
+    h *= 2246822519u;
+    h ^= h >> 13;
+    x[i] = __float2bfloat16((h & 0xFFFFFF) / float(0x800000) - 1.f);  // uniform in [-1, 1)
+  }
+}
+
+struct Operands {
+  Element *q = nullptr, *k = nullptr, *v = nullptr, *o = nullptr;
+  AttentionFwdParams params{};
+  mi::hopper::TmaMaps maps{};
+  int heads = 0, n = 0, d = 0;
+};
+
+Operands make_operands(int heads, int n, int d) {
+  Operands x;
+  x.heads = heads, x.n = n, x.d = d;
+  const size_t count = size_t(heads) * n * d;
+  for (Element** p : {&x.q, &x.k, &x.v, &x.o}) CHECK(cudaMalloc(p, count * sizeof(Element)));
+  fill_kernel<<<1024, 256>>>(x.q, count, 1);
+  fill_kernel<<<1024, 256>>>(x.k, count, 2);
+  fill_kernel<<<1024, 256>>>(x.v, count, 3);
+  CHECK(cudaGetLastError());
+  AttentionFwdParams& p = x.params;
+  p.q = x.q, p.k = x.k, p.v = x.v, p.o = x.o, p.lse = nullptr;
+  const AttentionFwdParams::RowStrides bhsd{int64_t(heads) * n * d, int64_t(n) * d, d};
+  p.q_strides = p.k_strides = p.v_strides = p.o_strides = bhsd;
+  p.batch = 1, p.q_heads = heads, p.q_heads_per_kv_head = 1, p.q_len = n, p.kv_len = n;
+  p.scale = 1.f / std::sqrt(float(d));
+  p.scale_log2 = p.scale * 1.4426950408889634f;
+  return x;
+}
+
+void free_operands(Operands& x) {
+  for (Element* p : {x.q, x.k, x.v, x.o}) cudaFree(p);
+}
+
+template <int kHeadDim, typename S, bool kCausal>
+float launch(const Operands& x, int iterations) {
+  using Sm90 = mi::hopper::Sm90Traits<kHeadDim, Element, false, S>;
+  using Tiles = mi::dense::DenseTiles<kCausal>;
+  const auto kernel = mi::hopper::attention_fwd_sm90_kernel<Sm90, Tiles, true>;
+  CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Sm90::kSmemBytes));
+  mi::hopper::TmaMaps maps{};
+  if (!mi::hopper::make_tma_maps(x.params, kHeadDim, true, Sm90::kBlockM, Sm90::kBlockN, &maps)) {
+    std::fprintf(stderr, "no TMA maps\n");
+    std::exit(1);
+  }
+  const dim3 grid((x.n + Sm90::kBlockM - 1) / Sm90::kBlockM, x.heads, 1);
+  const typename Tiles::Params tiles{};
+  std::vector<float> times;
+  cudaEvent_t start, stop;
+  CHECK(cudaEventCreate(&start));
+  CHECK(cudaEventCreate(&stop));
+  for (int i = 0; i < iterations + 3; ++i) {
+    CHECK(cudaEventRecord(start));
+    kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes>>>(x.params, tiles, maps);
+    CHECK(cudaEventRecord(stop));
+    CHECK(cudaEventSynchronize(stop));
+    CHECK(cudaGetLastError());
+    float ms = 0.f;
+    CHECK(cudaEventElapsedTime(&ms, start, stop));
+    if (i >= 3) times.push_back(ms);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  if (times.empty()) return 0.f;
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+// Max |O − reference| on a small shape (n not a multiple of the tiles).
+template <int kHeadDim, typename S, bool kCausal>
+float check() {
+  Operands x = make_operands(4, 1000, kHeadDim);
+  launch<kHeadDim, S, kCausal>(x, 0);
+  CHECK(cudaDeviceSynchronize());
+  const size_t count = size_t(x.heads) * x.n * x.d;
+  float* ref = nullptr;
+  CHECK(cudaMalloc(&ref, count * sizeof(float)));
+  reference_kernel<<<dim3((x.n + 127) / 128, x.heads), 128>>>(x.q, x.k, x.v, ref, x.heads, x.n, x.d, kCausal, x.params.scale);
+  CHECK(cudaGetLastError());
+  std::vector<float> expected(count);
+  std::vector<Element> actual(count);
+  CHECK(cudaMemcpy(expected.data(), ref, count * sizeof(float), cudaMemcpyDeviceToHost));
+  CHECK(cudaMemcpy(actual.data(), x.o, count * sizeof(Element), cudaMemcpyDeviceToHost));
+  float worst = 0.f;
+  for (size_t i = 0; i < count; ++i) {
+    const float e = std::fabs(__bfloat162float(actual[i]) - expected[i]);
+    worst = std::isnan(e) ? INFINITY : std::max(worst, e);
+  }
+  cudaFree(ref);
+  free_operands(x);
+  return worst;
+}
+
+template <int kHeadDim, typename S>
+void run_schedule(const char* name, const std::vector<int>& seqs, const char* device) {
+  for (const bool causal : {true, false}) {
+    const float err = causal ? check<kHeadDim, S, true>() : check<kHeadDim, S, false>();
+    for (const int n : seqs) {
+      Operands x = make_operands(32, n, kHeadDim);
+      const float ms = causal ? launch<kHeadDim, S, true>(x, 10) : launch<kHeadDim, S, false>(x, 10);
+      free_operands(x);
+      const double flops = 4.0 * 32 * double(n) * n * kHeadDim / (causal ? 2 : 1);
+      std::printf("{\"schedule\": \"%s\", \"head_dim\": %d, \"causal\": %s, \"seq\": %d, \"heads\": 32, \"ms\": %.4f, "
+                  "\"tflops\": %.1f, \"check_max_abs\": %.3e, \"ok\": %s, \"device\": \"%s\"}\n",
+                  name, kHeadDim, causal ? "true" : "false", n, ms, flops / ms / 1e9, err, err <= 2e-2f ? "true" : "false",
+                  device);
+      std::fflush(stdout);
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<int> seqs;
+  for (int i = 1; i < argc; ++i) seqs.push_back(std::atoi(argv[i]));
+  if (seqs.empty()) seqs = {8192, 32768};
+  cudaDeviceProp prop{};
+  CHECK(cudaGetDeviceProperties(&prop, 0));
+  // name, stages, ping-pong, overlap
+  run_schedule<128, Schedule<2, true, false>>("s2-pingpong", seqs, prop.name);
+  run_schedule<128, Schedule<2, true, true>>("s2-pingpong-overlap", seqs, prop.name);
+  run_schedule<128, Schedule<2, false, true>>("s2-overlap", seqs, prop.name);
+  run_schedule<128, Schedule<2, false, false>>("s2-plain", seqs, prop.name);
+  run_schedule<64, Schedule<2, true, false>>("s2-pingpong", seqs, prop.name);
+  run_schedule<64, Schedule<2, true, true>>("s2-pingpong-overlap", seqs, prop.name);
+  run_schedule<64, Schedule<3, true, true>>("s3-pingpong-overlap", seqs, prop.name);
+  run_schedule<64, Schedule<4, true, false>>("s4-pingpong", seqs, prop.name);
+  return 0;
+}
