@@ -1,10 +1,11 @@
 // Times schedules of the sm_90a attention mainloop (native/src/hopper/attention_fwd_sm90.cuh)
 // against each other on dense attention, so that the default Sm90Schedule is chosen by
-// measurement: stages, ping-pong between the consumer warpgroups, intra-warpgroup overlap.
+// measurement: stages, ping-pong between the consumer warpgroups, intra-warpgroup overlap, keys
+// per stage, persistent CTAs.
 //
 // Built on the CPU machine (bench/build-sm90a-tune.sh) and run on the GPU one, which has no
 // .NET: a plain CUDA program. Each schedule is first checked against a naive fp32 reference on a
-// small shape (max |err| ≤ 2e-2 in bf16, the tolerance of bench/compare_torch.py), then timed
+// shape of 4 heads x 8000 tokens (max |err| ≤ 2e-2 in bf16, the tolerance of compare_torch.py), then timed
 // with CUDA events after warm-up, median of 10; FLOPs 4·H·N²·D, halved when causal.
 //
 //     sm90a_tune [seq ...]        (default 8192 32768; 32 heads, batch 1, bf16)
@@ -34,8 +35,10 @@ using Element = __nv_bfloat16;
     }                                                                                         \
   } while (0)
 
-template <int kStages_, bool kPingPong_, bool kOverlap_>
+template <int kStages_, bool kPingPong_, bool kOverlap_, int kBlockN_ = 128, bool kPersistent_ = false>
 struct Schedule {
+  static constexpr bool kPersistent = kPersistent_;
+  static constexpr int kBlockN = kBlockN_;
   static constexpr int kStages = kStages_;
   static constexpr bool kPingPong = kPingPong_;
   static constexpr bool kOverlap = kOverlap_;
@@ -78,6 +81,8 @@ __global__ void fill_kernel(Element* x, size_t count, uint32_t seed) {
   }
 }
 
+int g_multiprocessors = 0;  // of device 0, for the persistent schedules' grids
+
 struct Operands {
   Element *q = nullptr, *k = nullptr, *v = nullptr, *o = nullptr;
   AttentionFwdParams params{};
@@ -112,14 +117,15 @@ template <int kHeadDim, typename S, bool kCausal>
 float launch(const Operands& x, int iterations) {
   using Sm90 = mi::hopper::Sm90Traits<kHeadDim, Element, false, S>;
   using Tiles = mi::dense::DenseTiles<kCausal>;
-  const auto kernel = mi::hopper::attention_fwd_sm90_kernel<Sm90, Tiles, true>;
+  // TMA where the mainloop can use it (head_dim 96 takes the cp.async producer), as the library does.
+  const auto kernel = mi::hopper::attention_fwd_sm90_kernel<Sm90, Tiles, Sm90::kTmaCopies>;
   CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Sm90::kSmemBytes));
   mi::hopper::TmaMaps maps{};
-  if (!mi::hopper::make_tma_maps(x.params, kHeadDim, true, Sm90::kBlockM, Sm90::kBlockN, &maps)) {
+  if (Sm90::kTmaCopies && !mi::hopper::make_tma_maps(x.params, kHeadDim, true, Sm90::kBlockM, Sm90::kBlockN, &maps)) {
     std::fprintf(stderr, "no TMA maps\n");
     std::exit(1);
   }
-  const dim3 grid((x.n + Sm90::kBlockM - 1) / Sm90::kBlockM, x.heads, 1);
+  const dim3 grid = mi::hopper::sm90_grid<Sm90>(x.params, x.heads, g_multiprocessors);
   const typename Tiles::Params tiles{};
   std::vector<float> times;
   cudaEvent_t start, stop;
@@ -127,7 +133,7 @@ float launch(const Operands& x, int iterations) {
   CHECK(cudaEventCreate(&stop));
   for (int i = 0; i < iterations + 3; ++i) {
     CHECK(cudaEventRecord(start));
-    kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes>>>(x.params, tiles, maps);
+    kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes>>>(x.params, tiles, maps, x.heads);
     CHECK(cudaEventRecord(stop));
     CHECK(cudaEventSynchronize(stop));
     CHECK(cudaGetLastError());
@@ -142,10 +148,11 @@ float launch(const Operands& x, int iterations) {
   return times[times.size() / 2];
 }
 
-// Max |O − reference| on a small shape (n not a multiple of the tiles).
+// Max |O − reference| on a shape with n not a multiple of the tiles and about two query tiles per
+// multiprocessor (so a persistent CTA walks several).
 template <int kHeadDim, typename S, bool kCausal>
 float check() {
-  Operands x = make_operands(4, 1000, kHeadDim);
+  Operands x = make_operands(4, 8000, kHeadDim);
   launch<kHeadDim, S, kCausal>(x, 0);
   CHECK(cudaDeviceSynchronize());
   const size_t count = size_t(x.heads) * x.n * x.d;
@@ -193,14 +200,20 @@ int main(int argc, char** argv) {
   if (seqs.empty()) seqs = {8192, 32768};
   cudaDeviceProp prop{};
   CHECK(cudaGetDeviceProperties(&prop, 0));
-  // name, stages, ping-pong, overlap
-  run_schedule<128, Schedule<2, true, false>>("s2-pingpong", seqs, prop.name);
-  run_schedule<128, Schedule<2, true, true>>("s2-pingpong-overlap", seqs, prop.name);
-  run_schedule<128, Schedule<2, false, true>>("s2-overlap", seqs, prop.name);
-  run_schedule<128, Schedule<2, false, false>>("s2-plain", seqs, prop.name);
-  run_schedule<64, Schedule<2, true, false>>("s2-pingpong", seqs, prop.name);
-  run_schedule<64, Schedule<2, true, true>>("s2-pingpong-overlap", seqs, prop.name);
-  run_schedule<64, Schedule<3, true, true>>("s3-pingpong-overlap", seqs, prop.name);
-  run_schedule<64, Schedule<4, true, false>>("s4-pingpong", seqs, prop.name);
+  g_multiprocessors = prop.multiProcessorCount;
+  // name; stages, ping-pong, overlap, keys per stage. The defaults (Sm90Schedule) first.
+  run_schedule<128, mi::hopper::Sm90Schedule<128, false>>("default", seqs, prop.name);
+  run_schedule<128, Schedule<2, false, true, 128, true>>("s2-overlap-persistent", seqs, prop.name);
+  run_schedule<128, Schedule<2, true, false, 128, true>>("s2-pingpong-persistent", seqs, prop.name);
+  run_schedule<128, Schedule<2, false, true, 176>>("s2-overlap-n176", seqs, prop.name);
+  run_schedule<128, Schedule<2, true, false, 176>>("s2-pingpong-n176", seqs, prop.name);
+  run_schedule<128, Schedule<2, true, true, 176>>("s2-pingpong-overlap-n176", seqs, prop.name);
+  run_schedule<64, mi::hopper::Sm90Schedule<64, false>>("default", seqs, prop.name);
+  run_schedule<64, Schedule<2, true, false, 128, true>>("s2-pingpong-persistent", seqs, prop.name);
+  run_schedule<64, Schedule<2, true, false, 192>>("s2-pingpong-n192", seqs, prop.name);
+  run_schedule<64, Schedule<2, false, true, 192>>("s2-overlap-n192", seqs, prop.name);
+  run_schedule<64, Schedule<3, true, false, 192>>("s3-pingpong-n192", seqs, prop.name);
+  run_schedule<96, mi::hopper::Sm90Schedule<96, false>>("default", seqs, prop.name);
+  run_schedule<96, Schedule<2, false, true>>("s2-overlap", seqs, prop.name);
   return 0;
 }

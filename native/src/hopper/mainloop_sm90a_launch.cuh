@@ -41,7 +41,12 @@ cudaError_t MainloopSm90a::launch(int device, const AttentionFwdParams& params,
                                   cudaStream_t stream) {
   // The index-driven patterns' 64-row blocks (TileFamily::kBlocks64) run split: one block per consumer.
   using Sm90 = hopper::Sm90Traits<Traits::kHeadDim, typename Traits::Element, Traits::kBlockM == 64>;
-  const dim3 grid((params.q_len + Sm90::kBlockM - 1) / Sm90::kBlockM, grid_heads, params.batch);
+  int multiprocessors = 0;
+  if constexpr (Sm90::kPersistent) {
+    const cudaError_t err = cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, device);
+    if (err != cudaSuccess) return err;
+  }
+  const dim3 grid = hopper::sm90_grid<Sm90>(params, grid_heads, multiprocessors);
   hopper::TmaMaps maps{};
   constexpr bool kBFloat16 = std::is_same_v<typename Traits::Element, __nv_bfloat16>;
   if constexpr (!Tiles::kGathers && Sm90::kTmaCopies) {
@@ -49,14 +54,14 @@ cudaError_t MainloopSm90a::launch(int device, const AttentionFwdParams& params,
       const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles, true>;
       const cudaError_t err = sm90a_detail::opt_in<Sm90, Tiles, true>(device);
       if (err != cudaSuccess) return err;
-      kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params, maps);
+      kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params, maps, grid_heads);
       return cudaGetLastError();
     }
   }
   const auto kernel = hopper::attention_fwd_sm90_kernel<Sm90, Tiles, false>;
   const cudaError_t err = sm90a_detail::opt_in<Sm90, Tiles, false>(device);
   if (err != cudaSuccess) return err;
-  kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params, maps);
+  kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes, stream>>>(params, tiles_params, maps, grid_heads);
   return cudaGetLastError();
 }
 

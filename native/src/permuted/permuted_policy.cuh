@@ -24,7 +24,7 @@ class PermutedBlockTiles {
 
   static constexpr bool kLongestFirst = false;  // row costs do not grow with the permuted index
   static constexpr bool kGathers = true;
-  static constexpr bool kSm90a = false;  // sm_80 mainloop only until its tiles are ported
+  static constexpr bool kSm90a = true;  // Hopper runs its tiles on the sm_90a mainloop (split, rows gathered)
   static constexpr bool kPermutesRows = true;
   static constexpr bool kReadsAhead = true;  // every tile is gathered through the order
 

@@ -1,7 +1,7 @@
 // SLA backward, step 3 (sla_backward_params.h): per row of dO, what every later step reads.
 //   D    = dO·O_s                      (the critical branch's FlashAttention-2 delta)
 //   g    = dO·W                        (dO_l: Proj's input gradient; W stored [out][in])
-//   dnum = g / den,  dden = -(g·O_l) / den   (the linear branch's numerator and denominator
+//   dnum = g / den,  dden = -dnum·O_l         (the linear branch's numerator and denominator
 //                                       gradients; den from the forward, 0 where its branch is off)
 // One CTA of 4 warps per (64-row block, group); warp w owns rows [16w, 16w + 16). g comes from
 // tensor cores with W as hi + lo halves; dnum is stored in the element type (it feeds MMAs only).
@@ -63,7 +63,14 @@ __global__ void __launch_bounds__(Traits::kThreads) backward_prep_kernel(const _
     const int row = m0 + row0 + lane / 4 + 8 * h;
     inv_den[h] = row < p.n ? p.inv_den[group * p.n + row] : 0.f;
   }
-  row_sums<kHeadDim>(g, g_dot_ol, [&](float x, int c, int h) { return x * tile_at<Traits>(s_ol, row0 + lane / 4 + 8 * h, c); });
+  // dden from dnum as the MMAs will read it (rounded to the element type), not from g: the two
+  // terms dnum·v_j and dden cancel where O_l ≈ v_j (a row whose linear set is one key, or keys
+  // alike), and rounding only one of them left its rounding error, divided by a small den, in
+  // dQ and dK (measured 3 % rel-L2 in bf16 at N = 65 with relu).
+  row_sums<kHeadDim>(g, g_dot_ol, [&](float x, int c, int h) {
+    const float rounded_dnum = to_float(from_float<Element>(x * inv_den[h]));
+    return rounded_dnum * tile_at<Traits>(s_ol, row0 + lane / 4 + 8 * h, c);
+  });
   // D = dO·O_s from the tiles, the quad's lanes splitting the columns as the accumulators do.
   row_sums<kHeadDim>(g, delta, [&](float, int c, int h) {
     const int r = row0 + lane / 4 + 8 * h;
@@ -83,7 +90,7 @@ __global__ void __launch_bounds__(Traits::kThreads) backward_prep_kernel(const _
     }
     if (lane % 4 == 0) {
       p.delta[group * p.n + row] = delta[h];
-      p.dden[group * p.n + row] = -g_dot_ol[h] * inv_den[h];
+      p.dden[group * p.n + row] = -g_dot_ol[h];
     }
   }
 }
