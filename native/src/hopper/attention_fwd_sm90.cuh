@@ -111,6 +111,19 @@ struct WorkTile {
   int m_block, grid_y, batch;
 };
 
+// Where a query tile stands in its CTA's walk (attention_fwd_sm90_kernel): its head, batch and
+// first row, whether the thread's ring has rows there and how many key tiles it walks, the Q
+// buffer and the parity of that buffer's barriers, and the key tiles the ring walked before it
+// (its stages and their parities continue from there).
+struct QueryTile {
+  int head, batch, m0;
+  bool ring_active;
+  int tile_count;
+  int q_buffer;
+  uint32_t q_parity;
+  int walked;
+};
+
 // The launch grid: a CTA per query tile (x: query blocks, y: grid rows, z: batch), or for a
 // persistent schedule at most one CTA per multiprocessor.
 template <typename Traits>
@@ -224,18 +237,14 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
     }
   };
 
-  if (warpgroup == 0) {
-    // ---- producer ----
-    release_registers<Traits::kProducerRegisters>();
-    if constexpr (kTma)
-      if (thread % kRingCopiers != 0) return;  // one issuing thread per ring
+  // Calls visit(tile, tiles) for each query tile of this CTA that the policy runs, with the
+  // thread's ring's policy (tiles) and where the tile stands in the CTA's walk (QueryTile).
+  const auto for_each_query_tile = [&](auto&& visit) {
     int ran = 0, walked = 0;
     for (int64_t w = Traits::kPersistent ? blockIdx.x : 0; w < work_count; w += Traits::kPersistent ? gridDim.x : 1) {
       const WorkTile work = work_tile(w);
       const int head = Tiles::head(tiles_params, work.grid_y);
-      const int batch = work.batch;
-      if (!Tiles::runs(tiles_params, batch, head, p.q_heads)) continue;
-      const int kv_head = head / p.q_heads_per_kv_head;
+      if (!Tiles::runs(tiles_params, work.batch, head, p.q_heads)) continue;
       const int m0 = work.m_block * kBlockM;
       // The ring's query rows; a split CTA's second block may lie past the sequence (odd block
       // count): it then walks no tiles, and its policy is built on the first block's rows so that
@@ -244,8 +253,24 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       const bool ring_active = ring_m0 < p.q_len;
       const Tiles tiles(p, tiles_params, ring_active ? ring_m0 : m0, Traits::kRingRows, kBlockN);
       const int tile_count = ring_active ? tiles.count() : 0;
-      const int q_buffer = ran % Traits::kQBuffers;
-      const uint32_t q_parity = (ran / Traits::kQBuffers) & 1;
+      visit(QueryTile{head, work.batch, m0, ring_active, tile_count, ran % Traits::kQBuffers,
+                      static_cast<uint32_t>((ran / Traits::kQBuffers) & 1), walked},
+            tiles);
+      ++ran;
+      walked += tile_count;
+    }
+  };
+
+  if (warpgroup == 0) {
+    // ---- producer ----
+    release_registers<Traits::kProducerRegisters>();
+    if constexpr (kTma)
+      if (thread % kRingCopiers != 0) return;  // one issuing thread per ring
+    for_each_query_tile([&](const QueryTile& t, const Tiles& tiles) {
+      const int head = t.head, batch = t.batch, m0 = t.m0, tile_count = t.tile_count, walked = t.walked;
+      const int kv_head = head / p.q_heads_per_kv_head;
+      const int q_buffer = t.q_buffer;
+      const uint32_t q_parity = t.q_parity;
       unsigned char* s_q = s_q_buffers + q_buffer * Traits::kQBytes;
 
       if constexpr (kTma) {
@@ -277,7 +302,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
         if constexpr (Tiles::kPermutesRows) {
           // Each half gathers its ring's 64 query slots through the head's order (an inactive
           // ring's rows are zero-filled: its consumer walks no tiles and writes nothing).
-          const attention::KeyTile rows = ring_active ? attention::KeyTile::gathered(tiles.query_rows(), tiles.query_row_count(Traits::kRingRows))
+          const attention::KeyTile rows = t.ring_active ? attention::KeyTile::gathered(tiles.query_rows(), tiles.query_row_count(Traits::kRingRows))
                                                       : attention::KeyTile::contiguous(p.q_len);
           detail::copy_rows<Traits, Traits::kRingRows, kRingCopiers, kBlockM>(smem_u32(s_q), q, p.q_strides.row, rows, p.q_len,
                                                                               thread % kRingCopiers, ring * Traits::kRingRows);
@@ -307,9 +332,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
           barrier_arrive(v_full + s);
         }
       }
-      ++ran;
-      walked += tile_count;
-    }
+    });
     return;
   }
 
@@ -333,25 +356,16 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
   float acc_s[kSRegs];
   uint32_t p_frag[kBlockN / 16][4];
   float correction[2];
-  int ran = 0, walked = 0;
-  for (int64_t w = Traits::kPersistent ? blockIdx.x : 0; w < work_count; w += Traits::kPersistent ? gridDim.x : 1) {
-    const WorkTile work = work_tile(w);
-    const int head = Tiles::head(tiles_params, work.grid_y);
-    const int batch = work.batch;
-    if (!Tiles::runs(tiles_params, batch, head, p.q_heads)) continue;
-    const int m0 = work.m_block * kBlockM;
-    const int ring_m0 = m0 + ring * Traits::kRingRows;
-    const bool ring_active = ring_m0 < p.q_len;
-    const Tiles tiles(p, tiles_params, ring_active ? ring_m0 : m0, Traits::kRingRows, kBlockN);
-    const int tile_count = ring_active ? tiles.count() : 0;
-    const int q_buffer = ran % Traits::kQBuffers;
+  for_each_query_tile([&](const QueryTile& t, const Tiles& tiles) {
+    const int head = t.head, batch = t.batch, m0 = t.m0, tile_count = t.tile_count, walked = t.walked;
+    const int q_buffer = t.q_buffer;
 
 #pragma unroll
     for (int r = 0; r < kORegs; ++r) acc_o[r] = 0.f;
     float row_max[2] = {-INFINITY, -INFINITY};
     float row_sum[2] = {0.f, 0.f};
 
-    barrier_wait(q_full + q_buffer, (ran / Traits::kQBuffers) & 1);
+    barrier_wait(q_full + q_buffer, t.q_parity);
     const uint32_t q_base = smem_u32(s_q_buffers + q_buffer * Traits::kQBytes) + consumer * 64 * 128;
     // (No tiles, no turns: an opening arrival nobody syncs on would be left pending.)
     if constexpr (Traits::kPingPong)
@@ -522,9 +536,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
         *reinterpret_cast<uint32_t*>(o + static_cast<index_t>(q_row) * p.o_strides.row + j * 8 + (lane % 4) * 2) = packed;
       }
     }
-    ++ran;
-    walked += tile_count;
-  }
+  });
 }
 
 }  // namespace mi::hopper
