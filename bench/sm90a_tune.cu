@@ -1,7 +1,7 @@
 // Times schedules of the sm_90a attention mainloop (native/src/hopper/attention_fwd_sm90.cuh)
 // against each other on dense attention, so that the default Sm90Schedule is chosen by
 // measurement: stages, ping-pong between the consumer warpgroups, intra-warpgroup overlap, keys
-// per stage, persistent CTAs.
+// per stage, persistent CTAs, exponentials moved to the FMA pipe.
 //
 // Built on the CPU machine (bench/build-sm90a-tune.sh) and run on the GPU one, which has no
 // .NET: a plain CUDA program. Each schedule is first checked against a naive fp32 reference on a
@@ -35,8 +35,9 @@ using Element = __nv_bfloat16;
     }                                                                                         \
   } while (0)
 
-template <int kStages_, bool kPingPong_, bool kOverlap_, int kBlockN_ = 128, bool kPersistent_ = false>
+template <int kStages_, bool kPingPong_, bool kOverlap_, int kBlockN_ = 128, bool kPersistent_ = false, int kFmaExpPerFour_ = 0>
 struct Schedule {
+  static constexpr int kFmaExpPerFour = kFmaExpPerFour_;
   static constexpr bool kPersistent = kPersistent_;
   static constexpr int kBlockN = kBlockN_;
   static constexpr int kStages = kStages_;
@@ -205,11 +206,14 @@ int main(int argc, char** argv) {
   run_schedule<128, mi::hopper::Sm90Schedule<128, false>>("default", seqs, prop.name);
   run_schedule<128, Schedule<2, false, true, 128, true>>("s2-overlap-persistent", seqs, prop.name);
   run_schedule<128, Schedule<2, true, false, 128, true>>("s2-pingpong-persistent", seqs, prop.name);
+  run_schedule<128, Schedule<2, false, true, 128, false, 1>>("s2-overlap-fmaexp1of4", seqs, prop.name);
   run_schedule<128, Schedule<2, false, true, 176>>("s2-overlap-n176", seqs, prop.name);
   run_schedule<128, Schedule<2, true, false, 176>>("s2-pingpong-n176", seqs, prop.name);
   run_schedule<128, Schedule<2, true, true, 176>>("s2-pingpong-overlap-n176", seqs, prop.name);
   run_schedule<64, mi::hopper::Sm90Schedule<64, false>>("default", seqs, prop.name);
   run_schedule<64, Schedule<2, true, false, 128, true>>("s2-pingpong-persistent", seqs, prop.name);
+  run_schedule<64, Schedule<2, true, false, 128, false, 1>>("s2-pingpong-fmaexp1of4", seqs, prop.name);
+  run_schedule<64, Schedule<2, true, false, 128, false, 2>>("s2-pingpong-fmaexp2of4", seqs, prop.name);
   run_schedule<64, Schedule<2, true, false, 192>>("s2-pingpong-n192", seqs, prop.name);
   run_schedule<64, Schedule<2, false, true, 192>>("s2-overlap-n192", seqs, prop.name);
   run_schedule<64, Schedule<3, true, false, 192>>("s3-pingpong-n192", seqs, prop.name);

@@ -59,6 +59,10 @@ struct Sm90Schedule {
   // Persistent CTAs (one per SM, each walking every gridDim.x-th query tile, the next tile's Q
   // loaded while the current one runs): not yet measured, off.
   static constexpr bool kPersistent = false;
+  // Of every 4 n8 column blocks of S, how many take their exponentials on the FMA pipe
+  // (exp2_on_fma) instead of the MUFU unit: at head_dim 64 the MUFU's 16 results per clock take
+  // about as long as the MMAs. Not yet measured, 0.
+  static constexpr int kFmaExpPerFour = 0;
 };
 
 // kSplit false (dense, A-shape: 128-row query tiles): both consumers walk the CTA's one list of
@@ -90,6 +94,8 @@ struct Sm90Traits {
   // Persistent CTAs take query tiles by index alone: the split policies read their index rows by
   // blockIdx, so they keep one CTA per pair of query blocks.
   static constexpr bool kPersistent = Schedule::kPersistent && !kSplit;
+  static constexpr int kFmaExpPerFour = Schedule::kFmaExpPerFour;
+  static_assert(kFmaExpPerFour >= 0 && kFmaExpPerFour <= 4, "kFmaExpPerFour counts n8 blocks out of 4");
   // Q, K stages, V stages, the mbarriers; +1024 to align the tiles to the swizzle's 1024 bytes.
   // A persistent CTA double-buffers Q where shared memory allows (the next query tile's Q then
   // lands while the current one runs).
@@ -435,7 +441,8 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
         for (int j = 0; j < kBlockN / 8; ++j)
 #pragma unroll
           for (int e = 2 * h; e < 2 * h + 2; ++e) {
-            const float prob = device::fast_exp2(fmaf(acc[4 * j + e], p.scale_log2, -base));
+            const float x = fmaf(acc[4 * j + e], p.scale_log2, -base);
+            const float prob = j % 4 < Traits::kFmaExpPerFour ? exp2_on_fma(x) : device::fast_exp2(x);
             acc[4 * j + e] = prob;
             row_sum[h] += prob;
           }

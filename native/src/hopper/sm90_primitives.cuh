@@ -90,6 +90,23 @@ __device__ __forceinline__ void claim_registers() {
   asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(kRegisters));
 }
 
+// ---- exp2 on the FMA pipe ------------------------------------------------------------------------
+
+// 2^x for x ≤ 0 (a softmax exponent) without the MUFU unit, whose 16 results per clock and SM are
+// what bounds attention's softmax at small head_dim: n = round(x) by the 1.5·2^23 shift (n lands in
+// the low mantissa bits), 2^(x − n) on [−0.5, 0.5] by a degree-3 minimax polynomial (relative error
+// 7.5e-5, under the 16-bit P it feeds), and n added to the exponent field. Below −126 it returns 0,
+// as ex2.approx.ftz does (−inf included), so masked entries stay exactly 0.
+__device__ __forceinline__ float exp2_on_fma(float x) {
+  constexpr float kShift = 12582912.f;  // 1.5 · 2^23
+  const float clamped = fmaxf(x, -127.f);
+  const float shifted = clamped + kShift;
+  const float f = clamped - (shifted - kShift);
+  const float p = fmaf(fmaf(fmaf(0.0551716691f, f, 0.242611122f), f, 0.693260985f), f, 0.999928074f);
+  const float scaled = __int_as_float(__float_as_int(p) + (__float_as_int(shifted) << 23));
+  return x < -126.f ? 0.f : scaled;
+}
+
 // ---- warpgroup MMAs -----------------------------------------------------------------------------
 
 __device__ __forceinline__ void wgmma_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
@@ -139,8 +156,10 @@ __device__ __forceinline__ uint32_t swizzled_offset(int rows, int row, int chunk
 template <int kN, typename Element>
 struct Wgmma;
 
-// The accumulator operand lists of m64n64 (32 registers a thread), m64n96 (48), m64n128 (64),
+// The accumulator operand lists of m64n32 (16 registers a thread), m64n64 (32), m64n96 (48), m64n128 (64),
 // m64n176 (88) and m64n192 (96).
+#define MI_WGMMA_OUTS_16 "%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15"
+#define MI_WGMMA_CONS_16 "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15])
 #define MI_WGMMA_OUTS_32 "%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31"
 #define MI_WGMMA_CONS_32 "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
 #define MI_WGMMA_OUTS_48 "%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47"
@@ -177,6 +196,8 @@ struct Wgmma;
     }                                                                                                                      \
   };
 
+MI_WGMMA(32, 16, __nv_bfloat16, "bf16", "%16", "%17", "%18", "{%16, %17, %18, %19}", "%20", "%21")
+MI_WGMMA(32, 16, __half, "f16", "%16", "%17", "%18", "{%16, %17, %18, %19}", "%20", "%21")
 MI_WGMMA(64, 32, __nv_bfloat16, "bf16", "%32", "%33", "%34", "{%32, %33, %34, %35}", "%36", "%37")
 MI_WGMMA(64, 32, __half, "f16", "%32", "%33", "%34", "{%32, %33, %34, %35}", "%36", "%37")
 MI_WGMMA(96, 48, __nv_bfloat16, "bf16", "%48", "%49", "%50", "{%48, %49, %50, %51}", "%52", "%53")
@@ -189,6 +210,8 @@ MI_WGMMA(192, 96, __nv_bfloat16, "bf16", "%96", "%97", "%98", "{%96, %97, %98, %
 MI_WGMMA(192, 96, __half, "f16", "%96", "%97", "%98", "{%96, %97, %98, %99}", "%100", "%101")
 
 #undef MI_WGMMA
+#undef MI_WGMMA_OUTS_16
+#undef MI_WGMMA_CONS_16
 #undef MI_WGMMA_OUTS_32
 #undef MI_WGMMA_CONS_32
 #undef MI_WGMMA_OUTS_48

@@ -6,13 +6,16 @@
 // block over its row of the critical index, dK and dV per key block over its column (step 1). The
 // score and dP products are recomputed in both kernels, the price of the determinism and memory.
 // Entries past the sequence end: key columns are masked to P = 0, query rows carry LSE = +inf.
+// On Hopper with the sm_90a mainloop, hopper/sla_sparse_bwd_sm90.cu runs this step instead.
 #include <cuda_runtime.h>
 
 #include <cmath>
 #include <cstdint>
 
 #include "../attention/attention_fwd_kernel.cuh"
+#include "../attention/mainloop_select.h"
 #include "../common/csr_rows.cuh"
+#include "../hopper/sla_sparse_bwd_sm90.h"
 #include "mi_instantiations.h"
 #include "sla_backward_params.h"
 #include "sla_rows.cuh"
@@ -158,6 +161,16 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dkv_kernel(const __gr
 
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_sparse_bwd(const BackwardParams& p, int batch, cudaStream_t stream) {
+#ifdef MI_HAS_SM90A
+  // Where the attention forward runs on the sm_90a mainloop, so does this step (warpgroup MMAs).
+  int device = 0;
+  cudaError_t status = cudaGetDevice(&device);
+  if (status != cudaSuccess) return status;
+  attention::MainloopKind kind = attention::MainloopKind::kSm80;
+  status = attention::mainloop_for_device(device, &kind);
+  if (status != cudaSuccess) return status;
+  if (kind == attention::MainloopKind::kSm90a) return hopper::run_sla_sparse_bwd_sm90<kHeadDim, kElement>(p, batch, stream);
+#endif
   using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
   constexpr int kSmem = sparse_bwd_smem<Traits>();
   const dim3 grid(p.blocks, p.heads, batch);

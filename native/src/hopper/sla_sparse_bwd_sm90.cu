@@ -1,0 +1,360 @@
+// SLA backward, step 6 on Hopper (sla_backward_params.h; the sm_80 kernels are sla_sparse_bwd.cu,
+// whose math and determinism this keeps): FlashAttention-2's backward over the critical blocks on
+// warpgroup MMAs, dQ per query block over its row of the critical index, dK and dV per key block
+// over its column, added to what the linear branch wrote.
+//
+// A CTA is a producer warpgroup and two consumer warpgroups, each consumer owning one 64-row
+// block (its "fixed" tiles: Q and dO for dQ, K and V for dK/dV) and a two-stage ring of the
+// 64-row tiles its list streams (K and V for dQ; Q, dO and their log-sum-exp and D for dK/dV),
+// filled by its half of the producer warpgroup with cp.async and signalled on mbarriers. Per
+// streamed tile:
+//   dQ:     S = Q·Kᵀ, dP = dO·Vᵀ (both operands in shared memory), dS = P ⊙ (dP − D) in
+//           registers, dQ += dS·K (dS as the register operand, K read N-major);
+//   dK, dV: Sᵀ = K·Qᵀ, dPᵀ = V·dOᵀ, Pᵀ and dSᵀ in registers, dV += Pᵀ·dO and dK += dSᵀ·Q.
+// No atomics: each output row is one consumer's, written once (scaled, added) at the end.
+#include <cuda_runtime.h>
+
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "../common/csr_rows.cuh"
+#include "../common/device_primitives.cuh"
+#include "../sla/sla_backward_params.h"
+#include "../sla/sla_rows.cuh"
+#include "sla_sparse_bwd_sm90.h"
+#include "sm90_primitives.cuh"
+
+namespace mi::hopper {
+namespace {
+
+using index_t = int64_t;
+constexpr int kBlock = 64;  // SLA's blocks: every tile is 64 rows
+constexpr float kLog2e = 1.4426950408889634f;
+
+template <int kHeadDim_, typename Element_>
+struct SlaBwdTraits {
+  using Element = Element_;
+  static constexpr int kHeadDim = kHeadDim_;
+  static constexpr int kStages = 2;
+  static constexpr int kThreads = 384;  // producer + 2 consumers
+  static constexpr int kChunksPerRow = kHeadDim / 8;
+  static constexpr int kColumnBlocks = (kHeadDim + 63) / 64;
+  static constexpr int kTileBytes = kBlock * kColumnBlocks * 128;  // one 64-row tile, 128-byte swizzled rows
+  static constexpr int kVectorBytes = 2 * kBlock * int(sizeof(float));  // a streamed tile's LSE and D (dK/dV)
+  static constexpr int kStageBytes = 2 * kTileBytes + kVectorBytes;
+  static constexpr int kConsumerBytes = 2 * kTileBytes + kStages * kStageBytes;
+  // fixed tiles landed (all 128 producer threads), then per consumer: full[stage], empty[stage]
+  static constexpr int kBarriers = 1 + 2 * 2 * kStages;
+  static constexpr int kSmemBytes = 2 * kConsumerBytes + kBarriers * 8 + 1024;
+  // The producer walks a CSR list and copies 64-row tiles (it spills at 40); the consumers hold up to
+  // four 64-column accumulators (dK/dV: Sᵀ, dPᵀ, dK, dV) and take the rest.
+  static constexpr int kProducerRegisters = 56;
+  static constexpr int kConsumerRegisters = 224;  // 128·56 + 256·224 = 64,512
+  static_assert(kSmemBytes <= 227 * 1024, "one CTA must fit an SM");
+};
+
+// Copies 64 rows starting at `first` of a [*, D] matrix into a swizzled tile with 64 threads
+// (`thread` in [0, 64)); rows at or past n are zero-filled.
+template <typename Traits>
+__device__ __forceinline__ void copy_tile(uint32_t smem, const typename Traits::Element* gmem, index_t row_stride, int first,
+                                          int n, int thread) {
+  constexpr int kChunks = kBlock * Traits::kChunksPerRow;
+#pragma unroll 4
+  for (int i = thread; i < kChunks; i += 64) {
+    const int r = i / Traits::kChunksPerRow;
+    const int c = i % Traits::kChunksPerRow;
+    const bool valid = first + r < n;
+    device::cp_async_16(smem + swizzled_offset(kBlock, r, c), gmem + static_cast<index_t>(valid ? first + r : 0) * row_stride + c * 8,
+                        valid);
+  }
+}
+
+// The first row of list entry `block` (n, an empty tile, for an entry outside [0, blocks)).
+__device__ __forceinline__ int block_first(int32_t block, const sla::BackwardParams& p) {
+  return block >= 0 && block < p.blocks ? block * kBlock : p.n;
+}
+
+// One k16 slice's descriptor of a K-major tile (the reduction dimension is the head dimension).
+__device__ __forceinline__ uint64_t k_major(uint32_t tile, int kk) {
+  return descriptor(tile + (kk / 4) * (kBlock * 128) + (kk % 4) * 32, 16, 1024);
+}
+
+// acc (+)= A·Bᵀ over the head dimension, A a 64-row tile and B kRows rows of one (from `b`, a
+// multiple of 8 rows into its tile), both in shared memory: S = Q·Kᵀ, dP = dO·Vᵀ, their transposes.
+template <typename Traits, int kRows>
+__device__ __forceinline__ void mma_rows(float (&acc)[kRows / 2], uint32_t a, uint32_t b) {
+#pragma unroll
+  for (int kk = 0; kk < Traits::kHeadDim / 16; ++kk)
+    Wgmma<kRows, typename Traits::Element>::ss(acc, k_major(a, kk), k_major(b, kk), kk > 0 ? 1 : 0);
+}
+
+// acc += P·B with P (64 x kRows, packed registers) and B kRows rows of a tile read N-major (its
+// rows are the reduction dimension): dQ += dS·K, dV += Pᵀ·dO, dK += dSᵀ·Q.
+template <typename Traits, int kRows>
+__device__ __forceinline__ void mma_into(float (&acc)[Traits::kHeadDim / 2], const uint32_t (&p)[kRows / 16][4], uint32_t b) {
+#pragma unroll
+  for (int kk = 0; kk < kRows / 16; ++kk)
+    Wgmma<Traits::kHeadDim, typename Traits::Element>::rs(acc, p[kk], descriptor(b + kk * 16 * 128, kBlock * 128, 1024));
+}
+
+// The accumulator layout of two adjacent n8 blocks is the register A layout of one k16 step.
+template <typename Element, int kCols>
+__device__ __forceinline__ void pack(const float (&acc)[kCols / 2], uint32_t (&frag)[kCols / 16][4]) {
+#pragma unroll
+  for (int kk = 0; kk < kCols / 16; ++kk)
+#pragma unroll
+    for (int r = 0; r < 4; ++r) frag[kk][r] = device::pack2<Element>(acc[8 * kk + 2 * r], acc[8 * kk + 2 * r + 1]);
+}
+
+template <int kCount>
+__device__ __forceinline__ void zero(float (&acc)[kCount]) {
+#pragma unroll
+  for (int i = 0; i < kCount; ++i) acc[i] = 0.f;
+}
+
+// Scales and adds a consumer's 64 x D accumulator into rows [first, first + 64) of the tensor.
+template <typename Traits>
+__device__ __forceinline__ void add_rows(float (&acc)[Traits::kHeadDim / 2], void* base, const sla::RowStrides& s, int64_t batch, int head,
+                                         int first, int n, float scale) {
+  // wgmma's accumulator rows per warp are mma.sync's (row lane / 4 and + 8 of the warp's 16; acc[4j + e]
+  // is n8 block j), the layout store_rows takes.
+  auto& rows = reinterpret_cast<float(&)[Traits::kHeadDim / 8][4]>(acc);
+  sla::store_rows<Traits>(rows, base, s, batch, head, first + (threadIdx.x % 128) / 32 * 16, n, scale, true);
+}
+
+struct Roles {
+  int consumer;  // 0 or 1 (the producer: the ring it fills)
+  int thread;    // within the warpgroup
+  int block;     // this ring's 64-row block; past the block count when the CTA's second block is absent
+  bool active;
+};
+
+__device__ __forceinline__ Roles roles(const sla::BackwardParams& p) {
+  const int warpgroup = threadIdx.x / 128;
+  const int thread = threadIdx.x % 128;
+  const int consumer = warpgroup == 0 ? thread / 64 : warpgroup - 1;
+  const int block = 2 * blockIdx.x + consumer;
+  return {consumer, thread, block, block < p.blocks};
+}
+
+template <typename Traits, bool kKeyBlocks>
+__global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kernel(const __grid_constant__ sla::BackwardParams p) {
+  using Element = typename Traits::Element;
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  unsigned char* smem = reinterpret_cast<unsigned char*>((reinterpret_cast<uintptr_t>(smem_raw) + 1023) & ~uintptr_t{1023});
+  uint64_t* fixed_full = reinterpret_cast<uint64_t*>(smem + 2 * Traits::kConsumerBytes);
+
+  const int head = blockIdx.y, batch = blockIdx.z;
+  const int64_t group = int64_t(batch) * p.heads + head;
+  const Roles role = roles(p);
+  unsigned char* mine = smem + role.consumer * Traits::kConsumerBytes;  // fixed tiles, then the ring's stages
+  uint64_t* full = fixed_full + 1 + role.consumer * 2 * Traits::kStages;
+  uint64_t* empty = full + Traits::kStages;
+  const auto stage = [&](int s) { return mine + 2 * Traits::kTileBytes + s * Traits::kStageBytes; };
+
+  if (threadIdx.x == 0) {
+    barrier_init(fixed_full, 128);
+    for (int c = 0; c < 2; ++c)
+      for (int s = 0; s < Traits::kStages; ++s) {
+        barrier_init(fixed_full + 1 + c * 2 * Traits::kStages + s, 64);                     // full: the ring's producers
+        barrier_init(fixed_full + 1 + c * 2 * Traits::kStages + Traits::kStages + s, 128);  // empty: its consumer
+      }
+    fence_barrier_init();
+  }
+  __syncthreads();
+
+  // dQ: the fixed block's row of the critical index lists key blocks; dK/dV: its column lists
+  // query blocks.
+  const CsrIndex& index = kKeyBlocks ? p.critical_cols : p.critical_rows;
+  const CsrRow list = role.active ? CsrRow::read(index, group * p.blocks + role.block) : CsrRow{0, 0};
+  const int count = list.size();
+  // Fixed and streamed operands: dQ keeps Q, dO and streams K, V; dK/dV keeps K, V and streams Q, dO.
+  const void* fixed_a = kKeyBlocks ? p.k : p.q;
+  const void* fixed_b = kKeyBlocks ? p.v : p.d_o;
+  const sla::RowStrides& fixed_a_s = kKeyBlocks ? p.k_strides : p.q_strides;
+  const sla::RowStrides& fixed_b_s = kKeyBlocks ? p.v_strides : p.do_strides;
+  const void* stream_a = kKeyBlocks ? p.q : p.k;
+  const void* stream_b = kKeyBlocks ? p.d_o : p.v;
+  const sla::RowStrides& stream_a_s = kKeyBlocks ? p.q_strides : p.k_strides;
+  const sla::RowStrides& stream_b_s = kKeyBlocks ? p.do_strides : p.v_strides;
+
+  if (threadIdx.x < 128) {
+    // ---- producer: each half fills its consumer's fixed tiles, then its ring ----
+    release_registers<Traits::kProducerRegisters>();
+    const int copier = role.thread % 64;
+    const int first = role.active ? role.block * kBlock : p.n;
+    copy_tile<Traits>(smem_u32(mine), sla::head_rows<Element>(fixed_a, fixed_a_s, batch, head), fixed_a_s.row, first, p.n, copier);
+    copy_tile<Traits>(smem_u32(mine + Traits::kTileBytes), sla::head_rows<Element>(fixed_b, fixed_b_s, batch, head), fixed_b_s.row, first,
+                      p.n, copier);
+    device::cp_async_commit();
+    device::cp_async_wait<0>();
+    fence_async_shared();
+    barrier_arrive(fixed_full);
+    const auto* a = sla::head_rows<Element>(stream_a, stream_a_s, batch, head);
+    const auto* b = sla::head_rows<Element>(stream_b, stream_b_s, batch, head);
+    for (int i = 0; i < count; ++i) {
+      const int s = i % Traits::kStages;
+      const uint32_t parity = (i / Traits::kStages) & 1;
+      const int row0 = block_first(__ldg(index.values + list.begin + i), p);
+      barrier_wait(empty + s, parity ^ 1);
+      copy_tile<Traits>(smem_u32(stage(s)), a, stream_a_s.row, row0, p.n, copier);
+      copy_tile<Traits>(smem_u32(stage(s) + Traits::kTileBytes), b, stream_b_s.row, row0, p.n, copier);
+      if constexpr (kKeyBlocks) {
+        // The streamed query rows' log-sum-exp and D (read by the consumers' threads, not by the
+        // MMAs: plain stores, ordered by the barrier's release; rows past n: 0, masked there).
+        float* vectors = reinterpret_cast<float*>(stage(s) + 2 * Traits::kTileBytes);
+        const bool valid = row0 + copier < p.n;
+        vectors[copier] = valid ? p.lse[group * p.n + row0 + copier] : 0.f;
+        vectors[kBlock + copier] = valid ? p.delta[group * p.n + row0 + copier] : 0.f;
+      }
+      device::cp_async_commit();
+      device::cp_async_wait<0>();
+      fence_async_shared();
+      barrier_arrive(full + s);
+    }
+    return;
+  }
+
+  // ---- consumers ----
+  claim_registers<Traits::kConsumerRegisters>();
+  constexpr int kORegs = Traits::kHeadDim / 2;
+  const int lane = role.thread % 32;
+  const int warp_row = (role.thread / 32) * 16 + lane / 4;  // and + 8: this thread's accumulator rows
+  const uint32_t fixed_a_tile = smem_u32(mine);
+  const uint32_t fixed_b_tile = smem_u32(mine + Traits::kTileBytes);
+  barrier_wait(fixed_full, 0);
+
+  if constexpr (!kKeyBlocks) {
+    // dQ of query block role.block: rows warp_row, warp_row + 8 carry their LSE and D.
+    float lse[2], delta[2];
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int row = role.block * kBlock + warp_row + 8 * h;
+      lse[h] = role.active && row < p.n ? p.lse[group * p.n + row] * kLog2e : INFINITY;
+      delta[h] = role.active && row < p.n ? p.delta[group * p.n + row] : 0.f;
+    }
+    float dq[kORegs];
+    zero(dq);
+    for (int i = 0; i < count; ++i) {
+      const int s = i % Traits::kStages;
+      const int key0 = block_first(__ldg(index.values + list.begin + i), p);
+      barrier_wait(full + s, (i / Traits::kStages) & 1);
+      const uint32_t k_tile = smem_u32(stage(s)), v_tile = smem_u32(stage(s) + Traits::kTileBytes);
+      float sc[32], dp[32];
+      wgmma_fence();
+      mma_rows<Traits, kBlock>(sc, fixed_a_tile, k_tile);
+      mma_rows<Traits, kBlock>(dp, fixed_b_tile, v_tile);
+      wgmma_commit();
+      wgmma_wait<0>();
+      pin(sc);
+      pin(dp);
+#pragma unroll
+      for (int j = 0; j < 8; ++j)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          const bool valid = key0 + 8 * j + 2 * (lane % 4) + e % 2 < p.n;
+          const float prob = valid ? device::fast_exp2(sc[4 * j + e] * p.scale_log2 - lse[e / 2]) : 0.f;
+          sc[4 * j + e] = prob * (dp[4 * j + e] - delta[e / 2]);  // dS
+        }
+      uint32_t ds[4][4];
+      pack<Element, kBlock>(sc, ds);
+      wgmma_fence();
+      mma_into<Traits, kBlock>(dq, ds, k_tile);
+      wgmma_commit();
+      wgmma_wait<0>();
+      pin(dq);
+      pin(ds);
+      barrier_arrive(empty + s);
+    }
+    if (role.active) add_rows<Traits>(dq, p.d_q, p.dq_strides, batch, head, role.block * kBlock, p.n, p.scale);
+  } else {
+    // dK, dV of key block role.block: the accumulators' rows are keys, their columns queries.
+    constexpr int kSlice = Traits::kHeadDim > 64 ? 32 : 64;
+    float dk[kORegs], dv[kORegs];
+    zero(dk);
+    zero(dv);
+    for (int i = 0; i < count; ++i) {
+      const int s = i % Traits::kStages;
+      const int query0 = block_first(__ldg(index.values + list.begin + i), p);
+      barrier_wait(full + s, (i / Traits::kStages) & 1);
+      const uint32_t q_tile = smem_u32(stage(s)), do_tile = smem_u32(stage(s) + Traits::kTileBytes);
+      const float* s_lse = reinterpret_cast<const float*>(stage(s) + 2 * Traits::kTileBytes);
+      const float* s_delta = s_lse + kBlock;
+      // The streamed block in slices of kSlice queries: at head_dim 128 four 64-column
+      // accumulators (Sᵀ, dPᵀ, dK, dV) would not fit the registers beside the packed operands.
+#pragma unroll 1
+      for (int slice = 0; slice < kBlock / kSlice; ++slice) {
+        const uint32_t q_rows = q_tile + slice * kSlice * 128, do_rows = do_tile + slice * kSlice * 128;
+        float st[kSlice / 2], dpt[kSlice / 2];
+        wgmma_fence();
+        mma_rows<Traits, kSlice>(st, fixed_a_tile, q_rows);
+        mma_rows<Traits, kSlice>(dpt, fixed_b_tile, do_rows);
+        wgmma_commit();
+        wgmma_wait<0>();
+        pin(st);
+        pin(dpt);
+#pragma unroll
+        for (int j = 0; j < kSlice / 8; ++j)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const int c = slice * kSlice + 8 * j + 2 * (lane % 4) + e % 2;
+            const bool valid = query0 + c < p.n;
+            const float prob = valid ? device::fast_exp2(st[4 * j + e] * p.scale_log2 - s_lse[c] * kLog2e) : 0.f;
+            st[4 * j + e] = prob;                                    // Pᵀ
+            dpt[4 * j + e] = prob * (dpt[4 * j + e] - s_delta[c]);  // dSᵀ
+          }
+        uint32_t pt[kSlice / 16][4], dst[kSlice / 16][4];
+        pack<Element, kSlice>(st, pt);
+        pack<Element, kSlice>(dpt, dst);
+        wgmma_fence();
+        mma_into<Traits, kSlice>(dv, pt, do_rows);
+        mma_into<Traits, kSlice>(dk, dst, q_rows);
+        wgmma_commit();
+        wgmma_wait<0>();
+        pin(dv);
+        pin(dk);
+        pin(pt);
+        pin(dst);
+      }
+      barrier_arrive(empty + s);
+    }
+    if (role.active) {
+      add_rows<Traits>(dk, p.d_k, p.dk_strides, batch, head, role.block * kBlock, p.n, p.scale);
+      add_rows<Traits>(dv, p.d_v, p.dv_strides, batch, head, role.block * kBlock, p.n, 1.f);
+    }
+  }
+}
+
+template <typename Traits, bool kKeyBlocks>
+cudaError_t launch(const sla::BackwardParams& p, int batch, cudaStream_t stream) {
+  const auto kernel = sla_sparse_bwd_sm90_kernel<Traits, kKeyBlocks>;
+  // (cudaFuncSetAttribute on every call: the SLA backward is not a per-token hot path, and the
+  // sm_80 kernels it replaces do the same.)
+  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Traits::kSmemBytes);
+  if (err != cudaSuccess) return err;
+  const dim3 grid((p.blocks + 1) / 2, p.heads, batch);
+  kernel<<<grid, Traits::kThreads, Traits::kSmemBytes, stream>>>(p);
+  return cudaGetLastError();
+}
+
+}  // namespace
+
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_sla_sparse_bwd_sm90(const sla::BackwardParams& p, int batch, cudaStream_t stream) {
+  using Element = std::conditional_t<kElement == attention::ElementType::kBFloat16, __nv_bfloat16, __half>;
+  using Traits = SlaBwdTraits<kHeadDim, Element>;
+  cudaError_t err = launch<Traits, false>(p, batch, stream);
+  if (err != cudaSuccess) return err;
+  return launch<Traits, true>(p, batch, stream);
+}
+
+#define MI_INSTANTIATE_SLA_SPARSE_BWD_SM90(D)                                                                                    \
+  template cudaError_t run_sla_sparse_bwd_sm90<D, attention::ElementType::kFloat16>(const sla::BackwardParams&, int, cudaStream_t); \
+  template cudaError_t run_sla_sparse_bwd_sm90<D, attention::ElementType::kBFloat16>(const sla::BackwardParams&, int, cudaStream_t);
+MI_INSTANTIATE_SLA_SPARSE_BWD_SM90(64)
+MI_INSTANTIATE_SLA_SPARSE_BWD_SM90(96)
+MI_INSTANTIATE_SLA_SPARSE_BWD_SM90(128)
+#undef MI_INSTANTIATE_SLA_SPARSE_BWD_SM90
+
+}  // namespace mi::hopper
