@@ -8,16 +8,20 @@
 // shape of 4 heads x 8000 tokens (max |err| ≤ 2e-2 in bf16, the tolerance of compare_torch.py), then timed
 // with CUDA events after warm-up, median of 10; FLOPs 4·H·N²·D, halved when causal.
 //
-//     sm90a_tune [seq ...]        (default 8192 32768; 32 heads, batch 1, bf16)
+//     sm90a_tune [seq ...] [--normal] [--library libminference.so]
+//         (default 8192 32768; 32 heads, batch 1, bf16; uniform operands unless --normal)
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
+#include "../native/include/minference.h"
 #include "../native/src/dense/dense_policy.cuh"
 #include "../native/src/hopper/attention_fwd_sm90.cuh"
 
@@ -72,17 +76,31 @@ __global__ void reference_kernel(const Element* q, const Element* k, const Eleme
   for (int c = 0; c < d; ++c) out[c] /= sum;
 }
 
-__global__ void fill_kernel(Element* x, size_t count, uint32_t seed) {
+__device__ float hash_uniform(size_t i, uint32_t seed) {  // in (0, 1]
+  uint32_t h = static_cast<uint32_t>(i) * 2654435761u ^ seed;
+  h ^= h >> 15;
+  h *= 2246822519u;
+  h ^= h >> 13;
+  return ((h & 0xFFFFFF) + 1) / float(0x1000000);
+}
+
+// Uniform in [-1, 1), or standard normal (Box-Muller; PyTorch's randn, as compare_torch.py uses).
+__global__ void fill_kernel(Element* x, size_t count, uint32_t seed, bool normal) {
   for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < count; i += size_t(gridDim.x) * blockDim.x) {
-    uint32_t h = static_cast<uint32_t>(i) * 2654435761u ^ seed;
-    h ^= h >> 15;
-    h *= 2246822519u;
-    h ^= h >> 13;
-    x[i] = __float2bfloat16((h & 0xFFFFFF) / float(0x800000) - 1.f);  // uniform in [-1, 1)
+    const float u = hash_uniform(i, seed);
+    const float value = normal ? sqrtf(-2.f * logf(u)) * cospif(2.f * hash_uniform(i, seed ^ 0x9e3779b9u)) : 2.f * u - 1.f;
+    x[i] = __float2bfloat16(value);
   }
 }
 
 int g_multiprocessors = 0;  // of device 0, for the persistent schedules' grids
+bool g_normal = false;      // --normal: standard normal operands instead of uniform ones
+
+// --library PATH: libminference.so, whose mi_attention_dense_fwd is timed on the default
+// schedule's operands beside the kernel launched here (with MINFERENCE_MAINLOOP=sm90a the two
+// run the same kernel: any difference is the entry point's own cost).
+using DenseFwd = mi_status (*)(const mi_dense_attention_args*, mi_stream);
+DenseFwd g_library_dense = nullptr;
 
 struct Operands {
   Element *q = nullptr, *k = nullptr, *v = nullptr, *o = nullptr;
@@ -96,9 +114,9 @@ Operands make_operands(int heads, int n, int d) {
   x.heads = heads, x.n = n, x.d = d;
   const size_t count = size_t(heads) * n * d;
   for (Element** p : {&x.q, &x.k, &x.v, &x.o}) CHECK(cudaMalloc(p, count * sizeof(Element)));
-  fill_kernel<<<1024, 256>>>(x.q, count, 1);
-  fill_kernel<<<1024, 256>>>(x.k, count, 2);
-  fill_kernel<<<1024, 256>>>(x.v, count, 3);
+  fill_kernel<<<1024, 256>>>(x.q, count, 1, g_normal);
+  fill_kernel<<<1024, 256>>>(x.k, count, 2, g_normal);
+  fill_kernel<<<1024, 256>>>(x.v, count, 3, g_normal);
   CHECK(cudaGetLastError());
   AttentionFwdParams& p = x.params;
   p.q = x.q, p.k = x.k, p.v = x.v, p.o = x.o, p.lse = nullptr;
@@ -112,6 +130,38 @@ Operands make_operands(int heads, int n, int d) {
 
 void free_operands(Operands& x) {
   for (Element* p : {x.q, x.k, x.v, x.o}) cudaFree(p);
+}
+
+// Median ms of `iterations` calls of the library's dense entry point on x (after 3 warm-up calls).
+float library_ms(const Operands& x, bool causal, int iterations) {
+  mi_dense_attention_args args{};
+  args.dtype = MI_DTYPE_BFLOAT16;
+  args.batch = 1, args.q_heads = x.heads, args.kv_heads = x.heads, args.q_len = x.n, args.kv_len = x.n, args.head_dim = x.d;
+  const int64_t strides[4] = {int64_t(x.heads) * x.n * x.d, int64_t(x.n) * x.d, x.d, 1};
+  for (mi_tensor4* t : {&args.q, &args.k, &args.v, &args.o})
+    for (int i = 0; i < 4; ++i) t->stride[i] = strides[i];
+  args.q.data = x.q, args.k.data = x.k, args.v.data = x.v, args.o.data = x.o;
+  args.causal = causal ? 1 : 0;
+  std::vector<float> times;
+  cudaEvent_t start, stop;
+  CHECK(cudaEventCreate(&start));
+  CHECK(cudaEventCreate(&stop));
+  for (int i = 0; i < iterations + 3; ++i) {
+    CHECK(cudaEventRecord(start));
+    if (g_library_dense(&args, nullptr) != MI_OK) {
+      std::fprintf(stderr, "mi_attention_dense_fwd failed\n");
+      std::exit(1);
+    }
+    CHECK(cudaEventRecord(stop));
+    CHECK(cudaEventSynchronize(stop));
+    float ms = 0.f;
+    CHECK(cudaEventElapsedTime(&ms, start, stop));
+    if (i >= 3) times.push_back(ms);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
 }
 
 template <int kHeadDim, typename S, bool kCausal>
@@ -182,12 +232,18 @@ void run_schedule(const char* name, const std::vector<int>& seqs, const char* de
     for (const int n : seqs) {
       Operands x = make_operands(32, n, kHeadDim);
       const float ms = causal ? launch<kHeadDim, S, true>(x, 10) : launch<kHeadDim, S, false>(x, 10);
+      const bool library = g_library_dense != nullptr && std::strcmp(name, "default") == 0;
+      const float library_time = library ? library_ms(x, causal, 10) : 0.f;
       free_operands(x);
       const double flops = 4.0 * 32 * double(n) * n * kHeadDim / (causal ? 2 : 1);
-      std::printf("{\"schedule\": \"%s\", \"head_dim\": %d, \"causal\": %s, \"seq\": %d, \"heads\": 32, \"ms\": %.4f, "
-                  "\"tflops\": %.1f, \"check_max_abs\": %.3e, \"ok\": %s, \"device\": \"%s\"}\n",
-                  name, kHeadDim, causal ? "true" : "false", n, ms, flops / ms / 1e9, err, err <= 2e-2f ? "true" : "false",
-                  device);
+      const auto row = [&](const char* schedule, float time) {
+        std::printf("{\"schedule\": \"%s\", \"head_dim\": %d, \"causal\": %s, \"seq\": %d, \"heads\": 32, \"data\": \"%s\", "
+                    "\"ms\": %.4f, \"tflops\": %.1f, \"check_max_abs\": %.3e, \"ok\": %s, \"device\": \"%s\"}\n",
+                    schedule, kHeadDim, causal ? "true" : "false", n, g_normal ? "normal" : "uniform", time, flops / time / 1e9, err,
+                    err <= 2e-2f ? "true" : "false", device);
+      };
+      row(name, ms);
+      if (library) row("library", library_time);
       std::fflush(stdout);
     }
   }
@@ -197,7 +253,24 @@ void run_schedule(const char* name, const std::vector<int>& seqs, const char* de
 
 int main(int argc, char** argv) {
   std::vector<int> seqs;
-  for (int i = 1; i < argc; ++i) seqs.push_back(std::atoi(argv[i]));
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--normal") == 0) {
+      g_normal = true;
+    } else if (std::strcmp(argv[i], "--library") == 0 && i + 1 < argc) {
+      void* library = dlopen(argv[++i], RTLD_NOW | RTLD_LOCAL);
+      if (library == nullptr) {
+        std::fprintf(stderr, "cannot load %s: %s\n", argv[i], dlerror());
+        return 1;
+      }
+      g_library_dense = reinterpret_cast<DenseFwd>(dlsym(library, "mi_attention_dense_fwd"));
+      if (g_library_dense == nullptr) {
+        std::fprintf(stderr, "%s has no mi_attention_dense_fwd\n", argv[i]);
+        return 1;
+      }
+    } else {
+      seqs.push_back(std::atoi(argv[i]));
+    }
+  }
   if (seqs.empty()) seqs = {8192, 32768};
   cudaDeviceProp prop{};
   CHECK(cudaGetDeviceProperties(&prop, 0));
