@@ -35,9 +35,10 @@ __global__ void __launch_bounds__(kThreads) boundary_select_kernel(const __grid_
   __shared__ device::RadixSelectStorage<kThreads> storage;
 
   const est::EstimateParams& e = p.scores;
-  const permuted::ScoreRow score_row = permuted::score_row_of_this_cta(e);
-  const int64_t group = score_row.group;
-  const int qb = score_row.qb;
+  const int64_t unit = e.first_unit + blockIdx.x / est::kTile;
+  const int r = blockIdx.x % est::kTile;
+  const int64_t group = unit / e.tiles;
+  const int qb = static_cast<int>(unit % e.tiles) * est::kTile + r;
   if (qb >= e.q_blocks) return;
   const int blocks = e.q_blocks;
   const int tb = p.text_blocks;
@@ -67,8 +68,14 @@ __global__ void __launch_bounds__(kThreads) boundary_select_kernel(const __grid_
     if (i < range_count) ranks |= ranges[i].budget < ranges[i].end - ranges[i].begin;
 
   if (ranks) {
+    const float* scores = e.scores +
+                          (est::tiles_before(unit, e.tiles, true) - est::tiles_before(e.first_unit, e.tiles, true)) *
+                              est::kTileScores +
+                          r * est::kTile;
     const int vectors = (blocks + 3) / 4;
-    permuted::copy_score_row_async<kThreads>(e, score_row, smem_keys);
+    for (int v = threadIdx.x; v < vectors; v += kThreads)
+      device::cp_async_16(device::smem_address(smem_keys + v),
+                          scores + (v * 4 / est::kTile) * est::kTileScores + v * 4 % est::kTile, true);
     device::cp_async_commit();
     const int32_t reach = p.block_max[row];
     const int32_t* block_min = p.block_min + group * blocks;

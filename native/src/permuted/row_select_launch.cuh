@@ -1,7 +1,6 @@
-// The launch that grid, boundary and SLA selection share, and how their kernels find their rows:
-// one CTA per row (batch, slot, query block) of the score chunk, the row's scores keyed in dynamic
-// shared memory (its block count rounded up to 16-byte vectors), 512 threads for rows longer than
-// 4096 blocks and 128 otherwise.
+// The launch grid and boundary selection share: one CTA per row (batch, slot, query block) of the
+// score chunk, the row's scores keyed in dynamic shared memory (its block count rounded up to
+// 16-byte vectors), 512 threads for rows longer than 4096 blocks and 128 otherwise.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -10,7 +9,6 @@
 #include <cstdint>
 
 #include "../blocksparse/block_sparse_estimate_params.h"
-#include "../common/device_primitives.cuh"
 
 namespace mi::permuted {
 
@@ -40,37 +38,6 @@ cudaError_t launch_row_select(void (*kernel_128)(Params), void (*kernel_512)(Par
   const int smem = ((scores.q_blocks + 3) & ~3) * int(sizeof(uint32_t));
   kernel<<<static_cast<unsigned>(scores.units * blocksparse::estimate::kTile), long_rows ? 512 : 128, smem, stream>>>(p);
   return cudaGetLastError();
-}
-
-// The score row a CTA of launch_row_select keys: chunk unit, row within the unit's tile, group
-// (batch x head slot) and query block. qb may pass the row count in a chunk's last tile: the CTA
-// then has nothing to do.
-struct ScoreRow {
-  int64_t unit;
-  int r;
-  int64_t group;
-  int qb;
-};
-
-__device__ inline ScoreRow score_row_of_this_cta(const blocksparse::estimate::EstimateParams& e) {
-  namespace est = blocksparse::estimate;
-  const int64_t unit = e.first_unit + blockIdx.x / est::kTile;
-  const int r = blockIdx.x % est::kTile;
-  return {unit, r, unit / e.tiles, static_cast<int>(unit % e.tiles) * est::kTile + r};
-}
-
-// Starts copying the row's e.q_blocks fp32 scores (from its square tiles) into `keys`, in 16-byte
-// cp.async vectors; the caller commits and waits.
-template <int kThreads>
-__device__ inline void copy_score_row_async(const blocksparse::estimate::EstimateParams& e, const ScoreRow& row, uint4* keys) {
-  namespace est = blocksparse::estimate;
-  const float* scores = e.scores +
-                        (est::tiles_before(row.unit, e.tiles, true) - est::tiles_before(e.first_unit, e.tiles, true)) *
-                            est::kTileScores +
-                        row.r * est::kTile;
-  const int vectors = (e.q_blocks + 3) / 4;
-  for (int v = threadIdx.x; v < vectors; v += kThreads)
-    device::cp_async_16(device::smem_address(keys + v), scores + (v * 4 / est::kTile) * est::kTileScores + v * 4 % est::kTile, true);
 }
 
 }  // namespace mi::permuted
