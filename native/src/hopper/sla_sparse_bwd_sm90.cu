@@ -41,9 +41,13 @@ struct SlaBwdTraits {
   static constexpr int kChunksPerRow = kHeadDim / 8;
   static constexpr int kColumnBlocks = (kHeadDim + 63) / 64;
   static constexpr int kTileBytes = kBlock * kColumnBlocks * 128;  // one 64-row tile, 128-byte swizzled rows
-  static constexpr int kVectorBytes = 2 * kBlock * int(sizeof(float));  // a streamed tile's LSE and D (dK/dV)
+  // A streamed block's LSE and D (dK/dV): 512 bytes, padded to 1024 so that every tile after them
+  // starts on the 1024-byte boundary the swizzle and the descriptors assume.
+  static constexpr int kVectorBytes = 1024;
   static constexpr int kStageBytes = 2 * kTileBytes + kVectorBytes;
   static constexpr int kConsumerBytes = 2 * kTileBytes + kStages * kStageBytes;
+  static_assert(2 * kBlock * int(sizeof(float)) <= kVectorBytes && kStageBytes % 1024 == 0 && kConsumerBytes % 1024 == 0,
+                "every tile starts on a 1024-byte boundary");
   // fixed tiles landed (all 128 producer threads), then per consumer: full[stage], empty[stage]
   static constexpr int kBarriers = 1 + 2 * 2 * kStages;
   static constexpr int kSmemBytes = 2 * kConsumerBytes + kBarriers * 8 + 1024;
