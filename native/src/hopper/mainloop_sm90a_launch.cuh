@@ -11,6 +11,7 @@
 
 #include "../attention/attention_traits.cuh"
 #include "../attention/mainloop_sm90a.h"
+#include "../common/device_info.h"
 #include "attention_fwd_sm90.cuh"
 #include "tma_maps.h"
 
@@ -41,11 +42,9 @@ cudaError_t MainloopSm90a::launch(int device, const AttentionFwdParams& params,
                                   cudaStream_t stream) {
   // The index-driven patterns' 64-row blocks (TileFamily::kBlocks64) run split: one block per consumer.
   using Sm90 = hopper::Sm90Traits<Traits::kHeadDim, typename Traits::Element, Traits::kBlockM == 64>;
-  int multiprocessors = 0;
-  if constexpr (Sm90::kPersistent) {
-    const cudaError_t err = cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, device);
-    if (err != cudaSuccess) return err;
-  }
+  // (The multiprocessor count, queried once per device and cached, sizes a persistent grid only;
+  // `device` is the current device, which current_device_sms reads.)
+  const int multiprocessors = Sm90::kPersistent ? current_device_sms() : 0;
   const dim3 grid = hopper::sm90_grid<Sm90>(params, grid_heads, multiprocessors);
   hopper::TmaMaps maps{};
   constexpr bool kBFloat16 = std::is_same_v<typename Traits::Element, __nv_bfloat16>;

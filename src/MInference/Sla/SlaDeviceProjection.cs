@@ -8,11 +8,10 @@ namespace MInference.Sla;
 /// </summary>
 public sealed class SlaDeviceProjection : IDisposable
 {
-    private SlaDeviceProjection(GpuContext context, DeviceBuffer weight, DeviceBuffer bias, int headDim)
+    private SlaDeviceProjection(GpuContext context, SlaParameterBuffers buffers, int headDim)
     {
         Context = context;
-        Weight = weight;
-        Bias = bias;
+        Buffers = buffers;
         HeadDim = headDim;
     }
 
@@ -23,11 +22,13 @@ public sealed class SlaDeviceProjection : IDisposable
     public int HeadDim { get; }
 
     /// <summary>True once disposed.</summary>
-    public bool IsDisposed => Weight.IsDisposed;
+    public bool IsDisposed => Buffers.IsDisposed;
 
-    internal DeviceBuffer Weight { get; }
+    internal DeviceBuffer Weight => Buffers.Weight;
 
-    internal DeviceBuffer Bias { get; }
+    internal DeviceBuffer Bias => Buffers.Bias;
+
+    private SlaParameterBuffers Buffers { get; }
 
     /// <summary>Copies <paramref name="projection"/> to <paramref name="context"/>'s device, rounding each weight to fp32.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -41,29 +42,22 @@ public sealed class SlaDeviceProjection : IDisposable
         context.ThrowIfDisposed();
         float[] weight = ToSingle(projection.Weight.Span, "weight", nameof(projection));
         float[] bias = ToSingle(projection.Bias.Span, "bias", nameof(projection));
-        var weightBuffer = new DeviceBuffer(context, (long)weight.Length * sizeof(float));
-        DeviceBuffer? biasBuffer = null;
+        SlaParameterBuffers buffers = SlaParameterBuffers.Allocate(context, projection.HeadDim);
         try
         {
-            biasBuffer = new DeviceBuffer(context, (long)bias.Length * sizeof(float));
-            weightBuffer.CopyFromHost<float>(weight);
-            biasBuffer.CopyFromHost<float>(bias);
-            return new SlaDeviceProjection(context, weightBuffer, biasBuffer, projection.HeadDim);
+            buffers.Weight.CopyFromHost<float>(weight);
+            buffers.Bias.CopyFromHost<float>(bias);
+            return new SlaDeviceProjection(context, buffers, projection.HeadDim);
         }
         catch
         {
-            biasBuffer?.Dispose();
-            weightBuffer.Dispose();
+            buffers.Dispose();
             throw;
         }
     }
 
     /// <summary>Frees both device buffers.</summary>
-    public void Dispose()
-    {
-        Bias.Dispose();
-        Weight.Dispose();
-    }
+    public void Dispose() => Buffers.Dispose();
 
     private static float[] ToSingle(ReadOnlySpan<double> values, string name, string paramName)
     {

@@ -8,11 +8,10 @@ namespace MInference.Sla;
 /// </summary>
 public sealed class SlaDeviceProjectionGradients : IDisposable
 {
-    private SlaDeviceProjectionGradients(GpuContext context, DeviceBuffer weight, DeviceBuffer bias, int headDim)
+    private SlaDeviceProjectionGradients(GpuContext context, SlaParameterBuffers buffers, int headDim)
     {
         Context = context;
-        Weight = weight;
-        Bias = bias;
+        Buffers = buffers;
         HeadDim = headDim;
     }
 
@@ -23,13 +22,15 @@ public sealed class SlaDeviceProjectionGradients : IDisposable
     public int HeadDim { get; }
 
     /// <summary>True once disposed.</summary>
-    public bool IsDisposed => Weight.IsDisposed;
+    public bool IsDisposed => Buffers.IsDisposed;
 
     /// <summary>dW, fp32 [D, D] row-major.</summary>
-    internal DeviceBuffer Weight { get; }
+    internal DeviceBuffer Weight => Buffers.Weight;
 
     /// <summary>db, fp32 [D].</summary>
-    internal DeviceBuffer Bias { get; }
+    internal DeviceBuffer Bias => Buffers.Bias;
+
+    private SlaParameterBuffers Buffers { get; }
 
     /// <summary>
     /// Allocates dW and db for a head dimension of <paramref name="headDim"/>, for backwards that must
@@ -50,16 +51,7 @@ public sealed class SlaDeviceProjectionGradients : IDisposable
         }
 
         context.ThrowIfDisposed();
-        var weight = new DeviceBuffer(context, (long)headDim * headDim * sizeof(float));
-        try
-        {
-            return new SlaDeviceProjectionGradients(context, weight, new DeviceBuffer(context, (long)headDim * sizeof(float)), headDim);
-        }
-        catch
-        {
-            weight.Dispose();
-            throw;
-        }
+        return new SlaDeviceProjectionGradients(context, SlaParameterBuffers.Allocate(context, headDim), headDim);
     }
 
     /// <summary>dW and db in double (each the fp32 value the device holds). Waits for the work that writes them.</summary>
@@ -76,11 +68,7 @@ public sealed class SlaDeviceProjectionGradients : IDisposable
     }
 
     /// <summary>Frees both device buffers.</summary>
-    public void Dispose()
-    {
-        Bias.Dispose();
-        Weight.Dispose();
-    }
+    public void Dispose() => Buffers.Dispose();
 
     /// <summary>Checks, before a launch, that the gradients are alive on <paramref name="context"/>'s device and sized for <paramref name="shape"/>'s D.</summary>
     /// <exception cref="ObjectDisposedException">The gradients are disposed.</exception>
