@@ -132,6 +132,31 @@ void free_operands(Operands& x) {
   for (Element* p : {x.q, x.k, x.v, x.o}) cudaFree(p);
 }
 
+// Median ms of `iterations` runs of `run` (CUDA events around each, after 3 warm-up runs); with
+// iterations 0, runs it 3 times untimed and returns 0.
+template <typename Run>
+float median_ms(Run&& run, int iterations) {
+  std::vector<float> times;
+  cudaEvent_t start, stop;
+  CHECK(cudaEventCreate(&start));
+  CHECK(cudaEventCreate(&stop));
+  for (int i = 0; i < iterations + 3; ++i) {
+    CHECK(cudaEventRecord(start));
+    run();
+    CHECK(cudaEventRecord(stop));
+    CHECK(cudaEventSynchronize(stop));
+    CHECK(cudaGetLastError());
+    float ms = 0.f;
+    CHECK(cudaEventElapsedTime(&ms, start, stop));
+    if (i >= 3) times.push_back(ms);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  if (times.empty()) return 0.f;
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
 // Median ms of `iterations` calls of the library's dense entry point on x (after 3 warm-up calls).
 float library_ms(const Operands& x, bool causal, int iterations) {
   mi_dense_attention_args args{};
@@ -142,26 +167,14 @@ float library_ms(const Operands& x, bool causal, int iterations) {
     for (int i = 0; i < 4; ++i) t->stride[i] = strides[i];
   args.q.data = x.q, args.k.data = x.k, args.v.data = x.v, args.o.data = x.o;
   args.causal = causal ? 1 : 0;
-  std::vector<float> times;
-  cudaEvent_t start, stop;
-  CHECK(cudaEventCreate(&start));
-  CHECK(cudaEventCreate(&stop));
-  for (int i = 0; i < iterations + 3; ++i) {
-    CHECK(cudaEventRecord(start));
-    if (g_library_dense(&args, nullptr) != MI_OK) {
-      std::fprintf(stderr, "mi_attention_dense_fwd failed\n");
-      std::exit(1);
-    }
-    CHECK(cudaEventRecord(stop));
-    CHECK(cudaEventSynchronize(stop));
-    float ms = 0.f;
-    CHECK(cudaEventElapsedTime(&ms, start, stop));
-    if (i >= 3) times.push_back(ms);
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return median_ms(
+      [&] {
+        if (g_library_dense(&args, nullptr) != MI_OK) {
+          std::fprintf(stderr, "mi_attention_dense_fwd failed\n");
+          std::exit(1);
+        }
+      },
+      iterations);
 }
 
 template <int kHeadDim, typename S, bool kCausal>
@@ -178,25 +191,7 @@ float launch(const Operands& x, int iterations) {
   }
   const dim3 grid = mi::hopper::sm90_grid<Sm90>(x.params, x.heads, g_multiprocessors);
   const typename Tiles::Params tiles{};
-  std::vector<float> times;
-  cudaEvent_t start, stop;
-  CHECK(cudaEventCreate(&start));
-  CHECK(cudaEventCreate(&stop));
-  for (int i = 0; i < iterations + 3; ++i) {
-    CHECK(cudaEventRecord(start));
-    kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes>>>(x.params, tiles, maps, x.heads);
-    CHECK(cudaEventRecord(stop));
-    CHECK(cudaEventSynchronize(stop));
-    CHECK(cudaGetLastError());
-    float ms = 0.f;
-    CHECK(cudaEventElapsedTime(&ms, start, stop));
-    if (i >= 3) times.push_back(ms);
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  if (times.empty()) return 0.f;
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return median_ms([&] { kernel<<<grid, Sm90::kThreads, Sm90::kSmemBytes>>>(x.params, tiles, maps, x.heads); }, iterations);
 }
 
 // Max |O − reference| on a shape with n not a multiple of the tiles and about two query tiles per
