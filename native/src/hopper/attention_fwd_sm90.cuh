@@ -106,7 +106,12 @@ struct Sm90Traits {
   // The producer's code is compiled within its count: the split policies' index walks (gathered
   // lists, CSR rows, two rings) spill at 40, the dense walk does not.
   static constexpr int kProducerRegisters = kSplit ? 80 : 40;
-  static constexpr int kConsumerRegisters = kSplit ? 216 : 232;  // 128·80 + 256·216 = 65,536; 128·40 + 256·232 = 64,512
+  static constexpr int kConsumerRegisters = kSplit ? 208 : 232;  // 128·80 + 256·208 = 63,488; 128·40 + 256·232 = 64,512
+  // setmaxnreg only moves registers within the CTA's allocation: 384 threads under
+  // __launch_bounds__(384, 1) hold 168 each (65,536 / 384 rounded down to the allocation's 8), and
+  // a setmaxnreg.inc that asks for more than the decreases freed waits forever (a hang, not an error).
+  static_assert(128 * kProducerRegisters + 256 * kConsumerRegisters <= kThreads * 168,
+                "the warpgroups' register counts must fit the CTA's 384 x 168 registers");
 
   static_assert(kHeadDim == 64 || kHeadDim == 96 || kHeadDim == 128, "the sm_90a mainloop covers head_dim 64, 96 and 128 so far");
   static_assert(kSmemBytes <= 227 * 1024, "one CTA must fit an SM");

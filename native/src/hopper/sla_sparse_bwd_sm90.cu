@@ -55,6 +55,8 @@ struct SlaBwdTraits {
   // four 64-column accumulators (dK/dV: Sᵀ, dPᵀ, dK, dV) and take the rest.
   static constexpr int kProducerRegisters = 56;
   static constexpr int kConsumerRegisters = 224;  // 128·56 + 256·224 = 64,512
+  // setmaxnreg moves registers within the CTA's 384 x 168 only: asking for more hangs.
+  static_assert(128 * kProducerRegisters + 256 * kConsumerRegisters <= 384 * 168, "register counts exceed the CTA's allocation");
   static_assert(kSmemBytes <= 227 * 1024, "one CTA must fit an SM");
 };
 
