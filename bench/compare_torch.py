@@ -392,6 +392,8 @@ def main():
     ap.add_argument("--lib", required=True)
     ap.add_argument("--label", default="minference")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--check-indexed", action="store_true",
+                    help="check block-sparse and vertical-slash only (the split mainloop)")
     ap.add_argument("--bench", action="store_true")
     ap.add_argument("--seq", type=int, nargs="+", default=[8192, 32768])
     ap.add_argument("--heads", type=int, default=32)
@@ -402,7 +404,7 @@ def main():
     a = ap.parse_args()
     torch.manual_seed(0)
     lib = Library(a.lib)
-    failures = check(lib) if a.check else 0
+    failures = check(lib) if a.check else check_indexed(lib) if a.check_indexed else 0
     if a.bench:
         bench(lib, a.seq, a.heads, a.dims, a.iters, a.label, a.causal_only)
     if a.ashape:

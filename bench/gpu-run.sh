@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # One call on the GPU machine (no .NET SDK needed): unpacks .gpu/bundle.tar.xz (bench/pack-for-gpu.sh)
 # and runs the chosen stages, writing logs and results to $OUT (or ./gpu-results).
-#   bench/gpu-run.sh [stage ...]     stages: tests dense sparse prefill torch (default: all of them)
-#     tests    the NUnit suite, GPU tests included ($TEST_FILTER: an optional --filter expression)
+#   bench/gpu-run.sh [stage ...]     stages: tests dense sparse prefill torch (default: all of them),
+#                                    and on request: indexed sla tune
+#     tests    the NUnit suite, GPU tests included ($TEST_FILTER: an optional --filter expression),
+#              one line per test (a hung test ends the run after MINFERENCE_TEST_HANG_SECONDS, named)
 #     dense    `bench dense` presets
 #     sparse   `bench sparse`: the sparse-prefill issue's cases and the dense-fallback crossover
 #     prefill  `demo` at 16K-128K with pictures, `search` on 32K tokens × 32 heads (timed)
 #     torch    bench/compare_torch.py: the C ABI against PyTorch (needs the library only)
+#     indexed  compare_torch.py --check-indexed: block-sparse and vertical-slash, unbuffered
+#     sla      bench/sla_check.py --check and --bench, then `bench sla --json`
+#     tune     .gpu/sm90a_tune (bench/build-sm90a-tune.sh) with --library: schedules and our entry point
+# MINFERENCE_MAINLOOP (sm80 | sm90a) passes through to every stage.
 set -uo pipefail
 out=${OUT:-gpu-results}
 mkdir -p "$out"
@@ -25,8 +31,8 @@ for stage in "${stages[@]}"; do
   start=$(date +%s)
   case "$stage" in
     tests)
-      dotnet "$bin/MInference.Tests.dll" --results-directory "$out/tests" ${TEST_FILTER:+--filter "$TEST_FILTER"} > "$out/tests.log" 2>&1 || status=1
-      grep -E "^(failed|  (total|failed|succeeded|skipped))" "$out/tests.log" | tail -n 30
+      dotnet "$bin/MInference.Tests.dll" --output Detailed ${TEST_FILTER:+--filter "$TEST_FILTER"} > "$out/tests.log" 2>&1 || status=1
+      grep -E "^\s*failed |^\s+(total|failed|succeeded|skipped):|still running" "$out/tests.log" | tail -n 40
       ;;
     dense)
       {
@@ -58,6 +64,19 @@ for stage in "${stages[@]}"; do
     torch)
       python3 bench/compare_torch.py --lib "$bin/libminference.so" --check --bench --ashape --seq 32768 > "$out/torch.log" 2>&1 || status=1
       grep -v '^ok' "$out/torch.log"
+      ;;
+    indexed)
+      python3 -u bench/compare_torch.py --lib "$bin/libminference.so" --check-indexed > "$out/indexed.log" 2>&1 || status=1
+      echo "$(grep -c '^ok' "$out/indexed.log") ok"; grep -v '^ok' "$out/indexed.log" | head -n 20
+      ;;
+    sla)
+      python3 -u bench/sla_check.py --lib "$bin/libminference.so" --check > "$out/sla-check.log" 2>&1 || status=1
+      grep -ciE "fail" "$out/sla-check.log"; tail -n 2 "$out/sla-check.log"
+      python3 -u bench/sla_check.py --lib "$bin/libminference.so" --bench 2>&1 | tee "$out/sla-bench.log" || status=1
+      "${cli[@]}" bench sla --json 2>&1 | tee -a "$out/sla-bench.log" || status=1
+      ;;
+    tune)
+      .gpu/sm90a_tune --library "$bin/libminference.so" 2>&1 | tee "$out/tune.log" || status=1
       ;;
     *) echo "unknown stage $stage" >&2; status=2 ;;
   esac
