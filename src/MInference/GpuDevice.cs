@@ -34,9 +34,10 @@ public sealed record GpuDevice
     public required CudaVersion RuntimeVersion { get; init; }
 
     /// <summary>
-    /// The attention mainloop the dense kernels take here: "sm90a" (warpgroup MMAs) on compute
-    /// capability 9.0 in a build with sm_90a code unless <c>MINFERENCE_MAINLOOP=sm80</c>, else
-    /// "sm80". Benchmarks record it beside their figures.
+    /// The attention mainloop the kernels take here: "sm90a" (warpgroup MMAs) on compute capability
+    /// 9.0 in a build with sm_90a code when <c>MINFERENCE_MAINLOOP=sm90a</c> (while that mainloop is
+    /// being verified it is opt-in; <c>sm80</c> always forces the other), else "sm80". Benchmarks
+    /// record it beside their figures.
     /// </summary>
     public required string AttentionMainloop { get; init; }
 

@@ -17,6 +17,35 @@ public sealed class GpuBackendTests
         });
     }
 
+    /// <summary>
+    /// A suite run with MINFERENCE_MAINLOOP=sm90a on Hopper must really run the sm_90a mainloop (a
+    /// silent fallback would make that run test the sm_80 kernels twice), and sm80 must force sm_80.
+    /// </summary>
+    [Test]
+    public void EachDeviceTakesTheMainloopItsCapabilityAndTheEnvironmentChoose()
+    {
+        GpuBackendInfo info = GpuBackend.Probe();
+        if (!info.IsAvailable)
+        {
+            Assert.Ignore($"no CUDA device: {info.UnavailableReason}");
+        }
+
+        string? requested = Environment.GetEnvironmentVariable("MINFERENCE_MAINLOOP");
+        bool builtForSm90a = info.Library!.CompiledArchitectures.Contains("sm_90a");
+        Assert.Multiple(() =>
+        {
+            foreach (GpuDevice device in info.Devices.Where(device => device.IsSupported))
+            {
+                bool hopper = builtForSm90a && device.ComputeCapabilityMajor == 9 && device.ComputeCapabilityMinor == 0;
+                string[] allowed = !hopper || requested == "sm80" ? ["sm80"]
+                    : requested == "sm90a" ? ["sm90a"]
+                    : ["sm80", "sm90a"];  // the build's default
+                Assert.That(device.AttentionMainloop, Is.AnyOf(allowed),
+                    $"device {device.Ordinal} ({device.Architecture}), MINFERENCE_MAINLOOP={requested ?? "(unset)"}");
+            }
+        });
+    }
+
     [Test]
     public void WithoutAGpuAContextCannotBeCreated()
     {
