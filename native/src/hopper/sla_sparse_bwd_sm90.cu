@@ -95,6 +95,20 @@ __device__ __forceinline__ void mma_rows(float (&acc)[kRows / 2], uint32_t a, ui
     Wgmma<kRows, typename Traits::Element>::ss(acc, k_major(a, kk), k_major(b, kk), kk > 0 ? 1 : 0);
 }
 
+// The two products of a streamed tile, issued together and awaited: s = A·Bᵀ and dp = C·Dᵀ
+// (dQ: S = Q·Kᵀ, dP = dO·Vᵀ; dK/dV: Sᵀ = K·Qᵀ, dPᵀ = V·dOᵀ).
+template <typename Traits, int kRows>
+__device__ __forceinline__ void scores_and_gradients(float (&s)[kRows / 2], uint32_t a, uint32_t b, float (&dp)[kRows / 2], uint32_t c,
+                                                     uint32_t d) {
+  wgmma_fence();
+  mma_rows<Traits, kRows>(s, a, b);
+  mma_rows<Traits, kRows>(dp, c, d);
+  wgmma_commit();
+  wgmma_wait<0>();
+  pin(s);
+  pin(dp);
+}
+
 // acc += P·B with P (64 x kRows, packed registers) and B kRows rows of a tile read N-major (its
 // rows are the reduction dimension): dQ += dS·K, dV += Pᵀ·dO, dK += dSᵀ·Q.
 template <typename Traits, int kRows>
@@ -248,13 +262,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
       barrier_wait(full + s, (i / Traits::kStages) & 1);
       const uint32_t k_tile = smem_u32(stage(s)), v_tile = smem_u32(stage(s) + Traits::kTileBytes);
       float sc[32], dp[32];
-      wgmma_fence();
-      mma_rows<Traits, kBlock>(sc, fixed_a_tile, k_tile);
-      mma_rows<Traits, kBlock>(dp, fixed_b_tile, v_tile);
-      wgmma_commit();
-      wgmma_wait<0>();
-      pin(sc);
-      pin(dp);
+      scores_and_gradients<Traits, kBlock>(sc, fixed_a_tile, k_tile, dp, fixed_b_tile, v_tile);
 #pragma unroll
       for (int j = 0; j < 8; ++j)
 #pragma unroll
@@ -293,13 +301,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
       for (int slice = 0; slice < kBlock / kSlice; ++slice) {
         const uint32_t q_rows = q_tile + slice * kSlice * 128, do_rows = do_tile + slice * kSlice * 128;
         float st[kSlice / 2], dpt[kSlice / 2];
-        wgmma_fence();
-        mma_rows<Traits, kSlice>(st, fixed_a_tile, q_rows);
-        mma_rows<Traits, kSlice>(dpt, fixed_b_tile, do_rows);
-        wgmma_commit();
-        wgmma_wait<0>();
-        pin(st);
-        pin(dpt);
+        scores_and_gradients<Traits, kSlice>(st, fixed_a_tile, q_rows, dpt, fixed_b_tile, do_rows);
 #pragma unroll
         for (int j = 0; j < kSlice / 8; ++j)
 #pragma unroll
