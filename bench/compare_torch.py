@@ -44,6 +44,12 @@ class DenseArgs(ctypes.Structure):
     ]
 
 
+class HeadRoutes(ctypes.Structure):
+    """mi_head_routes: left zeroed (no device-side filter). Every args struct that ends with it must
+    declare it, or the library reads past the end of the Python struct."""
+    _fields_ = [("codes", ctypes.c_void_p), ("run_dense", ctypes.c_int32)]
+
+
 class AShapeArgs(ctypes.Structure):
     _fields_ = [
         ("attention", DenseArgs),
@@ -51,6 +57,7 @@ class AShapeArgs(ctypes.Structure):
         ("local_window", ctypes.c_int64),
         ("heads", ctypes.POINTER(ctypes.c_int32)),
         ("head_count", ctypes.c_int32),
+        ("routes", HeadRoutes),
     ]
 
 
@@ -61,12 +68,14 @@ class CsrIndex(ctypes.Structure):
 
 class BlockSparseArgs(ctypes.Structure):
     _fields_ = [("attention", DenseArgs), ("blocks", CsrIndex),
-                ("heads", ctypes.POINTER(ctypes.c_int32)), ("head_count", ctypes.c_int32)]
+                ("heads", ctypes.POINTER(ctypes.c_int32)), ("head_count", ctypes.c_int32),
+                ("routes", HeadRoutes)]
 
 
 class VerticalSlashArgs(ctypes.Structure):
     _fields_ = [("attention", DenseArgs), ("blocks", CsrIndex), ("columns", CsrIndex),
-                ("heads", ctypes.POINTER(ctypes.c_int32)), ("head_count", ctypes.c_int32)]
+                ("heads", ctypes.POINTER(ctypes.c_int32)), ("head_count", ctypes.c_int32),
+                ("routes", HeadRoutes)]
 
 
 def csr(rows):

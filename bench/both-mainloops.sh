@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# One GPU-machine call (at most 10 minutes): the whole GPU suite on both mainloops, then the sparse
+# and SLA figures alone on the card.
+#   1. the GPU tests under MINFERENCE_MAINLOOP=sm90a and sm80 at once, each in three shards (six
+#      test processes: the suite is bound by its double-precision CPU references, and the machine
+#      has 16 cores), beside compare_torch --check-indexed on both mainloops; a summary per shard
+#      (passed, failed, each failure's message) lands in $OUT/tests.txt as the shard ends;
+#   2. only then, with the card to themselves, the benchmarks: `bench sparse` block-sparse top-100,
+#      vertical-slash (1000, 6096) and grid at 128K on both mainloops, `demo` at 128K, and SLA
+#      (sla_check --bench, `bench sla --json`) on the default mainloop.
+#     source .gpu/gpu-env.sh; bench/both-mainloops.sh        (needs .gpu/bundle.tar.xz)
+# CALL_LIMIT (seconds, default 570) bounds the whole; SHARD_TIMEOUT (default 330) each test shard.
+set -u
+out=${OUT:-both-mainloops-results}
+mkdir -p "$out"
+limit=${CALL_LIMIT:-570}
+left() { echo $(( limit - SECONDS )); }
+bundle=$(mktemp -d)
+tar -C "$bundle" -xJf .gpu/bundle.tar.xz
+bin=$bundle/bundle
+lib=$bin/libminference.so
+cli=(dotnet "$bin/minference.dll")
+nvidia-smi --query-gpu=name,clocks.max.sm --format=csv,noheader | tee "$out/gpu.txt"
+step() { echo "== $1 at ${SECONDS}s"; }
+
+# The shards cover FullyQualifiedName~Gpu exactly once: the dense and decode classes, the split
+# and SLA classes, and everything else.
+gpu='FullyQualifiedName~Gpu'
+shards=("$gpu&FullyQualifiedName~.Gpu.D"
+        "$gpu&(FullyQualifiedName~.Gpu.S|FullyQualifiedName~.Gpu.V|FullyQualifiedName~.Sla.)"
+        "$gpu&FullyQualifiedName!~.Gpu.D&FullyQualifiedName!~.Gpu.S&FullyQualifiedName!~.Gpu.V&FullyQualifiedName!~.Sla.")
+shard() {  # mainloop, shard number
+  local log=/tmp/tests-$1-$2.log
+  MINFERENCE_MAINLOOP=$1 timeout "${SHARD_TIMEOUT:-330}" dotnet "$bin/MInference.Tests.dll" --filter "${shards[$2]}" \
+    --output Detailed > "$log" 2>&1
+  local rc=$?
+  { echo "-- $1 shard $2: rc=$rc passed $(grep -cE '^\s*passed ' "$log") failed $(grep -cE '^\s*failed ' "$log") at ${SECONDS}s"
+    grep -E "^\s+(total|failed|succeeded|skipped):|still running|exceeded" "$log" | tr -s ' ' | tr '\n' ' '; echo
+    grep -E -A12 "^\s*failed " "$log" | head -n 120
+  } >> "$out/tests.txt"
+}
+
+step tests
+pids=()
+for ml in sm90a sm80; do
+  for s in 0 1 2; do shard $ml $s & pids+=($!); done
+done
+for ml in sm90a sm80; do
+  MINFERENCE_MAINLOOP=$ml timeout 90 python3 -u bench/compare_torch.py --lib "$lib" --check-indexed > /tmp/indexed-$ml.log 2>&1
+  echo "indexed $ml: rc=$? $(grep -c '^ok' /tmp/indexed-$ml.log) ok" | tee -a "$out/indexed.txt"
+  grep -v '^ok' /tmp/indexed-$ml.log | head -n 20 >> "$out/indexed.txt"
+done
+wait "${pids[@]}"
+cat "$out/tests.txt" | grep -E "^-- "
+
+if [ "$(left)" -gt 150 ]; then
+  step sparse
+  sp=("${cli[@]}" bench sparse --json --head-dim 128 --dtype bf16 --seq 131072)
+  for ml in sm90a sm80; do
+    export MINFERENCE_MAINLOOP=$ml
+    { timeout 40 "${sp[@]}" --heads 8 --kv-heads 8 --pattern block --top-k 100 --data random
+      timeout 40 "${sp[@]}" --heads 8 --kv-heads 8 --pattern vs --vertical 1000 --slash 6096 --data structured
+      timeout 40 "${sp[@]}" --heads 8 --kv-heads 2 --pattern grid --grid-blocks 64 --data video
+    } 2>&1 | tee -a "$out/bench.jsonl"
+    [ "$(left)" -gt 150 ] || break
+  done
+  unset MINFERENCE_MAINLOOP
+fi
+if [ "$(left)" -gt 100 ]; then
+  step sla
+  { timeout 60 python3 -u bench/sla_check.py --lib "$lib" --bench
+    timeout 60 "${cli[@]}" bench sla --json; } 2>&1 | tee "$out/sla.log"
+fi
+if [ "$(left)" -gt 45 ]; then
+  step demo
+  timeout $(( $(left) - 5 )) "${cli[@]}" demo --seq 131072 --json 2>&1 | tee "$out/demo.json" | tail -n 40
+fi
+step end
