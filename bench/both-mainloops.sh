@@ -5,7 +5,8 @@
 #      test processes: the suite is bound by its double-precision CPU references, and the machine
 #      has 16 cores), beside compare_torch --check-indexed on both mainloops; a summary per shard
 #      (passed, failed, each failure's message) lands in $OUT/tests.txt as the shard ends;
-#   2. only then, with the card to themselves, the benchmarks: `bench sparse` block-sparse top-100,
+#   2. only then, with the card to themselves, the benchmarks: dense on the default mainloop beside
+#      SDPA FA2 and cuDNN (compare_torch --bench, 10 calls per event pair), `bench sparse` block-sparse top-100,
 #      vertical-slash (1000, 6096) and grid at 128K on both mainloops, `demo` at 128K, and SLA
 #      (sla_check --bench, `bench sla --json`) on the default mainloop.
 #     source .gpu/gpu-env.sh; bench/both-mainloops.sh        (needs .gpu/bundle.tar.xz)
@@ -53,6 +54,11 @@ done
 wait "${pids[@]}"
 cat "$out/tests.txt" | grep -E "^-- "
 
+if [ "$(left)" -gt 190 ]; then
+  step dense
+  timeout 45 python3 bench/compare_torch.py --lib "$lib" --bench --label default --calls 10 --seq 8192 32768 2>&1 \
+    | tee "$out/dense.jsonl"
+fi
 if [ "$(left)" -gt 150 ]; then
   step sparse
   sp=("${cli[@]}" bench sparse --json --head-dim 128 --dtype bf16 --seq 131072)

@@ -35,9 +35,8 @@ public sealed record GpuDevice
 
     /// <summary>
     /// The attention mainloop the kernels take here: "sm90a" (warpgroup MMAs) on compute capability
-    /// 9.0 in a build with sm_90a code when <c>MINFERENCE_MAINLOOP=sm90a</c> (while that mainloop is
-    /// being verified it is opt-in; <c>sm80</c> always forces the other), else "sm80". Benchmarks
-    /// record it beside their figures.
+    /// 9.0 in a build with sm_90a code, unless <c>MINFERENCE_MAINLOOP=sm80</c> forces the other;
+    /// else "sm80". Benchmarks record it beside their figures.
     /// </summary>
     public required string AttentionMainloop { get; init; }
 

@@ -46,22 +46,30 @@ namespace mi::hopper {
 //     tile i's softmax runs while P·V still holds the tensor cores.
 // head_dim 128: overlap alone 655/626 TFLOP/s non-causal at 8K/32K, ping-pong alone 630/601, both
 // 606/570 (the turns then serialize what the overlap would hide); causal within 1 % of each other.
-// head_dim 64: ping-pong alone 428/441 non-causal, 385/445 causal; adding the overlap lost 5-10 %
-// (its P·V is short and the extra live registers cost more than they hide); 3 or 4 stages gained
-// nothing. head_dim 96 follows 64 until measured. Split consumers (64-row blocks walking lists of
-// different lengths) cannot take turns.
+// head_dim 64 at 128 keys a stage: ping-pong alone 428/441 non-causal, 385/445 causal; adding the
+// overlap lost 5-10 % (its P·V is short and the extra live registers cost more than they hide); 3
+// or 4 stages gained nothing. head_dim 96: ping-pong 375/393 non-causal, overlap 364/383.
+// Wider stages (2026-12-07, same harness, each row beside the then-default in one run): head_dim
+// 128 with overlap at 176 keys 681/655 non-causal, 597/613 causal (128 keys: 653/629, 588/608);
+// head_dim 64 with overlap at 192 keys 462/481 non-causal, 405/455 causal (ping-pong at 128 keys:
+// 418/445, 388/435; ping-pong at 192: 430/451, 403/454): a longer P·V gives the overlap something
+// to hide. head_dim 128 stays at 128 keys: at 176 the library's kernels (with the LSE, batch and
+// head strides the timing harness leaves out) spill 16-24 bytes, for 1-4 %. Persistent CTAs lost 10-25 % at both head_dims (the longest-first grid order already
+// balances causal tiles, and a persistent CTA's next Q load competes with its ring), and moving a
+// quarter of the exponentials to the FMA pipe lost 1-8 %. Split consumers (64-row blocks walking
+// lists of different lengths) cannot take turns and keep the index's 64-key blocks.
 template <int kHeadDim, bool kSplit>
 struct Sm90Schedule {
-  static constexpr int kBlockN = 128;  // keys per stage of the unsplit walk
+  // Keys per stage of the unsplit walk (wgmma's N: a multiple of 16 up to 256).
+  static constexpr int kBlockN = kHeadDim == 64 ? 192 : 128;
   static constexpr int kStages = 2;
-  static constexpr bool kPingPong = !kSplit && kHeadDim != 128;
-  static constexpr bool kOverlap = !kSplit && kHeadDim == 128;  // split: not yet measured
+  static constexpr bool kPingPong = !kSplit && kHeadDim == 96;
+  static constexpr bool kOverlap = !kSplit && kHeadDim != 96;  // split: not yet measured
   // Persistent CTAs (one per SM, each walking every gridDim.x-th query tile, the next tile's Q
-  // loaded while the current one runs): not yet measured, off.
+  // loaded while the current one runs): measured slower, off.
   static constexpr bool kPersistent = false;
   // Of every 4 n8 column blocks of S, how many take their exponentials on the FMA pipe
-  // (exp2_on_fma) instead of the MUFU unit: at head_dim 64 the MUFU's 16 results per clock take
-  // about as long as the MMAs. Not yet measured, 0.
+  // (exp2_on_fma) instead of the MUFU unit: measured slower at head_dim 64, 0.
   static constexpr int kFmaExpPerFour = 0;
 };
 
