@@ -10,11 +10,13 @@
 #      vertical-slash (1000, 6096) and grid at 128K on both mainloops, `demo` at 128K, and SLA
 #      (sla_check --bench, `bench sla --json`) on the default mainloop.
 #     source .gpu/gpu-env.sh; bench/both-mainloops.sh        (needs .gpu/bundle.tar.xz)
-# CALL_LIMIT (seconds, default 570) bounds the whole; SHARD_TIMEOUT (default 330) each test shard.
+# CALL_LIMIT (seconds, default 570) bounds the whole; SHARD_TIMEOUT (default: 330, or CALL_LIMIT − 90
+# if less) each test shard, so that the shards' summaries are written before the call ends.
 set -u
 out=${OUT:-both-mainloops-results}
 mkdir -p "$out"
 limit=${CALL_LIMIT:-570}
+shard_limit=${SHARD_TIMEOUT:-$(( limit - 90 < 330 ? limit - 90 : 330 ))}
 left() { echo $(( limit - SECONDS )); }
 bundle=$(mktemp -d)
 tar -C "$bundle" -xJf .gpu/bundle.tar.xz
@@ -32,7 +34,7 @@ shards=("$gpu&FullyQualifiedName~.Gpu.D"
         "$gpu&FullyQualifiedName!~.Gpu.D&FullyQualifiedName!~.Gpu.S&FullyQualifiedName!~.Gpu.V&FullyQualifiedName!~.Sla.")
 shard() {  # mainloop, shard number
   local log=/tmp/tests-$1-$2.log
-  MINFERENCE_MAINLOOP=$1 timeout "${SHARD_TIMEOUT:-330}" dotnet "$bin/MInference.Tests.dll" --filter "${shards[$2]}" \
+  MINFERENCE_MAINLOOP=$1 timeout "$shard_limit" dotnet "$bin/MInference.Tests.dll" --filter "${shards[$2]}" \
     --output Detailed > "$log" 2>&1
   local rc=$?
   { echo "-- $1 shard $2: rc=$rc passed $(grep -cE '^\s*passed ' "$log") failed $(grep -cE '^\s*failed ' "$log") at ${SECONDS}s"
