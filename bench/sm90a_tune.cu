@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
   run_schedule<64, Schedule<2, true, false, 128, false, 1>>("s2-pingpong-fmaexp1of4", seqs, prop.name);
   run_schedule<64, Schedule<2, true, false, 128, false, 2>>("s2-pingpong-fmaexp2of4", seqs, prop.name);
   run_schedule<64, Schedule<2, true, false, 192>>("s2-pingpong-n192", seqs, prop.name);
-  run_schedule<64, Schedule<2, true, false, 128>>("s2-pingpong-n128", seqs, prop.name);
+  run_schedule<64, Schedule<2, false, true, 192>>("s2-overlap-n192", seqs, prop.name);
   run_schedule<64, Schedule<3, true, false, 192>>("s3-pingpong-n192", seqs, prop.name);
   run_schedule<96, mi::hopper::Sm90Schedule<96, false>>("default", seqs, prop.name);
   run_schedule<96, Schedule<2, false, true>>("s2-overlap", seqs, prop.name);
