@@ -25,7 +25,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument other than <paramref name="mask"/> is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken, the shapes differ, the projection is not D × D, or the mask was made for other sizes (the message names the parameter).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer, the projection or the mask is disposed.</exception>
     /// <exception cref="CudaException">A launch failed.</exception>
     public static SlaDeviceSavedState Forward(
@@ -65,7 +65,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken, the state does not fit, an operand lives in the state's buffers, or the workspace is too small.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer, the projection or the state is disposed.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
     public static void Forward(

@@ -38,7 +38,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken or k's shape differs from q's (the message names the parameter).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
     /// <exception cref="ObjectDisposedException">The context or a buffer is disposed.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
     public static SlaDeviceMask PredictMask(GpuContext context, DeviceTensor q, DeviceTensor k, SlaOptions options, bool keepClasses = false)
@@ -71,7 +71,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken, the mask does not fit, or the workspace is too small.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer or the mask is disposed.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
     public static void PredictMask(GpuContext context, DeviceTensor q, DeviceTensor k, SlaOptions options, SlaDeviceMask mask, DeviceBuffer workspace)
@@ -106,7 +106,7 @@ public static partial class GpuSparseLinearAttention
         context.ThrowIfDisposed();
         q.Buffer.RequireUsableOn(context, nameof(q));
         k.Buffer.RequireUsableOn(context, nameof(k));
-        options.Validate();
+        SlaOperandValidation.RequireBidirectional(options);
         return SlaOperandValidation.ValidateMask(DeviceOperand.Of(q, nameof(q)), DeviceOperand.Of(k, nameof(k)));
     }
 

@@ -7,6 +7,8 @@ namespace MInference.Sla;
 /// of the paper is the same), then per row the top <see cref="SlaOptions.CriticalBlocks"/> critical,
 /// the bottom <see cref="SlaOptions.NegligibleBlocks"/> negligible, the rest marginal. Ranking: higher
 /// score first, equal scores by the smaller key block, so ties resolve the same way everywhere.
+/// Causal (<see cref="SlaOptions.Causal"/>): row i ranks key blocks j ≤ i only, its diagonal block
+/// first, the fractions count those i + 1 blocks, and the blocks past the diagonal are negligible.
 /// </summary>
 public sealed class SlaBlockMask
 {
@@ -71,15 +73,18 @@ public sealed class SlaBlockMask
         double[] pooledQ = Pool(head.Q.Span, head.SequenceLength, d, shift: null);
         double[]? keyMean = options.SmoothKeys ? Mean(head.K.Span, head.SequenceLength, d) : null;
         double[] pooledK = Pool(head.K.Span, head.SequenceLength, d, keyMean);
-        int critical = options.CriticalBlocks(blocks);
-        int negligible = options.NegligibleBlocks(blocks);
-
         var classes = new SlaBlockClass[blocks * blocks];
         var scores = new double[blocks];
         var ranked = new int[blocks];
         for (int row = 0; row < blocks; row++)
         {
-            for (int column = 0; column < blocks; column++)
+            // Causal: only key blocks j <= row are ranked, the diagonal first (its own tokens are the
+            // only keys every query of the block sees); the blocks past it stay negligible.
+            int visible = options.VisibleBlocks(row, blocks);
+            int diagonal = options.Causal ? row : -1;
+            int critical = options.CriticalBlocks(visible);
+            int negligible = options.NegligibleBlocks(visible);
+            for (int column = 0; column < visible; column++)
             {
                 double dot = 0;
                 for (int c = 0; c < d; c++)
@@ -91,12 +96,16 @@ public sealed class SlaBlockMask
                 ranked[column] = column;
             }
 
-            Array.Sort(ranked, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
+            Array.Sort(ranked, 0, visible, Comparer<int>.Create((a, b) =>
+                a == diagonal ? (b == diagonal ? 0 : -1)
+                : b == diagonal ? 1
+                : scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b)));
             Span<SlaBlockClass> cells = classes.AsSpan(row * blocks, blocks);
-            for (int rank = 0; rank < blocks; rank++)
+            cells[visible..].Fill(SlaBlockClass.Negligible);
+            for (int rank = 0; rank < visible; rank++)
             {
                 cells[ranked[rank]] = rank < critical ? SlaBlockClass.Critical
-                    : rank >= blocks - negligible ? SlaBlockClass.Negligible
+                    : rank >= visible - negligible ? SlaBlockClass.Negligible
                     : SlaBlockClass.Marginal;
             }
         }

@@ -35,6 +35,19 @@ public sealed record SlaOptions
     /// <summary>The softmax scale of the critical branch; 0 means 1/√head_dim.</summary>
     public double SoftmaxScale { get; init; }
 
+    /// <summary>
+    /// Causal SLA (query t sees keys s ≤ t; DiT attention is bidirectional, language models are not):
+    /// query block i ranks only key blocks j ≤ i, its diagonal block is always critical (the only one
+    /// that needs a per-token mask, which the exact branch applies), the other critical, negligible
+    /// and marginal blocks are taken among j &lt; i, and blocks j &gt; i are negligible (never visited).
+    /// Needs <see cref="SlaLinearBranch.MarginalBlocks"/>: the all-keys branch would sum future keys.
+    /// CPU backend only for now; the GPU kernels are bidirectional.
+    /// </summary>
+    public bool Causal { get; init; }
+
+    /// <summary>The key blocks query block <paramref name="queryBlock"/> may see: all of them, or causally j ≤ i.</summary>
+    public int VisibleBlocks(int queryBlock, int keyBlocks) => Causal ? Math.Min(queryBlock + 1, keyBlocks) : keyBlocks;
+
     /// <summary>Critical key blocks per row: ⌊k_h · blocks⌋ (as the released code counts), at least 1.</summary>
     public int CriticalBlocks(int keyBlocks) => Math.Clamp((int)Math.Floor((CriticalFraction * keyBlocks) + 1e-9), 1, keyBlocks);
 
@@ -66,6 +79,11 @@ public sealed record SlaOptions
         if (!Enum.IsDefined(LinearBranch))
         {
             throw new ArgumentOutOfRangeException(nameof(LinearBranch), LinearBranch, "expected marginal blocks or all keys");
+        }
+
+        if (Causal && LinearBranch != SlaLinearBranch.MarginalBlocks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LinearBranch), LinearBranch, "causal SLA needs the marginal-blocks linear branch: the all-keys branch would sum future keys");
         }
 
         if (!double.IsFinite(SoftmaxScale) || SoftmaxScale < 0)

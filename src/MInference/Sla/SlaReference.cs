@@ -8,8 +8,10 @@ namespace MInference.Sla;
 /// linear branch by per-key-block states h_j = φ(K_j)ᵀV_j and z_j = Σ φ(K_j), summed per query
 /// block over its marginal blocks (<see cref="SlaLinearBranch.MarginalBlocks"/>) or over every key
 /// (<see cref="SlaLinearBranch.AllKeys"/>), O_l = φ(q)·H / (φ(q)·Z); O = O_s + W·O_l + b. Backward
-/// takes dO and returns dQ, dK, dV, dW and db with the mask held fixed. Bidirectional (no causal
-/// mask), as in diffusion transformers.
+/// takes dO and returns dQ, dK, dV, dW and db with the mask held fixed. Bidirectional, as in
+/// diffusion transformers, or causal (<see cref="SlaOptions.Causal"/>): then the critical branch
+/// masks keys past the query inside the diagonal block, and a causal mask puts no marginal or
+/// critical block past the diagonal, so the linear branch needs no per-token mask.
 /// </summary>
 public static class SlaReference
 {
@@ -108,6 +110,11 @@ public static class SlaReference
                 throw new ArgumentException($"the mask has {mask.QueryBlocks} x {mask.KeyBlocks} blocks; the head needs {head.Blocks} x {head.Blocks}", nameof(mask));
             }
 
+            if (options.Causal)
+            {
+                RequireCausal(mask);
+            }
+
             if (projection.HeadDim != head.HeadDim)
             {
                 throw new ArgumentException($"the projection is {projection.HeadDim} x {projection.HeadDim}; the head dimension is {head.HeadDim}", nameof(projection));
@@ -138,6 +145,26 @@ public static class SlaReference
 
         public double[] LogSumExp { get; }
 
+        /// <summary>A causal mask visits no block past the diagonal, and its diagonal block is not marginal (the linear branch would sum the block's future keys).</summary>
+        private static void RequireCausal(SlaBlockMask mask)
+        {
+            for (int row = 0; row < mask.QueryBlocks; row++)
+            {
+                if (mask[row, row] == SlaBlockClass.Marginal)
+                {
+                    throw new ArgumentException($"causal SLA: row {row}'s diagonal block is marginal; it must be critical or negligible", nameof(mask));
+                }
+
+                for (int column = row + 1; column < mask.KeyBlocks; column++)
+                {
+                    if (mask[row, column] != SlaBlockClass.Negligible)
+                    {
+                        throw new ArgumentException($"causal SLA: block ({row}, {column}) lies past the diagonal and is {mask[row, column]}; it must be negligible", nameof(mask));
+                    }
+                }
+            }
+        }
+
         private bool InLinearBranch(int queryBlock, int keyBlock) =>
             _options.LinearBranch == SlaLinearBranch.AllKeys || _mask[queryBlock, keyBlock] == SlaBlockClass.Marginal;
 
@@ -155,7 +182,7 @@ public static class SlaReference
         private static (int First, int End) Tokens(int block, int n) =>
             (block * SlaOptions.BlockSize, Math.Min(n, (block + 1) * SlaOptions.BlockSize));
 
-        /// <summary>Scaled scores of query row t against every key of its critical blocks (others −∞).</summary>
+        /// <summary>Scaled scores of query row t against every key of its critical blocks, causally s ≤ t when asked (others −∞).</summary>
         private void Scores(int t, Span<double> scores)
         {
             ReadOnlySpan<double> q = _head.Q.Span;
@@ -170,6 +197,7 @@ public static class SlaReference
                 }
 
                 (int first, int end) = Tokens(keyBlock, _n);
+                end = _options.Causal ? Math.Min(end, t + 1) : end;
                 for (int s = first; s < end; s++)
                 {
                     double dot = 0;

@@ -14,16 +14,17 @@ public sealed class CpuSparseLinearAttentionTests
     private const int N = 130;
     private const int D = 8;
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public void EachHeadIsThePerHeadReference(bool bshd)
+    [TestCase(false, false)]
+    [TestCase(true, false)]
+    [TestCase(false, true)]
+    public void EachHeadIsThePerHeadReference(bool bshd, bool causal)
     {
         TensorLayout layout = bshd ? TensorLayout.Bshd(Batch, N, Heads, D) : TensorLayout.Bhsd(Batch, Heads, N, D);
         var random = new Random(bshd ? 1 : 2);
         float[] q = Floats(random), k = Floats(random), v = Floats(random), outputGradient = Floats(random);
         float[] output = new float[q.Length], dq = new float[q.Length], dk = new float[q.Length], dv = new float[q.Length];
         SlaProjection projection = SlaTestHeads.Projection(5, D);
-        var options = new SlaOptions { CriticalFraction = 0.34, NegligibleFraction = 0.34, FeatureMap = SlaFeatureMap.EluPlusOne };
+        var options = new SlaOptions { CriticalFraction = 0.34, NegligibleFraction = 0.34, FeatureMap = SlaFeatureMap.EluPlusOne, Causal = causal };
 
         SlaSavedState state = CpuSparseLinearAttention.Forward(View(q, layout), View(k, layout), View(v, layout), projection, options, new HostTensor(output, layout));
         SlaParameterGradients parameters = CpuSparseLinearAttention.Backward(state, View(outputGradient, layout), new HostTensor(dq, layout), new HostTensor(dk, layout), new HostTensor(dv, layout));
@@ -66,6 +67,39 @@ public sealed class CpuSparseLinearAttentionTests
         });
     }
 
+    /// <summary>
+    /// Causal SLA end to end: changing the last block's keys and values changes no output before it
+    /// (its mask rows rank only the blocks they see; smooth-K is off, because its mean over every key
+    /// shifts a row's pooled scores by a constant, which keeps the classes only in exact arithmetic).
+    /// </summary>
+    [Test]
+    public void CausalOutputsBeforeABlockIgnoreItsKeysAndValues()
+    {
+        TensorLayout layout = TensorLayout.Bhsd(1, 2, N, D);
+        var random = new Random(9);
+        float[] q = Floats(random, layout), k = Floats(random, layout), v = Floats(random, layout);
+        float[] k2 = (float[])k.Clone(), v2 = (float[])v.Clone();
+        for (int h = 0; h < 2; h++)
+        {
+            for (int i = ((h * N) + 128) * D; i < (h + 1) * N * D; i++)
+            {
+                k2[i] += 3;
+                v2[i] -= 5;
+            }
+        }
+
+        var options = new SlaOptions { CriticalFraction = 0.34, NegligibleFraction = 0.34, Causal = true, SmoothKeys = false };
+        SlaProjection projection = SlaTestHeads.Projection(6, D);
+        float[] output = new float[q.Length], output2 = new float[q.Length];
+        CpuSparseLinearAttention.Forward(View(q, layout), View(k, layout), View(v, layout), projection, options, new HostTensor(output, layout));
+        CpuSparseLinearAttention.Forward(View(q, layout), View(k2, layout), View(v2, layout), projection, options, new HostTensor(output2, layout));
+        for (int h = 0; h < 2; h++)
+        {
+            Assert.That(output.AsSpan(h * N * D, 128 * D).ToArray(), Is.EqualTo(output2.AsSpan(h * N * D, 128 * D).ToArray()), $"head {h}: tokens 0-127");
+            Assert.That(output.AsSpan(((h * N) + 128) * D, 2 * D).ToArray(), Is.Not.EqualTo(output2.AsSpan(((h * N) + 128) * D, 2 * D).ToArray()), $"head {h}: the changed block");
+        }
+    }
+
     [Test]
     public void OperandsThatDoNotFitAreRefused()
     {
@@ -90,7 +124,9 @@ public sealed class CpuSparseLinearAttentionTests
         });
     }
 
-    private static float[] Floats(Random random) => [.. SlaTestHeads.Normal(random, Batch * Heads * N * D).Select(value => (float)value)];
+    private static float[] Floats(Random random) => Floats(random, TensorLayout.Bhsd(Batch, Heads, N, D));
+
+    private static float[] Floats(Random random, TensorLayout layout) => [.. SlaTestHeads.Normal(random, (int)layout.ElementCount).Select(value => (float)value)];
 
     private static ReadOnlyHostTensor View(float[] data, TensorLayout layout) => new(data, layout);
 

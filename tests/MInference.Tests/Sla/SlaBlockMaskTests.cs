@@ -114,6 +114,52 @@ public sealed class SlaBlockMaskTests
         Assert.That(() => SlaBlockMask.Predict(head, options), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo(parameter));
     }
 
+    [TestCase(0.3, 0.2)]
+    [TestCase(0.05, 0.10)]
+    [TestCase(1.0, 0.0)]
+    public void CausalRowsRankOnlyTheBlocksTheySeeWithTheDiagonalCritical(double critical, double negligible)
+    {
+        SlaHead head = SlaTestHeads.Head(6, 640, 8);
+        var options = new SlaOptions { CriticalFraction = critical, NegligibleFraction = negligible, Causal = true };
+        SlaBlockMask mask = SlaBlockMask.Predict(head, options);
+        double[] pooledQ = Pool(head.Q.ToArray(), 640, 8);
+        double[] pooledK = Pool(head.K.ToArray(), 640, 8);
+        Assert.Multiple(() =>
+        {
+            for (int row = 0; row < 10; row++)
+            {
+                int r = row;
+                double Score(int column) => Enumerable.Range(0, 8).Sum(c => pooledQ[(r * 8) + c] * pooledK[(column * 8) + c]);
+                int[] left = [.. Enumerable.Range(0, row)];
+                int[] criticalLeft = [.. left.Where(column => mask[r, column] == SlaBlockClass.Critical)];
+                int[] marginal = [.. left.Where(column => mask[r, column] == SlaBlockClass.Marginal)];
+                int[] negligibleLeft = [.. left.Where(column => mask[r, column] == SlaBlockClass.Negligible)];
+                Assert.That(mask[row, row], Is.EqualTo(SlaBlockClass.Critical), $"row {row}: the diagonal");
+                Assert.That(Enumerable.Range(row + 1, 9 - row).Select(column => mask[r, column]), Is.All.EqualTo(SlaBlockClass.Negligible), $"row {row}: past the diagonal");
+                Assert.That(criticalLeft.Length + 1, Is.EqualTo(options.CriticalBlocks(row + 1)), $"row {row}: critical count of {row + 1} visible blocks");
+                Assert.That(negligibleLeft.Length, Is.EqualTo(options.NegligibleBlocks(row + 1)), $"row {row}: negligible count");
+                if (criticalLeft.Length > 0 && marginal.Length > 0)
+                {
+                    Assert.That(criticalLeft.Min(Score), Is.GreaterThan(marginal.Max(Score)), $"row {row}: critical above marginal");
+                }
+
+                if (marginal.Length > 0 && negligibleLeft.Length > 0)
+                {
+                    Assert.That(marginal.Min(Score), Is.GreaterThan(negligibleLeft.Max(Score)), $"row {row}: marginal above negligible");
+                }
+            }
+        });
+    }
+
+    [Test]
+    public void CausalNeedsTheMarginalBlocksBranch()
+    {
+        SlaHead head = SlaTestHeads.Head(1, 64, 4);
+        var options = new SlaOptions { Causal = true, LinearBranch = SlaLinearBranch.AllKeys };
+        Assert.That(() => SlaBlockMask.Predict(head, options),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("LinearBranch").And.Message.Contains("future keys"));
+    }
+
     [Test]
     public void MasksAndOperandsThatDoNotFitAreRefused()
     {

@@ -49,6 +49,14 @@ public sealed class SlaGpuValidationTests
         Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("CriticalFraction"));
 
     [Test]
+    public void CausalSlaIsNotSupportedOnTheGpu() => Assert.Multiple(() =>
+    {
+        Assert.That(() => Forward(options: new SlaOptions { Causal = true }), Throws.TypeOf<NotSupportedException>().With.Message.Contains("CPU backend only"));
+        Assert.That(() => SlaOperandValidation.RequireBidirectional(new SlaOptions { Causal = true }), Throws.TypeOf<NotSupportedException>());
+        Assert.That(() => SlaOperandValidation.RequireBidirectional(new SlaOptions()), Throws.Nothing);
+    });
+
+    [Test]
     public void Float32IsNotSupported() => Assert.Multiple(() =>
     {
         Assert.That(() => Forward(q: Operands.Of("q", s_layout, DType.Float32)), Throws.TypeOf<NotSupportedException>().With.Message.Contains("Float32"));

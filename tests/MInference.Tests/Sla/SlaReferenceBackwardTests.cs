@@ -52,6 +52,33 @@ public sealed class SlaReferenceBackwardTests
         }
     }
 
+    [TestCase(65, 4)]
+    [TestCase(200, 6)]
+    public void CausalGradientsMatchFiniteDifferences(int n, int d)
+    {
+        SlaHead head = SlaTestHeads.Head((n * 5) + d, n, d);
+        SlaProjection projection = SlaTestHeads.Projection(13, d);
+        SlaBlockMask mask = SlaTestHeads.MixedCausal(head.Blocks);
+        double[] outputGradient = SlaTestHeads.Normal(new Random(n + 1), n * d);
+        foreach (SlaFeatureMap map in Enum.GetValues<SlaFeatureMap>())
+        {
+            var options = new SlaOptions { FeatureMap = map, Causal = true };
+            SlaReferenceGradients gradients = SlaReference.Backward(head, mask, projection, options, outputGradient);
+            var random = new Random(19);
+            Assert.Multiple(() =>
+            {
+                CheckSampled(gradients.Query, random, (i, h) => Loss(Perturbed(head, 0, i, h), mask, projection, options, outputGradient), $"dQ, {map}");
+                CheckSampled(gradients.Key, random, (i, h) => Loss(Perturbed(head, 1, i, h), mask, projection, options, outputGradient), $"dK, {map}");
+                CheckSampled(gradients.Value, random, (i, h) => Loss(Perturbed(head, 2, i, h), mask, projection, options, outputGradient), $"dV, {map}");
+                for (int i = 0; i < d * d; i += 3)
+                {
+                    int index = i;
+                    Check(gradients.Weight[i], h => Loss(head, mask, PerturbedProjection(projection, index, h, bias: false), options, outputGradient), $"dW[{i}], {map}");
+                }
+            });
+        }
+    }
+
     [Test]
     public void WithoutALinearBranchTheGradientsAreDenseAttentionsPlusProj()
     {

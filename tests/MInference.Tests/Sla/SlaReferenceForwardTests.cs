@@ -34,6 +34,55 @@ public sealed class SlaReferenceForwardTests
         }
     }
 
+    [TestCase(1, 8)]
+    [TestCase(65, 8)]
+    [TestCase(200, 16)]
+    [TestCase(330, 8)]
+    public void TheCausalForwardMatchesExplicitSums(int n, int d)
+    {
+        SlaHead head = SlaTestHeads.Head((2 * n) + d, n, d);
+        SlaProjection projection = SlaTestHeads.Projection(8, d);
+        foreach (SlaFeatureMap map in Enum.GetValues<SlaFeatureMap>())
+        {
+            var options = new SlaOptions { FeatureMap = map, Causal = true, CriticalFraction = 0.3, NegligibleFraction = 0.2 };
+            foreach (SlaBlockMask mask in new[] { SlaTestHeads.MixedCausal(head.Blocks), SlaBlockMask.Predict(head, options) })
+            {
+                SlaReferenceForward forward = SlaReference.Forward(head, mask, projection, options);
+                double[] expected = Literal(head, mask, projection, options);
+                Assert.That(MaxDifference(forward.Output, expected), Is.LessThan(Tolerance), $"{map}");
+            }
+        }
+    }
+
+    [Test]
+    public void CausalWithEveryBlockCriticalIsCausalAttention()
+    {
+        SlaHead head = SlaTestHeads.Head(12, 150, 8);
+        var options = new SlaOptions { CriticalFraction = 1.0, NegligibleFraction = 0, Causal = true };
+        SlaBlockMask mask = SlaBlockMask.Predict(head, options);
+        SlaReferenceForward forward = SlaReference.Forward(head, mask, SlaTestHeads.Projection(4, 8), options);
+        Assert.Multiple(() =>
+        {
+            Assert.That(forward.LinearOutput, Is.All.EqualTo(0.0));
+            Assert.That(MaxDifference(forward.SparseOutput, CausalAttention(head)), Is.LessThan(Tolerance), "O_s is causal attention");
+        });
+    }
+
+    [Test]
+    public void ACausalMaskThatLooksPastTheDiagonalIsRefused()
+    {
+        SlaHead head = SlaTestHeads.Head(2, 200, 4);
+        var options = new SlaOptions { Causal = true };
+        SlaBlockMask marginalDiagonal = new(head.Blocks, head.Blocks, [.. SlaTestHeads.MixedCausal(head.Blocks).Classes.ToArray().Select((cell, i) => i == 5 ? SlaBlockClass.Marginal : cell)]);
+        Assert.Multiple(() =>
+        {
+            var future = Assert.Throws<ArgumentException>(() => SlaReference.Forward(head, SlaTestHeads.Mixed(head.Blocks), SlaProjection.Zero(4), options));
+            Assert.That(future!.Message, Does.Contain("past the diagonal"));
+            var diagonal = Assert.Throws<ArgumentException>(() => SlaReference.Forward(head, marginalDiagonal, SlaProjection.Zero(4), options));
+            Assert.That(diagonal!.Message, Does.Contain("diagonal block is marginal"));
+        });
+    }
+
     [Test]
     public void EveryBlockCriticalLeavesNoLinearBranchInThePapersSemantics()
     {
@@ -93,7 +142,8 @@ public sealed class SlaReferenceForwardTests
             double sparseSum = 0;
             double linearSum = 0;
             bool anyLinear = false;
-            for (int s = 0; s < n; s++)
+            int visible = options.Causal ? t + 1 : n;  // a literal token mask, whatever the block mask holds
+            for (int s = 0; s < visible; s++)
             {
                 SlaBlockClass cell = mask[t / 64, s / 64];
                 if (cell == SlaBlockClass.Critical)
@@ -141,6 +191,29 @@ public sealed class SlaReferenceForwardTests
         Array.Fill(all, SlaBlockClass.Critical);
         var options = new SlaOptions { LinearBranch = SlaLinearBranch.MarginalBlocks };
         return Literal(head, new SlaBlockMask(head.Blocks, head.Blocks, all), SlaProjection.Zero(head.HeadDim), options);
+    }
+
+    /// <summary>Softmax attention of every query over the keys s ≤ t, literally.</summary>
+    private static double[] CausalAttention(SlaHead head)
+    {
+        int n = head.SequenceLength;
+        int d = head.HeadDim;
+        double scale = 1 / Math.Sqrt(d);
+        var output = new double[n * d];
+        for (int t = 0; t < n; t++)
+        {
+            double[] weights = [.. Enumerable.Range(0, t + 1).Select(s => Math.Exp(scale * Dot(head.Q.Span.Slice(t * d, d), head.K.Span.Slice(s * d, d))))];
+            double sum = weights.Sum();
+            for (int s = 0; s <= t; s++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    output[(t * d) + c] += weights[s] / sum * head.V.Span[(s * d) + c];
+                }
+            }
+        }
+
+        return output;
     }
 
     private static double[] Phi(SlaFeatureMap map, ReadOnlySpan<double> x) => map switch

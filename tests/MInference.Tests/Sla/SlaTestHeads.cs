@@ -53,4 +53,26 @@ internal static class SlaTestHeads
 
         return new SlaBlockMask(blocks, blocks, classes);
     }
+
+    /// <summary>A causal mask: every row critical at (row, row) and (row, 0), negligible past the diagonal and at (row, row − 2) when that is left of it and not block 0, the rest marginal.</summary>
+    public static SlaBlockMask MixedCausal(int blocks)
+    {
+        var classes = new SlaBlockClass[blocks * blocks];
+        for (int row = 0; row < blocks; row++)
+        {
+            for (int column = row + 1; column < blocks; column++)
+            {
+                classes[(row * blocks) + column] = SlaBlockClass.Negligible;
+            }
+
+            classes[(row * blocks) + row] = SlaBlockClass.Critical;
+            classes[row * blocks] = SlaBlockClass.Critical;
+            if (row - 2 > 0)
+            {
+                classes[(row * blocks) + row - 2] = SlaBlockClass.Negligible;
+            }
+        }
+
+        return new SlaBlockMask(blocks, blocks, classes);
+    }
 }
