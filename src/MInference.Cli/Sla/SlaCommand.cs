@@ -50,6 +50,10 @@ internal static class SlaCommand
     private static readonly Option<string?> s_plot = new("--plot") { Description = "Also draw one head's block classes into this PNG file" };
     private static readonly Option<int> s_plotHead = new Option<int>("--plot-head") { Description = "The head --plot draws (batch 0)", DefaultValueFactory = _ => 0 }.AtLeast(0);
     private static readonly Option<bool> s_cpu = new("--cpu") { Description = "Run on the CPU backend even when there is a GPU" };
+    private static readonly Option<bool> s_causal = new("--causal")
+    {
+        Description = "Causal SLA (query t sees keys s <= t, the diagonal block critical): the CPU backend only, so it implies --cpu",
+    };
     private static readonly Option<bool> s_json = new("--json") { Description = "Print one JSON document instead of the tables" };
 
     public static Command Create()
@@ -60,8 +64,9 @@ internal static class SlaCommand
         }.WithExamples(
             "minference sla",
             "minference sla --seq 75600 --frames 21 --height 60 --width 60 --heads 12 --critical 0.05 --negligible 0.10 --plot sla-head0.png",
-            "minference sla --cpu --seq 512 --heads 2 --fit-steps 20 --json");
-        foreach (Option option in s_layer.All.Concat([s_fitSteps, s_learningRate, s_frames, s_height, s_width, s_seed, s_plot, s_plotHead, s_cpu, s_json]))
+            "minference sla --cpu --seq 512 --heads 2 --fit-steps 20 --json",
+            "minference sla --causal --seq 1024 --heads 2 --plot causal-head0.png");
+        foreach (Option option in s_layer.All.Concat([s_fitSteps, s_learningRate, s_frames, s_height, s_width, s_seed, s_plot, s_plotHead, s_cpu, s_causal, s_json]))
         {
             command.Options.Add(option);
         }
@@ -104,8 +109,14 @@ internal static class SlaCommand
             throw new ArgumentException($"{s_headDim.Name} {headDim} is not supported: expected {AttentionHeadDims.Text}");
         }
 
-        SlaOptions options = s_layer.Parse(parse);
-        bool onGpu = !parse.GetValue(s_cpu) && GpuBackend.IsAvailable;
+        bool causal = parse.GetValue(s_causal);
+        SlaOptions options = s_layer.Parse(parse) with { Causal = causal };
+        if (causal && options.LinearBranch != SlaLinearBranch.MarginalBlocks)
+        {
+            throw new ArgumentException($"{s_causal.Name} with {s_layer.LinearBranch.Name} all: the all-keys branch would sum future keys; expected {s_layer.LinearBranch.Name} marginal");
+        }
+
+        bool onGpu = !parse.GetValue(s_cpu) && !causal && GpuBackend.IsAvailable;
         int? frames = parse.GetValue(s_frames), height = parse.GetValue(s_height), width = parse.GetValue(s_width);
         long latentTokens = (long)(frames ?? 0) * (height ?? 0) * (width ?? 0);
         int maxLength = onGpu ? GpuSparseLinearAttention.MaxSequenceLength : MaxCpuSequenceLength;
@@ -117,7 +128,9 @@ internal static class SlaCommand
         int sequenceLength = parse.GetValue(s_sequenceLength) ?? (latentTokens > 0 ? (int)latentTokens : onGpu ? GpuDefaultSequenceLength : CpuDefaultSequenceLength);
         if (sequenceLength > maxLength)
         {
-            string why = onGpu ? "(2^21)" : $"(its reference is O(N²·D) in double; {(GpuBackend.IsAvailable ? "leave out --cpu" : "use a GPU")} or lower --seq)";
+            string why = onGpu ? "(2^21)"
+                : causal ? "(causal SLA runs on the CPU backend, whose reference is O(N²·D) in double; lower --seq)"
+                : $"(its reference is O(N²·D) in double; {(GpuBackend.IsAvailable ? "leave out --cpu" : "use a GPU")} or lower --seq)";
             throw new ArgumentException($"{s_sequenceLength.Name} {sequenceLength}: {Backend(onGpu)} takes at most {maxLength} tokens {why}");
         }
 
@@ -168,7 +181,7 @@ internal static class SlaCommand
         return new SlaJson(
             settings.OnGpu ? "gpu" : "cpu", outputs.Device, settings.SequenceLength, latent.Frames, latent.Height, latent.Width, settings.Batch, settings.Heads, settings.HeadDim,
             settings.ComputeTypeName, settings.Options.CriticalFraction, settings.Options.NegligibleFraction, settings.Blocks, outputs.CriticalBlocksPerRow,
-            outputs.NegligibleBlocksPerRow, settings.FeatureMapName, settings.LinearBranchName, settings.Seed, settings.FitSteps, settings.LearningRate, heads, outputs.Timings,
+            outputs.NegligibleBlocksPerRow, settings.FeatureMapName, settings.LinearBranchName, settings.Options.Causal, settings.Seed, settings.FitSteps, settings.LearningRate, heads, outputs.Timings,
             outputs.ErrorCurve, plot);
     }
 
@@ -179,6 +192,6 @@ internal static class SlaCommand
             $"head {settings.PlotHead}: SLA block classes · latent {latent} = {settings.SequenceLength:N0} tokens");
         string subtitle = string.Create(CultureInfo.InvariantCulture,
             $"k_h {settings.Options.CriticalFraction:G3} ({outputs.CriticalBlocksPerRow} critical per row) · k_l {settings.Options.NegligibleFraction:G3} ({outputs.NegligibleBlocksPerRow} negligible per row) · {settings.Blocks} × {settings.Blocks} blocks · {(settings.OnGpu ? "GPU" : "CPU")}, seed {settings.Seed}");
-        return BlockClassPlot.Write(settings.PlotPath!, outputs.PlotMask!, title, subtitle);
+        return BlockClassPlot.Write(settings.PlotPath!, outputs.PlotMask!, title, subtitle, settings.Options.Causal);
     }
 }

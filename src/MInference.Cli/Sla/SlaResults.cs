@@ -26,10 +26,13 @@ internal sealed record SlaHeadResult(
 /// <param name="DenseBwdMs">The same backward with every block critical (k_h = 100 %): dense attention's backward.</param>
 internal sealed record SlaTimings(string Clock, double SlaFwdMs, double DenseFwdMs, double SlaBwdMs, double DenseBwdMs);
 
-/// <summary>`sla --json`: the settings, every head, the timings and the fitting's error curve.</summary>
+/// <summary>
+/// `sla --json`: the settings, every head, the timings and the fitting's error curve. Causal rows see
+/// 1 to Blocks key blocks: the per-row counts are then the last (full) row's.
+/// </summary>
 internal sealed record SlaJson(
     string Backend, string Device, int Seq, int Frames, int Height, int Width, int Batch, int Heads, int HeadDim, string Dtype, double Critical, double Negligible,
-    int Blocks, int CriticalBlocksPerRow, int NegligibleBlocksPerRow, string FeatureMap, string LinearBranch, int Seed, int FitSteps, double LearningRate,
+    int Blocks, int CriticalBlocksPerRow, int NegligibleBlocksPerRow, string FeatureMap, string LinearBranch, bool Causal, int Seed, int FitSteps, double LearningRate,
     IReadOnlyList<SlaHeadResult> HeadResults, SlaTimings Timings, IReadOnlyList<double> ErrorCurve, string? Plot);
 
 /// <summary>Source-generated JSON for `sla --json`.</summary>

@@ -20,7 +20,7 @@ internal static class SlaTables
         console.MarkupLine(Markup.Escape(
             $"Backend: {result.Backend} ({result.Device})   latent: {result.Frames} × {result.Height} × {result.Width} = {result.Seq:N0} tokens   batch {result.Batch}, heads {result.Heads}, head_dim {result.HeadDim}, {result.Dtype}"));
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"SLA: k_h {result.Critical:G3} ({result.CriticalBlocksPerRow} of {result.Blocks} key blocks per row critical), k_l {result.Negligible:G3} ({result.NegligibleBlocksPerRow} negligible), φ {result.FeatureMap}, linear branch {result.LinearBranch}")));
+            $"SLA: k_h {result.Critical:G3} ({result.CriticalBlocksPerRow} of {result.Blocks} key blocks per row critical), k_l {result.Negligible:G3} ({result.NegligibleBlocksPerRow} negligible), φ {result.FeatureMap}, linear branch {result.LinearBranch}{(result.Causal ? ", causal (counts of the last row)" : string.Empty)}")));
         console.Write(HeadTable(result));
         console.Write(TimingTable(result.Timings));
         if (result.FitSteps > 0)

@@ -72,4 +72,52 @@ public sealed class SlaCommandTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Test]
+    public void CausalRunsOnTheCpuAndDrawsTheFutureApart()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"minference-sla-causal-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string path = Path.Combine(directory, "causal.png");
+            // No --cpu: --causal implies it, on a machine with a GPU too.
+            JsonElement json = CliRun.Json(["sla", "--causal", "--seq", "256", "--heads", "2", "--fit-steps", "2", "--negligible", "0.25", "--plot", path]);
+            Assert.Multiple(() =>
+            {
+                Assert.That(json.GetProperty("backend").GetString(), Is.EqualTo("cpu"));
+                Assert.That(json.GetProperty("causal").GetBoolean(), Is.True);
+                foreach (JsonElement head in json.GetProperty("head_results").EnumerateArray())
+                {
+                    // 4 × 4 blocks: k_h 5 % of at most 4 visible blocks rounds down to 0, so each row's diagonal alone is critical.
+                    Assert.That(head.GetProperty("critical").GetInt64(), Is.EqualTo(4), "the diagonal blocks");
+                    Assert.That(head.GetProperty("negligible").GetInt64(), Is.EqualTo(6 + 1), "6 past the diagonal, and ⌊0.25 · 4⌋ = 1 in the last row");
+                    Assert.That(head.GetProperty("marginal").GetInt64(), Is.EqualTo(16 - 4 - 7));
+                }
+            });
+            float cell = BlockClassPlot.MatrixArea.Width / 4;
+            float Center(int block) => (block * cell) + (cell / 2);
+            Assert.Multiple(() =>
+            {
+                Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + Center(3), BlockClassPlot.MatrixArea.Top + Center(0)), Is.EqualTo(BlockClassPlot.FutureColor), "block (0, 3)");
+                Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + Center(2), BlockClassPlot.MatrixArea.Top + Center(2)), Is.EqualTo(BlockClassPlot.CriticalColor), "block (2, 2)");
+            });
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Test]
+    public void CausalWithTheAllKeysBranchIsOneLine()
+    {
+        (int exitCode, _, string errors) = CliRun.InvokeWithErrors(["sla", "--causal", "--linear-branch", "all", "--seq", "256"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Not.Zero);
+            Assert.That(errors.Trim(), Does.StartWith("error: --causal with --linear-branch all"));
+            Assert.That(errors.Trim().Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
+        });
+    }
 }
