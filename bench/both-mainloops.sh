@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # One GPU-machine call (at most 10 minutes): the whole GPU suite on both mainloops, then the sparse
 # and SLA figures alone on the card.
-#   1. the GPU tests under MINFERENCE_MAINLOOP=sm90a and sm80 at once, each in three shards (six
+#   1. the GPU tests under MINFERENCE_MAINLOOP=sm90a and sm80 at once, each in four shards (eight
 #      test processes: the suite is bound by its double-precision CPU references, and the machine
-#      has 16 cores), beside compare_torch --check-indexed on both mainloops; a summary per shard
-#      (passed, failed, each failure's message) lands in $OUT/tests.txt as the shard ends;
+#      has 16 cores), beside compare_torch --check-indexed on both mainloops and, unless SANITIZE=0,
+#      compute-sanitizer racecheck and synccheck on the narrow slice of bench/sanitize.sh (the
+#      default mainloop); a summary per shard (passed, failed, each failure's message) lands in
+#      $OUT/tests.txt as the shard ends, the sanitizers' verdicts in $OUT/sanitize.txt;
 #   2. only then, with the card to themselves, the benchmarks: dense on the default mainloop beside
 #      SDPA FA2 and cuDNN (compare_torch --bench, 10 calls per event pair), `bench sparse` block-sparse top-100,
 #      vertical-slash (1000, 6096) and grid at 128K on both mainloops, `demo` at 128K, and SLA
@@ -27,11 +29,14 @@ nvidia-smi --query-gpu=name,clocks.max.sm --format=csv,noheader | tee "$out/gpu.
 step() { echo "== $1 at ${SECONDS}s"; }
 
 # The shards cover FullyQualifiedName~Gpu exactly once: the dense and decode classes, the split
-# and SLA classes, and everything else.
+# and SLA classes, the permuted, PQ and prefill classes (the slowest: about 150 s alone on the
+# H100), and everything else.
 gpu='FullyQualifiedName~Gpu'
+rest="$gpu&FullyQualifiedName!~.Gpu.D&FullyQualifiedName!~.Gpu.S&FullyQualifiedName!~.Gpu.V&FullyQualifiedName!~.Sla."
 shards=("$gpu&FullyQualifiedName~.Gpu.D"
         "$gpu&(FullyQualifiedName~.Gpu.S|FullyQualifiedName~.Gpu.V|FullyQualifiedName~.Sla.)"
-        "$gpu&FullyQualifiedName!~.Gpu.D&FullyQualifiedName!~.Gpu.S&FullyQualifiedName!~.Gpu.V&FullyQualifiedName!~.Sla.")
+        "$rest&FullyQualifiedName~.Gpu.P"
+        "$rest&FullyQualifiedName!~.Gpu.P")
 shard() {  # mainloop, shard number
   local log=/tmp/tests-$1-$2.log
   MINFERENCE_MAINLOOP=$1 timeout "$shard_limit" dotnet "$bin/MInference.Tests.dll" --filter "${shards[$2]}" \
@@ -46,15 +51,21 @@ shard() {  # mainloop, shard number
 step tests
 pids=()
 for ml in sm90a sm80; do
-  for s in 0 1 2; do shard $ml $s & pids+=($!); done
+  for s in 0 1 2 3; do shard $ml $s & pids+=($!); done
 done
+if [ "${SANITIZE:-1}" != 0 ]; then
+  for tool in racecheck synccheck; do
+    ( OUT=/tmp/sanitize BUNDLE=$bin SANITIZE_TIMEOUT=$shard_limit bash bench/sanitize.sh $tool >> "$out/sanitize.txt" 2>&1 ) &
+    pids+=($!)
+  done
+fi
 for ml in sm90a sm80; do
   MINFERENCE_MAINLOOP=$ml timeout 90 python3 -u bench/compare_torch.py --lib "$lib" --check-indexed > /tmp/indexed-$ml.log 2>&1
   echo "indexed $ml: rc=$? $(grep -c '^ok' /tmp/indexed-$ml.log) ok" | tee -a "$out/indexed.txt"
   grep -v '^ok' /tmp/indexed-$ml.log | head -n 20 >> "$out/indexed.txt"
 done
 wait "${pids[@]}"
-cat "$out/tests.txt" | grep -E "^-- "
+grep -E "^-- " "$out/tests.txt"; cat "$out/sanitize.txt" 2>/dev/null
 
 if [ "$(left)" -gt 190 ]; then
   step dense
