@@ -14,19 +14,8 @@
 #     source .gpu/gpu-env.sh; bench/both-mainloops.sh        (needs .gpu/bundle.tar.xz)
 # CALL_LIMIT (seconds, default 570) bounds the whole; SHARD_TIMEOUT (default: 330, or CALL_LIMIT − 90
 # if less) each test shard, so that the shards' summaries are written before the call ends.
-set -u
-out=${OUT:-both-mainloops-results}
-mkdir -p "$out"
-limit=${CALL_LIMIT:-570}
+source "$(dirname "$0")/call-prologue.sh" both-mainloops-results
 shard_limit=${SHARD_TIMEOUT:-$(( limit - 90 < 330 ? limit - 90 : 330 ))}
-left() { echo $(( limit - SECONDS )); }
-bundle=$(mktemp -d)
-tar -C "$bundle" -xJf .gpu/bundle.tar.xz
-bin=$bundle/bundle
-lib=$bin/libminference.so
-cli=(dotnet "$bin/minference.dll")
-nvidia-smi --query-gpu=name,clocks.max.sm --format=csv,noheader | tee "$out/gpu.txt"
-step() { echo "== $1 at ${SECONDS}s"; }
 
 # The shards cover FullyQualifiedName~Gpu exactly once: the dense and decode classes, the split
 # and SLA classes, the permuted, PQ and prefill classes (the slowest: about 150 s alone on the

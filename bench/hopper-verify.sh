@@ -10,18 +10,7 @@
 #   6. the schedules (.gpu/sm90a_tune, bench/build-sm90a-tune.sh) with our entry point beside them.
 #     source .gpu/gpu-env.sh; bench/hopper-verify.sh        (needs .gpu/bundle.tar.xz)
 # CALL_LIMIT (seconds, default 570) is the budget the steps are fitted into.
-set -u
-out=${OUT:-hopper-results}
-mkdir -p "$out"
-limit=${CALL_LIMIT:-570}
-left() { echo $(( limit - SECONDS )); }
-bundle=$(mktemp -d)
-tar -C "$bundle" -xJf .gpu/bundle.tar.xz
-bin=$bundle/bundle
-lib=$bin/libminference.so
-cli=(dotnet "$bin/minference.dll")
-nvidia-smi --query-gpu=name,clocks.max.sm --format=csv,noheader | tee "$out/gpu.txt"
-step() { echo "== $1 at ${SECONDS}s"; }
+source "$(dirname "$0")/call-prologue.sh" hopper-results
 
 step indexed
 MINFERENCE_MAINLOOP=sm90a timeout 60 python3 -u bench/compare_torch.py --lib "$lib" --check-indexed > "$out/indexed90.log" 2>&1
