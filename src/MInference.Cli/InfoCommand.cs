@@ -17,6 +17,12 @@ internal static class InfoCommand
     {
         GpuBackendInfo backend = GpuBackend.Probe();
         IAnsiConsole console = Consoles.Out;
+        if (Console.IsOutputRedirected)
+        {
+            // Redirected output defaults to 80 columns, too narrow for the device table's nine.
+            console.Profile.Width = Math.Max(console.Profile.Width, 140);
+        }
+
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("minference", Markup.Escape(typeof(InfoCommand).Assembly.GetName().Version?.ToString() ?? "unknown"));
         grid.AddRow(".NET", Markup.Escape($"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}"));
@@ -53,6 +59,7 @@ internal static class InfoCommand
             .AddColumn(new TableColumn("Memory (GiB)").RightAligned())
             .AddColumn(new TableColumn("Shared/block (KiB)").RightAligned())
             .AddColumn("Driver / runtime")
+            .AddColumn("Mainloop")
             .AddColumn("Usable");
         foreach (GpuDevice device in devices)
         {
@@ -64,6 +71,7 @@ internal static class InfoCommand
                 $"{device.TotalMemoryBytes / (double)(1L << 30):F1}",
                 (device.SharedMemoryPerBlockOptInBytes / 1024).ToString(),
                 $"{device.DriverVersion} / {device.RuntimeVersion}",
+                device.IsSupported ? device.AttentionMainloop : "-",
                 device.IsSupported ? "[green]yes[/]" : "[red]no (needs sm_80+)[/]");
         }
 
