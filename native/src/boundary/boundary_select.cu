@@ -35,14 +35,13 @@ __global__ void __launch_bounds__(kThreads) boundary_select_kernel(const __grid_
   __shared__ device::RadixSelectStorage<kThreads> storage;
 
   const est::EstimateParams& e = p.scores;
-  const int64_t unit = e.first_unit + blockIdx.x / est::kTile;
-  const int r = blockIdx.x % est::kTile;
-  const int64_t group = unit / e.tiles;
-  const int qb = static_cast<int>(unit % e.tiles) * est::kTile + r;
+  const permuted::ScoreRow self = permuted::score_row(e);
+  const int64_t group = self.group;
+  const int qb = self.qb;
   if (qb >= e.q_blocks) return;
   const int blocks = e.q_blocks;
   const int tb = p.text_blocks;
-  const int64_t row = group * blocks + qb;
+  const int64_t row = self.row;
   const int64_t per_group = boundary_entries_before(blocks, tb, p.lengths);
   const int64_t first_entry = group * per_group + boundary_entries_before(qb, tb, p.lengths);
   int32_t* out = e.blocks + first_entry;
@@ -68,15 +67,7 @@ __global__ void __launch_bounds__(kThreads) boundary_select_kernel(const __grid_
     if (i < range_count) ranks |= ranges[i].budget < ranges[i].end - ranges[i].begin;
 
   if (ranks) {
-    const float* scores = e.scores +
-                          (est::tiles_before(unit, e.tiles, true) - est::tiles_before(e.first_unit, e.tiles, true)) *
-                              est::kTileScores +
-                          r * est::kTile;
-    const int vectors = (blocks + 3) / 4;
-    for (int v = threadIdx.x; v < vectors; v += kThreads)
-      device::cp_async_16(device::smem_address(smem_keys + v),
-                          scores + (v * 4 / est::kTile) * est::kTileScores + v * 4 % est::kTile, true);
-    device::cp_async_commit();
+    const int vectors = permuted::copy_row_scores_async<kThreads>(smem_keys, self.scores, blocks);
     const int32_t reach = p.block_max[row];
     const int32_t* block_min = p.block_min + group * blocks;
     device::cp_async_wait<0>();

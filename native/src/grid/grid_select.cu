@@ -49,12 +49,11 @@ __global__ void __launch_bounds__(kThreads) grid_select_kernel(const __grid_cons
   __shared__ device::RadixSelectStorage<kThreads> storage;
 
   const est::EstimateParams& e = p.scores;
-  const int64_t unit = e.first_unit + blockIdx.x / est::kTile;
-  const int r = blockIdx.x % est::kTile;
-  const int64_t group = unit / e.tiles;
-  const int qb = static_cast<int>(unit % e.tiles) * est::kTile + r;
+  const permuted::ScoreRow self = permuted::score_row(e);
+  const int64_t group = self.group;
+  const int qb = self.qb;
   if (qb >= e.q_blocks) return;
-  const int64_t row = group * e.q_blocks + qb;
+  const int64_t row = self.row;
   int32_t* out = e.blocks + row * p.keep;
   if (threadIdx.x == 0) {
     e.row_ptr[row] = row * p.keep;
@@ -65,16 +64,7 @@ __global__ void __launch_bounds__(kThreads) grid_select_kernel(const __grid_cons
     return;
   }
 
-  const float* scores = e.scores +
-                        (est::tiles_before(unit, e.tiles, true) -
-                         est::tiles_before(e.first_unit, e.tiles, true)) *
-                            est::kTileScores +
-                        r * est::kTile;
-  const int vectors = (e.q_blocks + 3) / 4;
-  for (int v = threadIdx.x; v < vectors; v += kThreads)
-    device::cp_async_16(device::smem_address(smem_keys + v),
-                        scores + (v * 4 / est::kTile) * est::kTileScores + v * 4 % est::kTile, true);
-  device::cp_async_commit();
+  const int vectors = permuted::copy_row_scores_async<kThreads>(smem_keys, self.scores, e.q_blocks);
   const int lines = line_blocks(p.n, p.strides[group], p.phases[group]);
   const int32_t reach = p.block_max[row];  // key blocks starting at or before it are reachable
   const int32_t* block_min = p.block_min + group * e.q_blocks;

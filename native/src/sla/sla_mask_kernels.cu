@@ -45,13 +45,10 @@ __global__ void __launch_bounds__(kThreads) sla_select_kernel(const __grid_const
   __shared__ device::RadixSelectStorage<kThreads> storage;
 
   const est::EstimateParams& e = p.scores;
-  const int64_t unit = e.first_unit + blockIdx.x / est::kTile;
-  const int r = blockIdx.x % est::kTile;
-  const int64_t group = unit / e.tiles;
-  const int qb = static_cast<int>(unit % e.tiles) * est::kTile + r;
+  const permuted::ScoreRow self = permuted::score_row(e);
   const int blocks = e.q_blocks;
-  if (qb >= blocks) return;
-  const int64_t row = group * blocks + qb;
+  if (self.qb >= blocks) return;
+  const int64_t row = self.row;
   int32_t* critical = p.critical_blocks + row * p.critical;
   int32_t* negligible = p.negligible_blocks + row * p.negligible;
   if (threadIdx.x == 0) {
@@ -66,15 +63,7 @@ __global__ void __launch_bounds__(kThreads) sla_select_kernel(const __grid_const
   if (p.critical == blocks) {  // k_h = 100 %: every block, nothing ranked
     for (int c = threadIdx.x; c < blocks; c += kThreads) critical[c] = c;
   } else {
-    const float* scores = e.scores +
-                          (est::tiles_before(unit, e.tiles, true) - est::tiles_before(e.first_unit, e.tiles, true)) *
-                              est::kTileScores +
-                          r * est::kTile;
-    const int vectors = (blocks + 3) / 4;
-    for (int v = threadIdx.x; v < vectors; v += kThreads)
-      device::cp_async_16(device::smem_address(smem_keys + v),
-                          scores + (v * 4 / est::kTile) * est::kTileScores + v * 4 % est::kTile, true);
-    device::cp_async_commit();
+    const int vectors = permuted::copy_row_scores_async<kThreads>(smem_keys, self.scores, blocks);
     device::cp_async_wait<0>();
     // Each thread keys the vectors it copied (its own cp.async writes are visible to it).
     for (int v = threadIdx.x; v < vectors; v += kThreads) {
