@@ -11,6 +11,22 @@ internal static class Consoles
     /// <summary>Standard output as it is now (created per use, so a redirected <see cref="Console.Out"/> is honoured).</summary>
     public static IAnsiConsole Out => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
 
+    /// <summary>
+    /// Standard output for tables <paramref name="columns"/> wide: where it is redirected (logs,
+    /// pipes), which have no width and would otherwise get 80 columns and wrapped tables, at least
+    /// that many; a terminal keeps its own width.
+    /// </summary>
+    public static IAnsiConsole OutForTables(int columns)
+    {
+        IAnsiConsole console = Out;
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, columns);
+        }
+
+        return console;
+    }
+
     /// <summary>Standard error as it is now (created per use, so a redirected <see cref="Console.Error"/> is honoured).</summary>
     public static IAnsiConsole Error => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 

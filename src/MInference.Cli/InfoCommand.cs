@@ -16,13 +16,7 @@ internal static class InfoCommand
     private static ExitCode Show()
     {
         GpuBackendInfo backend = GpuBackend.Probe();
-        IAnsiConsole console = Consoles.Out;
-        if (Console.IsOutputRedirected)
-        {
-            // Redirected output defaults to 80 columns, too narrow for the device table's nine.
-            console.Profile.Width = Math.Max(console.Profile.Width, 140);
-        }
-
+        IAnsiConsole console = Consoles.OutForTables(140);
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("minference", Markup.Escape(typeof(InfoCommand).Assembly.GetName().Version?.ToString() ?? "unknown"));
         grid.AddRow(".NET", Markup.Escape($"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}"));

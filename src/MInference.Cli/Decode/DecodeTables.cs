@@ -8,12 +8,7 @@ internal static class DecodeTables
 {
     public static void Print(string backend, string data, DecodeSettings settings, IReadOnlyList<DecodeLengthResult> results)
     {
-        IAnsiConsole console = Consoles.Out;
-        if (Console.IsOutputRedirected)
-        {
-            console.Profile.Width = Math.Max(console.Profile.Width, 120);
-        }
-
+        IAnsiConsole console = Consoles.OutForTables(120);
         console.MarkupLineInterpolated(
             $"[bold]Backend:[/] {backend}   [bold]PQ:[/] M = {settings.Subspaces}, C = 256, head_dim {settings.HeadDim}, window {settings.Window} ({DTypeNames.ToShortName(settings.DType)})   [bold]heads:[/] {settings.Heads} over {settings.KvHeads} kv");
         console.MarkupLineInterpolated($"[bold]Data:[/] {data}");

@@ -9,13 +9,7 @@ internal static class PrefillTables
 {
     public static void Print(string backend, string timing, string patternSource, IReadOnlyList<LengthResult> lengths, IReadOnlyList<string> plots)
     {
-        IAnsiConsole console = Consoles.Out;
-        if (Console.IsOutputRedirected)
-        {
-            // Logs and pipes have no width; 80 columns would wrap the tables.
-            console.Profile.Width = Math.Max(console.Profile.Width, 120);
-        }
-
+        IAnsiConsole console = Consoles.OutForTables(120);
         console.MarkupLineInterpolated($"[bold]Backend:[/] {backend}   [bold]timing:[/] {timing}");
         console.MarkupLineInterpolated($"[bold]Patterns:[/] {patternSource}");
         foreach (LengthResult length in lengths)

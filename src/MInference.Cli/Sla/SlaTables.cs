@@ -11,12 +11,7 @@ internal static class SlaTables
 
     public static void Print(SlaJson result)
     {
-        IAnsiConsole console = Consoles.Out;
-        if (Console.IsOutputRedirected)
-        {
-            console.Profile.Width = Math.Max(console.Profile.Width, 150);
-        }
-
+        IAnsiConsole console = Consoles.OutForTables(150);
         console.MarkupLine(Markup.Escape(
             $"Backend: {result.Backend} ({result.Device})   latent: {result.Frames} × {result.Height} × {result.Width} = {result.Seq:N0} tokens   batch {result.Batch}, heads {result.Heads}, head_dim {result.HeadDim}, {result.Dtype}"));
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,

@@ -8,12 +8,7 @@ internal static class VideoTables
 {
     public static void Print(VideoSettings settings, int sequenceLength, IReadOnlyList<VideoHeadResult> heads)
     {
-        IAnsiConsole console = Consoles.Out;
-        if (Console.IsOutputRedirected)
-        {
-            console.Profile.Width = Math.Max(console.Profile.Width, 170);
-        }
-
+        IAnsiConsole console = Consoles.OutForTables(170);
         console.MarkupLineInterpolated(
             $"[bold]Backend:[/] cpu (references)   [bold]prompt:[/] {sequenceLength:N0} tokens = text {settings.TextTokens - (settings.TextTokens / 3)}, video {settings.Frames} frames of {settings.FrameHeight}×{settings.FrameWidth}, text {settings.TextTokens / 3}   [bold]heads:[/] {settings.Heads} over {settings.KvHeads} kv, head_dim {settings.HeadDim}");
         var table = new Table().Border(TableBorder.Simple)
