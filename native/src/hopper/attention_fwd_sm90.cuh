@@ -53,8 +53,7 @@ namespace mi::hopper {
 // 128 with overlap at 176 keys 681/655 non-causal, 597/613 causal (128 keys: 653/629, 588/608);
 // head_dim 64 with overlap at 192 keys 462/481 non-causal, 405/455 causal (ping-pong at 128 keys:
 // 418/445, 388/435; ping-pong at 192: 430/451, 403/454): a longer P·V gives the overlap something
-// to hide. The tuner checks it against an fp32 reference, but the GPU suite has not yet run on it,
-// so head_dim 64 keeps ping-pong at 128 keys until it has. head_dim 128 stays at 128 keys: at 176
+// to hide, so head_dim 64 takes the overlap at 192 keys. head_dim 128 stays at 128 keys: at 176
 // the library's kernels (with the LSE, batch and head strides the timing harness leaves out) spill
 // 16-24 bytes, for 1-4 %. Persistent CTAs lost 10-25 % at both head_dims (the longest-first grid
 // order already balances causal tiles, and a persistent CTA's next Q load competes with its ring),
@@ -63,10 +62,10 @@ namespace mi::hopper {
 template <int kHeadDim, bool kSplit>
 struct Sm90Schedule {
   // Keys per stage of the unsplit walk (wgmma's N: a multiple of 16 up to 256).
-  static constexpr int kBlockN = 128;
+  static constexpr int kBlockN = kHeadDim == 64 ? 192 : 128;
   static constexpr int kStages = 2;
-  static constexpr bool kPingPong = !kSplit && kHeadDim != 128;
-  static constexpr bool kOverlap = !kSplit && kHeadDim == 128;  // split: not yet measured
+  static constexpr bool kPingPong = !kSplit && kHeadDim == 96;
+  static constexpr bool kOverlap = !kSplit && kHeadDim != 96;  // split: not yet measured
   // Persistent CTAs (one per SM, each walking every gridDim.x-th query tile, the next tile's Q
   // loaded while the current one runs): measured slower, off.
   static constexpr bool kPersistent = false;
