@@ -36,7 +36,8 @@ class MaskArgs(ctypes.Structure):
                 ("critical", ctypes.c_int64), ("negligible", ctypes.c_int64), ("smooth_keys", ctypes.c_int32),
                 ("critical_row_ptr", ctypes.c_void_p), ("critical_blocks", ctypes.c_void_p),
                 ("negligible_row_ptr", ctypes.c_void_p), ("negligible_blocks", ctypes.c_void_p),
-                ("classes", ctypes.c_void_p)]
+                ("classes", ctypes.c_void_p), ("causal", ctypes.c_int32), ("critical_fraction", ctypes.c_double),
+                ("negligible_fraction", ctypes.c_double)]
 
 
 class ForwardArgs(ctypes.Structure):
@@ -46,7 +47,7 @@ class ForwardArgs(ctypes.Structure):
                 ("lse", ctypes.c_void_p), ("proj_weight", ctypes.c_void_p), ("proj_bias", ctypes.c_void_p),
                 ("softmax_scale", ctypes.c_float), ("feature_map", ctypes.c_int32),
                 ("linear_branch", ctypes.c_int32), ("critical", CsrIndex), ("negligible", CsrIndex),
-                ("linear_inv_den", ctypes.c_void_p)]
+                ("linear_inv_den", ctypes.c_void_p), ("causal", ctypes.c_int32)]
 
 
 class BackwardArgs(ctypes.Structure):
@@ -56,7 +57,8 @@ class BackwardArgs(ctypes.Structure):
                 ("linear_inv_den", ctypes.c_void_p), ("d_o", Tensor4), ("d_q", Tensor4), ("d_k", Tensor4),
                 ("d_v", Tensor4), ("d_weight", ctypes.c_void_p), ("d_bias", ctypes.c_void_p),
                 ("proj_weight", ctypes.c_void_p), ("softmax_scale", ctypes.c_float), ("feature_map", ctypes.c_int32),
-                ("linear_branch", ctypes.c_int32), ("critical", CsrIndex), ("negligible", CsrIndex)]
+                ("linear_branch", ctypes.c_int32), ("critical", CsrIndex), ("negligible", CsrIndex),
+                ("causal", ctypes.c_int32)]
 
 
 class Sla:

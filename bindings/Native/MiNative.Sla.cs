@@ -8,6 +8,10 @@ internal static unsafe partial class MiNative
     [LibraryImport(LibraryName, EntryPoint = "mi_sla_mask_workspace_size")]
     internal static partial MiStatusCode mi_sla_mask_workspace_size(in MiSlaMaskArgs args, out long bytes);
 
+    /// <summary>The entries the mask writes into its critical and negligible indices, over every (batch, head).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mi_sla_mask_index_entries")]
+    internal static partial MiStatusCode mi_sla_mask_index_entries(in MiSlaMaskArgs args, out long critical_entries, out long negligible_entries);
+
     /// <summary>SLA's mask prediction (pooled scores, critical and negligible indices, optional classes), asynchronous.</summary>
     [LibraryImport(LibraryName, EntryPoint = "mi_sla_mask")]
     internal static partial MiStatusCode mi_sla_mask(in MiSlaMaskArgs args, nint workspace, long workspace_bytes, StreamHandle stream);

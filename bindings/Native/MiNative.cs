@@ -14,7 +14,7 @@ internal static unsafe partial class MiNative
     internal const string LibraryName = "minference";
 
     /// <summary><c>MI_ABI_VERSION</c> of the header these declarations mirror.</summary>
-    internal const int AbiVersion = 5;
+    internal const int AbiVersion = 6;
 
     /// <summary>
     /// <c>MI_SPARSE_BLOCK</c>: rows and keys per block of every index-driven pattern. The C# side

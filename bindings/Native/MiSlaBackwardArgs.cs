@@ -77,4 +77,7 @@ internal struct MiSlaBackwardArgs
 
     /// <summary><c>negligible</c>: the forward's negligible index.</summary>
     public MiCsrIndex Negligible;
+
+    /// <summary><c>causal</c>: the forward's.</summary>
+    public int Causal;
 }

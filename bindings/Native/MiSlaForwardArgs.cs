@@ -65,4 +65,7 @@ internal struct MiSlaForwardArgs
 
     /// <summary><c>linear_inv_den</c>: optional (0) device fp32 [batch, heads, N], written: 1 / (φ(q)·Z) per row, 0 where the linear branch is off.</summary>
     public nint LinearInvDen;
+
+    /// <summary><c>causal</c>: 0, or 1 for causal SLA (a causal mask, the marginal-blocks branch).</summary>
+    public int Causal;
 }

@@ -50,4 +50,13 @@ internal struct MiSlaMaskArgs
 
     /// <summary><c>classes</c>: optional (0) device int8 [batch, heads, blocks, blocks], written: 1 critical, 0 marginal, -1 negligible.</summary>
     public nint Classes;
+
+    /// <summary><c>causal</c>: 0, or 1 for causal SLA (per-row counts from the fractions; <see cref="Critical"/> and <see cref="Negligible"/> ignored).</summary>
+    public int Causal;
+
+    /// <summary><c>critical_fraction</c>: causal only, k_h in (0, 1].</summary>
+    public double CriticalFraction;
+
+    /// <summary><c>negligible_fraction</c>: causal only, k_l in [0, 1).</summary>
+    public double NegligibleFraction;
 }

@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout below changes; bindings refuse a mismatch. */
-#define MI_ABI_VERSION 5
+#define MI_ABI_VERSION 6
 
 typedef enum mi_status {
   MI_OK = 0,
@@ -831,7 +831,8 @@ MI_API MI_NODISCARD mi_status mi_block_sparse_estimate(const mi_block_sparse_est
  * operands, fp32 accumulation), then per query block the `critical` best key blocks (exact
  * attention) and the `negligible` worst (skipped), the rest marginal (linear attention). Ranking:
  * higher score first, equal scores by the smaller key block. Rows all hold `critical` and
- * `negligible` entries, ascending, so the caller sizes both indices in advance. */
+ * `negligible` entries, ascending, so the caller sizes both indices in advance. Causal SLA (the
+ * `causal` fields) ranks each row's past blocks only, with per-row counts from fractions. */
 
 typedef enum mi_sla_feature_map {
   MI_SLA_SOFTMAX = 0,     /* φ(x) = softmax over the head dimension (the paper's default) */
@@ -862,7 +863,23 @@ typedef struct mi_sla_mask_args {
   int32_t* negligible_blocks;  /* written (when negligible > 0): device [... * negligible] */
   int8_t* classes;             /* optional (NULL), written: device [batch, heads, blocks, blocks],
                                   1 critical, 0 marginal, -1 negligible */
+  int32_t causal;              /* 0, or 1: causal SLA (query t sees keys s <= t). Query block i
+                                  then ranks key blocks j < i only; its diagonal block i is always
+                                  critical; it holds c(i) = min(max(floor(critical_fraction * (i + 1)
+                                  + 1e-9), 1), i + 1) critical blocks (the diagonal among them) and
+                                  g(i) = min(floor(negligible_fraction * (i + 1) + 1e-9), i + 1 -
+                                  c(i)) negligible ones; blocks j > i are negligible in `classes`
+                                  but listed nowhere. `critical` and `negligible` are then ignored:
+                                  mi_sla_mask_index_entries gives the indices' sizes */
+  double critical_fraction;    /* causal only: k_h in (0, 1] */
+  double negligible_fraction;  /* causal only: k_l in [0, 1) */
 } mi_sla_mask_args;
+
+/* The entries the mask writes per index (over every batch and head): batch * heads * blocks *
+ * critical (or * negligible), or with causal the sums of c(i) and g(i). */
+MI_API MI_NODISCARD mi_status mi_sla_mask_index_entries(const mi_sla_mask_args* args,
+                                                        int64_t* critical_entries,
+                                                        int64_t* negligible_entries);
 
 /* Async; the workspace holds the pooled blocks and a bounded score buffer. */
 MI_API MI_NODISCARD mi_status mi_sla_mask_workspace_size(const mi_sla_mask_args* args,
@@ -895,6 +912,11 @@ typedef struct mi_sla_forward_args {
                                   read only with MI_SLA_MARGINAL_BLOCKS */
   float* linear_inv_den;       /* optional (NULL), written: fp32 [batch, heads, N], 1 / (φ(q)·Z)
                                   per row, 0 where the linear branch is off (the backward reads it) */
+  int32_t causal;              /* 0, or 1: causal SLA (query t sees keys s <= t), with a causal
+                                  mask (mi_sla_mask_args.causal) and MI_SLA_MARGINAL_BLOCKS. Each
+                                  row must list its diagonal block as critical (the exact branch
+                                  masks it per token); the linear branch then sums the row's
+                                  earlier blocks that no list names, directly */
 } mi_sla_forward_args;
 
 /* O_s = softmax(scale · Q Kᵀ) V over each row's critical blocks (exact, with the log-sum-exp);
@@ -934,6 +956,7 @@ typedef struct mi_sla_backward_args {
   int32_t linear_branch;
   mi_csr_index critical;       /* the forward's indices (the mask is held fixed) */
   mi_csr_index negligible;     /* read only with MI_SLA_MARGINAL_BLOCKS */
+  int32_t causal;              /* the forward's */
 } mi_sla_backward_args;
 
 /* dQ, dK, dV, dW and db of mi_sla_forward for dO, deterministic (every sum in a fixed order, no

@@ -267,7 +267,9 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
       for (int j = 0; j < 8; ++j)
 #pragma unroll
         for (int e = 0; e < 4; ++e) {
-          const bool valid = key0 + 8 * j + 2 * (lane % 4) + e % 2 < p.n;
+          const int key = key0 + 8 * j + 2 * (lane % 4) + e % 2;
+          // Causal: only the diagonal block holds keys past a query (the index lists no later one).
+          const bool valid = key < p.n && (!p.causal || key <= role.block * kBlock + warp_row + 8 * (e / 2));
           const float prob = valid ? device::fast_exp2(sc[4 * j + e] * p.scale_log2 - lse[e / 2]) : 0.f;
           sc[4 * j + e] = prob * (dp[4 * j + e] - delta[e / 2]);  // dS
         }
@@ -307,7 +309,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
 #pragma unroll
           for (int e = 0; e < 4; ++e) {
             const int c = slice * kSlice + 8 * j + 2 * (lane % 4) + e % 2;
-            const bool valid = query0 + c < p.n;
+            const bool valid = query0 + c < p.n && (!p.causal || role.block * kBlock + warp_row + 8 * (e / 2) <= query0 + c);
             const float prob = valid ? device::fast_exp2(st[4 * j + e] * p.scale_log2 - s_lse[c] * kLog2e) : 0.f;
             st[4 * j + e] = prob;                                    // Pᵀ
             dpt[4 * j + e] = prob * (dpt[4 * j + e] - s_delta[c]);  // dSᵀ

@@ -117,6 +117,7 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
                                    {{"lse", args->lse, rows}, {"linear_inv_den", args->linear_inv_den, rows},
                                     {"proj_weight", args->proj_weight, d * d}, {"d_bias", args->d_bias, d}});
     mi::sla::require_sla_enums(args->feature_map, args->linear_branch);
+    mi::sla::require_causal(args->causal, args->linear_branch);
     mi::validate_csr_index("critical", args->critical);
     const bool all_keys = args->linear_branch == MI_SLA_ALL_KEYS;
     if (!all_keys) mi::validate_csr_index("negligible", args->negligible);
@@ -223,6 +224,7 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
     b.blocks = blocks;
     b.feature_map = args->feature_map;
     b.all_keys = all_keys;
+    b.causal = args->causal == 1;
     b.scale = params.scale;
     b.scale_log2 = params.scale_log2;
 

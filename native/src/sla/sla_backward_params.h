@@ -78,6 +78,7 @@ struct BackwardParams {
   int blocks;
   int feature_map;
   bool all_keys;
+  bool causal;          // the diagonal block masks keys past the query; the linear walks run direct
   float scale;
   float scale_log2;
 };

@@ -95,6 +95,7 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     mi::sla::require_fp32(shape, "proj_weight", args->proj_weight, args->head_dim * args->head_dim, {});
     mi::sla::require_fp32(shape, "proj_bias", args->proj_bias, args->head_dim, {});
     mi::sla::require_sla_enums(args->feature_map, args->linear_branch);
+    mi::sla::require_causal(args->causal, args->linear_branch);
     mi::validate_csr_index("critical", args->critical);
     const bool all_keys = args->linear_branch == MI_SLA_ALL_KEYS;
     if (!all_keys) mi::validate_csr_index("negligible", args->negligible);
@@ -110,7 +111,7 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     critical.blocks = {args->critical.row_ptr, args->critical.values, args->critical.value_count};
     critical.q_blocks = blocks;
     critical.heads = mi::validate_head_list(nullptr, 0, args->heads);
-    critical.causal = false;
+    critical.causal = args->causal == 1;
 
     mi::sla::KeyStateParams key_state{};
     key_state.x = args->k.data;
@@ -156,6 +157,7 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     linear.blocks = blocks;
     linear.feature_map = args->feature_map;
     linear.all_keys = all_keys;
+    linear.causal = args->causal == 1;
     linear.critical = critical.blocks;
     if (!all_keys) linear.negligible = {args->negligible.row_ptr, args->negligible.values, args->negligible.value_count};
     linear.h_hi = reduce.h_hi;

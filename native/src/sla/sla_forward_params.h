@@ -93,6 +93,7 @@ struct LinearParams {
   int blocks;
   int feature_map;
   bool all_keys;         // the released main branch's semantics: no exclusion, denominator + 1e-5
+  bool causal;           // rows walk their past blocks directly (marginal-blocks semantics only)
   CsrIndex critical;     // excluded blocks (marginal-blocks semantics)
   CsrIndex negligible;
   const void* h_hi;

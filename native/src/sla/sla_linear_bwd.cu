@@ -80,7 +80,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __gri
   const CsrIndex none{nullptr, nullptr, 0};
   BlockWalk walk(p.all_keys ? none : p.critical_rows, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.critical_rows, row),
                  p.all_keys ? none : p.negligible_rows, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.negligible_rows, row),
-                 p.blocks, p.n);
+                 0, p.causal ? qb : p.blocks, p.n, p.causal);
   float dfq[kHeadDim / 8][4];
   zero_acc<16, kHeadDim>(dfq);
   const uint32_t s_dn_addr = device::smem_address(s_dn);
@@ -165,7 +165,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
   const CsrIndex none{nullptr, nullptr, 0};
   BlockWalk walk(p.all_keys ? none : p.critical_cols, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.critical_cols, column),
                  p.all_keys ? none : p.negligible_cols, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.negligible_cols, column),
-                 p.blocks, p.n);
+                 p.causal ? kb + 1 : 0, p.blocks, p.n, p.causal);
   float dfk[kHeadDim / 8][4];
   float dv[kHeadDim / 8][4];
   zero_acc<16, kHeadDim>(dfk);

@@ -98,7 +98,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
   const CsrIndex none{nullptr, nullptr, 0};
   BlockWalk walk(p.all_keys ? none : p.critical, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.critical, csr_row),
                  p.all_keys ? none : p.negligible, p.all_keys ? CsrRow{0, 0} : CsrRow::read(p.negligible, csr_row),
-                 p.blocks, p.n);
+                 0, p.causal ? qb : p.blocks, p.n, p.causal);
   const bool direct = walk.direct();
   const float sign = direct ? 1.f : -1.f;
 

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "../attention/attention_validation.h"
 #include "../common/pointer_checks.h"
@@ -23,6 +25,17 @@ using mi::sla::blocks_of;  // N <= 2^21: 32768 key blocks, 128 KB of keys per se
 void require_shape(const mi_sla_mask_args* a) {
   if (a == nullptr) mi::invalid("args must not be NULL");
   mi::sla::require_sla_sizes(a->seq_len, a->batch, a->heads, a->head_dim);
+  if (a->causal != 0 && a->causal != 1) mi::invalid("causal=" + std::to_string(a->causal) + " must be 0 or 1");
+  if (a->causal == 1) {
+    // Negated comparisons: a NaN fraction fails them too.
+    if (!(a->critical_fraction > 0 && a->critical_fraction <= 1))
+      mi::invalid("critical_fraction=" + std::to_string(a->critical_fraction) + " must be in (0, 1] (causal: k_h)");
+    if (!(a->negligible_fraction >= 0 && a->negligible_fraction < 1))
+      mi::invalid("negligible_fraction=" + std::to_string(a->negligible_fraction) + " must be in [0, 1) (causal: k_l)");
+  }
+  if (a->smooth_keys != 0 && a->smooth_keys != 1)
+    mi::invalid("smooth_keys=" + std::to_string(a->smooth_keys) + " must be 0 or 1");
+  if (a->causal == 1) return;  // the counts come from the fractions
   const int64_t blocks = blocks_of(a->seq_len);
   if (a->critical < 1 || a->critical > blocks)
     mi::invalid("critical=" + std::to_string(a->critical) + " must be in [1, " + std::to_string(blocks) +
@@ -30,12 +43,28 @@ void require_shape(const mi_sla_mask_args* a) {
   if (a->negligible < 0 || a->negligible > blocks - a->critical)
     mi::invalid("negligible=" + std::to_string(a->negligible) + " must be in [0, " +
                 std::to_string(blocks - a->critical) + "] (the key blocks left after the critical ones)");
-  if (a->smooth_keys != 0 && a->smooth_keys != 1)
-    mi::invalid("smooth_keys=" + std::to_string(a->smooth_keys) + " must be 0 or 1");
 }
 
+mi::sla::CausalCounts causal_counts(const mi_sla_mask_args& a) { return {a.critical_fraction, a.negligible_fraction}; }
+
 mi::permuted::ScoreWorkspace layout_of(const mi_sla_mask_args& a) {
-  return mi::permuted::score_workspace(a.batch * a.heads, a.seq_len, a.head_dim, a.critical < blocks_of(a.seq_len));
+  // Causal rows rank their past blocks (a fraction of 100 % still keeps the diagonal's rank order
+  // trivial, but not its neighbours' lists): always scored.
+  const bool scored = a.causal == 1 || a.critical < blocks_of(a.seq_len);
+  return mi::permuted::score_workspace(a.batch * a.heads, a.seq_len, a.head_dim, scored);
+}
+
+// Entries of each index over every (batch, head): what the select kernel's rows add up to.
+std::pair<int64_t, int64_t> index_entries(const mi_sla_mask_args& a) {
+  const int64_t rows = a.batch * a.heads * blocks_of(a.seq_len);
+  if (a.causal == 0) return {rows * a.critical, rows * a.negligible};
+  const mi::sla::CausalCounts counts = causal_counts(a);
+  int64_t critical = 0, negligible = 0;
+  for (int visible = 1; visible <= blocks_of(a.seq_len); ++visible) {
+    critical += counts.critical(visible);
+    negligible += counts.negligible(visible);
+  }
+  return {a.batch * a.heads * critical, a.batch * a.heads * negligible};
 }
 
 template <typename T>
@@ -58,6 +87,16 @@ extern "C" MI_API mi_status mi_sla_mask_workspace_size(const mi_sla_mask_args* a
   });
 }
 
+extern "C" MI_API mi_status mi_sla_mask_index_entries(const mi_sla_mask_args* args, int64_t* critical_entries,
+                                                      int64_t* negligible_entries) {
+  return mi::guarded([&] {
+    require_shape(args);
+    if (critical_entries == nullptr) mi::invalid("critical_entries must not be NULL");
+    if (negligible_entries == nullptr) mi::invalid("negligible_entries must not be NULL");
+    std::tie(*critical_entries, *negligible_entries) = index_entries(*args);
+  });
+}
+
 extern "C" MI_API mi_status mi_sla_mask(const mi_sla_mask_args* args, void* workspace, int64_t workspace_bytes,
                                         mi_stream stream) {
   return mi::guarded([&] {
@@ -77,15 +116,17 @@ extern "C" MI_API mi_status mi_sla_mask(const mi_sla_mask_args* args, void* work
     require_output("critical_row_ptr", args->critical_row_ptr, true);
     require_output("critical_blocks", args->critical_blocks, true);
     require_output("negligible_row_ptr", args->negligible_row_ptr, true);
-    require_output("negligible_blocks", args->negligible_blocks, args->negligible > 0);
+    require_output("negligible_blocks", args->negligible_blocks, index_entries(*args).second > 0);
     require_output("classes", args->classes, false);
     const mi::permuted::ScoreWorkspace w = layout_of(*args);
     mi::require_workspace(workspace, workspace_bytes, w.total, "mi_sla_mask_workspace_size");
 
     const auto s = reinterpret_cast<cudaStream_t>(stream);
     mi::sla::SelectParams select{};
-    select.critical = static_cast<int>(args->critical);
-    select.negligible = static_cast<int>(args->negligible);
+    select.critical = args->causal == 1 ? 0 : static_cast<int>(args->critical);
+    select.negligible = args->causal == 1 ? 0 : static_cast<int>(args->negligible);
+    select.causal = args->causal == 1;
+    select.counts = causal_counts(*args);
     select.critical_row_ptr = args->critical_row_ptr;
     select.critical_blocks = args->critical_blocks;
     select.negligible_row_ptr = args->negligible_row_ptr;

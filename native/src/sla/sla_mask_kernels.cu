@@ -7,7 +7,10 @@
 // index) is exactly this one. The negligible blocks are its bottom: the same select over the row
 // reversed and complemented (key'[j'] = ~key[B - 1 - j']), where the best key' is the worst score
 // and equal keys go to the smaller j', i.e. the larger block, as the order wants. Both lists come
-// from one strict total order, so they never overlap when critical + negligible <= blocks.
+// from one strict total order, so they never overlap when critical + negligible <= blocks. A causal
+// row ranks only the blocks before its diagonal (the reference sorts the diagonal first, then the
+// same order), takes one critical block fewer from them, and ends its critical list with the
+// diagonal; its lists start where the rows before it, with their own counts, end.
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -38,6 +41,51 @@ __global__ void __launch_bounds__(kSmoothThreads) smooth_keys_kernel(const __gri
   }
 }
 
+// Where a causal row's lists start in the group's indices, and the group's totals: sums of the
+// per-row counts over rows before `qb` and over all `blocks` rows, by the whole CTA (each thread a
+// strided share, then warp shuffles and one pass over the warps' sums). Every thread gets them.
+struct CausalOffsets {
+  int64_t critical_before, negligible_before, critical_total, negligible_total;
+};
+
+template <int kThreads>
+__device__ CausalOffsets causal_offsets(const CausalCounts& counts, int qb, int blocks) {
+  constexpr int kWarps = kThreads / 32;
+  __shared__ int64_t warp_sums[kWarps][4];
+  int64_t sums[4] = {0, 0, 0, 0};
+  for (int r = threadIdx.x; r < blocks; r += kThreads) {
+    const int c = counts.critical(r + 1), g = counts.negligible(r + 1);
+    sums[2] += c;
+    sums[3] += g;
+    if (r < qb) {
+      sums[0] += c;
+      sums[1] += g;
+    }
+  }
+#pragma unroll
+  for (int i = 0; i < 4; ++i)
+    for (int offset = 16; offset > 0; offset /= 2) sums[i] += __shfl_down_sync(0xffffffffu, sums[i], offset);
+  if (threadIdx.x % 32 == 0)
+    for (int i = 0; i < 4; ++i) warp_sums[threadIdx.x / 32][i] = sums[i];
+  __syncthreads();
+  CausalOffsets o{0, 0, 0, 0};
+  for (int w = 0; w < kWarps; ++w) {
+    o.critical_before += warp_sums[w][0];
+    o.negligible_before += warp_sums[w][1];
+    o.critical_total += warp_sums[w][2];
+    o.negligible_total += warp_sums[w][3];
+  }
+  return o;
+}
+
+// Writes out[0 .. count) = 0 .. count - 1: a list that takes every ranked block.
+template <int kThreads>
+__device__ void take_all(int32_t* out, int count) {
+  for (int i = threadIdx.x; i < count; i += kThreads) out[i] = i;
+}
+
+// A row ranks `ranked` key blocks: all of them, or causally the blocks before its diagonal (the
+// diagonal, always critical, is appended to the critical list, whose last entry it is).
 template <int kThreads>
 __global__ void __launch_bounds__(kThreads) sla_select_kernel(const __grid_constant__ SelectParams p) {
   extern __shared__ uint4 smem_keys[];
@@ -48,22 +96,43 @@ __global__ void __launch_bounds__(kThreads) sla_select_kernel(const __grid_const
   const permuted::ScoreRow self = permuted::score_row(e);
   const int blocks = e.q_blocks;
   if (self.qb >= blocks) return;
+  const int qb = self.qb;
   const int64_t row = self.row;
-  int32_t* critical = p.critical_blocks + row * p.critical;
-  int32_t* negligible = p.negligible_blocks + row * p.negligible;
+  const int64_t last_row = e.groups * blocks - 1;
+
+  int ranked = blocks, take_critical = p.critical, take_negligible = p.negligible;
+  int64_t critical_begin = row * p.critical, negligible_begin = row * p.negligible;
+  int64_t critical_end_of_all = (last_row + 1) * p.critical, negligible_end_of_all = (last_row + 1) * p.negligible;
+  if (p.causal) {
+    const CausalOffsets o = causal_offsets<kThreads>(p.counts, qb, blocks);
+    ranked = qb;
+    take_critical = p.counts.critical(qb + 1) - 1;  // the diagonal is the last one
+    take_negligible = p.counts.negligible(qb + 1);
+    critical_begin = self.group * o.critical_total + o.critical_before;
+    negligible_begin = self.group * o.negligible_total + o.negligible_before;
+    critical_end_of_all = e.groups * o.critical_total;
+    negligible_end_of_all = e.groups * o.negligible_total;
+  }
+  int32_t* critical = p.critical_blocks + critical_begin;
+  int32_t* negligible = p.negligible_blocks + negligible_begin;
   if (threadIdx.x == 0) {
-    p.critical_row_ptr[row] = row * p.critical;
-    p.negligible_row_ptr[row] = row * p.negligible;
-    if (row == e.groups * blocks - 1) {
-      p.critical_row_ptr[row + 1] = (row + 1) * p.critical;
-      p.negligible_row_ptr[row + 1] = (row + 1) * p.negligible;
+    p.critical_row_ptr[row] = critical_begin;
+    p.negligible_row_ptr[row] = negligible_begin;
+    if (row == last_row) {
+      p.critical_row_ptr[row + 1] = critical_end_of_all;
+      p.negligible_row_ptr[row + 1] = negligible_end_of_all;
     }
+    if (p.causal) critical[take_critical] = qb;
   }
 
-  if (p.critical == blocks) {  // k_h = 100 %: every block, nothing ranked
-    for (int c = threadIdx.x; c < blocks; c += kThreads) critical[c] = c;
-  } else {
-    const int vectors = permuted::copy_row_scores_async<kThreads>(smem_keys, self.scores, blocks);
+  // Each list is all of the ranked blocks, none, or a selection (0 < take < ranked: the select's
+  // precondition), the only case that needs the row's scores.
+  const bool select_critical = take_critical > 0 && take_critical < ranked;
+  const bool select_negligible = take_negligible > 0 && take_negligible < ranked;
+  if (take_critical == ranked) take_all<kThreads>(critical, ranked);
+  if (take_negligible == ranked) take_all<kThreads>(negligible, ranked);
+  if (select_critical || select_negligible) {
+    const int vectors = permuted::copy_row_scores_async<kThreads>(smem_keys, self.scores, ranked);
     device::cp_async_wait<0>();
     // Each thread keys the vectors it copied (its own cp.async writes are visible to it).
     for (int v = threadIdx.x; v < vectors; v += kThreads) {
@@ -72,41 +141,45 @@ __global__ void __launch_bounds__(kThreads) sla_select_kernel(const __grid_const
                                 device::key_of(__uint_as_float(s.z)), device::key_of(__uint_as_float(s.w)));
     }
     __syncthreads();
-    device::radix_select_top<kThreads>(keys, 0, blocks, static_cast<uint32_t>(p.critical), critical, storage);
+    if (select_critical)
+      device::radix_select_top<kThreads>(keys, 0, ranked, static_cast<uint32_t>(take_critical), critical, storage);
 
-    if (p.negligible > 0) {
-      // Reverse and complement the row in place: pairs (j, B - 1 - j) swap (the middle one of an
-      // odd row only complements).
+    if (select_negligible) {
+      // Reverse and complement the ranked keys in place: pairs (j, R - 1 - j) swap (the middle one
+      // of an odd count only complements).
       __syncthreads();
-      for (int j = threadIdx.x; j < (blocks + 1) / 2; j += kThreads) {
+      for (int j = threadIdx.x; j < (ranked + 1) / 2; j += kThreads) {
         const uint32_t a = keys[j];
-        const uint32_t b = keys[blocks - 1 - j];
+        const uint32_t b = keys[ranked - 1 - j];
         keys[j] = ~b;
-        keys[blocks - 1 - j] = ~a;
+        keys[ranked - 1 - j] = ~a;
       }
       __syncthreads();
-      device::radix_select_top<kThreads>(keys, 0, blocks, static_cast<uint32_t>(p.negligible), negligible, storage);
-      // The select wrote reversed indices j' ascending: block B - 1 - j', descending. Reverse the
+      device::radix_select_top<kThreads>(keys, 0, ranked, static_cast<uint32_t>(take_negligible), negligible, storage);
+      // The select wrote reversed indices j' ascending: block R - 1 - j', descending. Reverse the
       // list so it ascends, as every index of the library does.
       __syncthreads();
-      const int g = p.negligible;
+      const int g = take_negligible;
       for (int i = threadIdx.x; i < (g + 1) / 2; i += kThreads) {
         const int32_t a = negligible[i];
         const int32_t b = negligible[g - 1 - i];
-        negligible[i] = blocks - 1 - b;
-        negligible[g - 1 - i] = blocks - 1 - a;
+        negligible[i] = ranked - 1 - b;
+        negligible[g - 1 - i] = ranked - 1 - a;
       }
     }
   }
 
   if (p.classes != nullptr) {
-    // Marginal everywhere, then the two lists over it (the barrier orders the CTA's global writes).
+    // Marginal over the ranked blocks and the diagonal, negligible past it (causal), then the two
+    // lists over that (the barrier orders the CTA's global writes).
     int8_t* classes = p.classes + row * blocks;
+    const int seen = p.causal ? qb + 1 : blocks;
+    const int critical_count = p.causal ? take_critical + 1 : take_critical;
     __syncthreads();
-    for (int c = threadIdx.x; c < blocks; c += kThreads) classes[c] = 0;
+    for (int c = threadIdx.x; c < blocks; c += kThreads) classes[c] = c < seen ? 0 : -1;
     __syncthreads();
-    for (int i = threadIdx.x; i < p.critical; i += kThreads) classes[critical[i]] = 1;
-    for (int i = threadIdx.x; i < p.negligible; i += kThreads) classes[negligible[i]] = -1;
+    for (int i = threadIdx.x; i < critical_count; i += kThreads) classes[critical[i]] = 1;
+    for (int i = threadIdx.x; i < take_negligible; i += kThreads) classes[negligible[i]] = -1;
   }
 }
 

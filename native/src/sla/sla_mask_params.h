@@ -12,6 +12,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "../blocksparse/block_sparse_estimate_params.h"
@@ -28,10 +29,30 @@ struct SmoothParams {
   int head_dim;
 };
 
+// Causal SLA's per-row counts (mi_sla_mask_args.causal): query block i sees `visible` = i + 1 key
+// blocks; the same double arithmetic as SlaOptions.CriticalBlocks / NegligibleBlocks in C#, so the
+// two sides agree on every row.
+struct CausalCounts {
+  double critical_fraction;    // k_h in (0, 1]
+  double negligible_fraction;  // k_l in [0, 1)
+
+  MI_BS_HOST_DEVICE int critical(int visible) const {
+    const int c = static_cast<int>(floor(critical_fraction * visible + 1e-9));
+    return c < 1 ? 1 : c > visible ? visible : c;
+  }
+  MI_BS_HOST_DEVICE int negligible(int visible) const {
+    const int g = static_cast<int>(floor(negligible_fraction * visible + 1e-9));
+    const int left = visible - critical(visible);
+    return g < left ? g : left;
+  }
+};
+
 struct SelectParams {
   blocksparse::estimate::EstimateParams scores;  // square, this chunk's units; row_ptr/blocks unused
-  int critical;    // per row, in [1, blocks]
-  int negligible;  // per row, in [0, blocks - critical]
+  int critical;    // per row, in [1, blocks] (bidirectional)
+  int negligible;  // per row, in [0, blocks - critical] (bidirectional)
+  bool causal;     // rows rank their past blocks only, with `counts` per row
+  CausalCounts counts;
   int64_t* critical_row_ptr;
   int32_t* critical_blocks;
   int64_t* negligible_row_ptr;

@@ -1,5 +1,6 @@
 // SLA backward, step 6 (sla_backward_params.h): FlashAttention-2's backward over the critical
-// blocks, bidirectional, added to the linear branch's gradients that step 5 wrote.
+// blocks, bidirectional or causal (the diagonal block masks keys past the query), added to the
+// linear branch's gradients that step 5 wrote.
 //   P = exp(scale·Q·Kᵀ - LSE), dP = dO·Vᵀ, dS = P ⊙ (dP - D) with D = dO·O_s per row;
 //   dQ = scale·dS·K, dK = scale·dSᵀ·Q, dV = Pᵀ·dO.
 // Deterministic, without atomics or an fp32 dQ buffer (which would be twice Q's size): dQ per query
@@ -84,7 +85,9 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dq_kernel(const __gri
     for (int t = 0; t < kBlock / 8; ++t)
 #pragma unroll
       for (int e = 0; e < 4; ++e) {
-        const bool valid = first + t * 8 + 2 * (lane % 4) + e % 2 < p.n;
+        const int key = first + t * 8 + 2 * (lane % 4) + e % 2;
+        // Causal: only the diagonal block holds keys past a query (the index lists no later one).
+        const bool valid = key < p.n && (!p.causal || key <= m0 + row0 + lane / 4 + 8 * (e / 2));
         const float prob = valid ? device::fast_exp2(s[t][e] * p.scale_log2 - lse[e / 2]) : 0.f;
         s[t][e] = prob * (dp[t][e] - delta[e / 2]);  // dS
       }
@@ -146,7 +149,8 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dkv_kernel(const __gr
 #pragma unroll
       for (int e = 0; e < 4; ++e) {
         const int c = t * 8 + 2 * (lane % 4) + e % 2;
-        const float prob = device::fast_exp2(st[t][e] * p.scale_log2 - s_lse[c]);
+        const bool visible = !p.causal || n0 + row0 + lane / 4 + 8 * (e / 2) <= first + c;
+        const float prob = visible ? device::fast_exp2(st[t][e] * p.scale_log2 - s_lse[c]) : 0.f;
         st[t][e] = prob;                                // Pᵀ
         dpt[t][e] = prob * (dpt[t][e] - s_delta[c]);    // dSᵀ
       }

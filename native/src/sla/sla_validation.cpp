@@ -90,4 +90,10 @@ void require_sla_enums(int32_t feature_map, int32_t linear_branch) {
     invalid("linear_branch=" + std::to_string(linear_branch) + " must be a mi_sla_linear_branch (0 marginal blocks, 1 all keys)");
 }
 
+void require_causal(int32_t causal, int32_t linear_branch) {
+  if (causal != 0 && causal != 1) invalid("causal=" + std::to_string(causal) + " must be 0 or 1");
+  if (causal == 1 && linear_branch == MI_SLA_ALL_KEYS)
+    invalid("causal=1 needs linear_branch=MI_SLA_MARGINAL_BLOCKS: the all-keys branch would sum future keys");
+}
+
 }  // namespace mi::sla

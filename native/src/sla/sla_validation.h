@@ -53,4 +53,7 @@ void require_disjoint_fp32(std::initializer_list<NamedFp32> written, std::initia
 // feature_map and linear_branch name mi_sla_* values.
 void require_sla_enums(int32_t feature_map, int32_t linear_branch);
 
+// causal is 0 or 1, and 1 only with the marginal-blocks linear branch.
+void require_causal(int32_t causal, int32_t linear_branch);
+
 }  // namespace mi::sla

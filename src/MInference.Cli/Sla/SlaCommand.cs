@@ -52,7 +52,7 @@ internal static class SlaCommand
     private static readonly Option<bool> s_cpu = new("--cpu") { Description = "Run on the CPU backend even when there is a GPU" };
     private static readonly Option<bool> s_causal = new("--causal")
     {
-        Description = "Causal SLA (query t sees keys s <= t, the diagonal block critical): the CPU backend only, so it implies --cpu",
+        Description = "Causal SLA (query t sees keys s <= t, the diagonal block critical): evaluated on the CPU backend, so it implies --cpu",
     };
     private static readonly Option<bool> s_json = new("--json") { Description = "Print one JSON document instead of the tables" };
 

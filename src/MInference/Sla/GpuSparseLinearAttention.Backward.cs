@@ -29,7 +29,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken, the shapes differ from the state's, a gradient overlaps an input or another gradient, an operand lives in the state's buffers, or the projection is not D × D (the message names the parameter).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer, the projection or the state is disposed.</exception>
     /// <exception cref="CudaException">A launch failed.</exception>
     public static SlaDeviceProjectionGradients Backward(
@@ -73,7 +73,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken, the state or the projection's gradients do not fit, an operand lives in the state's buffers, or the workspace is too small.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer, the projection, the state or the gradients are disposed.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
     public static void Backward(
@@ -148,6 +148,7 @@ public static partial class GpuSparseLinearAttention
             state.BufferOperands());
         SlaOperandValidation.RequireProjection(projection.HeadDim, shape, nameof(projection));
         state.RequireFits(context, shape, q.DType, nameof(state));
+        state.Mask.RequireCausality(options, nameof(state));
         return (shape, scale);
     }
 
@@ -205,6 +206,7 @@ public static partial class GpuSparseLinearAttention
             LinearBranch = (MiSlaLinearBranch)options.LinearBranch,
             Critical = new MiCsrIndex { RowPtr = criticalRows.Value, Values = criticalValues.Value, ValueCount = mask.Critical.ValueCount },
             Negligible = new MiCsrIndex { RowPtr = negligibleRows.Value, Values = negligibleValues.Value, ValueCount = mask.Negligible.ValueCount },
+            Causal = options.Causal ? 1 : 0,
         };
         context.MakeCurrent();
         MiStatus.ThrowIfFailed(call(in args));

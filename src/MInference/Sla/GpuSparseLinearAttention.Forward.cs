@@ -25,7 +25,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument other than <paramref name="mask"/> is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken, the shapes differ, the projection is not D × D, or the mask was made for other sizes (the message names the parameter).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer, the projection or the mask is disposed.</exception>
     /// <exception cref="CudaException">A launch failed.</exception>
     public static SlaDeviceSavedState Forward(
@@ -33,6 +33,7 @@ public static partial class GpuSparseLinearAttention
     {
         SlaShape shape = ValidateForwardCall(context, q, k, v, projection, options, output, state: null).Shape;
         mask?.RequireFits(context, shape, nameof(mask));
+        mask?.RequireCausality(options, nameof(mask));
         SlaDeviceMask used = mask ?? PredictMask(context, q, k, options);
         SlaDeviceSavedState state = SlaDeviceSavedState.Allocate(context, q, used, ownsMask: mask is null);
         try
@@ -65,7 +66,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken, the state does not fit, an operand lives in the state's buffers, or the workspace is too small.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer, the projection or the state is disposed.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
     public static void Forward(
@@ -106,6 +107,7 @@ public static partial class GpuSparseLinearAttention
             DeviceOperand.Of(q, nameof(q)), DeviceOperand.Of(k, nameof(k)), DeviceOperand.Of(v, nameof(v)), DeviceOperand.Of(output, nameof(output)), options, state?.BufferOperands() ?? []);
         SlaOperandValidation.RequireProjection(projection.HeadDim, shape, nameof(projection));
         state?.RequireFits(context, shape, q.DType, nameof(state));
+        state?.Mask.RequireCausality(options, nameof(state));
         return (shape, scale);
     }
 
@@ -154,6 +156,7 @@ public static partial class GpuSparseLinearAttention
             Critical = new MiCsrIndex { RowPtr = criticalRows.Value, Values = criticalValues.Value, ValueCount = mask.Critical.ValueCount },
             Negligible = new MiCsrIndex { RowPtr = negligibleRows.Value, Values = negligibleValues.Value, ValueCount = mask.Negligible.ValueCount },
             LinearInvDen = inverseDenominatorsMemory.Value,
+            Causal = options.Causal ? 1 : 0,
         };
         context.MakeCurrent();
         MiStatus.ThrowIfFailed(call(in args));

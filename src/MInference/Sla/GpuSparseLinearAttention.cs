@@ -38,7 +38,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken or k's shape differs from q's (the message names the parameter).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context or a buffer is disposed.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
     public static SlaDeviceMask PredictMask(GpuContext context, DeviceTensor q, DeviceTensor k, SlaOptions options, bool keepClasses = false)
@@ -71,7 +71,7 @@ public static partial class GpuSparseLinearAttention
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An operand rule is broken, the mask does not fit, or the workspace is too small.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     /// <exception cref="ObjectDisposedException">The context, a buffer or the mask is disposed.</exception>
     /// <exception cref="CudaException">The launch failed.</exception>
     public static void PredictMask(GpuContext context, DeviceTensor q, DeviceTensor k, SlaOptions options, SlaDeviceMask mask, DeviceBuffer workspace)
@@ -106,7 +106,7 @@ public static partial class GpuSparseLinearAttention
         context.ThrowIfDisposed();
         q.Buffer.RequireUsableOn(context, nameof(q));
         k.Buffer.RequireUsableOn(context, nameof(k));
-        SlaOperandValidation.RequireBidirectional(options);
+        SlaOperandValidation.RequireValid(options);
         return SlaOperandValidation.ValidateMask(DeviceOperand.Of(q, nameof(q)), DeviceOperand.Of(k, nameof(k)));
     }
 
@@ -116,13 +116,8 @@ public static partial class GpuSparseLinearAttention
         SlaShape shape = ValidateMaskCall(context, q, k, options);
         ArgumentNullException.ThrowIfNull(mask);
         mask.RequireFits(context, shape, nameof(mask));
+        mask.RequireCounts(options, nameof(mask));
         int critical = options.CriticalBlocks(shape.Blocks), negligible = options.NegligibleBlocks(shape.Blocks);
-        if (mask.CriticalBlocksPerRow != critical || mask.NegligibleBlocksPerRow != negligible)
-        {
-            throw new ArgumentException(
-                $"mask holds {mask.CriticalBlocksPerRow} critical and {mask.NegligibleBlocksPerRow} negligible blocks per row; the options give {critical} and {negligible} of {shape.Blocks} blocks (allocate the mask with the same options)",
-                nameof(mask));
-        }
 
         using var qMemory = new SafeHandleLease(q.Buffer.Memory);
         using var kMemory = new SafeHandleLease(k.Buffer.Memory);
@@ -143,6 +138,9 @@ public static partial class GpuSparseLinearAttention
             Critical = critical,
             Negligible = negligible,
             SmoothKeys = options.SmoothKeys ? 1 : 0,
+            Causal = options.Causal ? 1 : 0,
+            CriticalFraction = options.CriticalFraction,
+            NegligibleFraction = options.NegligibleFraction,
             CriticalRowPtr = criticalRows.Value,
             CriticalBlocks = criticalValues.Value,
             NegligibleRowPtr = negligibleRows.Value,

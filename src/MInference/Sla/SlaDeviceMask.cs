@@ -4,16 +4,19 @@ namespace MInference.Sla;
 /// SLA's block mask of every (batch, head) on the device, as <see cref="GpuSparseLinearAttention.PredictMask(GpuContext, DeviceTensor, DeviceTensor, SlaOptions, bool)"/>
 /// writes it: the <see cref="Critical"/> and <see cref="Negligible"/> key blocks of each query block
 /// as CSR indices (rows over [batch, head, query block], each row exactly
-/// <see cref="CriticalBlocksPerRow"/> or <see cref="NegligibleBlocksPerRow"/> key blocks, ascending),
-/// and, when kept, the class of every pair. Owns its device buffers and frees them on
+/// <see cref="CriticalBlocksPerRow"/> or <see cref="NegligibleBlocksPerRow"/> key blocks, ascending;
+/// a causal mask's row i holds <see cref="SlaOptions.CriticalBlocks"/> and
+/// <see cref="SlaOptions.NegligibleBlocks"/> of its i + 1 visible blocks, the diagonal last among
+/// the critical ones), and, when kept, the class of every pair. Owns its device buffers and frees them on
 /// <see cref="Dispose"/>; the contents are defined once a prediction into it has run.
 /// </summary>
 public sealed class SlaDeviceMask : IDisposable
 {
-    private SlaDeviceMask(GpuContext context, SlaShape shape, int criticalPerRow, int negligiblePerRow, DeviceCsrIndex critical, DeviceCsrIndex negligible, DeviceBuffer? classes)
+    private SlaDeviceMask(GpuContext context, SlaShape shape, bool causal, int criticalPerRow, int negligiblePerRow, DeviceCsrIndex critical, DeviceCsrIndex negligible, DeviceBuffer? classes)
     {
         Context = context;
         Shape = shape;
+        IsCausal = causal;
         CriticalBlocksPerRow = criticalPerRow;
         NegligibleBlocksPerRow = negligiblePerRow;
         Critical = critical;
@@ -36,16 +39,19 @@ public sealed class SlaDeviceMask : IDisposable
     /// <summary>Query blocks and key blocks per head: ceil(N / 64).</summary>
     public int Blocks => Shape.Blocks;
 
-    /// <summary>Critical key blocks in every row (<see cref="SlaOptions.CriticalBlocks"/>).</summary>
+    /// <summary>Whether the mask is causal (<see cref="SlaOptions.Causal"/>): row i ranks key blocks j ≤ i only.</summary>
+    public bool IsCausal { get; }
+
+    /// <summary>Critical key blocks in every row (<see cref="SlaOptions.CriticalBlocks"/>); causal: the last row's, the most any row holds.</summary>
     public int CriticalBlocksPerRow { get; }
 
-    /// <summary>Negligible key blocks in every row (<see cref="SlaOptions.NegligibleBlocks"/>).</summary>
+    /// <summary>Negligible key blocks in every row (<see cref="SlaOptions.NegligibleBlocks"/>); causal: the last row's.</summary>
     public int NegligibleBlocksPerRow { get; }
 
-    /// <summary>The critical key blocks: B · H · <see cref="Blocks"/> rows of <see cref="CriticalBlocksPerRow"/> each.</summary>
+    /// <summary>The critical key blocks: B · H · <see cref="Blocks"/> rows of <see cref="CriticalBlocksPerRow"/> each (causal: each row its own count).</summary>
     public DeviceCsrIndex Critical { get; }
 
-    /// <summary>The negligible key blocks: the same rows, <see cref="NegligibleBlocksPerRow"/> each (possibly none).</summary>
+    /// <summary>The negligible key blocks: the same rows, <see cref="NegligibleBlocksPerRow"/> each (possibly none; causal: each row its own count).</summary>
     public DeviceCsrIndex Negligible { get; }
 
     /// <summary>Whether the class of every (query block, key block) pair is kept (<see cref="CopyClassesToHost"/>).</summary>
@@ -67,7 +73,7 @@ public sealed class SlaDeviceMask : IDisposable
     /// </summary>
     /// <param name="context">The device.</param>
     /// <param name="q">Only its lengths are read.</param>
-    /// <param name="options">k_h and k_l.</param>
+    /// <param name="options">k_h, k_l and whether the mask is causal.</param>
     /// <param name="keepClasses">Also hold the class of every pair: B · H · blocks² bytes.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">q is not [B, H, N, D] with N in [1, 2^21].</exception>
@@ -84,13 +90,14 @@ public sealed class SlaDeviceMask : IDisposable
         SlaShape shape = SlaOperandValidation.ShapeOf(q.Layout, nameof(q)) with { HeadDim = 0 };
         int critical = options.CriticalBlocks(shape.Blocks);
         int negligible = options.NegligibleBlocks(shape.Blocks);
+        (long criticalEntries, long negligibleEntries) = IndexEntries(shape, options);
         var disposables = new List<IDisposable>();
         try
         {
-            DeviceCsrIndex criticalIndex = AllocateIndex(context, shape.Rows, critical, disposables);
-            DeviceCsrIndex negligibleIndex = AllocateIndex(context, shape.Rows, negligible, disposables);
+            DeviceCsrIndex criticalIndex = AllocateIndex(context, shape.Rows, criticalEntries, disposables);
+            DeviceCsrIndex negligibleIndex = AllocateIndex(context, shape.Rows, negligibleEntries, disposables);
             DeviceBuffer? classes = keepClasses ? new DeviceBuffer(context, shape.Rows * shape.Blocks) : null;
-            return new SlaDeviceMask(context, shape, critical, negligible, criticalIndex, negligibleIndex, classes);
+            return new SlaDeviceMask(context, shape, options.Causal, critical, negligible, criticalIndex, negligibleIndex, classes);
         }
         catch
         {
@@ -154,14 +161,62 @@ public sealed class SlaDeviceMask : IDisposable
         }
     }
 
-    private static DeviceCsrIndex AllocateIndex(GpuContext context, long rows, int perRow, List<IDisposable> disposables)
+    /// <summary>
+    /// The entries of both indices over every (batch, head): rows · count, or causally each row's
+    /// counts of its visible blocks summed (what mi_sla_mask_index_entries computes natively).
+    /// </summary>
+    internal static (long Critical, long Negligible) IndexEntries(SlaShape shape, SlaOptions options)
+    {
+        long heads = (long)shape.Batch * shape.Heads;
+        if (!options.Causal)
+        {
+            return (shape.Rows * options.CriticalBlocks(shape.Blocks), shape.Rows * options.NegligibleBlocks(shape.Blocks));
+        }
+
+        long critical = 0, negligible = 0;
+        for (int row = 0; row < shape.Blocks; row++)
+        {
+            int visible = options.VisibleBlocks(row, shape.Blocks);
+            critical += options.CriticalBlocks(visible);
+            negligible += options.NegligibleBlocks(visible);
+        }
+
+        return (heads * critical, heads * negligible);
+    }
+
+    /// <summary>Checks that the mask is causal exactly when the options are: a causal forward over a bidirectional mask would see future blocks, and the reverse would leave them to the linear branch.</summary>
+    /// <exception cref="ArgumentException">It is not.</exception>
+    internal void RequireCausality(SlaOptions options, string name)
+    {
+        if (IsCausal != options.Causal)
+        {
+            throw new ArgumentException(
+                $"{name} is {(IsCausal ? "causal" : "bidirectional")} but the options ask for {(options.Causal ? "causal" : "bidirectional")} SLA (allocate and predict the mask with the same options)", name);
+        }
+    }
+
+    /// <summary>Checks that the mask was allocated with these options' counts and causality.</summary>
+    /// <exception cref="ArgumentException">It was not.</exception>
+    internal void RequireCounts(SlaOptions options, string name)
+    {
+        RequireCausality(options, name);
+        int critical = options.CriticalBlocks(Blocks), negligible = options.NegligibleBlocks(Blocks);
+        if (CriticalBlocksPerRow != critical || NegligibleBlocksPerRow != negligible)
+        {
+            throw new ArgumentException(
+                $"{name} holds {CriticalBlocksPerRow} critical and {NegligibleBlocksPerRow} negligible blocks per row; the options give {critical} and {negligible} of {Blocks} blocks (allocate the mask with the same options)",
+                name);
+        }
+    }
+
+    private static DeviceCsrIndex AllocateIndex(GpuContext context, long rows, long entries, List<IDisposable> disposables)
     {
         var rowPointers = new DeviceBuffer(context, (rows + 1) * sizeof(long));
         disposables.Add(rowPointers);
         // An empty index still gets a (never read) allocation: device buffers are never empty.
-        var values = new DeviceBuffer(context, Math.Max(rows * perRow, 1) * sizeof(int));
+        var values = new DeviceBuffer(context, Math.Max(entries, 1) * sizeof(int));
         disposables.Add(values);
-        DeviceCsrIndex index = DeviceCsrIndex.Wrap(context, rowPointers, values, rows, rows * perRow);
+        DeviceCsrIndex index = DeviceCsrIndex.Wrap(context, rowPointers, values, rows, entries);
         disposables.Add(index);
         return index;
     }

@@ -10,18 +10,13 @@ namespace MInference.Sla;
 /// </summary>
 internal static class SlaOperandValidation
 {
-    /// <summary>Valid options the GPU kernels run: bidirectional only, for now.</summary>
+    /// <summary>Options present and in range.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="NotSupportedException">The options ask for causal SLA.</exception>
-    public static void RequireBidirectional(SlaOptions options)
+    public static void RequireValid(SlaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.Causal)
-        {
-            throw new NotSupportedException("causal SLA runs on the CPU backend only (CpuSparseLinearAttention); the GPU kernels are bidirectional, as diffusion transformers' attention is");
-        }
     }
 
     /// <summary>Q and K of a mask prediction: the dense kernels' operand rules, one shape, N in [1, 2^21].</summary>
@@ -42,11 +37,11 @@ internal static class SlaOperandValidation
     /// <returns>The sizes and the resolved softmax scale.</returns>
     /// <exception cref="ArgumentException">A rule is broken (the message names the parameter).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the scale does not fit fp32.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     public static (SlaShape Shape, float SoftmaxScale) ValidateForward(
         DeviceOperand q, DeviceOperand k, DeviceOperand v, DeviceOperand output, SlaOptions options, ReadOnlySpan<DeviceBufferOperand> savedBuffers)
     {
-        RequireBidirectional(options);
+        RequireValid(options);
         float? scale = options.SoftmaxScale == 0 ? null : (float)options.SoftmaxScale;
         ValidatedDenseAttention dense = DenseAttentionValidation.Validate(q, k, v, output, new DenseAttentionOptions { SoftmaxScale = scale }, logSumExp: null);
         RequireSameShape(k, q);
@@ -64,11 +59,11 @@ internal static class SlaOperandValidation
     /// <returns>The sizes and the resolved softmax scale.</returns>
     /// <exception cref="ArgumentException">A rule is broken (the message names the parameter).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the scale does not fit fp32.</exception>
-    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel, or the options ask for causal SLA (CPU only).</exception>
+    /// <exception cref="NotSupportedException">The dtype or head_dim has no compiled kernel.</exception>
     public static (SlaShape Shape, float SoftmaxScale) ValidateBackward(
         DeviceOperand q, DeviceOperand k, DeviceOperand v, DeviceOperand outputGradient, SlaGradientOperands gradients, SlaOptions options, ReadOnlySpan<DeviceBufferOperand> savedBuffers)
     {
-        RequireBidirectional(options);
+        RequireValid(options);
         SlaShape shape = ShapeOf(q.Layout, q.Name);
         DeviceOperand[] written = [gradients.Query, gradients.Key, gradients.Value];
         foreach (DeviceOperand operand in (DeviceOperand[])[k, v, outputGradient, .. written])

@@ -41,7 +41,7 @@ public sealed record SlaOptions
     /// that needs a per-token mask, which the exact branch applies), the other critical, negligible
     /// and marginal blocks are taken among j &lt; i, and blocks j &gt; i are negligible (never visited).
     /// Needs <see cref="SlaLinearBranch.MarginalBlocks"/>: the all-keys branch would sum future keys.
-    /// CPU backend only for now; the GPU kernels are bidirectional.
+    /// Both backends run it (the GPU mask then holds per-row counts: <see cref="SlaDeviceMask.IsCausal"/>).
     /// </summary>
     public bool Causal { get; init; }
 

@@ -439,7 +439,7 @@ public sealed class StructLayoutTests
         var args = default(MiSlaMaskArgs);
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<MiSlaMaskArgs>(), Is.EqualTo(184), "dtype padded to 8, 4 int64, 2 tensors of 40, 2 int64, smooth_keys padded to 8, 5 pointers");
+            Assert.That(Unsafe.SizeOf<MiSlaMaskArgs>(), Is.EqualTo(208), "dtype padded to 8, 4 int64, 2 tensors of 40, 2 int64, smooth_keys padded to 8, 5 pointers, causal padded to 8, 2 doubles");
             Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
             Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(40));
             Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(80));
@@ -451,6 +451,9 @@ public sealed class StructLayoutTests
             Assert.That(OffsetOf(ref args, ref args.NegligibleRowPtr), Is.EqualTo(160));
             Assert.That(OffsetOf(ref args, ref args.NegligibleBlocks), Is.EqualTo(168));
             Assert.That(OffsetOf(ref args, ref args.Classes), Is.EqualTo(176));
+            Assert.That(OffsetOf(ref args, ref args.Causal), Is.EqualTo(184));
+            Assert.That(OffsetOf(ref args, ref args.CriticalFraction), Is.EqualTo(192), "int32, then padding to the double");
+            Assert.That(OffsetOf(ref args, ref args.NegligibleFraction), Is.EqualTo(200));
         });
     }
 
@@ -460,7 +463,7 @@ public sealed class StructLayoutTests
         var args = default(MiSlaForwardArgs);
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<MiSlaForwardArgs>(), Is.EqualTo(376), "dtype padded to 8, 4 int64, 6 tensors of 40, 3 pointers, float + 2 int32 padded to 16, 2 indices of 24, a pointer");
+            Assert.That(Unsafe.SizeOf<MiSlaForwardArgs>(), Is.EqualTo(384), "dtype padded to 8, 4 int64, 6 tensors of 40, 3 pointers, float + 2 int32 padded to 16, 2 indices of 24, a pointer, causal padded to 8");
             Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
             Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(40));
             Assert.That(OffsetOf(ref args, ref args.K), Is.EqualTo(80));
@@ -477,6 +480,7 @@ public sealed class StructLayoutTests
             Assert.That(OffsetOf(ref args, ref args.Critical), Is.EqualTo(320), "int32, then padding to the pointer");
             Assert.That(OffsetOf(ref args, ref args.Negligible), Is.EqualTo(344));
             Assert.That(OffsetOf(ref args, ref args.LinearInvDen), Is.EqualTo(368));
+            Assert.That(OffsetOf(ref args, ref args.Causal), Is.EqualTo(376));
         });
     }
 
@@ -488,8 +492,8 @@ public sealed class StructLayoutTests
         {
             Assert.That(
                 Unsafe.SizeOf<MiSlaBackwardArgs>(),
-                Is.EqualTo(504),
-                "dtype padded to 8, 4 int64, 5 tensors of 40, 2 pointers, 4 tensors, 3 pointers, float + 2 int32 padded to 16, 2 indices of 24");
+                Is.EqualTo(512),
+                "dtype padded to 8, 4 int64, 5 tensors of 40, 2 pointers, 4 tensors, 3 pointers, float + 2 int32 padded to 16, 2 indices of 24, causal padded to 8");
             Assert.That(OffsetOf(ref args, ref args.Batch), Is.EqualTo(8), "4-byte enum, then padding to int64");
             Assert.That(OffsetOf(ref args, ref args.HeadDim), Is.EqualTo(32));
             Assert.That(OffsetOf(ref args, ref args.Q), Is.EqualTo(40));
@@ -511,6 +515,7 @@ public sealed class StructLayoutTests
             Assert.That(OffsetOf(ref args, ref args.LinearBranch), Is.EqualTo(448));
             Assert.That(OffsetOf(ref args, ref args.Critical), Is.EqualTo(456), "int32 ends at 452, then padding to the pointer");
             Assert.That(OffsetOf(ref args, ref args.Negligible), Is.EqualTo(480));
+            Assert.That(OffsetOf(ref args, ref args.Causal), Is.EqualTo(504));
         });
     }
 

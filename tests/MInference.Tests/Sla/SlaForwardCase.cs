@@ -18,6 +18,14 @@ public sealed record SlaForwardCase(
         ("k_h 30% k_l 30% scale 0.3 no smooth-K", new SlaOptions { CriticalFraction = 0.3, NegligibleFraction = 0.3, SoftmaxScale = 0.3, SmoothKeys = false }),
     ];
 
+    /// <summary>Causal settings (the marginal-blocks branch only): the diagonal alone critical in most rows, a wider mask, and every visible block critical.</summary>
+    internal static readonly (string Name, SlaOptions Options)[] CausalVariants =
+    [
+        ("causal k_h 5% k_l 10%", new SlaOptions { Causal = true }),
+        ("causal k_h 30% k_l 20% no smooth-K", new SlaOptions { Causal = true, CriticalFraction = 0.3, NegligibleFraction = 0.2, SmoothKeys = false }),
+        ("causal all critical", new SlaOptions { Causal = true, CriticalFraction = 1.0, NegligibleFraction = 0 }),
+    ];
+
     /// <summary>Whether the paper's linear branch is empty in every row (every block critical): O_l must be exactly 0.</summary>
     public bool LinearBranchVanishes => LinearBranch == SlaLinearBranch.MarginalBlocks && Options.CriticalFraction >= 1;
 
@@ -53,6 +61,28 @@ public sealed record SlaForwardCase(
                     c++;
                     yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
                 }
+            }
+        }
+
+        // Causal: every (variant, feature map), 9 cases; N (past one block, so rows differ in
+        // their visible blocks), D, dtype and order cycle.
+        int[] causalLengths = [65, 200, 1000, 330];
+        foreach ((string name, SlaOptions variant) in CausalVariants)
+        {
+            foreach (SlaFeatureMap map in Enum.GetValues<SlaFeatureMap>())
+            {
+                var testCase = new SlaForwardCase(
+                    SequenceLength: causalLengths[c % causalLengths.Length],
+                    HeadDim: AttentionHeadDims.Supported[(c + (c / 3)) % AttentionHeadDims.Supported.Count],
+                    DType: c % 2 == 0 ? DType.BFloat16 : DType.Float16,
+                    Heads: 2,
+                    Order: (c / 2) % 2 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd,
+                    FeatureMap: map,
+                    LinearBranch: SlaLinearBranch.MarginalBlocks,
+                    Variant: name,
+                    Options: variant with { FeatureMap = map });
+                c++;
+                yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
             }
         }
     }

@@ -79,6 +79,28 @@ public sealed class SlaGpuRejectionTests : GpuFixture
     }
 
     [Test]
+    public void AForwardOverAMaskOfTheOtherCausalityIsRejected()
+    {
+        using SlaGpuOperands operands = Operands();
+        using SlaDeviceMask bidirectional = SlaDeviceMask.Allocate(Context, operands.Q, s_options);
+        using SlaDeviceMask causal = SlaDeviceMask.Allocate(Context, operands.Q, s_options with { Causal = true });
+        using SlaDeviceProjection projection = SlaDeviceProjection.Upload(Context, SlaTestHeads.Projection(1, 64));
+        Assert.Multiple(() =>
+        {
+            Assert.That(causal.IsCausal, Is.True);
+            Assert.That(causal.Critical.ValueCount, Is.EqualTo(2 * 2 * 4), "k_h 25 % of 1..4 visible blocks: 1 per row");
+            AssertRejected(
+                () => GpuSparseLinearAttention.Forward(Context, operands.Q, operands.K, operands.V, projection, s_options with { Causal = true }, operands.Output, bidirectional),
+                "mask",
+                "is bidirectional but the options ask for causal");
+            AssertRejected(
+                () => GpuSparseLinearAttention.Forward(Context, operands.Q, operands.K, operands.V, projection, s_options, operands.Output, causal),
+                "mask",
+                "is causal but the options ask for bidirectional");
+        });
+    }
+
+    [Test]
     public void AnOutputInTheStatesBuffersIsRejected()
     {
         using SlaGpuOperands operands = Operands();

@@ -49,11 +49,12 @@ public sealed class SlaGpuValidationTests
         Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("CriticalFraction"));
 
     [Test]
-    public void CausalSlaIsNotSupportedOnTheGpu() => Assert.Multiple(() =>
+    public void CausalOptionsAreValidatedAsAnyOther() => Assert.Multiple(() =>
     {
-        Assert.That(() => Forward(options: new SlaOptions { Causal = true }), Throws.TypeOf<NotSupportedException>().With.Message.Contains("CPU backend only"));
-        Assert.That(() => SlaOperandValidation.RequireBidirectional(new SlaOptions { Causal = true }), Throws.TypeOf<NotSupportedException>());
-        Assert.That(() => SlaOperandValidation.RequireBidirectional(new SlaOptions()), Throws.Nothing);
+        Assert.That(Forward(options: new SlaOptions { Causal = true }).Shape.SequenceLength, Is.EqualTo(N));
+        Assert.That(
+            () => Forward(options: new SlaOptions { Causal = true, LinearBranch = SlaLinearBranch.AllKeys }),
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("LinearBranch"));
     });
 
     [Test]

@@ -30,6 +30,8 @@ public sealed class SlaMaskGpuTests : GpuFixture
             ("all critical", new SlaOptions { CriticalFraction = 1.0, NegligibleFraction = 0.5 }),
             ("one critical block", new SlaOptions { CriticalFraction = 1e-9, NegligibleFraction = 0.3 }),
             ("no negligible", new SlaOptions { CriticalFraction = 0.25, NegligibleFraction = 0 }),
+            ("causal k_h 5% k_l 10%", new SlaOptions { Causal = true }),
+            ("causal k_h 30% k_l 20%", new SlaOptions { Causal = true, CriticalFraction = 0.3, NegligibleFraction = 0.2 }),
         ];
         int index = 0;
         foreach (int n in new[] { 1, 63, 64, 65, 1000, 4096 })
@@ -58,6 +60,7 @@ public sealed class SlaMaskGpuTests : GpuFixture
         int blocks = (n + 63) / 64, critical = options.CriticalBlocks(blocks), negligible = options.NegligibleBlocks(blocks);
         Assert.Multiple(() =>
         {
+            Assert.That(mask.IsCausal, Is.EqualTo(options.Causal));
             Assert.That(mask.CriticalBlocksPerRow, Is.EqualTo(critical));
             Assert.That(mask.NegligibleBlocksPerRow, Is.EqualTo(negligible));
         });
@@ -75,7 +78,7 @@ public sealed class SlaMaskGpuTests : GpuFixture
                 if (!gpuRow.SequenceEqual(cpuRow))
                 {
                     differingRows++;
-                    AssertRankedUpToTolerance(gpuRow, scores, row, critical, negligible, $"batch {index / Heads}, head {index % Heads}, query block {row}: CPU [{string.Join(", ", cpuRow)}]");
+                    AssertRankedUpToTolerance(gpuRow, scores, row, options, $"batch {index / Heads}, head {index % Heads}, query block {row}: CPU [{string.Join(", ", cpuRow)}]");
                 }
             }
         }
@@ -128,15 +131,29 @@ public sealed class SlaMaskGpuTests : GpuFixture
         return new SlaGpuOperands(context, dtype, layout, q, k, v);
     }
 
-    private static void AssertRankedUpToTolerance(SlaBlockClass[] gpuRow, SlaPooledScores scores, int row, int critical, int negligible, string where)
+    /// <summary>
+    /// The row's ranked blocks (all, or causally those before the diagonal) split by score at the
+    /// stated counts, to the tolerance; a causal row's diagonal is critical and its later blocks
+    /// negligible.
+    /// </summary>
+    private static void AssertRankedUpToTolerance(SlaBlockClass[] gpuRow, SlaPooledScores scores, int row, SlaOptions options, string where)
     {
+        int visible = options.VisibleBlocks(row, gpuRow.Length);
+        int ranked = options.Causal ? row : gpuRow.Length;
+        int critical = options.CriticalBlocks(visible) - (options.Causal ? 1 : 0), negligible = options.NegligibleBlocks(visible);
         double tolerance = RelativeScoreTolerance * scores.Magnitude(row);
-        double[] Of(Func<SlaBlockClass, bool> select) => [.. Enumerable.Range(0, gpuRow.Length).Where(j => select(gpuRow[j])).Select(j => scores[row, j])];
+        double[] Of(Func<SlaBlockClass, bool> select) => [.. Enumerable.Range(0, ranked).Where(j => select(gpuRow[j])).Select(j => scores[row, j])];
         double[] criticalScores = Of(cell => cell == SlaBlockClass.Critical), others = Of(cell => cell != SlaBlockClass.Critical);
         double[] negligibleScores = Of(cell => cell == SlaBlockClass.Negligible), kept = Of(cell => cell != SlaBlockClass.Negligible);
         string context = $"{where}, GPU [{string.Join(", ", gpuRow)}], scores [{string.Join(", ", Enumerable.Range(0, gpuRow.Length).Select(j => scores[row, j].ToString("G6")))}], tolerance {tolerance:G3}";
         Assert.Multiple(() =>
         {
+            if (options.Causal)
+            {
+                Assert.That(gpuRow[row], Is.EqualTo(SlaBlockClass.Critical), $"the diagonal block; {context}");
+                Assert.That(gpuRow[visible..], Is.All.EqualTo(SlaBlockClass.Negligible), $"the blocks past the diagonal; {context}");
+            }
+
             Assert.That(criticalScores, Has.Length.EqualTo(critical), $"critical count; {context}");
             Assert.That(negligibleScores, Has.Length.EqualTo(negligible), $"negligible count; {context}");
             if (others.Length > 0)
