@@ -58,25 +58,13 @@ public sealed record SlaBackwardCase(
             }
         }
 
-        // Causal: every (variant, feature map) of SlaForwardCase.CausalVariants, 9 cases.
-        int[] causalLengths = [65, 200, 1000, 330];
-        foreach ((string name, SlaOptions variant) in SlaForwardCase.CausalVariants)
+        int g = 0;
+        foreach (SlaForwardCase.CausalCase causal in SlaForwardCase.CausalCases())
         {
-            foreach (SlaFeatureMap map in Enum.GetValues<SlaFeatureMap>())
-            {
-                var testCase = new SlaBackwardCase(
-                    SequenceLength: causalLengths[c % causalLengths.Length],
-                    HeadDim: AttentionHeadDims.Supported[(c + (c / 3)) % AttentionHeadDims.Supported.Count],
-                    DType: c % 2 == 0 ? DType.BFloat16 : DType.Float16,
-                    Order: (c / 2) % 2 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd,
-                    GradientOrder: c % 3 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd,
-                    FeatureMap: map,
-                    LinearBranch: SlaLinearBranch.MarginalBlocks,
-                    Variant: name,
-                    Options: variant with { FeatureMap = map });
-                c++;
-                yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
-            }
+            MemoryOrder gradientOrder = g++ % 3 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd;
+            var testCase = new SlaBackwardCase(
+                causal.SequenceLength, causal.HeadDim, causal.DType, causal.Order, gradientOrder, causal.Options.FeatureMap, SlaLinearBranch.MarginalBlocks, causal.Variant, causal.Options);
+            yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
         }
     }
 

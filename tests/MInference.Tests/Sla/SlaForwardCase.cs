@@ -64,28 +64,41 @@ public sealed record SlaForwardCase(
             }
         }
 
-        // Causal: every (variant, feature map), 9 cases; N (past one block, so rows differ in
-        // their visible blocks), D, dtype and order cycle.
-        int[] causalLengths = [65, 200, 1000, 330];
+        foreach (CausalCase causal in CausalCases())
+        {
+            var testCase = new SlaForwardCase(
+                causal.SequenceLength, causal.HeadDim, causal.DType, Heads: 2, causal.Order, causal.Options.FeatureMap, SlaLinearBranch.MarginalBlocks, causal.Variant, causal.Options);
+            yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The causal cases the forward and backward tests share: every (variant, feature map) of
+    /// <see cref="CausalVariants"/>, 9 cases; N (past one block, so rows differ in their visible
+    /// blocks), D, dtype and memory order cycle.
+    /// </summary>
+    internal static IEnumerable<CausalCase> CausalCases()
+    {
+        int[] lengths = [65, 200, 1000, 330];
+        int c = 0;
         foreach ((string name, SlaOptions variant) in CausalVariants)
         {
             foreach (SlaFeatureMap map in Enum.GetValues<SlaFeatureMap>())
             {
-                var testCase = new SlaForwardCase(
-                    SequenceLength: causalLengths[c % causalLengths.Length],
-                    HeadDim: AttentionHeadDims.Supported[(c + (c / 3)) % AttentionHeadDims.Supported.Count],
-                    DType: c % 2 == 0 ? DType.BFloat16 : DType.Float16,
-                    Heads: 2,
-                    Order: (c / 2) % 2 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd,
-                    FeatureMap: map,
-                    LinearBranch: SlaLinearBranch.MarginalBlocks,
-                    Variant: name,
-                    Options: variant with { FeatureMap = map });
+                yield return new CausalCase(
+                    lengths[c % lengths.Length],
+                    AttentionHeadDims.Supported[(c + (c / 3)) % AttentionHeadDims.Supported.Count],
+                    c % 2 == 0 ? DType.BFloat16 : DType.Float16,
+                    (c / 2) % 2 == 0 ? MemoryOrder.Bhsd : MemoryOrder.Bshd,
+                    name,
+                    variant with { FeatureMap = map });
                 c++;
-                yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
             }
         }
     }
+
+    /// <summary>One causal setting: sizes, dtype, memory order and the options (φ included).</summary>
+    internal readonly record struct CausalCase(int SequenceLength, int HeadDim, DType DType, MemoryOrder Order, string Variant, SlaOptions Options);
 
     public override string ToString() =>
         $"N{SequenceLength} D{HeadDim} {DType} H{Heads} {Order} {FeatureMap} {LinearBranch} {Variant}";
