@@ -13,7 +13,8 @@
 #      (sla_check --bench, `bench sla --json`) on the default mainloop.
 #     source .gpu/gpu-env.sh; bench/both-mainloops.sh        (needs .gpu/bundle.tar.xz)
 # CALL_LIMIT (seconds, default 570) bounds the whole; SHARD_TIMEOUT (default: 330, or CALL_LIMIT − 90
-# if less) each test shard, so that the shards' summaries are written before the call ends.
+# if less) each test shard, so that the shards' summaries are written before the call ends. RUNS
+# (default: all eight, "sm90a:0 ... sm80:3") picks the (mainloop:shard) pairs for a shorter call.
 source "$(dirname "$0")/call-prologue.sh" both-mainloops-results
 shard_limit=${SHARD_TIMEOUT:-$(( limit - 90 < 330 ? limit - 90 : 330 ))}
 
@@ -39,8 +40,8 @@ shard() {  # mainloop, shard number
 
 step tests
 pids=()
-for ml in sm90a sm80; do
-  for s in 0 1 2 3; do shard $ml $s & pids+=($!); done
+for run in ${RUNS:-sm90a:0 sm90a:1 sm90a:2 sm90a:3 sm80:0 sm80:1 sm80:2 sm80:3}; do
+  shard "${run%%:*}" "${run##*:}" & pids+=($!)
 done
 if [ "${SANITIZE:-1}" != 0 ]; then
   for tool in racecheck synccheck; do
