@@ -14,7 +14,8 @@
 #     source .gpu/gpu-env.sh; bench/both-mainloops.sh        (needs .gpu/bundle.tar.xz)
 # CALL_LIMIT (seconds, default 570) bounds the whole; SHARD_TIMEOUT (default: 330, or CALL_LIMIT − 90
 # if less) each test shard, so that the shards' summaries are written before the call ends. RUNS
-# (default: all eight, "sm90a:0 ... sm80:3") picks the (mainloop:shard) pairs for a shorter call.
+# (default: all eight, "sm90a:0 ... sm80:3") picks the (mainloop:shard) pairs for a shorter call,
+# INDEXED_MAINLOOPS (default "sm90a sm80"; empty: none) those of the indexed check.
 source "$(dirname "$0")/call-prologue.sh" both-mainloops-results
 shard_limit=${SHARD_TIMEOUT:-$(( limit - 90 < 330 ? limit - 90 : 330 ))}
 
@@ -49,7 +50,7 @@ if [ "${SANITIZE:-1}" != 0 ]; then
     pids+=($!)
   done
 fi
-for ml in sm90a sm80; do
+for ml in ${INDEXED_MAINLOOPS-sm90a sm80}; do
   MINFERENCE_MAINLOOP=$ml timeout 90 python3 -u bench/compare_torch.py --lib "$lib" --check-indexed > /tmp/indexed-$ml.log 2>&1
   echo "indexed $ml: rc=$? $(grep -c '^ok' /tmp/indexed-$ml.log) ok" | tee -a "$out/indexed.txt"
   grep -v '^ok' /tmp/indexed-$ml.log | head -n 20 >> "$out/indexed.txt"
