@@ -145,14 +145,18 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
     float s[kSTiles][4];
     zero_acc<16, kBlock>(s);
     mma_nt<Traits, kBlock>(s, s_q_addr, warp_row0, s_k_addr);
-    // S enters num = S·V rounded to the element type (the MMA's A operand), so den sums the same
-    // rounded values: then O_l is a true weighted mean of the walked v. Summing the unrounded S
-    // made O_l = v·(1 ± 2⁻⁹) where one key is the whole linear set, and the backward's dnum·v + dden,
-    // exactly 0 there, kept that error divided by a small den (dQ 1.06e-2 rel-L2, relu, N = 65, bf16).
+    // S enters num = S·V rounded to the element type (the MMA's A operand). A direct walk sums the
+    // whole linear set, so den sums the same rounded values: O_l is then a true weighted mean of the
+    // walked v. Summing the unrounded S made O_l = v·(1 ± 2⁻⁹) where one key is the whole linear set,
+    // and the backward's dnum·v + dden, exactly 0 there, kept that error divided by a small den (dQ
+    // 1.06e-2 rel-L2, relu, N = 65, bf16). A subtracting walk keeps S unrounded: its totals (H from
+    // two 16-bit halves, Z in fp32) are unrounded too, and rounding only the subtracted part made dK
+    // 2.6e-2 in that same case (H100, 2026-12-07).
 #pragma unroll
     for (int t = 0; t < kSTiles; ++t) {
+      if (direct)
 #pragma unroll
-      for (int e = 0; e < 4; ++e) s[t][e] = to_float(from_float<Element>(s[t][e]));
+        for (int e = 0; e < 4; ++e) s[t][e] = to_float(from_float<Element>(s[t][e]));
       walked_den[0] += s[t][0] + s[t][1];
       walked_den[1] += s[t][2] + s[t][3];
     }
