@@ -54,6 +54,13 @@ mi::permuted::ScoreWorkspace layout_of(const mi_sla_mask_args& a) {
   return mi::permuted::score_workspace(a.batch * a.heads, a.seq_len, a.head_dim, scored);
 }
 
+// Whether any row lists a negligible block, in O(1): a causal row's g(i) never decreases with i
+// (⌊k_l·v⌋ does not, nor does v − c(v), as c grows by at most 1 per block), so the last row decides.
+bool has_negligible(const mi_sla_mask_args& a) {
+  if (a.causal == 0) return a.negligible > 0;
+  return causal_counts(a).negligible(static_cast<int>(blocks_of(a.seq_len))) > 0;
+}
+
 // Entries of each index over every (batch, head): what the select kernel's rows add up to.
 std::pair<int64_t, int64_t> index_entries(const mi_sla_mask_args& a) {
   const int64_t rows = a.batch * a.heads * blocks_of(a.seq_len);
@@ -116,7 +123,7 @@ extern "C" MI_API mi_status mi_sla_mask(const mi_sla_mask_args* args, void* work
     require_output("critical_row_ptr", args->critical_row_ptr, true);
     require_output("critical_blocks", args->critical_blocks, true);
     require_output("negligible_row_ptr", args->negligible_row_ptr, true);
-    require_output("negligible_blocks", args->negligible_blocks, index_entries(*args).second > 0);
+    require_output("negligible_blocks", args->negligible_blocks, has_negligible(*args));
     require_output("classes", args->classes, false);
     const mi::permuted::ScoreWorkspace w = layout_of(*args);
     mi::require_workspace(workspace, workspace_bytes, w.total, "mi_sla_mask_workspace_size");

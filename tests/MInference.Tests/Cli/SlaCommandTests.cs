@@ -49,64 +49,48 @@ public sealed class SlaCommandTests
     [Test]
     public void TheTablesAndThePictureOfAHeadsBlockClasses()
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"minference-sla-plot-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        try
+        using var directory = new TempDirectory();
+        string path = directory.File("mask.png");
+        (int exitCode, string output) = CliRun.Invoke([.. s_small, "--plot", path, "--plot-head", "1"]);
+        Assert.Multiple(() =>
         {
-            string path = Path.Combine(directory, "mask.png");
-            (int exitCode, string output) = CliRun.Invoke([.. s_small, "--plot", path, "--plot-head", "1"]);
-            Assert.Multiple(() =>
-            {
-                Assert.That(exitCode, Is.Zero, output);
-                Assert.That(output, Does.Contain("critical").And.Contain("marginal").And.Contain("negligible"));
-                Assert.That(output, Does.Contain("rel. L2 (fitted)").And.Contain("fitting Proj").And.Contain("CPU, wall clock"));
-                Assert.That(output, Does.Contain($"wrote {path}"));
-            });
-            PngImage.AssertPng(path, BlockClassPlot.Width, BlockClassPlot.Height);
-            // Block (0, 0): a frame's own block is its most critical one.
-            float cell = BlockClassPlot.MatrixArea.Width / 4;
-            Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + (cell / 2), BlockClassPlot.MatrixArea.Top + (cell / 2)), Is.EqualTo(BlockClassPlot.CriticalColor));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+            Assert.That(exitCode, Is.Zero, output);
+            Assert.That(output, Does.Contain("critical").And.Contain("marginal").And.Contain("negligible"));
+            Assert.That(output, Does.Contain("rel. L2 (fitted)").And.Contain("fitting Proj").And.Contain("CPU, wall clock"));
+            Assert.That(output, Does.Contain($"wrote {path}"));
+        });
+        PngImage.AssertPng(path, BlockClassPlot.Width, BlockClassPlot.Height);
+        // Block (0, 0): a frame's own block is its most critical one.
+        float cell = BlockClassPlot.MatrixArea.Width / 4;
+        Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + (cell / 2), BlockClassPlot.MatrixArea.Top + (cell / 2)), Is.EqualTo(BlockClassPlot.CriticalColor));
     }
 
     [Test]
     public void CausalRunsOnTheCpuAndDrawsTheFutureApart()
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"minference-sla-causal-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        try
+        using var directory = new TempDirectory();
+        string path = directory.File("causal.png");
+        // No --cpu: --causal implies it, on a machine with a GPU too.
+        JsonElement json = CliRun.Json(["sla", "--causal", "--seq", "256", "--heads", "2", "--fit-steps", "2", "--negligible", "0.25", "--plot", path]);
+        Assert.Multiple(() =>
         {
-            string path = Path.Combine(directory, "causal.png");
-            // No --cpu: --causal implies it, on a machine with a GPU too.
-            JsonElement json = CliRun.Json(["sla", "--causal", "--seq", "256", "--heads", "2", "--fit-steps", "2", "--negligible", "0.25", "--plot", path]);
-            Assert.Multiple(() =>
+            Assert.That(json.GetProperty("backend").GetString(), Is.EqualTo("cpu"));
+            Assert.That(json.GetProperty("causal").GetBoolean(), Is.True);
+            foreach (JsonElement head in json.GetProperty("head_results").EnumerateArray())
             {
-                Assert.That(json.GetProperty("backend").GetString(), Is.EqualTo("cpu"));
-                Assert.That(json.GetProperty("causal").GetBoolean(), Is.True);
-                foreach (JsonElement head in json.GetProperty("head_results").EnumerateArray())
-                {
-                    // 4 × 4 blocks: k_h 5 % of at most 4 visible blocks rounds down to 0, so each row's diagonal alone is critical.
-                    Assert.That(head.GetProperty("critical").GetInt64(), Is.EqualTo(4), "the diagonal blocks");
-                    Assert.That(head.GetProperty("negligible").GetInt64(), Is.EqualTo(6 + 1), "6 past the diagonal, and ⌊0.25 · 4⌋ = 1 in the last row");
-                    Assert.That(head.GetProperty("marginal").GetInt64(), Is.EqualTo(16 - 4 - 7));
-                }
-            });
-            float cell = BlockClassPlot.MatrixArea.Width / 4;
-            float Center(int block) => (block * cell) + (cell / 2);
-            Assert.Multiple(() =>
-            {
-                Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + Center(3), BlockClassPlot.MatrixArea.Top + Center(0)), Is.EqualTo(BlockClassPlot.FutureColor), "block (0, 3)");
-                Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + Center(2), BlockClassPlot.MatrixArea.Top + Center(2)), Is.EqualTo(BlockClassPlot.CriticalColor), "block (2, 2)");
-            });
-        }
-        finally
+                // 4 × 4 blocks: k_h 5 % of at most 4 visible blocks rounds down to 0, so each row's diagonal alone is critical.
+                Assert.That(head.GetProperty("critical").GetInt64(), Is.EqualTo(4), "the diagonal blocks");
+                Assert.That(head.GetProperty("negligible").GetInt64(), Is.EqualTo(6 + 1), "6 past the diagonal, and ⌊0.25 · 4⌋ = 1 in the last row");
+                Assert.That(head.GetProperty("marginal").GetInt64(), Is.EqualTo(16 - 4 - 7));
+            }
+        });
+        float cell = BlockClassPlot.MatrixArea.Width / 4;
+        float Center(int block) => (block * cell) + (cell / 2);
+        Assert.Multiple(() =>
         {
-            Directory.Delete(directory, recursive: true);
-        }
+            Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + Center(3), BlockClassPlot.MatrixArea.Top + Center(0)), Is.EqualTo(BlockClassPlot.FutureColor), "block (0, 3)");
+            Assert.That(PngImage.PixelAt(path, BlockClassPlot.MatrixArea.Left + Center(2), BlockClassPlot.MatrixArea.Top + Center(2)), Is.EqualTo(BlockClassPlot.CriticalColor), "block (2, 2)");
+        });
     }
 
     [Test]
