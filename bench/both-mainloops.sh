@@ -83,6 +83,6 @@ if [ "$(left)" -gt 100 ]; then
 fi
 if [ "$(left)" -gt 45 ]; then
   step demo
-  timeout $(( $(left) - 5 )) "${cli[@]}" demo --seq 131072 --json 2>&1 | tee "$out/demo.json" | tail -n 40
+  timeout $(( $(left) - 5 )) "${cli[@]}" demo --seq 131072 --config bench/results/2026-12-06-demo-config-128k.json --timed-runs 10 --json 2>&1 | tee "$out/demo.json" | tail -n 40
 fi
 step end
