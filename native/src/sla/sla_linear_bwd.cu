@@ -16,6 +16,7 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <type_traits>
 
 #include "../attention/attention_fwd_kernel.cuh"
 #include "../common/csr_rows.cuh"
@@ -98,26 +99,37 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __gri
   const float sign = walk.direct() ? 1.f : -1.f;
   const auto* k = head_rows<Element>(p.k, p.k_strides, batch, head);
   const auto* v = head_rows<Element>(p.v, p.v_strides, batch, head);
-  for (int block = walk.next(); block >= 0 && !walk.empty(); block = walk.next()) {
-    const int first = block * kBlock;
-    __syncthreads();
-    attention::detail::load_tile_async<Traits, kBlock>(s_fk, k, p.k_strides.row, first, p.n);
-    attention::detail::load_tile_async<Traits, kBlock>(s_v, v, p.v_strides.row, first, p.n);
-    device::cp_async_commit();
-    device::cp_async_wait<0>();
-    __syncthreads();
-    apply_feature_map<Traits, kBlock>(s_fk, min(kBlock, p.n - first), p.feature_map);
-    __syncthreads();
-    // dA = dnum·V_jᵀ + dden (zero φ(K) rows past n make their columns contribute nothing).
-    float da[kBlock / 8][4];
-    zero_acc<16, kBlock>(da);
-    mma_nt<Traits, kBlock>(da, s_dn_addr, row0, device::smem_address(s_v));
+  // One loop per walk, so that neither carries the other's registers: a subtracting walk's
+  // products enter at the totals' precision (mma_regs_nn_split).
+  const auto visit = [&](auto split) {
+    for (int block = walk.next(); block >= 0 && !walk.empty(); block = walk.next()) {
+      const int first = block * kBlock;
+      __syncthreads();
+      attention::detail::load_tile_async<Traits, kBlock>(s_fk, k, p.k_strides.row, first, p.n);
+      attention::detail::load_tile_async<Traits, kBlock>(s_v, v, p.v_strides.row, first, p.n);
+      device::cp_async_commit();
+      device::cp_async_wait<0>();
+      __syncthreads();
+      apply_feature_map<Traits, kBlock>(s_fk, min(kBlock, p.n - first), p.feature_map);
+      __syncthreads();
+      // dA = dnum·V_jᵀ + dden (zero φ(K) rows past n make their columns contribute nothing).
+      float da[kBlock / 8][4];
+      zero_acc<16, kBlock>(da);
+      mma_nt<Traits, kBlock>(da, s_dn_addr, row0, device::smem_address(s_v));
 #pragma unroll
-    for (int t = 0; t < kBlock / 8; ++t)
+      for (int t = 0; t < kBlock / 8; ++t)
 #pragma unroll
-      for (int e = 0; e < 4; ++e) da[t][e] += dden[e / 2];
-    mma_regs_nn<Traits>(dfq, da, sign, device::smem_address(s_fk));
-  }
+        for (int e = 0; e < 4; ++e) da[t][e] += dden[e / 2];
+      if constexpr (decltype(split)::value)
+        mma_regs_nn_split<Traits>(dfq, da, sign, device::smem_address(s_fk));
+      else
+        mma_regs_nn<Traits>(dfq, da, sign, device::smem_address(s_fk));
+    }
+  };
+  if (walk.direct())
+    visit(std::false_type{});
+  else
+    visit(std::true_type{});
   if (walk.empty()) zero_acc<16, kHeadDim>(dfq);  // no marginal key: the branch is off
   feature_map_backward<Traits>(dfq, s_fq, row0, p.feature_map);
   store_rows<Traits>(dfq, p.d_q, p.dq_strides, batch, head, m0 + row0, p.n, 1.f, false);
@@ -195,18 +207,29 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
     __syncthreads();
     apply_feature_map<Traits, kBlock>(s_fq, min(kBlock, p.n - first), p.feature_map);
     __syncthreads();
-    float at[kBlock / 8][4];   // Aᵀ = φ(K)·φ(Q_i)ᵀ
-    float dat[kBlock / 8][4];  // dAᵀ = V·dnum_iᵀ + dden_i
+    // dAᵀ = V·dnum_iᵀ + dden_i into dφ(K) first, then Aᵀ = φ(K)·φ(Q_i)ᵀ into dV: one 64-column
+    // tile live at a time (with both accumulators the kernel is at its register limit). A
+    // subtracting walk's products enter at the totals' precision (mma_regs_nn_split).
+    {
+      float dat[kBlock / 8][4];
+      zero_acc<16, kBlock>(dat);
+      mma_nt<Traits, kBlock>(dat, s_v_addr, row0, device::smem_address(s_dn));
+#pragma unroll
+      for (int t = 0; t < kBlock / 8; ++t)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) dat[t][e] += s_dden[t * 8 + 2 * (lane % 4) + e % 2];
+      if (walk.direct())
+        mma_regs_nn<Traits>(dfk, dat, sign, device::smem_address(s_fq));
+      else
+        mma_regs_nn_split<Traits>(dfk, dat, sign, device::smem_address(s_fq));
+    }
+    float at[kBlock / 8][4];
     zero_acc<16, kBlock>(at);
-    zero_acc<16, kBlock>(dat);
     mma_nt<Traits, kBlock>(at, s_fk_addr, row0, device::smem_address(s_fq));
-    mma_nt<Traits, kBlock>(dat, s_v_addr, row0, device::smem_address(s_dn));
-#pragma unroll
-    for (int t = 0; t < kBlock / 8; ++t)
-#pragma unroll
-      for (int e = 0; e < 4; ++e) dat[t][e] += s_dden[t * 8 + 2 * (lane % 4) + e % 2];
-    mma_regs_nn<Traits>(dfk, dat, sign, device::smem_address(s_fq));
-    mma_regs_nn<Traits>(dv, at, sign, device::smem_address(s_dn));
+    if (walk.direct())
+      mma_regs_nn<Traits>(dv, at, sign, device::smem_address(s_dn));
+    else
+      mma_regs_nn_split<Traits>(dv, at, sign, device::smem_address(s_dn));
   }
   if (walk.empty()) {  // every query block excludes this key block: no linear gradient
     zero_acc<16, kHeadDim>(dfk);

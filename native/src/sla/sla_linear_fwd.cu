@@ -10,8 +10,9 @@
 // O(N·D + D²).
 //
 // Precision: the totals H (stored / N, so fp16 holds them) and W enter as hi + lo 16-bit halves
-// (two MMAs), accumulators and denominators are fp32; a subtraction happens only where what remains
-// is at least half the total, so roundings are never amplified more than twofold. φ(q) and φ(k) are
+// (two MMAs), accumulators and denominators are fp32, and a subtracting walk's S enters as hi + lo
+// too: a subtraction happens only where what remains holds at least half the tokens, but a few
+// tokens can outweigh many (sla_warp_mma.cuh, mma_regs_nn_split). φ(q) and φ(k) are
 // rounded to the element type once and enter totals and visited blocks identically. A row with no
 // marginal token, or whose denominator is not positive (relu), gets O_l = 0, as the reference.
 //
@@ -149,9 +150,9 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
     // whole linear set, so den sums the same rounded values: O_l is then a true weighted mean of the
     // walked v. Summing the unrounded S made O_l = v·(1 ± 2⁻⁹) where one key is the whole linear set,
     // and the backward's dnum·v + dden, exactly 0 there, kept that error divided by a small den (dQ
-    // 1.06e-2 rel-L2, relu, N = 65, bf16). A subtracting walk keeps S unrounded: its totals (H from
-    // two 16-bit halves, Z in fp32) are unrounded too, and rounding only the subtracted part made dK
-    // 2.6e-2 in that same case (H100, 2026-12-07).
+    // 1.06e-2 rel-L2, relu, N = 65, bf16). A subtracting walk keeps S to the totals' precision (H
+    // from two 16-bit halves, Z in fp32): S enters num as hi + lo halves and den unrounded; rounding
+    // the subtracted part alone made dK 2.6e-2 in that same case (H100, 2026-12-07).
 #pragma unroll
     for (int t = 0; t < kSTiles; ++t) {
       if (direct)
@@ -160,7 +161,10 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
       walked_den[0] += s[t][0] + s[t][1];
       walked_den[1] += s[t][2] + s[t][3];
     }
-    mma_regs_nn<Traits>(num, s, sign, s_v_addr);  // num ± S·V
+    if (direct)
+      mma_regs_nn<Traits>(num, s, sign, s_v_addr);  // num + S·V
+    else
+      mma_regs_nn_split<Traits>(num, s, sign, s_v_addr);  // num - S·V, S to the totals' precision
   }
 
   // O_l per row; staged (rounded) in the warp's own rows of the φ(Q) tile for the Proj MMA.
