@@ -22,16 +22,26 @@ namespace {
 
 using mi::sla::blocks_of;
 
+// The workspace: all keys, the partials and their reduction (one D x D state per group); marginal
+// blocks, the per-key-block state rows X and the per-query-block marginal states Y (each as hi + lo
+// halves, blocks x state_cols per group) for `chunk_groups` groups at a time: as many as fit in the
+// size of Q (at least one), since a group's X and Y take about D / 16 times its share of Q.
 struct Layout {
   int64_t partial_h = 0;  // byte offsets
   int64_t partial_z = 0;
   int64_t h_hi = 0;
   int64_t h_lo = 0;
   int64_t z = 0;
+  int64_t x_hi = 0;
+  int64_t x_lo = 0;
+  int64_t y_hi = 0;
+  int64_t y_lo = 0;
   int64_t w_hi = 0;
   int64_t w_lo = 0;
   int64_t total = 0;
   int64_t chunks = 0;
+  int64_t state_cols = 0;
+  int64_t chunk_groups = 0;
 };
 
 Layout layout_of(const mi_sla_forward_args& a) {
@@ -39,14 +49,26 @@ Layout layout_of(const mi_sla_forward_args& a) {
   const int64_t d = a.head_dim;
   const int64_t element = 2;  // float16 or bfloat16
   Layout w;
-  w.chunks = mi::sla::key_state_chunks(a.seq_len);
   mi::WorkspaceLayout layout;
   auto take = [&](int64_t bytes) { return layout.take(bytes); };
-  w.partial_h = take(groups * w.chunks * d * d * 4);
-  w.partial_z = take(groups * w.chunks * d * 4);
-  w.h_hi = take(groups * d * d * element);
-  w.h_lo = take(groups * d * d * element);
-  w.z = take(groups * d * 4);
+  if (a.linear_branch == MI_SLA_ALL_KEYS) {
+    w.chunks = mi::sla::key_state_chunks(a.seq_len);
+    w.partial_h = take(groups * w.chunks * d * d * 4);
+    w.partial_z = take(groups * w.chunks * d * 4);
+    w.h_hi = take(groups * d * d * element);
+    w.h_lo = take(groups * d * d * element);
+    w.z = take(groups * d * 4);
+  } else {
+    const int64_t blocks = blocks_of(a.seq_len);
+    w.state_cols = mi::sla::state_cols_of(d);
+    const int64_t half = blocks * w.state_cols * element;  // one group's X (or Y) hi (or lo)
+    const int64_t q_bytes = groups * a.seq_len * d * element;
+    w.chunk_groups = std::clamp<int64_t>(q_bytes / (4 * half), 1, groups);
+    w.x_hi = take(w.chunk_groups * half);
+    w.x_lo = take(w.chunk_groups * half);
+    w.y_hi = take(w.chunk_groups * half);
+    w.y_lo = take(w.chunk_groups * half);
+  }
   w.w_hi = take(d * d * element);
   w.w_lo = take(d * d * element);
   w.total = layout.total();
@@ -121,34 +143,55 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     key_state.heads = static_cast<int>(args->heads);
     key_state.n = static_cast<int>(args->seq_len);
     key_state.feature_map = args->feature_map;
-    key_state.chunk_tokens = static_cast<int>(mi::sla::key_state_chunk_tokens(args->seq_len));
-    key_state.chunks = static_cast<int>(w.chunks);
-    key_state.partial_h = reinterpret_cast<float*>(base + w.partial_h);
-    key_state.partial_z = reinterpret_cast<float*>(base + w.partial_z);
 
+    // Proj's W split into hi + lo halves (the reduction's extra group); all keys: the totals too.
     mi::sla::ReduceParams reduce{};
-    reduce.partial_h = key_state.partial_h;
-    reduce.partial_z = key_state.partial_z;
-    reduce.chunks = key_state.chunks;
-    reduce.scale = 1.f / static_cast<float>(key_state.n);
-    reduce.h_hi = base + w.h_hi;
-    reduce.h_lo = base + w.h_lo;
-    reduce.z = reinterpret_cast<float*>(base + w.z);
     reduce.weight = args->proj_weight;
     reduce.w_hi = base + w.w_hi;
     reduce.w_lo = base + w.w_lo;
-    reduce.groups = groups;
+    if (all_keys) {
+      key_state.chunk_tokens = static_cast<int>(mi::sla::key_state_chunk_tokens(args->seq_len));
+      key_state.chunks = static_cast<int>(w.chunks);
+      key_state.partial_h = reinterpret_cast<float*>(base + w.partial_h);
+      key_state.partial_z = reinterpret_cast<float*>(base + w.partial_z);
+      reduce.partial_h = key_state.partial_h;
+      reduce.partial_z = key_state.partial_z;
+      reduce.chunks = key_state.chunks;
+      reduce.scale = 1.f / static_cast<float>(key_state.n);
+      reduce.h_hi = base + w.h_hi;
+      reduce.h_lo = base + w.h_lo;
+      reduce.z = reinterpret_cast<float*>(base + w.z);
+      reduce.groups = groups;
+    } else {
+      // One row per key block, [h_j, z_j] / 64 (a per-token mean: fp16 holds it); the GEMM scales
+      // the marginal sums by 64 / n, the range of the totals.
+      key_state.chunk_tokens = 64;
+      key_state.chunks = blocks;
+      key_state.state_hi = base + w.x_hi;
+      key_state.state_lo = base + w.x_lo;
+      key_state.state_cols = static_cast<int>(w.state_cols);
+      key_state.state_scale = 1.f / 64.f;
+      reduce.groups = 0;  // W only
+    }
+
+    mi::sla::StateGemmParams gemm{};
+    gemm.critical = critical.blocks;
+    if (!all_keys) gemm.negligible = {args->negligible.row_ptr, args->negligible.values, args->negligible.value_count};
+    gemm.blocks = blocks;
+    gemm.cols = static_cast<int>(w.state_cols);
+    gemm.causal = args->causal == 1;
+    gemm.x_hi = key_state.state_hi;
+    gemm.x_lo = key_state.state_lo;
+    gemm.scale = 64.f / static_cast<float>(key_state.n);
+    gemm.y_hi = base + w.y_hi;
+    gemm.y_lo = base + w.y_lo;
 
     mi::sla::LinearParams linear{};
     linear.q = args->q.data;
-    linear.k = args->k.data;
-    linear.v = args->v.data;
     linear.o_sparse = sparse_out.data;
     linear.o = args->o.data;
     linear.o_linear = keep_linear ? args->o_linear.data : nullptr;
     linear.q_strides = params.q_strides;
-    linear.k_strides = params.k_strides;
-    linear.v_strides = params.v_strides;
     linear.s_strides = params.o_strides;
     linear.o_strides = output.o_strides;
     linear.l_strides = linear_out.o_strides;
@@ -157,23 +200,32 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     linear.blocks = blocks;
     linear.feature_map = args->feature_map;
     linear.all_keys = all_keys;
-    linear.causal = args->causal == 1;
-    linear.critical = critical.blocks;
-    if (!all_keys) linear.negligible = {args->negligible.row_ptr, args->negligible.values, args->negligible.value_count};
-    linear.h_hi = reduce.h_hi;
-    linear.h_lo = reduce.h_lo;
+    linear.h_hi = all_keys ? reduce.h_hi : gemm.y_hi;
+    linear.h_lo = all_keys ? reduce.h_lo : gemm.y_lo;
     linear.z = reduce.z;
+    linear.state_cols = w.state_cols;
     linear.w_hi = reduce.w_hi;
     linear.w_lo = reduce.w_lo;
     linear.bias = args->proj_bias;
     linear.inv_den = args->linear_inv_den;
 
-    const int batch = static_cast<int>(args->batch);
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(args->dtype, args->head_dim, [&](auto hd, auto element) {
       cudaError_t err = mi::blocksparse::run_block_sparse_fwd<hd(), element()>(params, critical, s);
-      if (err == cudaSuccess) err = mi::sla::run_key_state<hd(), element()>(key_state, groups, s);
+      if (all_keys) {
+        if (err == cudaSuccess) err = mi::sla::run_key_state<hd(), element()>(key_state, groups, s);
+        if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
+        if (err == cudaSuccess) err = mi::sla::run_linear_fwd<hd(), element()>(linear, groups, s);
+        return err;
+      }
       if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
-      if (err == cudaSuccess) err = mi::sla::run_linear_fwd<hd(), element()>(linear, batch, s);
+      // The marginal states of chunk_groups groups at a time, in the same workspace.
+      for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.chunk_groups) {
+        const int64_t count = std::min(w.chunk_groups, groups - first);
+        key_state.group_offset = gemm.group_offset = linear.group_offset = first;
+        err = mi::sla::run_key_state<hd(), element()>(key_state, count, s);
+        if (err == cudaSuccess) err = mi::sla::run_state_gemm<element()>(gemm, count, s);
+        if (err == cudaSuccess) err = mi::sla::run_linear_fwd<hd(), element()>(linear, count, s);
+      }
       return err;
     }));
   });

@@ -2,15 +2,20 @@
 // (sla_forward_api.cpp) and the linear-branch kernels. Host-safe: no device types.
 //
 // The forward for G = batch x heads groups:
-//   1. the critical blocks: the block-sparse attention kernel, bidirectional, with the LSE,
-//      writing O_s (into o_sparse, or into o, which step 4 then updates in place);
-//   2. key state: per (group, chunk of tokens) partial H = Σ φ(k)ᵀv (D x D) and Z = Σ φ(k) (D),
-//      fp32, on tensor cores (sla_key_state.cu);
-//   3. the partials summed in a fixed order (deterministic), H scaled by 1/N (so that fp16 holds
-//      it) and split into hi + lo 16-bit halves, Z kept fp32; Proj's W split the same way;
-//   4. per 64-row query block (sla_linear_fwd.cu): O_l = φ(q)·H / φ(q)·Z, where the marginal-blocks
-//      semantics subtracts the critical and negligible blocks' (φ(q)·φ(K_j)ᵀ)·V_j and row sums from
-//      the all-keys totals; then O = O_s + O_l·Wᵀ + b.
+//   1. the critical blocks: the block-sparse attention kernel, bidirectional or causal, with the
+//      LSE, writing O_s (into o_sparse, or into o, which step 4 then updates in place);
+//   2. the linear branch's state, on tensor cores (sla_key_state.cu). All keys (the released
+//      branch): per (group, chunk of tokens) partial H = Σ φ(k)ᵀv (D x D) and Z = Σ φ(k) (D), fp32,
+//      summed in a fixed order (deterministic), H scaled by 1/N (so that fp16 holds it) and split
+//      into hi + lo 16-bit halves, Z kept fp32. Marginal blocks (the paper's), a few groups at a
+//      time (a chunk whose states fit the workspace): per key block j the state row
+//      x_j = [h_j, z_j] / 64 as hi + lo halves, then per query block i the marginal state
+//      [H_i, Z_i] = Σ_{j marginal for i} x_j as one GEMM per group of the rows' 0/1 marginal matrix
+//      (formed tile by tile from the indices, never stored) with the stacked x_j (sla_state_gemm.cu): about D² / (64·D·2·0.15) ≈ 7 x fewer products than
+//      visiting the excluded blocks as attention does, and no difference of large sums;
+//   3. Proj's W split into hi + lo halves;
+//   4. per 64-row query block (sla_linear_fwd.cu): O_l = φ(q)·H / φ(q)·Z with the group's totals or
+//      the block's marginal state; then O = O_s + O_l·Wᵀ + b.
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -56,6 +61,33 @@ struct KeyStateParams {
   int chunks;        // ceil(n / chunk_tokens)
   float* partial_h;  // [groups, chunks, D, D]
   float* partial_z;  // [groups, chunks, D]
+  // Per-block rows instead of partials (chunk_tokens = 64, the marginal-blocks state): when
+  // state_hi is set, CTA (block j, group g) writes row g·chunks + j of a [rows][state_cols] matrix,
+  // [H (a·D + c), Z (D² + a), zeros up to state_cols] times state_scale, as hi + lo halves.
+  void* state_hi = nullptr;
+  void* state_lo = nullptr;
+  int state_cols = 0;
+  float state_scale = 1.f;
+  int64_t group_offset = 0;  // blockIdx.y + group_offset is the group read
+};
+
+// The marginal-blocks state per query block (sla_state_gemm.cu), for `groups` groups from
+// group_offset: Y[g][i] = scale · Σ_j C[g][i][j]·X[g][j] over hi + lo halves of X, written as hi + lo
+// halves, where C[g][i][j] = 1 if key block j is marginal for query block i (a candidate, j < blocks
+// or causally j < i, listed by neither index), else 0.
+struct StateGemmParams {
+  CsrIndex critical;
+  CsrIndex negligible;
+  int blocks;             // query and key blocks
+  int cols;               // state columns, a multiple of 128
+  bool causal;            // row i's candidates are j < i (its diagonal is critical), so the GEMM
+                          // skips K tiles past each row tile's end
+  int64_t group_offset;   // the first group's index into the CSR rows
+  const void* x_hi;       // [groups][blocks][cols]
+  const void* x_lo;
+  float scale;
+  void* y_hi;             // [groups][blocks][cols]
+  void* y_lo;
 };
 
 // The partials summed in (group, chunk) order. Per group (sum_groups false): H·scale split into
@@ -82,23 +114,22 @@ struct ReduceParams {
 
 struct LinearParams {
   const void* q;
-  const void* k;
-  const void* v;
   const void* o_sparse;  // O_s (o itself when no separate buffer: read then written per element)
   void* o;
   void* o_linear;        // optional
-  attention::AttentionFwdParams::RowStrides q_strides, k_strides, v_strides, s_strides, o_strides, l_strides;
+  attention::AttentionFwdParams::RowStrides q_strides, s_strides, o_strides, l_strides;
   int heads;
   int n;
   int blocks;
   int feature_map;
   bool all_keys;         // the released main branch's semantics: no exclusion, denominator + 1e-5
-  bool causal;           // rows walk their past blocks directly (marginal-blocks semantics only)
-  CsrIndex critical;     // excluded blocks (marginal-blocks semantics)
-  CsrIndex negligible;
+  int64_t group_offset;  // blockIdx.y + group_offset is the group (batch · heads + head)
+  // All keys: the group's H (hi + lo, stored / n) and Z (fp32). Marginal blocks: the query block's
+  // row of the GEMM's output, [H, Z] / n as hi + lo halves, for the groups of this launch.
   const void* h_hi;
   const void* h_lo;
   const float* z;
+  int64_t state_cols;    // marginal blocks: the row length of the GEMM's output
   const void* w_hi;
   const void* w_lo;
   const float* bias;
@@ -110,6 +141,11 @@ cudaError_t run_key_state(const KeyStateParams& params, int64_t groups, cudaStre
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_reduce_key_state(const ReduceParams& params, cudaStream_t stream);
 template <int kHeadDim, attention::ElementType kElement>
-cudaError_t run_linear_fwd(const LinearParams& params, int batch, cudaStream_t stream);
+cudaError_t run_linear_fwd(const LinearParams& params, int64_t groups, cudaStream_t stream);
+template <attention::ElementType kElement>
+cudaError_t run_state_gemm(const StateGemmParams& params, int64_t groups, cudaStream_t stream);
+
+// The marginal-blocks state's row: [H, Z] padded to whole 128-column tiles.
+inline int64_t state_cols_of(int64_t head_dim) { return (head_dim * head_dim + head_dim + 127) / 128 * 128; }
 
 }  // namespace mi::sla

@@ -22,6 +22,44 @@ namespace {
 
 constexpr int kTile = 64;
 
+// x·scale as hi + lo halves at `at` of the state matrices (two consecutive elements).
+template <typename Element>
+__device__ __forceinline__ void store_split(const KeyStateParams& p, int64_t at, float x0, float x1) {
+  const uint32_t hi = device::pack2<Element>(x0 * p.state_scale, x1 * p.state_scale);
+  const Element* h = reinterpret_cast<const Element*>(&hi);
+  const uint32_t lo = device::pack2<Element>(x0 * p.state_scale - to_float(h[0]), x1 * p.state_scale - to_float(h[1]));
+  *reinterpret_cast<uint32_t*>(static_cast<Element*>(p.state_hi) + at) = hi;
+  *reinterpret_cast<uint32_t*>(static_cast<Element*>(p.state_lo) + at) = lo;
+}
+
+// One block's state as a row of the state matrix: H at a·D + c, Z at D² + a, then zeros to
+// state_cols (the GEMM reads whole 128-column tiles; 2·D threads cover Z and the padding, at most
+// 128 columns past D²).
+template <typename Traits>
+__device__ __forceinline__ void write_state_row(const KeyStateParams& p, const float (&acc)[Traits::kOTiles][4], float z,
+                                                int64_t row) {
+  using Element = typename Traits::Element;
+  constexpr int kHeadDim = Traits::kHeadDim;
+  const int warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+#pragma unroll
+  for (int t = 0; t < Traits::kOTiles; ++t)
+#pragma unroll
+    for (int half = 0; half < 2; ++half) {
+      const int a = warp * 16 + lane / 4 + 8 * half;
+      const int c = t * 8 + 2 * (lane % 4);
+      store_split<Element>(p, row + a * kHeadDim + c, acc[t][2 * half], acc[t][2 * half + 1]);
+    }
+  static_assert(Traits::kThreads >= 128, "the threads cover Z and the padding");
+  const int column = kHeadDim * kHeadDim + threadIdx.x;
+  if (column < p.state_cols) {
+    const float x = threadIdx.x < kHeadDim ? z * p.state_scale : 0.f;
+    const Element hi = from_float<Element>(x);
+    static_cast<Element*>(p.state_hi)[row + column] = hi;
+    static_cast<Element*>(p.state_lo)[row + column] = from_float<Element>(x - to_float(hi));
+  }
+}
+
 template <typename Traits>
 __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __grid_constant__ KeyStateParams p) {
   using Element = typename Traits::Element;
@@ -32,7 +70,7 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
   __shared__ __align__(128) Element s_v[kTile * kHeadDim];  // y
   __shared__ float s_w[kTile];
 
-  const int64_t group = blockIdx.y;
+  const int64_t group = blockIdx.y + p.group_offset;
   const int64_t batch = group / p.heads;
   const int head = static_cast<int>(group % p.heads);
   const int first = blockIdx.x * p.chunk_tokens;
@@ -84,6 +122,10 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
     }
   }
 
+  if (p.state_hi != nullptr) {
+    write_state_row<Traits>(p, acc, z, (int64_t(blockIdx.y) * p.chunks + blockIdx.x) * p.state_cols);
+    return;
+  }
   // Accumulator (t, e): row 16·warp + lane / 4 + 8·(e / 2), column 8t + 2·(lane % 4) + e % 2.
   float* h = p.partial_h + (group * p.chunks + blockIdx.x) * int64_t(kHeadDim) * kHeadDim;
 #pragma unroll

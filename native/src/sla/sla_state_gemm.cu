@@ -1,0 +1,209 @@
+// SLA forward, step 2 for the marginal-blocks semantics (sla_forward_params.h): per query block i
+// the marginal state [H_i, Z_i] = Σ_{j marginal for i} [h_j, z_j], as a GEMM per group of the 0/1
+// marginal matrix C (query blocks x key blocks) with the stacked per-key-block state rows X.
+//
+// Why a GEMM: visiting a row's excluded blocks as attention does costs 2·64·64·D·2 products per
+// (row, block) pair for 15 % of the pairs; C·X costs 2·(D² + D) per pair (x2 for the hi + lo
+// halves) for every pair, about 7 x less at D = 128, on the same tensor cores. And it sums the
+// marginal blocks themselves: no difference of large totals, so no rounding amplified.
+//
+// C never exists in memory (it would hold blocks² elements per group): each CTA writes its 128 x 64
+// tile of C into shared memory as it goes, two threads per row, each with its own cursors into the
+// row's ascending critical and negligible lists, which only move forward as K does. Y: 128 x 128
+// tiles, 8 warps (4 along M x 2 along N, 32 x 64 each), K in 64-column steps over a two-stage ring
+// (X's hi and lo tiles by cp.async, C's tile by stores); each step multiplies C's tile by both
+// halves (m16n8k16, fp32 accumulators); the epilogue scales and splits Y into hi + lo halves.
+// Causal rows skip the K tiles past their row tile.
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "../attention/attention_fwd_kernel.cuh"
+#include "../common/csr_rows.cuh"
+#include "../common/device_primitives.cuh"
+#include "sla_forward_params.h"
+#include "sla_tiles.cuh"
+
+namespace mi::sla {
+namespace {
+
+constexpr int kTileM = 128;
+constexpr int kTileN = 128;
+constexpr int kTileK = 64;
+constexpr int kWarps = 8;
+
+// The C row of one query block, as two threads write it: marginal key blocks are the candidates
+// (j < blocks, or causally j < i) that neither list names. The lists are ascending and a thread
+// asks for ascending j, so each cursor only moves forward.
+struct MarginalRow {
+  const int32_t* critical;
+  int64_t c, c_end;
+  const int32_t* negligible;
+  int64_t g, g_end;
+  int candidates;
+
+  __device__ MarginalRow(const StateGemmParams& p, int64_t group, int row)
+      : critical(p.critical.values), negligible(p.negligible.values) {
+    const bool real = row < p.blocks;
+    const int64_t csr_row = group * p.blocks + row;
+    const CsrRow cr = real ? CsrRow::read(p.critical, csr_row) : CsrRow{0, 0};
+    const CsrRow ng = real ? CsrRow::read(p.negligible, csr_row) : CsrRow{0, 0};
+    c = cr.begin;
+    c_end = cr.end;
+    g = ng.begin;
+    g_end = ng.end;
+    candidates = !real ? 0 : p.causal ? row : p.blocks;
+  }
+
+  __device__ bool marginal(int j) {
+    while (c < c_end && __ldg(critical + c) < j) ++c;
+    while (g < g_end && __ldg(negligible + g) < j) ++g;
+    return j < candidates && !(c < c_end && __ldg(critical + c) == j) && !(g < g_end && __ldg(negligible + g) == j);
+  }
+};
+
+template <typename Element>
+struct GemmSmem {
+  static constexpr int kA = kTileM * kTileK;  // elements of C's tile
+  static constexpr int kB = kTileK * kTileN;  // of one X half's tile
+  static constexpr int kStage = kA + 2 * kB;
+  static constexpr int kBytes = 2 * kStage * int(sizeof(Element));
+};
+
+// Two CTAs per SM: 128 registers a thread (no spills) and 96 KB of shared memory each.
+template <attention::ElementType kElement>
+__global__ void __launch_bounds__(kWarps * 32, 2) state_gemm_kernel(const __grid_constant__ StateGemmParams p) {
+  using TA = SlaTileTraits<kTileK, kElement, kWarps>;  // C's tile: 128 rows of 64
+  using TB = SlaTileTraits<kTileN, kElement, kWarps>;  // X's tiles: 64 rows of 128
+  using Element = typename TA::Element;
+  using Mma = device::Mma16816<Element>;
+  using Smem = GemmSmem<Element>;
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  Element* smem = reinterpret_cast<Element*>(smem_raw);
+
+  const int i0 = blockIdx.x * kTileM;
+  const int col0 = blockIdx.y * kTileN;
+  const int64_t local_group = blockIdx.z;
+  const int64_t x_offset = local_group * p.blocks * int64_t(p.cols) + col0;
+  const auto* x_hi = static_cast<const Element*>(p.x_hi) + x_offset;
+  const auto* x_lo = static_cast<const Element*>(p.x_lo) + x_offset;
+  // Causal: rows below i0 + 128 use key blocks below it only.
+  const int k_pad = (p.blocks + kTileK - 1) / kTileK * kTileK;  // X's rows past blocks load as zeros
+  const int k_end = p.causal ? min(k_pad, i0 + kTileM) : k_pad;
+  const int k_tiles = k_end / kTileK;
+
+  // Two threads per row of C's tile, 32 of its 64 columns each (four 8-element chunks).
+  const int c_row = threadIdx.x / 2;
+  const int c_half = threadIdx.x % 2;
+  MarginalRow marginal(p, blockIdx.z + p.group_offset, i0 + c_row);
+  const Element one = from_float<Element>(1.f);
+  const Element zero = from_float<Element>(0.f);
+  auto load = [&](int stage, int kt) {
+    Element* s = smem + stage * Smem::kStage;
+    const int k0 = kt * kTileK;
+    attention::detail::load_tile_async<TB, kTileK>(s + Smem::kA, x_hi, p.cols, k0, p.blocks);
+    attention::detail::load_tile_async<TB, kTileK>(s + Smem::kA + Smem::kB, x_lo, p.cols, k0, p.blocks);
+    device::cp_async_commit();
+#pragma unroll
+    for (int chunk = 0; chunk < 4; ++chunk) {
+      uint4 packed;
+      Element* e = reinterpret_cast<Element*>(&packed);
+      const int j0 = k0 + (c_half * 4 + chunk) * 8;
+#pragma unroll
+      for (int x = 0; x < 8; ++x) e[x] = marginal.marginal(j0 + x) ? one : zero;
+      *reinterpret_cast<uint4*>(s + TA::swizzle(c_row, c_half * 4 + chunk)) = packed;
+    }
+  };
+
+  const int warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  const int wm = warp % 4;  // rows 32·wm
+  const int wn = warp / 4;  // columns 64·wn
+  float acc[2][8][4];
+#pragma unroll
+  for (int mi = 0; mi < 2; ++mi)
+#pragma unroll
+    for (int t = 0; t < 8; ++t)
+#pragma unroll
+      for (int e = 0; e < 4; ++e) acc[mi][t][e] = 0.f;
+
+  if (k_tiles > 0) load(0, 0);
+  for (int kt = 0; kt < k_tiles; ++kt) {
+    if (kt + 1 < k_tiles) {
+      load((kt + 1) % 2, kt + 1);  // the other stage: every warp finished it last step (C's tile
+                                   // is stored now, visible after the barrier below)
+      device::cp_async_wait<1>();
+    } else {
+      device::cp_async_wait<0>();
+    }
+    __syncthreads();
+    const Element* s = smem + (kt % 2) * Smem::kStage;
+    const uint32_t a_addr = device::smem_address(s);
+    const uint32_t hi_addr = device::smem_address(s + Smem::kA);
+    const uint32_t lo_addr = device::smem_address(s + Smem::kA + Smem::kB);
+#pragma unroll
+    for (int ks = 0; ks < kTileK / 16; ++ks) {
+      uint32_t a[2][4];
+#pragma unroll
+      for (int mi = 0; mi < 2; ++mi)
+        device::ldmatrix_x4(a[mi], a_addr + 2 * TA::swizzle(wm * 32 + mi * 16 + lane % 16, ks * 2 + lane / 16));
+#pragma unroll
+      for (int np = 0; np < 4; ++np) {
+        const int b_offset = 2 * TB::swizzle(ks * 16 + lane % 8 + ((lane / 8) % 2) * 8, (wn * 4 + np) * 2 + lane / 16);
+        uint32_t bh[4], bl[4];
+        device::ldmatrix_x4_trans(bh, hi_addr + b_offset);
+        device::ldmatrix_x4_trans(bl, lo_addr + b_offset);
+#pragma unroll
+        for (int mi = 0; mi < 2; ++mi) {
+          Mma::run(acc[mi][2 * np], a[mi], bh[0], bh[1]);
+          Mma::run(acc[mi][2 * np + 1], a[mi], bh[2], bh[3]);
+          Mma::run(acc[mi][2 * np], a[mi], bl[0], bl[1]);
+          Mma::run(acc[mi][2 * np + 1], a[mi], bl[2], bl[3]);
+        }
+      }
+    }
+    __syncthreads();  // every warp is done with this stage before it is refilled
+  }
+
+  // Y = scale · acc as hi + lo halves; accumulator (t, e) holds row lane / 4 + 8·(e / 2), column
+  // 8t + 2·(lane % 4) + e % 2 of the warp's 16-row slab mi.
+  auto* y_hi = static_cast<Element*>(p.y_hi) + local_group * p.blocks * int64_t(p.cols);
+  auto* y_lo = static_cast<Element*>(p.y_lo) + local_group * p.blocks * int64_t(p.cols);
+#pragma unroll
+  for (int mi = 0; mi < 2; ++mi)
+#pragma unroll
+    for (int half = 0; half < 2; ++half) {
+      const int row = i0 + wm * 32 + mi * 16 + lane / 4 + 8 * half;
+      if (row >= p.blocks) continue;
+#pragma unroll
+      for (int t = 0; t < 8; ++t) {
+        const int col = col0 + wn * 64 + t * 8 + 2 * (lane % 4);
+        const float x0 = acc[mi][t][2 * half] * p.scale;
+        const float x1 = acc[mi][t][2 * half + 1] * p.scale;
+        const uint32_t hi = device::pack2<Element>(x0, x1);
+        const Element* h = reinterpret_cast<const Element*>(&hi);
+        const int64_t at = int64_t(row) * p.cols + col;
+        *reinterpret_cast<uint32_t*>(y_hi + at) = hi;
+        *reinterpret_cast<uint32_t*>(y_lo + at) = device::pack2<Element>(x0 - to_float(h[0]), x1 - to_float(h[1]));
+      }
+    }
+}
+
+}  // namespace
+
+template <attention::ElementType kElement>
+cudaError_t run_state_gemm(const StateGemmParams& p, int64_t groups, cudaStream_t stream) {
+  using Element = typename attention::ElementOf<kElement>::type;
+  constexpr int kSmem = GemmSmem<Element>::kBytes;
+  const auto kernel = state_gemm_kernel<kElement>;
+  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  if (err != cudaSuccess) return err;
+  const unsigned row_tiles = static_cast<unsigned>((p.blocks + kTileM - 1) / kTileM);
+  kernel<<<dim3(row_tiles, p.cols / kTileN, static_cast<unsigned>(groups)), kWarps * 32, kSmem, stream>>>(p);
+  return cudaGetLastError();
+}
+
+template cudaError_t run_state_gemm<attention::ElementType::kFloat16>(const StateGemmParams&, int64_t, cudaStream_t);
+template cudaError_t run_state_gemm<attention::ElementType::kBFloat16>(const StateGemmParams&, int64_t, cudaStream_t);
+
+}  // namespace mi::sla
