@@ -3,8 +3,10 @@
 // synchronisation, no atomics (the result is bit-for-bit repeatable).
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "../attention/attention_validation.h"
 #include "../common/dispatch.h"
@@ -23,24 +25,33 @@ struct Columns {
   int64_t counts, col_ptr, values;  // byte offsets
 };
 
+// The workspace. Both branches: the column indices, the partials of the sums over every token
+// (dW, db; all keys also H and dH), W's halves, and per row delta, dden and dnum. All keys: the
+// totals H, Z, dH, dZ. Marginal blocks: the state rows X and the GEMM's states Y (each as hi + lo
+// halves, blocks x state_cols per group) for `chunk_groups` groups at a time, as many as keep the
+// whole within twice the size of Q (at least one).
 struct Layout {
   Columns critical, negligible;
-  int64_t partial_h, partial_z, h_hi, h_lo, z, dh_hi, dh_lo, dz, w_hi, w_lo, delta, dden, dnum;
+  int64_t partial_h, partial_z, h_hi, h_lo, z, dh_hi, dh_lo, dz, x_hi, x_lo, y_hi, y_lo, w_hi, w_lo, delta, dden, dnum;
   int64_t chunks = 0;
+  int64_t state_cols = 0;
+  int64_t chunk_groups = 0;
   int64_t total = 0;
 };
 
 Layout layout_of(const mi_sla_backward_args& a) {
   const int64_t groups = a.batch * a.heads;
   const int64_t d = a.head_dim;
-  const int64_t rows = groups * blocks_of(a.seq_len);
+  const int64_t blocks = blocks_of(a.seq_len);
+  const int64_t rows = groups * blocks;
   const int64_t element = 2;
+  const bool all_keys = a.linear_branch == MI_SLA_ALL_KEYS;
   Layout w{};
   w.chunks = mi::sla::key_state_chunks(a.seq_len);
   mi::WorkspaceLayout layout;
   auto take = [&](int64_t bytes) { return layout.take(bytes); };
   // The negligible index is read (and its columns built) only with the marginal-blocks branch.
-  const int64_t negligible = a.linear_branch == MI_SLA_ALL_KEYS ? 0 : a.negligible.value_count;
+  const int64_t negligible = all_keys ? 0 : a.negligible.value_count;
   for (auto [columns, entries] : {std::pair{&w.critical, a.critical.value_count}, std::pair{&w.negligible, negligible}}) {
     columns->counts = take(rows * 8);
     columns->col_ptr = take((rows + 1) * 8);
@@ -48,17 +59,29 @@ Layout layout_of(const mi_sla_backward_args& a) {
   }
   w.partial_h = take(groups * w.chunks * d * d * 4);
   w.partial_z = take(groups * w.chunks * d * 4);
-  w.h_hi = take(groups * d * d * element);
-  w.h_lo = take(groups * d * d * element);
-  w.z = take(groups * d * 4);
-  w.dh_hi = take(groups * d * d * element);
-  w.dh_lo = take(groups * d * d * element);
-  w.dz = take(groups * d * 4);
+  if (all_keys) {
+    w.h_hi = take(groups * d * d * element);
+    w.h_lo = take(groups * d * d * element);
+    w.z = take(groups * d * 4);
+    w.dh_hi = take(groups * d * d * element);
+    w.dh_lo = take(groups * d * d * element);
+    w.dz = take(groups * d * 4);
+  }
   w.w_hi = take(d * d * element);
   w.w_lo = take(d * d * element);
   w.delta = take(groups * a.seq_len * 4);
   w.dden = take(groups * a.seq_len * 4);
   w.dnum = take(groups * a.seq_len * d * element);
+  if (!all_keys) {
+    w.state_cols = mi::sla::state_cols_of(d);
+    const int64_t half = blocks * w.state_cols * element;  // one group's X (or Y) hi (or lo)
+    const int64_t room = 2 * groups * a.seq_len * d * element - layout.total();
+    w.chunk_groups = std::clamp<int64_t>(room / (4 * half), 1, groups);
+    w.x_hi = take(w.chunk_groups * half);
+    w.x_lo = take(w.chunk_groups * half);
+    w.y_hi = take(w.chunk_groups * half);
+    w.y_lo = take(w.chunk_groups * half);
+  }
   w.total = layout.total();
   return w;
 }
@@ -203,69 +226,115 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
     b.delta = prep.delta;
     b.dnum = prep.dnum;
     b.dden = prep.dden;
-    void* h_hi = base + w.h_hi;
-    void* h_lo = base + w.h_lo;
-    auto* z = reinterpret_cast<float*>(base + w.z);
-    void* dh_hi = base + w.dh_hi;
-    void* dh_lo = base + w.dh_lo;
-    auto* dz = reinterpret_cast<float*>(base + w.dz);
-    b.h_hi = h_hi;
-    b.h_lo = h_lo;
-    b.z = z;
-    b.dh_hi = dh_hi;
-    b.dh_lo = dh_lo;
-    b.dz = dz;
     b.critical_rows = critical;
-    b.negligible_rows = negligible;
     b.critical_cols = critical_cols;
-    b.negligible_cols = negligible_cols;
     b.heads = heads;
     b.n = n;
     b.blocks = blocks;
     b.feature_map = args->feature_map;
-    b.all_keys = all_keys;
     b.causal = args->causal == 1;
     b.scale = params.scale;
     b.scale_log2 = params.scale_log2;
+    // The forward's H is stored / n (the totals' Z is not; the marginal states' Z is); dH is not.
+    if (all_keys) {
+      b.row_state = {base + w.h_hi, base + w.h_lo, reinterpret_cast<float*>(base + w.z), 0, float(n), 1.f};
+      b.column_state = {base + w.dh_hi, base + w.dh_lo, reinterpret_cast<float*>(base + w.dz), 0, 1.f, 1.f};
+    } else {
+      b.row_state = {base + w.y_hi, base + w.y_lo, nullptr, w.state_cols, float(n), float(n)};
+      b.column_state = {base + w.y_hi, base + w.y_lo, nullptr, w.state_cols, 1.f, 1.f};
+    }
+
+    // The state GEMMs (marginal blocks): rows of the forward's indices for H_i, Z_i (scaled as the
+    // forward's, 64 / n over rows stored / 64), columns for dH_j, dZ_j (64, unscaled).
+    mi::sla::StateGemmParams gemm{};
+    gemm.blocks = blocks;
+    gemm.cols = static_cast<int>(w.state_cols);
+    gemm.causal = b.causal;
+    gemm.x_hi = base + w.x_hi;
+    gemm.x_lo = base + w.x_lo;
+    gemm.y_hi = base + w.y_hi;
+    gemm.y_lo = base + w.y_lo;
 
     const int batch = static_cast<int>(args->batch);
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(args->dtype, args->head_dim, [&](auto hd, auto element) {
-      auto sum = [&](const void* x, const mi::attention::AttentionFwdParams::RowStrides& xs, const void* y,
-                     const mi::attention::AttentionFwdParams::RowStrides& ys, const float* weight, int feature_map) {
-        sums.x = x;
-        sums.y = y;
-        sums.x_strides = xs;
-        sums.y_strides = ys;
-        sums.row_weight = weight;
-        sums.feature_map = feature_map;
-        return mi::sla::run_key_state<hd(), element()>(sums, groups, s);
+      // Σ φ(x)ᵀ·y and Σ w·φ(x): into the partials (`sums`) or as per-block state rows (`block_rows`).
+      auto sum = [&](mi::sla::KeyStateParams& into, const void* x, const mi::attention::AttentionFwdParams::RowStrides& xs,
+                     const void* y, const mi::attention::AttentionFwdParams::RowStrides& ys, const float* weight,
+                     int feature_map, int64_t count) {
+        into.x = x;
+        into.y = y;
+        into.x_strides = xs;
+        into.y_strides = ys;
+        into.row_weight = weight;
+        into.feature_map = feature_map;
+        return mi::sla::run_key_state<hd(), element()>(into, count, s);
       };
-      // H = Σ φ(k)ᵀv, Z = Σ φ(k) (stored / n, as the forward), and W split into halves.
-      cudaError_t err = sum(args->k.data, params.k_strides, args->v.data, params.v_strides, nullptr, args->feature_map);
-      reduce.scale = 1.f / static_cast<float>(n);
-      reduce.h_hi = h_hi;
-      reduce.h_lo = h_lo;
-      reduce.z = z;
+      cudaError_t err = cudaSuccess;
       reduce.weight = args->proj_weight;
       reduce.w_hi = w_hi;
       reduce.w_lo = w_lo;
-      if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
-      if (err == cudaSuccess) err = mi::sla::run_backward_prep<hd(), element()>(prep, groups, s);
-      // dH = Σ φ(q)ᵀ dnum, dZ = Σ dden·φ(q) (unscaled).
-      if (err == cudaSuccess) err = sum(args->q.data, params.q_strides, prep.dnum, dnum_strides, prep.dden, args->feature_map);
-      reduce.scale = 1.f;
-      reduce.h_hi = dh_hi;
-      reduce.h_lo = dh_lo;
-      reduce.z = dz;
-      reduce.weight = nullptr;
-      if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
+      if (all_keys) {
+        // H = Σ φ(k)ᵀv, Z = Σ φ(k) (stored / n, as the forward), and W split into halves.
+        err = sum(sums, args->k.data, params.k_strides, args->v.data, params.v_strides, nullptr, args->feature_map, groups);
+        reduce.scale = 1.f / static_cast<float>(n);
+        reduce.h_hi = base + w.h_hi;
+        reduce.h_lo = base + w.h_lo;
+        reduce.z = reinterpret_cast<float*>(base + w.z);
+        if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
+        if (err == cudaSuccess) err = mi::sla::run_backward_prep<hd(), element()>(prep, groups, s);
+        // dH = Σ φ(q)ᵀ dnum, dZ = Σ dden·φ(q) (unscaled).
+        if (err == cudaSuccess) err = sum(sums, args->q.data, params.q_strides, prep.dnum, dnum_strides, prep.dden, args->feature_map, groups);
+        reduce.scale = 1.f;
+        reduce.h_hi = base + w.dh_hi;
+        reduce.h_lo = base + w.dh_lo;
+        reduce.z = reinterpret_cast<float*>(base + w.dz);
+        reduce.weight = nullptr;
+        if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
+        if (err == cudaSuccess) err = mi::sla::run_linear_dq<hd(), element()>(b, groups, s);
+        if (err == cudaSuccess) err = mi::sla::run_linear_dkv<hd(), element()>(b, groups, s);
+      } else {
+        reduce.groups = 0;  // W only
+        err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
+        if (err == cudaSuccess) err = mi::sla::run_backward_prep<hd(), element()>(prep, groups, s);
+        mi::sla::KeyStateParams block_rows = sums;
+        block_rows.chunk_tokens = 64;
+        block_rows.chunks = blocks;
+        block_rows.state_hi = base + w.x_hi;
+        block_rows.state_lo = base + w.x_lo;
+        block_rows.state_cols = static_cast<int>(w.state_cols);
+        block_rows.state_scale = 1.f / 64.f;
+        for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.chunk_groups) {
+          const int64_t count = std::min(w.chunk_groups, groups - first);
+          block_rows.group_offset = gemm.group_offset = b.group_offset = first;
+          // H_i, Z_i: per key block [φ(K_j)ᵀV_j, Σ φ(K_j)] / 64, summed over each row's marginal blocks.
+          err = sum(block_rows, args->k.data, params.k_strides, args->v.data, params.v_strides, nullptr, args->feature_map, count);
+          gemm.critical = critical;
+          gemm.negligible = negligible;
+          gemm.columns = false;
+          gemm.scale = 64.f / static_cast<float>(n);
+          if (err == cudaSuccess) err = mi::sla::run_state_gemm<element()>(gemm, count, s);
+          if (err == cudaSuccess) err = mi::sla::run_linear_dq<hd(), element()>(b, count, s);
+          // dH_j, dZ_j: per query block [φ(Q_i)ᵀdnum_i, Σ dden·φ(Q_i)] / 64, summed over each
+          // column's query blocks that hold it as marginal (X and Y are free again: stream order).
+          if (err == cudaSuccess)
+            err = sum(block_rows, args->q.data, params.q_strides, prep.dnum, dnum_strides, prep.dden, args->feature_map, count);
+          gemm.critical = critical_cols;
+          gemm.negligible = negligible_cols;
+          gemm.columns = true;
+          gemm.scale = 64.f;
+          if (err == cudaSuccess) err = mi::sla::run_state_gemm<element()>(gemm, count, s);
+          if (err == cudaSuccess) err = mi::sla::run_linear_dkv<hd(), element()>(b, count, s);
+        }
+      }
       // dW = Σ dOᵀ O_l (W is [out][in]: dW[a][c] = Σ dO[a]·O_l[c]) and db = Σ dO, over every group.
-      if (err == cudaSuccess) err = sum(args->d_o.data, d_o.o_strides, args->o_linear.data, o_linear.o_strides, nullptr, mi::sla::kIdentity);
+      if (err == cudaSuccess)
+        err = sum(sums, args->d_o.data, d_o.o_strides, args->o_linear.data, o_linear.o_strides, nullptr, mi::sla::kIdentity, groups);
+      reduce.groups = groups;
+      reduce.weight = nullptr;
       reduce.sum_groups = true;
       reduce.h_total = args->d_weight;
       reduce.z_total = args->d_bias;
       if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
-      if (err == cudaSuccess) err = mi::sla::run_linear_bwd<hd(), element()>(b, batch, s);
       if (err == cudaSuccess) err = mi::sla::run_sparse_bwd<hd(), element()>(b, batch, s);
       return err;
     }));

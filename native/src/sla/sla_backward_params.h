@@ -4,13 +4,17 @@
 // For G = batch x heads groups, with the forward's row indices E(i) = critical(i) ∪ negligible(i):
 //   1. column indices (sla_columns.cu): per key block, the query blocks whose row lists it, for the
 //      critical and the negligible index, ascending (count, scan, fill: deterministic);
-//   2. the forward's all-keys state H, Z again (sla_key_state.cu, as the forward);
+//   2. Proj's W split into hi + lo halves; for the released branch (all keys) also the forward's
+//      totals H, Z again (sla_key_state.cu, as the forward);
 //   3. prep (sla_backward_prep.cu), per row: D = dO·O_s, g = dO·W (dO_l), dnum = g / den and
 //      dden = -(g·O_l) / den (0 where the linear branch is off), dnum stored in the element type;
-//   4. dH = Σ φ(q)ᵀ·dnum and dZ = Σ dden·φ(q) per group, dW = Σ dOᵀ·O_l and db = Σ dO over every
-//      group (sla_key_state.cu with other operands);
-//   5. the linear branch's dq, dk, dv (sla_linear_bwd.cu): all-keys terms minus the excluded blocks,
-//      through φ's Jacobian, written;
+//   4. all keys: dH = Σ φ(q)ᵀ·dnum and dZ = Σ dden·φ(q) per group; then dW = Σ dOᵀ·O_l and
+//      db = Σ dO over every group (sla_key_state.cu with other operands);
+//   5. the linear branch's dq, dk, dv (sla_linear_bwd.cu), through φ's Jacobian, written. All keys:
+//      from the totals. Marginal blocks, a chunk of groups at a time: the forward's per-query-block
+//      states H_i, Z_i recomputed (per-key-block rows, then the state GEMM over the row indices)
+//      for dq, then per-query-block rows [φ(Q_i)ᵀdnum_i, Σ dden·φ(Q_i)] and the state GEMM over the
+//      column indices for each key block's dH_j, dZ_j, for dk and dv (sla_state_gemm.cu);
 //   6. the critical blocks' FlashAttention-2 backward (sla_sparse_bwd.cu): dq per query block over
 //      its row, dk and dv per key block over its column, added to what step 5 wrote.
 #pragma once
@@ -50,6 +54,19 @@ struct PrepParams {
   void* dnum;            // [groups, n, D] element type, contiguous
 };
 
+// The linear branch's state as the step-5 kernels read it: the group's totals (state_cols 0:
+// hi / lo [groups, D, D] and z [groups, D] fp32) or, per block, a row of a state GEMM's output
+// ([H, Z] as hi + lo halves, state_cols long, for the launch's groups). The kernels use
+// H·h_scale and Z·z_scale.
+struct StateRef {
+  const void* hi;
+  const void* lo;
+  const float* z;
+  int64_t state_cols;
+  float h_scale;
+  float z_scale;
+};
+
 // One linear-branch or sparse backward launch; the kernels read the fields their step needs.
 struct BackwardParams {
   const void* q;
@@ -65,20 +82,16 @@ struct BackwardParams {
   const float* delta;   // [groups, n]
   const void* dnum;     // [groups, n, D] contiguous
   const float* dden;    // [groups, n]
-  const void* h_hi;     // [groups, D, D]: H / n (forward state), element hi + lo
-  const void* h_lo;
-  const float* z;       // [groups, D]
-  const void* dh_hi;    // [groups, D, D]: dH (unscaled), element hi + lo
-  const void* dh_lo;
-  const float* dz;      // [groups, D]
-  CsrIndex critical_rows, negligible_rows;
-  CsrIndex critical_cols, negligible_cols;
+  StateRef row_state;     // H, Z for dq (the forward's: H / n)
+  StateRef column_state;  // dH, dZ for dk and dv (unscaled)
+  int64_t group_offset;   // step 5: blockIdx.y + group_offset is the group
+  CsrIndex critical_rows;
+  CsrIndex critical_cols;
   int heads;
   int n;
   int blocks;
   int feature_map;
-  bool all_keys;
-  bool causal;          // the diagonal block masks keys past the query; the linear walks run direct
+  bool causal;          // the diagonal block masks keys past the query (step 6)
   float scale;
   float scale_log2;
 };
@@ -89,7 +102,9 @@ cudaError_t run_fill_columns(const ColumnParams& params, cudaStream_t stream);
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_backward_prep(const PrepParams& params, int64_t groups, cudaStream_t stream);
 template <int kHeadDim, attention::ElementType kElement>
-cudaError_t run_linear_bwd(const BackwardParams& params, int batch, cudaStream_t stream);
+cudaError_t run_linear_dq(const BackwardParams& params, int64_t groups, cudaStream_t stream);
+template <int kHeadDim, attention::ElementType kElement>
+cudaError_t run_linear_dkv(const BackwardParams& params, int64_t groups, cudaStream_t stream);
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_sparse_bwd(const BackwardParams& params, int batch, cudaStream_t stream);
 

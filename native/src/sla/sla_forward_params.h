@@ -74,7 +74,7 @@ struct KeyStateParams {
 // The marginal-blocks state per query block (sla_state_gemm.cu), for `groups` groups from
 // group_offset: Y[g][i] = scale · Σ_j C[g][i][j]·X[g][j] over hi + lo halves of X, written as hi + lo
 // halves, where C[g][i][j] = 1 if key block j is marginal for query block i (a candidate, j < blocks
-// or causally j < i, listed by neither index), else 0.
+// or causally j < i, listed by neither index), else 0; or the same with Cᵀ (columns).
 struct StateGemmParams {
   CsrIndex critical;
   CsrIndex negligible;
@@ -82,6 +82,8 @@ struct StateGemmParams {
   int cols;               // state columns, a multiple of 128
   bool causal;            // row i's candidates are j < i (its diagonal is critical), so the GEMM
                           // skips K tiles past each row tile's end
+  bool columns;           // Cᵀ (the backward's dH): rows are key blocks, the indices are the column
+                          // lists, and causal candidates are the query blocks after the row's
   int64_t group_offset;   // the first group's index into the CSR rows
   const void* x_hi;       // [groups][blocks][cols]
   const void* x_lo;

@@ -1,6 +1,8 @@
 // SLA forward, step 2 for the marginal-blocks semantics (sla_forward_params.h): per query block i
 // the marginal state [H_i, Z_i] = Σ_{j marginal for i} [h_j, z_j], as a GEMM per group of the 0/1
-// marginal matrix C (query blocks x key blocks) with the stacked per-key-block state rows X.
+// marginal matrix C (query blocks x key blocks) with the stacked per-key-block state rows X; for the
+// backward also per key block j [dH_j, dZ_j] = Σ_{i: j marginal for i} [dh_i, dz_i], the same GEMM
+// with Cᵀ, whose rows come from the column indices.
 //
 // Why a GEMM: visiting a row's excluded blocks as attention does costs 2·64·64·D·2 products per
 // (row, block) pair for 15 % of the pairs; C·X costs 2·(D² + D) per pair (x2 for the hi + lo
@@ -36,29 +38,48 @@ constexpr int kWarps = 8;
 // (j < blocks, or causally j < i) that neither list names. The lists are ascending and a thread
 // asks for ascending j, so each cursor only moves forward.
 struct MarginalRow {
-  const int32_t* critical;
-  int64_t c, c_end;
-  const int32_t* negligible;
-  int64_t g, g_end;
-  int candidates;
+  const int32_t* c;  // cursors into the row's lists, and their ends
+  const int32_t* c_end;
+  const int32_t* g;
+  const int32_t* g_end;
+  int first, last;  // the candidates [first, last)
 
-  __device__ MarginalRow(const StateGemmParams& p, int64_t group, int row)
-      : critical(p.critical.values), negligible(p.negligible.values) {
+  __device__ MarginalRow(const StateGemmParams& p, int64_t group, int row) {
     const bool real = row < p.blocks;
     const int64_t csr_row = group * p.blocks + row;
-    const CsrRow cr = real ? CsrRow::read(p.critical, csr_row) : CsrRow{0, 0};
+    const CsrRow critical = real ? CsrRow::read(p.critical, csr_row) : CsrRow{0, 0};
+    const CsrRow negligible = real ? CsrRow::read(p.negligible, csr_row) : CsrRow{0, 0};
+    c = p.critical.values + critical.begin;
+    c_end = p.critical.values + critical.end;
+    g = p.negligible.values + negligible.begin;
+    g_end = p.negligible.values + negligible.end;
+    // Causal rows (query blocks) see the blocks before their diagonal; causal columns (key blocks)
+    // are seen by the query blocks after it.
+    first = p.causal && p.columns ? row + 1 : 0;
+    last = !real ? 0 : p.causal && !p.columns ? row : p.blocks;
+  }
+
+  __device__ bool marginal(int j) {
+    while (c < c_end && __ldg(c) < j) ++c;
+    while (g < g_end && __ldg(g) < j) ++g;
+    return j >= first && j < last && !(c < c_end && __ldg(c) == j) && !(g < g_end && __ldg(g) == j);
+  }
+};
     const CsrRow ng = real ? CsrRow::read(p.negligible, csr_row) : CsrRow{0, 0};
     c = cr.begin;
     c_end = cr.end;
     g = ng.begin;
     g_end = ng.end;
-    candidates = !real ? 0 : p.causal ? row : p.blocks;
+    // Causal rows (query blocks) see the blocks before their diagonal; causal columns (key blocks)
+    // are seen by the query blocks after it.
+    first = p.causal && p.columns ? row + 1 : 0;
+    last = !real ? 0 : p.causal && !p.columns ? row : p.blocks;
   }
 
   __device__ bool marginal(int j) {
     while (c < c_end && __ldg(critical + c) < j) ++c;
     while (g < g_end && __ldg(negligible + g) < j) ++g;
-    return j < candidates && !(c < c_end && __ldg(critical + c) == j) && !(g < g_end && __ldg(negligible + g) == j);
+    return j >= first && j < last && !(c < c_end && __ldg(critical + c) == j) && !(g < g_end && __ldg(negligible + g) == j);
   }
 };
 
@@ -88,9 +109,11 @@ __global__ void __launch_bounds__(kWarps * 32, 2) state_gemm_kernel(const __grid
   const auto* x_hi = static_cast<const Element*>(p.x_hi) + x_offset;
   const auto* x_lo = static_cast<const Element*>(p.x_lo) + x_offset;
   // Causal: rows below i0 + 128 use key blocks below it only.
+  // Causal: rows below i0 + 128 use blocks below it only; columns from i0 use blocks after i0 only.
   const int k_pad = (p.blocks + kTileK - 1) / kTileK * kTileK;  // X's rows past blocks load as zeros
-  const int k_end = p.causal ? min(k_pad, i0 + kTileM) : k_pad;
-  const int k_tiles = k_end / kTileK;
+  const int k_begin = p.causal && p.columns ? i0 / kTileK : 0;
+  const int k_end = p.causal && !p.columns ? min(k_pad, i0 + kTileM) : k_pad;
+  const int k_tiles = k_end / kTileK - k_begin;
 
   // Two threads per row of C's tile, 32 of its 64 columns each (four 8-element chunks).
   const int c_row = threadIdx.x / 2;
@@ -100,7 +123,7 @@ __global__ void __launch_bounds__(kWarps * 32, 2) state_gemm_kernel(const __grid
   const Element zero = from_float<Element>(0.f);
   auto load = [&](int stage, int kt) {
     Element* s = smem + stage * Smem::kStage;
-    const int k0 = kt * kTileK;
+    const int k0 = (k_begin + kt) * kTileK;
     attention::detail::load_tile_async<TB, kTileK>(s + Smem::kA, x_hi, p.cols, k0, p.blocks);
     attention::detail::load_tile_async<TB, kTileK>(s + Smem::kA + Smem::kB, x_lo, p.cols, k0, p.blocks);
     device::cp_async_commit();

@@ -10,7 +10,6 @@
 //   mma_regs_nn:   acc (16 x D) += sign·P·B, P a 16 x 64 accumulator tile in registers (its C
 //                  layout is the A layout of four k16 steps), B a [64][D] tile read transposed: P·V,
 //                  dS·K, Pᵀ·dO.
-//   mma_regs_nn_split: the same with P as hi + lo halves, for the walks that subtract.
 #pragma once
 
 #include "../common/device_primitives.cuh"
@@ -86,40 +85,6 @@ __device__ __forceinline__ void mma_regs_nn(float (&acc)[Traits::kHeadDim / 8][4
       device::ldmatrix_x4_trans(b, b_addr + 2 * Traits::swizzle(kk * 16 + (lane % 8) + ((lane / 8) % 2) * 8, dp * 2 + lane / 16));
       Mma::run(acc[2 * dp], a, b[0], b[1]);
       Mma::run(acc[2 * dp + 1], a, b[2], b[3]);
-    }
-  }
-}
-
-// mma_regs_nn with P carried in two 16-bit halves, hi = P rounded and lo = P - hi (two MMAs): the
-// product then carries about 16 bits of P, as the hi + lo totals it is subtracted from do. A walk
-// that subtracts needs it: a subtracted row or column may outweigh what remains by far (a query
-// whose linear set is one key has a small den and so a large dnum), and P rounded once leaves its
-// rounding, 2⁻⁹ of the large term, in the small difference (dK 2.6e-2 rel-L2, relu, N = 65, bf16).
-template <typename Traits>
-__device__ __forceinline__ void mma_regs_nn_split(float (&acc)[Traits::kHeadDim / 8][4], const float (&p)[8][4], float sign,
-                                                  uint32_t b_addr) {
-  using Element = typename Traits::Element;
-  using Mma = device::Mma16816<Element>;
-  const int lane = threadIdx.x % 32;
-#pragma unroll
-  for (int kk = 0; kk < 4; ++kk) {
-    // The halves of one k16 step only, built as it is used: the split costs 4 registers.
-    uint32_t hi[4], lo[4];
-#pragma unroll
-    for (int r = 0; r < 4; ++r) {
-      const float x0 = sign * p[2 * kk + r / 2][(r % 2) * 2];
-      const float x1 = sign * p[2 * kk + r / 2][(r % 2) * 2 + 1];
-      hi[r] = device::pack2<Element>(x0, x1);
-      lo[r] = device::pack2<Element>(x0 - to_float(from_float<Element>(x0)), x1 - to_float(from_float<Element>(x1)));
-    }
-#pragma unroll
-    for (int dp = 0; dp < Traits::kHeadDim / 16; ++dp) {
-      uint32_t b[4];
-      device::ldmatrix_x4_trans(b, b_addr + 2 * Traits::swizzle(kk * 16 + (lane % 8) + ((lane / 8) % 2) * 8, dp * 2 + lane / 16));
-      Mma::run(acc[2 * dp], hi, b[0], b[1]);
-      Mma::run(acc[2 * dp + 1], hi, b[2], b[3]);
-      Mma::run(acc[2 * dp], lo, b[0], b[1]);
-      Mma::run(acc[2 * dp + 1], lo, b[2], b[3]);
     }
   }
 }
