@@ -65,23 +65,6 @@ struct MarginalRow {
     return j >= first && j < last && !(c < c_end && __ldg(c) == j) && !(g < g_end && __ldg(g) == j);
   }
 };
-    const CsrRow ng = real ? CsrRow::read(p.negligible, csr_row) : CsrRow{0, 0};
-    c = cr.begin;
-    c_end = cr.end;
-    g = ng.begin;
-    g_end = ng.end;
-    // Causal rows (query blocks) see the blocks before their diagonal; causal columns (key blocks)
-    // are seen by the query blocks after it.
-    first = p.causal && p.columns ? row + 1 : 0;
-    last = !real ? 0 : p.causal && !p.columns ? row : p.blocks;
-  }
-
-  __device__ bool marginal(int j) {
-    while (c < c_end && __ldg(critical + c) < j) ++c;
-    while (g < g_end && __ldg(negligible + g) < j) ++g;
-    return j >= first && j < last && !(c < c_end && __ldg(critical + c) == j) && !(g < g_end && __ldg(negligible + g) == j);
-  }
-};
 
 template <typename Element>
 struct GemmSmem {
@@ -91,9 +74,9 @@ struct GemmSmem {
   static constexpr int kBytes = 2 * kStage * int(sizeof(Element));
 };
 
-// Two CTAs per SM: 128 registers a thread (no spills) and 96 KB of shared memory each.
+// One CTA of 8 warps per SM: about 170 registers a thread (capped at 128 for two CTAs, it spills).
 template <attention::ElementType kElement>
-__global__ void __launch_bounds__(kWarps * 32, 2) state_gemm_kernel(const __grid_constant__ StateGemmParams p) {
+__global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid_constant__ StateGemmParams p) {
   using TA = SlaTileTraits<kTileK, kElement, kWarps>;  // C's tile: 128 rows of 64
   using TB = SlaTileTraits<kTileN, kElement, kWarps>;  // X's tiles: 64 rows of 128
   using Element = typename TA::Element;
