@@ -32,7 +32,7 @@ struct Columns {
 // whole within twice the size of Q (at least one).
 struct Layout {
   Columns critical, negligible;
-  int64_t partial_h, partial_z, h_hi, h_lo, z, dh_hi, dh_lo, dz, x_hi, x_lo, y_hi, y_lo, w_hi, w_lo, delta, dden, dnum;
+  int64_t partial_h, partial_z, h_hi, h_lo, z, dh_hi, dh_lo, dz, mask, x_hi, x_lo, y_hi, y_lo, w_hi, w_lo, delta, dden, dnum;
   int64_t chunks = 0;
   int64_t state_cols = 0;
   int64_t chunk_groups = 0;
@@ -75,8 +75,10 @@ Layout layout_of(const mi_sla_backward_args& a) {
   if (!all_keys) {
     w.state_cols = mi::sla::state_cols_of(d);
     const int64_t half = blocks * w.state_cols * element;  // one group's X (or Y) hi (or lo)
+    const int64_t mask = blocks * mi::sla::mask_words_of(blocks) * 4;  // one group's bits of C
     const int64_t room = 2 * groups * a.seq_len * d * element - layout.total();
-    w.chunk_groups = std::clamp<int64_t>(room / (4 * half), 1, groups);
+    w.chunk_groups = std::clamp<int64_t>(room / (4 * half + mask), 1, groups);
+    w.mask = take(w.chunk_groups * mask);
     w.x_hi = take(w.chunk_groups * half);
     w.x_lo = take(w.chunk_groups * half);
     w.y_hi = take(w.chunk_groups * half);
@@ -249,6 +251,8 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
     mi::sla::StateGemmParams gemm{};
     gemm.blocks = blocks;
     gemm.cols = static_cast<int>(w.state_cols);
+    gemm.mask = reinterpret_cast<uint32_t*>(base + w.mask);
+    gemm.mask_words = static_cast<int>(mi::sla::mask_words_of(blocks));
     gemm.causal = b.causal;
     gemm.x_hi = base + w.x_hi;
     gemm.x_lo = base + w.x_lo;

@@ -32,6 +32,7 @@ struct Layout {
   int64_t h_hi = 0;
   int64_t h_lo = 0;
   int64_t z = 0;
+  int64_t mask = 0;
   int64_t x_hi = 0;
   int64_t x_lo = 0;
   int64_t y_hi = 0;
@@ -62,8 +63,10 @@ Layout layout_of(const mi_sla_forward_args& a) {
     const int64_t blocks = blocks_of(a.seq_len);
     w.state_cols = mi::sla::state_cols_of(d);
     const int64_t half = blocks * w.state_cols * element;  // one group's X (or Y) hi (or lo)
+    const int64_t mask = blocks * mi::sla::mask_words_of(blocks) * 4;  // one group's bits of C
     const int64_t q_bytes = groups * a.seq_len * d * element;
-    w.chunk_groups = std::clamp<int64_t>(q_bytes / (4 * half), 1, groups);
+    w.chunk_groups = std::clamp<int64_t>(q_bytes / (4 * half + mask), 1, groups);
+    w.mask = take(w.chunk_groups * mask);
     w.x_hi = take(w.chunk_groups * half);
     w.x_lo = take(w.chunk_groups * half);
     w.y_hi = take(w.chunk_groups * half);
@@ -179,6 +182,8 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     if (!all_keys) gemm.negligible = {args->negligible.row_ptr, args->negligible.values, args->negligible.value_count};
     gemm.blocks = blocks;
     gemm.cols = static_cast<int>(w.state_cols);
+    gemm.mask = reinterpret_cast<uint32_t*>(base + w.mask);
+    gemm.mask_words = static_cast<int>(mi::sla::mask_words_of(blocks));
     gemm.causal = args->causal == 1;
     gemm.x_hi = key_state.state_hi;
     gemm.x_lo = key_state.state_lo;

@@ -85,6 +85,8 @@ struct StateGemmParams {
   bool columns;           // Cᵀ (the backward's dH): rows are key blocks, the indices are the column
                           // lists, and causal candidates are the query blocks after the row's
   int64_t group_offset;   // the first group's index into the CSR rows
+  uint32_t* mask;         // [groups][blocks][mask_words]: C's rows as bits (key block j: bit j % 32
+  int mask_words;         // of word j / 32), written by run_state_gemm's first kernel
   const void* x_hi;       // [groups][blocks][cols]
   const void* x_lo;
   float scale;
@@ -147,7 +149,10 @@ cudaError_t run_linear_fwd(const LinearParams& params, int64_t groups, cudaStrea
 template <attention::ElementType kElement>
 cudaError_t run_state_gemm(const StateGemmParams& params, int64_t groups, cudaStream_t stream);
 
-// The marginal-blocks state's row: [H, Z] padded to whole 128-column tiles.
+// The marginal-blocks state's row: [H, Z] padded to whole 128-column tiles; C's bit rows: whole
+// 64-block K steps (2^21 tokens: 32,768 blocks, 1,024 words).
 inline int64_t state_cols_of(int64_t head_dim) { return (head_dim * head_dim + head_dim + 127) / 128 * 128; }
+constexpr int kMaxMaskWords = 1024;
+inline int64_t mask_words_of(int64_t blocks) { return (blocks + 63) / 64 * 2; }
 
 }  // namespace mi::sla

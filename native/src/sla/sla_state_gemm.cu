@@ -9,13 +9,14 @@
 // halves) for every pair, about 7 x less at D = 128, on the same tensor cores. And it sums the
 // marginal blocks themselves: no difference of large totals, so no rounding amplified.
 //
-// C never exists in memory (it would hold blocks² elements per group): each CTA writes its 128 x 64
-// tile of C into shared memory as it goes, two threads per row, each with its own cursors into the
-// row's ascending critical and negligible lists, which only move forward as K does. Y: 128 x 128
-// tiles, 8 warps (4 along M x 2 along N, 32 x 64 each), K in 64-column steps over a two-stage ring
-// (X's hi and lo tiles by cp.async, C's tile by stores); each step multiplies C's tile by both
-// halves (m16n8k16, fp32 accumulators); the epilogue scales and splits Y into hi + lo halves.
-// Causal rows skip the K tiles past their row tile.
+// C exists only as bits: marginal_mask_kernel writes each row's (one CTA per row of C and group:
+// the candidate range set, then the bits of the row's critical and negligible entries cleared in
+// shared memory, which leaves the same bits in any order), 32 key blocks a word, blocks² / 8 bytes
+// a group. state_gemm_kernel: 128 x 128 tiles of Y, 8 warps (4 along M x 2 along N, 32 x 64 each),
+// K in 64-column steps over a two-stage ring (X's hi and lo tiles by cp.async; C's tile expanded
+// from one word per thread, two threads a row); each step multiplies C's tile by both halves
+// (m16n8k16, fp32 accumulators); the epilogue scales and splits Y into hi + lo halves. Causal rows
+// skip the K tiles past their row tile, causal columns those before it.
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -34,37 +35,36 @@ constexpr int kTileN = 128;
 constexpr int kTileK = 64;
 constexpr int kWarps = 8;
 
-// The C row of one query block, as two threads write it: marginal key blocks are the candidates
-// (j < blocks, or causally j < i) that neither list names. The lists are ascending and a thread
-// asks for ascending j, so each cursor only moves forward.
-struct MarginalRow {
-  const int32_t* c;  // cursors into the row's lists, and their ends
-  const int32_t* c_end;
-  const int32_t* g;
-  const int32_t* g_end;
-  int first, last;  // the candidates [first, last)
+constexpr int kMaskThreads = 128;
 
-  __device__ MarginalRow(const StateGemmParams& p, int64_t group, int row) {
-    const bool real = row < p.blocks;
-    const int64_t csr_row = group * p.blocks + row;
-    const CsrRow critical = real ? CsrRow::read(p.critical, csr_row) : CsrRow{0, 0};
-    const CsrRow negligible = real ? CsrRow::read(p.negligible, csr_row) : CsrRow{0, 0};
-    c = p.critical.values + critical.begin;
-    c_end = p.critical.values + critical.end;
-    g = p.negligible.values + negligible.begin;
-    g_end = p.negligible.values + negligible.end;
-    // Causal rows (query blocks) see the blocks before their diagonal; causal columns (key blocks)
-    // are seen by the query blocks after it.
-    first = p.causal && p.columns ? row + 1 : 0;
-    last = !real ? 0 : p.causal && !p.columns ? row : p.blocks;
+// Row `row` of C (or Cᵀ) as bits: the candidates [first, last) set, the listed blocks cleared.
+__global__ void __launch_bounds__(kMaskThreads) marginal_mask_kernel(const __grid_constant__ StateGemmParams p) {
+  __shared__ uint32_t s_words[kMaxMaskWords];
+  const int row = blockIdx.x;
+  const int64_t local_group = blockIdx.y;
+  const int64_t csr_row = (local_group + p.group_offset) * p.blocks + row;
+  // Causal rows (query blocks) see the blocks before their diagonal; causal columns (key blocks)
+  // are seen by the query blocks after it.
+  const int first = p.causal && p.columns ? row + 1 : 0;
+  const int last = p.causal && !p.columns ? row : p.blocks;
+  for (int w = threadIdx.x; w < p.mask_words; w += kMaskThreads) {
+    uint32_t bits = 0;
+    for (int b = 0; b < 32; ++b) bits |= uint32_t(w * 32 + b >= first && w * 32 + b < last) << b;
+    s_words[w] = bits;
   }
-
-  __device__ bool marginal(int j) {
-    while (c < c_end && __ldg(c) < j) ++c;
-    while (g < g_end && __ldg(g) < j) ++g;
-    return j >= first && j < last && !(c < c_end && __ldg(c) == j) && !(g < g_end && __ldg(g) == j);
+  __syncthreads();
+  for (int list = 0; list < 2; ++list) {
+    const CsrIndex& index = list == 0 ? p.critical : p.negligible;
+    const CsrRow listed = CsrRow::read(index, csr_row);
+    for (int64_t e = listed.begin + threadIdx.x; e < listed.end; e += kMaskThreads) {
+      const int32_t j = __ldg(index.values + e);
+      if (j >= 0 && j < p.mask_words * 32) atomicAnd(&s_words[j / 32], ~(1u << (j % 32)));
+    }
   }
-};
+  __syncthreads();
+  uint32_t* out = p.mask + (local_group * p.blocks + row) * p.mask_words;
+  for (int w = threadIdx.x; w < p.mask_words; w += kMaskThreads) out[w] = s_words[w];
+}
 
 template <typename Element>
 struct GemmSmem {
@@ -74,7 +74,7 @@ struct GemmSmem {
   static constexpr int kBytes = 2 * kStage * int(sizeof(Element));
 };
 
-// One CTA of 8 warps per SM: about 170 registers a thread (capped at 128 for two CTAs, it spills).
+// One CTA of 8 warps per SM: about 130-160 registers a thread (capped at 128 for two CTAs, it spills).
 template <attention::ElementType kElement>
 __global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid_constant__ StateGemmParams p) {
   using TA = SlaTileTraits<kTileK, kElement, kWarps>;  // C's tile: 128 rows of 64
@@ -98,10 +98,11 @@ __global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid
   const int k_end = p.causal && !p.columns ? min(k_pad, i0 + kTileM) : k_pad;
   const int k_tiles = k_end / kTileK - k_begin;
 
-  // Two threads per row of C's tile, 32 of its 64 columns each (four 8-element chunks).
+  // Two threads per row of C's tile, 32 of its 64 columns each (one mask word, four 8-element
+  // chunks); rows past the blocks are zero.
   const int c_row = threadIdx.x / 2;
   const int c_half = threadIdx.x % 2;
-  MarginalRow marginal(p, blockIdx.z + p.group_offset, i0 + c_row);
+  const uint32_t* mask_row = i0 + c_row < p.blocks ? p.mask + (local_group * p.blocks + i0 + c_row) * p.mask_words : nullptr;
   const Element one = from_float<Element>(1.f);
   const Element zero = from_float<Element>(0.f);
   auto load = [&](int stage, int kt) {
@@ -110,13 +111,13 @@ __global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid
     attention::detail::load_tile_async<TB, kTileK>(s + Smem::kA, x_hi, p.cols, k0, p.blocks);
     attention::detail::load_tile_async<TB, kTileK>(s + Smem::kA + Smem::kB, x_lo, p.cols, k0, p.blocks);
     device::cp_async_commit();
+    const uint32_t bits = mask_row != nullptr ? __ldg(mask_row + k0 / 32 + c_half) : 0u;
 #pragma unroll
     for (int chunk = 0; chunk < 4; ++chunk) {
       uint4 packed;
       Element* e = reinterpret_cast<Element*>(&packed);
-      const int j0 = k0 + (c_half * 4 + chunk) * 8;
 #pragma unroll
-      for (int x = 0; x < 8; ++x) e[x] = marginal.marginal(j0 + x) ? one : zero;
+      for (int x = 0; x < 8; ++x) e[x] = (bits >> (chunk * 8 + x)) & 1u ? one : zero;
       *reinterpret_cast<uint4*>(s + TA::swizzle(c_row, c_half * 4 + chunk)) = packed;
     }
   };
@@ -204,6 +205,10 @@ cudaError_t run_state_gemm(const StateGemmParams& p, int64_t groups, cudaStream_
   const auto kernel = state_gemm_kernel<kElement>;
   cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
   if (err != cudaSuccess) return err;
+  if (p.mask_words > kMaxMaskWords || p.mask_words * 32 < p.blocks) return cudaErrorInvalidValue;
+  marginal_mask_kernel<<<dim3(p.blocks, static_cast<unsigned>(groups)), kMaskThreads, 0, stream>>>(p);
+  cudaError_t launched = cudaGetLastError();
+  if (launched != cudaSuccess) return launched;
   const unsigned row_tiles = static_cast<unsigned>((p.blocks + kTileM - 1) / kTileM);
   kernel<<<dim3(row_tiles, p.cols / kTileN, static_cast<unsigned>(groups)), kWarps * 32, kSmem, stream>>>(p);
   return cudaGetLastError();
