@@ -22,34 +22,46 @@ namespace {
 
 constexpr int kTile = 64;
 
-// x·scale as hi + lo halves at `at` of the state matrices (two consecutive elements).
-template <typename Element>
-__device__ __forceinline__ void store_split(const KeyStateParams& p, int64_t at, float x0, float x1) {
-  const uint32_t hi = device::pack2<Element>(x0 * p.state_scale, x1 * p.state_scale);
-  const Element* h = reinterpret_cast<const Element*>(&hi);
-  const uint32_t lo = device::pack2<Element>(x0 * p.state_scale - to_float(h[0]), x1 * p.state_scale - to_float(h[1]));
-  *reinterpret_cast<uint32_t*>(static_cast<Element*>(p.state_hi) + at) = hi;
-  *reinterpret_cast<uint32_t*>(static_cast<Element*>(p.state_lo) + at) = lo;
-}
-
 // One block's state as a row of the state matrix: H at a·D + c, Z at D² + a, then zeros to
 // state_cols (the GEMM reads whole 128-column tiles; 2·D threads cover Z and the padding, at most
-// 128 columns past D²).
+// 128 columns past D²). H·scale goes out as hi, then lo, each staged in the CTA's two tiles (rows
+// a < 64 in `low_rows`, the rest in `high_rows`, swizzled as they are) and copied out in 16-byte
+// chunks: H's D² elements are contiguous in the row. The caller has synchronised after its last
+// read of the tiles.
 template <typename Traits>
 __device__ __forceinline__ void write_state_row(const KeyStateParams& p, const float (&acc)[Traits::kOTiles][4], float z,
-                                                int64_t row) {
+                                                int64_t row, typename Traits::Element* low_rows,
+                                                typename Traits::Element* high_rows) {
   using Element = typename Traits::Element;
   constexpr int kHeadDim = Traits::kHeadDim;
   const int warp = threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
+  for (int pass = 0; pass < 2; ++pass) {
 #pragma unroll
-  for (int t = 0; t < Traits::kOTiles; ++t)
+    for (int t = 0; t < Traits::kOTiles; ++t)
 #pragma unroll
-    for (int half = 0; half < 2; ++half) {
-      const int a = warp * 16 + lane / 4 + 8 * half;
-      const int c = t * 8 + 2 * (lane % 4);
-      store_split<Element>(p, row + a * kHeadDim + c, acc[t][2 * half], acc[t][2 * half + 1]);
+      for (int half = 0; half < 2; ++half) {
+        const int a = warp * 16 + lane / 4 + 8 * half;
+        const float x0 = acc[t][2 * half] * p.state_scale;
+        const float x1 = acc[t][2 * half + 1] * p.state_scale;
+        uint32_t bits = device::pack2<Element>(x0, x1);
+        if (pass == 1) {
+          const Element* h = reinterpret_cast<const Element*>(&bits);
+          bits = device::pack2<Element>(x0 - to_float(h[0]), x1 - to_float(h[1]));
+        }
+        Element* tile = a < 64 ? low_rows : high_rows;
+        *reinterpret_cast<uint32_t*>(tile + Traits::swizzle(a % 64, t) + 2 * (lane % 4)) = bits;
+      }
+    __syncthreads();
+    auto* out = static_cast<Element*>(pass == 0 ? p.state_hi : p.state_lo) + row;
+    for (int i = threadIdx.x; i < kHeadDim * Traits::kChunksPerRow; i += Traits::kThreads) {
+      const int a = i / Traits::kChunksPerRow;
+      const int chunk = i % Traits::kChunksPerRow;
+      const Element* tile = a < 64 ? low_rows : high_rows;
+      *reinterpret_cast<uint4*>(out + a * kHeadDim + chunk * 8) = *reinterpret_cast<const uint4*>(tile + Traits::swizzle(a % 64, chunk));
     }
+    __syncthreads();  // the tiles are read before the next pass writes them
+  }
   static_assert(Traits::kThreads >= 128, "the threads cover Z and the padding");
   const int column = kHeadDim * kHeadDim + threadIdx.x;
   if (column < p.state_cols) {
@@ -123,7 +135,8 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
   }
 
   if (p.state_hi != nullptr) {
-    write_state_row<Traits>(p, acc, z, (int64_t(blockIdx.y) * p.chunks + blockIdx.x) * p.state_cols);
+    __syncthreads();  // every warp is done with the tiles, which stage the row
+    write_state_row<Traits>(p, acc, z, (int64_t(blockIdx.y) * p.chunks + blockIdx.x) * p.state_cols, s_k, s_v);
     return;
   }
   // Accumulator (t, e): row 16·warp + lane / 4 + 8·(e / 2), column 8t + 2·(lane % 4) + e % 2.

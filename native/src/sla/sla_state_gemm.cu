@@ -15,7 +15,8 @@
 // a group. state_gemm_kernel: 128 x 128 tiles of Y, 8 warps (4 along M x 2 along N, 32 x 64 each),
 // K in 64-column steps over a two-stage ring (X's hi and lo tiles by cp.async; C's tile expanded
 // from one word per thread, two threads a row); each step multiplies C's tile by both halves
-// (m16n8k16, fp32 accumulators); the epilogue scales and splits Y into hi + lo halves. Causal rows
+// (m16n8k16, fp32 accumulators); the epilogue scales and splits Y into hi + lo halves and stores
+// them through shared memory in whole 16-byte chunks. Causal rows
 // skip the K tiles past their row tile, causal columns those before it.
 #include <cuda_runtime.h>
 
@@ -172,28 +173,40 @@ __global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid
     __syncthreads();  // every warp is done with this stage before it is refilled
   }
 
-  // Y = scale · acc as hi + lo halves; accumulator (t, e) holds row lane / 4 + 8·(e / 2), column
+  // Y = scale · acc as hi + lo halves, staged in the ring's memory (every warp is past its last
+  // read: the loop ends on a barrier) as two swizzled [128][128] tiles, then copied out in 16-byte
+  // chunks, whole rows at a time. Accumulator (t, e) holds row lane / 4 + 8·(e / 2), column
   // 8t + 2·(lane % 4) + e % 2 of the warp's 16-row slab mi.
-  auto* y_hi = static_cast<Element*>(p.y_hi) + local_group * p.blocks * int64_t(p.cols);
-  auto* y_lo = static_cast<Element*>(p.y_lo) + local_group * p.blocks * int64_t(p.cols);
+  Element* stage_hi = smem;
+  Element* stage_lo = smem + kTileM * kTileN;
 #pragma unroll
   for (int mi = 0; mi < 2; ++mi)
 #pragma unroll
     for (int half = 0; half < 2; ++half) {
-      const int row = i0 + wm * 32 + mi * 16 + lane / 4 + 8 * half;
-      if (row >= p.blocks) continue;
+      const int row = wm * 32 + mi * 16 + lane / 4 + 8 * half;
 #pragma unroll
       for (int t = 0; t < 8; ++t) {
-        const int col = col0 + wn * 64 + t * 8 + 2 * (lane % 4);
         const float x0 = acc[mi][t][2 * half] * p.scale;
         const float x1 = acc[mi][t][2 * half + 1] * p.scale;
         const uint32_t hi = device::pack2<Element>(x0, x1);
         const Element* h = reinterpret_cast<const Element*>(&hi);
-        const int64_t at = int64_t(row) * p.cols + col;
-        *reinterpret_cast<uint32_t*>(y_hi + at) = hi;
-        *reinterpret_cast<uint32_t*>(y_lo + at) = device::pack2<Element>(x0 - to_float(h[0]), x1 - to_float(h[1]));
+        const int at = TB::swizzle(row, wn * 8 + t) + 2 * (lane % 4);
+        *reinterpret_cast<uint32_t*>(stage_hi + at) = hi;
+        *reinterpret_cast<uint32_t*>(stage_lo + at) = device::pack2<Element>(x0 - to_float(h[0]), x1 - to_float(h[1]));
       }
     }
+  __syncthreads();
+  auto* y_hi = static_cast<Element*>(p.y_hi) + local_group * p.blocks * int64_t(p.cols) + col0;
+  auto* y_lo = static_cast<Element*>(p.y_lo) + local_group * p.blocks * int64_t(p.cols) + col0;
+  constexpr int kChunks = kTileN / 8;
+  for (int i = threadIdx.x; i < kTileM * kChunks; i += kWarps * 32) {
+    const int row = i / kChunks;
+    const int chunk = i % kChunks;
+    if (i0 + row >= p.blocks) break;  // rows ascend with i
+    const int64_t at = int64_t(i0 + row) * p.cols + chunk * 8;
+    *reinterpret_cast<uint4*>(y_hi + at) = *reinterpret_cast<const uint4*>(stage_hi + TB::swizzle(row, chunk));
+    *reinterpret_cast<uint4*>(y_lo + at) = *reinterpret_cast<const uint4*>(stage_lo + TB::swizzle(row, chunk));
+  }
 }
 
 }  // namespace
