@@ -1,6 +1,8 @@
-// Sums over every token of a (batch, head): H = Σ φ(x)ᵀ·y and Z = Σ w·φ(x) (KeyStateParams), then
-// their deterministic reduction (ReduceParams). The forward's all-keys state (x = K, y = V) and the
-// backward's dH, dZ (x = Q, y = dO_l / den) and dW, db (x = dO, y = O_l) are all this shape.
+// Sums over the tokens of a (batch, head): H = Σ φ(x)ᵀ·y and Z = Σ w·φ(x) (KeyStateParams), then
+// their deterministic reduction (ReduceParams). The all-keys state (x = K, y = V), the backward's
+// dH, dZ (x = Q, y = dO_l / den, w = dden) and dW, db (x = dO, y = O_l) are all this shape. With
+// state rows (the paper's branch), each 64-token block's sums are a row of the state GEMM's input
+// (sla_state_gemm.cu) instead of a partial.
 //
 // One CTA per (chunk of tokens, group), D / 16 warps; warp w owns rows [16w, 16w + 16) of H
 // (feature index a) and every column (y's dim c). Per 64-token tile: x and y land in swizzled
