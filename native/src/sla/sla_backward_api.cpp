@@ -32,10 +32,9 @@ struct Columns {
 // whole within twice the size of Q (at least one).
 struct Layout {
   Columns critical, negligible;
-  int64_t partial_h, partial_z, h_hi, h_lo, z, dh_hi, dh_lo, dz, mask, x_hi, x_lo, y_hi, y_lo, w_hi, w_lo, delta, dden, dnum;
+  int64_t partial_h, partial_z, h_hi, h_lo, z, dh_hi, dh_lo, dz, w_hi, w_lo, delta, dden, dnum;
+  mi::sla::StateBuffers state;
   int64_t chunks = 0;
-  int64_t state_cols = 0;
-  int64_t chunk_groups = 0;
   int64_t total = 0;
 };
 
@@ -72,18 +71,8 @@ Layout layout_of(const mi_sla_backward_args& a) {
   w.delta = take(groups * a.seq_len * 4);
   w.dden = take(groups * a.seq_len * 4);
   w.dnum = take(groups * a.seq_len * d * element);
-  if (!all_keys) {
-    w.state_cols = mi::sla::state_cols_of(d);
-    const int64_t half = blocks * w.state_cols * element;  // one group's X (or Y) hi (or lo)
-    const int64_t mask = blocks * mi::sla::mask_words_of(blocks) * 4;  // one group's bits of C
-    const int64_t room = 2 * groups * a.seq_len * d * element - layout.total();
-    w.chunk_groups = std::clamp<int64_t>(room / (4 * half + mask), 1, groups);
-    w.mask = take(w.chunk_groups * mask);
-    w.x_hi = take(w.chunk_groups * half);
-    w.x_lo = take(w.chunk_groups * half);
-    w.y_hi = take(w.chunk_groups * half);
-    w.y_lo = take(w.chunk_groups * half);
-  }
+  if (!all_keys)
+    w.state = mi::sla::take_state_buffers(layout, blocks, d, groups, 2 * groups * a.seq_len * d * element - layout.total());
   w.total = layout.total();
   return w;
 }
@@ -242,22 +231,22 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
       b.row_state = {base + w.h_hi, base + w.h_lo, reinterpret_cast<float*>(base + w.z), 0, float(n), 1.f};
       b.column_state = {base + w.dh_hi, base + w.dh_lo, reinterpret_cast<float*>(base + w.dz), 0, 1.f, 1.f};
     } else {
-      b.row_state = {base + w.y_hi, base + w.y_lo, nullptr, w.state_cols, float(n), float(n)};
-      b.column_state = {base + w.y_hi, base + w.y_lo, nullptr, w.state_cols, 1.f, 1.f};
+      b.row_state = {base + w.state.y_hi, base + w.state.y_lo, nullptr, w.state.state_cols, float(n), float(n)};
+      b.column_state = {base + w.state.y_hi, base + w.state.y_lo, nullptr, w.state.state_cols, 1.f, 1.f};
     }
 
     // The state GEMMs (marginal blocks): rows of the forward's indices for H_i, Z_i (scaled as the
     // forward's, 64 / n over rows stored / 64), columns for dH_j, dZ_j (64, unscaled).
     mi::sla::StateGemmParams gemm{};
     gemm.blocks = blocks;
-    gemm.cols = static_cast<int>(w.state_cols);
-    gemm.mask = reinterpret_cast<uint32_t*>(base + w.mask);
+    gemm.cols = static_cast<int>(w.state.state_cols);
+    gemm.mask = reinterpret_cast<uint32_t*>(base + w.state.mask);
     gemm.mask_words = static_cast<int>(mi::sla::mask_words_of(blocks));
     gemm.causal = b.causal;
-    gemm.x_hi = base + w.x_hi;
-    gemm.x_lo = base + w.x_lo;
-    gemm.y_hi = base + w.y_hi;
-    gemm.y_lo = base + w.y_lo;
+    gemm.x_hi = base + w.state.x_hi;
+    gemm.x_lo = base + w.state.x_lo;
+    gemm.y_hi = base + w.state.y_hi;
+    gemm.y_lo = base + w.state.y_lo;
 
     const int batch = static_cast<int>(args->batch);
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(args->dtype, args->head_dim, [&](auto hd, auto element) {
@@ -303,12 +292,12 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
         mi::sla::KeyStateParams block_rows = sums;
         block_rows.chunk_tokens = 64;
         block_rows.chunks = blocks;
-        block_rows.state_hi = base + w.x_hi;
-        block_rows.state_lo = base + w.x_lo;
-        block_rows.state_cols = static_cast<int>(w.state_cols);
+        block_rows.state_hi = base + w.state.x_hi;
+        block_rows.state_lo = base + w.state.x_lo;
+        block_rows.state_cols = static_cast<int>(w.state.state_cols);
         block_rows.state_scale = 1.f / 64.f;
-        for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.chunk_groups) {
-          const int64_t count = std::min(w.chunk_groups, groups - first);
+        for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.state.chunk_groups) {
+          const int64_t count = std::min(w.state.chunk_groups, groups - first);
           block_rows.group_offset = gemm.group_offset = b.group_offset = first;
           // H_i, Z_i: per key block [φ(K_j)ᵀV_j, Σ φ(K_j)] / 64, summed over each row's marginal blocks.
           err = sum(block_rows, args->k.data, params.k_strides, args->v.data, params.v_strides, nullptr, args->feature_map, count);

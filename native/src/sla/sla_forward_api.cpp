@@ -32,17 +32,11 @@ struct Layout {
   int64_t h_hi = 0;
   int64_t h_lo = 0;
   int64_t z = 0;
-  int64_t mask = 0;
-  int64_t x_hi = 0;
-  int64_t x_lo = 0;
-  int64_t y_hi = 0;
-  int64_t y_lo = 0;
+  mi::sla::StateBuffers state;
   int64_t w_hi = 0;
   int64_t w_lo = 0;
   int64_t total = 0;
   int64_t chunks = 0;
-  int64_t state_cols = 0;
-  int64_t chunk_groups = 0;
 };
 
 Layout layout_of(const mi_sla_forward_args& a) {
@@ -60,17 +54,7 @@ Layout layout_of(const mi_sla_forward_args& a) {
     w.h_lo = take(groups * d * d * element);
     w.z = take(groups * d * 4);
   } else {
-    const int64_t blocks = blocks_of(a.seq_len);
-    w.state_cols = mi::sla::state_cols_of(d);
-    const int64_t half = blocks * w.state_cols * element;  // one group's X (or Y) hi (or lo)
-    const int64_t mask = blocks * mi::sla::mask_words_of(blocks) * 4;  // one group's bits of C
-    const int64_t q_bytes = groups * a.seq_len * d * element;
-    w.chunk_groups = std::clamp<int64_t>(q_bytes / (4 * half + mask), 1, groups);
-    w.mask = take(w.chunk_groups * mask);
-    w.x_hi = take(w.chunk_groups * half);
-    w.x_lo = take(w.chunk_groups * half);
-    w.y_hi = take(w.chunk_groups * half);
-    w.y_lo = take(w.chunk_groups * half);
+    w.state = mi::sla::take_state_buffers(layout, blocks_of(a.seq_len), d, groups, groups * a.seq_len * d * element);
   }
   w.w_hi = take(d * d * element);
   w.w_lo = take(d * d * element);
@@ -170,9 +154,9 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
       // the marginal sums by 64 / n, the range of the totals.
       key_state.chunk_tokens = 64;
       key_state.chunks = blocks;
-      key_state.state_hi = base + w.x_hi;
-      key_state.state_lo = base + w.x_lo;
-      key_state.state_cols = static_cast<int>(w.state_cols);
+      key_state.state_hi = base + w.state.x_hi;
+      key_state.state_lo = base + w.state.x_lo;
+      key_state.state_cols = static_cast<int>(w.state.state_cols);
       key_state.state_scale = 1.f / 64.f;
       reduce.groups = 0;  // W only
     }
@@ -181,15 +165,15 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     gemm.critical = critical.blocks;
     if (!all_keys) gemm.negligible = {args->negligible.row_ptr, args->negligible.values, args->negligible.value_count};
     gemm.blocks = blocks;
-    gemm.cols = static_cast<int>(w.state_cols);
-    gemm.mask = reinterpret_cast<uint32_t*>(base + w.mask);
+    gemm.cols = static_cast<int>(w.state.state_cols);
+    gemm.mask = reinterpret_cast<uint32_t*>(base + w.state.mask);
     gemm.mask_words = static_cast<int>(mi::sla::mask_words_of(blocks));
     gemm.causal = args->causal == 1;
     gemm.x_hi = key_state.state_hi;
     gemm.x_lo = key_state.state_lo;
     gemm.scale = 64.f / static_cast<float>(key_state.n);
-    gemm.y_hi = base + w.y_hi;
-    gemm.y_lo = base + w.y_lo;
+    gemm.y_hi = base + w.state.y_hi;
+    gemm.y_lo = base + w.state.y_lo;
 
     mi::sla::LinearParams linear{};
     linear.q = args->q.data;
@@ -208,7 +192,7 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     linear.h_hi = all_keys ? reduce.h_hi : gemm.y_hi;
     linear.h_lo = all_keys ? reduce.h_lo : gemm.y_lo;
     linear.z = reduce.z;
-    linear.state_cols = w.state_cols;
+    linear.state_cols = w.state.state_cols;
     linear.w_hi = reduce.w_hi;
     linear.w_lo = reduce.w_lo;
     linear.bias = args->proj_bias;
@@ -224,8 +208,8 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
       }
       if (err == cudaSuccess) err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
       // The marginal states of chunk_groups groups at a time, in the same workspace.
-      for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.chunk_groups) {
-        const int64_t count = std::min(w.chunk_groups, groups - first);
+      for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.state.chunk_groups) {
+        const int64_t count = std::min(w.state.chunk_groups, groups - first);
         key_state.group_offset = gemm.group_offset = linear.group_offset = first;
         err = mi::sla::run_key_state<hd(), element()>(key_state, count, s);
         if (err == cudaSuccess) err = mi::sla::run_state_gemm<element()>(gemm, count, s);

@@ -24,6 +24,7 @@
 #include <cstdint>
 
 #include "../attention/attention_params.h"
+#include "../common/workspace.h"
 
 namespace mi::sla {
 
@@ -154,5 +155,29 @@ cudaError_t run_state_gemm(const StateGemmParams& params, int64_t groups, cudaSt
 inline int64_t state_cols_of(int64_t head_dim) { return (head_dim * head_dim + head_dim + 127) / 128 * 128; }
 constexpr int kMaxMaskWords = 1024;
 inline int64_t mask_words_of(int64_t blocks) { return (blocks + 63) / 64 * 2; }
+
+// The marginal-blocks state's workspace for a chunk of groups (byte offsets): C's bits, the state
+// rows X and the GEMM's states Y, each of X and Y as hi + lo halves of blocks x state_cols.
+struct StateBuffers {
+  int64_t state_cols = 0;
+  int64_t chunk_groups = 0;
+  int64_t mask = 0, x_hi = 0, x_lo = 0, y_hi = 0, y_lo = 0;
+};
+
+// Takes them from `layout` for as many groups as fit in `room` bytes: at least one, at most `groups`.
+inline StateBuffers take_state_buffers(WorkspaceLayout& layout, int64_t blocks, int64_t head_dim, int64_t groups,
+                                       int64_t room) {
+  StateBuffers b;
+  b.state_cols = state_cols_of(head_dim);
+  const int64_t half = blocks * b.state_cols * 2;             // one group's X (or Y) hi (or lo)
+  const int64_t mask = blocks * mask_words_of(blocks) * 4;    // one group's bits of C
+  b.chunk_groups = std::clamp<int64_t>(room / (4 * half + mask), 1, groups);
+  b.mask = layout.take(b.chunk_groups * mask);
+  b.x_hi = layout.take(b.chunk_groups * half);
+  b.x_lo = layout.take(b.chunk_groups * half);
+  b.y_hi = layout.take(b.chunk_groups * half);
+  b.y_lo = layout.take(b.chunk_groups * half);
+  return b;
+}
 
 }  // namespace mi::sla

@@ -166,23 +166,13 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_linear_dq(const BackwardParams& p, int64_t groups, cudaStream_t stream) {
   using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
-  constexpr int kSmem = LinearBwdSmem<Traits>::kBytes;
-  const auto kernel = linear_dq_kernel<Traits>;
-  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
-  if (err != cudaSuccess) return err;
-  kernel<<<dim3(p.blocks, static_cast<unsigned>(groups)), Traits::kThreads, kSmem, stream>>>(p);
-  return cudaGetLastError();
+  return launch_over_blocks(linear_dq_kernel<Traits>, p, p.blocks, groups, Traits::kThreads, LinearBwdSmem<Traits>::kBytes, stream);
 }
 
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_linear_dkv(const BackwardParams& p, int64_t groups, cudaStream_t stream) {
   using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
-  constexpr int kSmem = LinearBwdSmem<Traits>::kBytes;
-  const auto kernel = linear_dkv_kernel<Traits>;
-  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
-  if (err != cudaSuccess) return err;
-  kernel<<<dim3(p.blocks, static_cast<unsigned>(groups)), Traits::kThreads, kSmem, stream>>>(p);
-  return cudaGetLastError();
+  return launch_over_blocks(linear_dkv_kernel<Traits>, p, p.blocks, groups, Traits::kThreads, LinearBwdSmem<Traits>::kBytes, stream);
 }
 
 #define MI_INSTANTIATE_LINEAR_BWD(D)                                                                                        \

@@ -176,12 +176,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_linear_fwd(const LinearParams& p, int64_t groups, cudaStream_t stream) {
   using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
-  constexpr int kSmem = LinearSmem<Traits>::kBytes;
-  const auto kernel = linear_fwd_kernel<Traits>;
-  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
-  if (err != cudaSuccess) return err;
-  kernel<<<dim3(p.blocks, static_cast<unsigned>(groups)), Traits::kThreads, kSmem, stream>>>(p);
-  return cudaGetLastError();
+  return launch_over_blocks(linear_fwd_kernel<Traits>, p, p.blocks, groups, Traits::kThreads, LinearSmem<Traits>::kBytes, stream);
 }
 
 #define MI_INSTANTIATE_LINEAR_FWD(D)                                                                     \

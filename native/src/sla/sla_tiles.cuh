@@ -104,4 +104,15 @@ __device__ __forceinline__ void apply_feature_map(typename Traits::Element* tile
   }
 }
 
+// Launches `kernel` over (blocks, groups) CTAs of `threads` with `smem` bytes of dynamic shared
+// memory, raising the kernel's limit first (the linear-branch kernels take more than 48 KB).
+template <typename Params>
+inline cudaError_t launch_over_blocks(void (*kernel)(Params), const Params& p, int blocks, int64_t groups, int threads,
+                                      int smem, cudaStream_t stream) {
+  const cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
+  if (err != cudaSuccess) return err;
+  kernel<<<dim3(blocks, static_cast<unsigned>(groups)), threads, smem, stream>>>(p);
+  return cudaGetLastError();
+}
+
 }  // namespace mi::sla
