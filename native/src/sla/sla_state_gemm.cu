@@ -16,8 +16,8 @@
 // K in 64-column steps over a two-stage ring (X's hi and lo tiles by cp.async; C's tile expanded
 // from one word per thread, two threads a row); each step multiplies C's tile by both halves
 // (m16n8k16, fp32 accumulators); the epilogue scales and splits Y into hi + lo halves and stores
-// them through shared memory in whole 16-byte chunks. Causal rows
-// skip the K tiles past their row tile, causal columns those before it.
+// them through shared memory in whole 16-byte chunks. Causal rows skip the K tiles past their row
+// tile, causal columns those before it.
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -73,6 +73,7 @@ struct GemmSmem {
   static constexpr int kB = kTileK * kTileN;  // of one X half's tile
   static constexpr int kStage = kA + 2 * kB;
   static constexpr int kBytes = 2 * kStage * int(sizeof(Element));
+  static_assert(2 * kStage >= 2 * kTileM * kTileN, "the ring holds the epilogue's hi and lo tiles");
 };
 
 // One CTA of 8 warps per SM: about 130-160 registers a thread (capped at 128 for two CTAs, it spills).
