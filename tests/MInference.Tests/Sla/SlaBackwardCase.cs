@@ -4,13 +4,14 @@ using MInference.Tests.Gpu;
 namespace MInference.Tests.Sla;
 
 /// <summary>
-/// One GPU-versus-CPU comparison of SLA's backward: batch 2, 2 heads; q, k and v in
-/// <paramref name="Order"/>, dO and the gradients in <paramref name="GradientOrder"/>.
+/// One GPU-versus-CPU comparison of SLA's backward: batch 2, <paramref name="Heads"/> heads (2 but
+/// for the chunked cases); q, k and v in <paramref name="Order"/>, dO and the gradients in
+/// <paramref name="GradientOrder"/>.
 /// </summary>
 public sealed record SlaBackwardCase(
-    int SequenceLength, int HeadDim, DType DType, MemoryOrder Order, MemoryOrder GradientOrder, SlaFeatureMap FeatureMap, SlaLinearBranch LinearBranch, string Variant, SlaOptions Options)
+    int SequenceLength, int HeadDim, DType DType, MemoryOrder Order, MemoryOrder GradientOrder, SlaFeatureMap FeatureMap, SlaLinearBranch LinearBranch, string Variant, SlaOptions Options, int Heads = 2)
 {
-    public const int Batch = 2, Heads = 2;
+    public const int Batch = 2;
 
     /// <summary>Whether the paper's linear branch is empty in every row (every block critical): O_l = 0, so dW must be exactly 0.</summary>
     public bool LinearBranchVanishes => LinearBranch == SlaLinearBranch.MarginalBlocks && Options.CriticalFraction >= 1;
@@ -66,10 +67,18 @@ public sealed record SlaBackwardCase(
                 causal.SequenceLength, causal.HeadDim, causal.DType, causal.Order, gradientOrder, causal.Options.FeatureMap, SlaLinearBranch.MarginalBlocks, causal.Variant, causal.Options);
             yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
         }
+
+        foreach (SlaForwardCase.ChunkedCase chunked in SlaForwardCase.ChunkedCases())
+        {
+            var testCase = new SlaBackwardCase(
+                chunked.SequenceLength, chunked.HeadDim, DType.BFloat16, MemoryOrder.Bshd, MemoryOrder.Bhsd, SlaFeatureMap.Softmax,
+                SlaLinearBranch.MarginalBlocks, chunked.Variant, chunked.Options, chunked.Heads);
+            yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
+        }
     }
 
     public override string ToString() =>
-        $"N{SequenceLength} D{HeadDim} {DType} {Order} grads {GradientOrder} {FeatureMap} {LinearBranch} {Variant}";
+        $"N{SequenceLength} D{HeadDim} {DType} H{Heads} {Order} grads {GradientOrder} {FeatureMap} {LinearBranch} {Variant}";
 
     private TensorLayout LayoutOf(MemoryOrder order) => order == MemoryOrder.Bhsd
         ? TensorLayout.Bhsd(Batch, Heads, SequenceLength, HeadDim)

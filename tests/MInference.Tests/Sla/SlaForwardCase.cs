@@ -70,7 +70,31 @@ public sealed record SlaForwardCase(
                 causal.SequenceLength, causal.HeadDim, causal.DType, Heads: 2, causal.Order, causal.Options.FeatureMap, SlaLinearBranch.MarginalBlocks, causal.Variant, causal.Options);
             yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
         }
+
+        foreach (ChunkedCase chunked in ChunkedCases())
+        {
+            var testCase = new SlaForwardCase(
+                chunked.SequenceLength, chunked.HeadDim, DType.BFloat16, chunked.Heads, MemoryOrder.Bshd, SlaFeatureMap.Softmax,
+                SlaLinearBranch.MarginalBlocks, chunked.Variant, chunked.Options);
+            yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
+        }
     }
+
+    /// <summary>
+    /// Enough groups at head_dim 64 that the paper branch's marginal states go several groups to a
+    /// launch, with a shorter last chunk: 2 x 8 groups of 300 tokens, whose states (about 4 x a
+    /// group's share of Q each) fit three at a time in the size of Q, so the forward runs chunks of
+    /// 3, 3, 3, 3, 3 and 1 groups (the backward, within 2 x Q, its own split); bidirectional and
+    /// causal.
+    /// </summary>
+    internal static IEnumerable<ChunkedCase> ChunkedCases()
+    {
+        yield return new ChunkedCase(300, 64, 8, "chunked groups", new SlaOptions { CriticalFraction = 0.2, NegligibleFraction = 0.2 });
+        yield return new ChunkedCase(300, 64, 8, "chunked groups causal", new SlaOptions { Causal = true, CriticalFraction = 0.2, NegligibleFraction = 0.2 });
+    }
+
+    /// <summary>One chunked-groups setting: sizes, heads and the options.</summary>
+    internal readonly record struct ChunkedCase(int SequenceLength, int HeadDim, int Heads, string Variant, SlaOptions Options);
 
     /// <summary>
     /// The causal cases the forward and backward tests share: every (variant, feature map) of
