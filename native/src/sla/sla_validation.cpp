@@ -79,6 +79,10 @@ void require_sla_sizes(int64_t seq_len, int64_t batch, int64_t heads, int64_t he
   if (seq_len < 1 || seq_len > (int64_t{1} << 21))
     invalid("seq_len=" + std::to_string(seq_len) + " must be in [1, 2^21]");
   if (batch < 1 || heads < 1) invalid("batch and heads must be >= 1");
+  // The kernels put the (batch, head) groups on the grid's y dimension.
+  if (batch > 65535 || heads > 65535 || batch * heads > 65535)
+    invalid("batch=" + std::to_string(batch) + " x heads=" + std::to_string(heads) +
+            " must be at most 65535 (split the call by batch)");
   if (head_dim < 1 || head_dim > 256)
     invalid("head_dim=" + std::to_string(head_dim) + " must be one of " MI_ATTENTION_HEAD_DIMS_TEXT);
 }

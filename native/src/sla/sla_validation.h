@@ -22,8 +22,9 @@ using NamedTensor = std::pair<const char*, const mi_tensor4*>;
 constexpr int64_t blocks_of(int64_t n) { return (n + 63) / 64; }
 
 // The sizes every SLA entry point checks before anything else (workspace queries included, so that
-// their arithmetic cannot overflow): N in [1, 2^21], batch and heads >= 1, head_dim in [1, 256]
-// (whether a kernel exists for it is the operand validation's question).
+// their arithmetic cannot overflow): N in [1, 2^21], batch and heads >= 1 with batch x heads at most
+// 65535 (the kernels' grid y), head_dim in [1, 256] (whether a kernel exists for it is the operand
+// validation's question).
 void require_sla_sizes(int64_t seq_len, int64_t batch, int64_t heads, int64_t head_dim);
 
 // The dense-attention description of (q, k, v, o) with this shape, bidirectional, for the shared

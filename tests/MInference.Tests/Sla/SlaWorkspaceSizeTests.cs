@@ -36,6 +36,23 @@ public sealed class SlaWorkspaceSizeTests
         Assert.That(bytes, Is.LessThanOrEqualTo(QueryBytes(batch, heads, n, headDim)));
     }
 
+    [TestCase(65536, 1)]
+    [TestCase(1, 65536)]
+    [TestCase(256, 257)]
+    public void MoreThan65535GroupsAreRefused(int batch, int heads)
+    {
+        RequireNativeLibrary();
+        MiSlaForwardArgs forward = ForwardArgs(batch, heads, 64, 64);
+        MiSlaBackwardArgs backward = BackwardArgs(batch, heads, 64, 64);
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => MiStatus.ThrowIfFailed(MiNative.mi_sla_forward_workspace_size(in forward, out _)),
+                Throws.TypeOf<NativeArgumentException>().With.Message.Contains("must be at most 65535"));
+            Assert.That(() => MiStatus.ThrowIfFailed(MiNative.mi_sla_backward_workspace_size(in backward, out _)),
+                Throws.TypeOf<NativeArgumentException>().With.Message.Contains("must be at most 65535"));
+        });
+    }
+
     private static long QueryBytes(int batch, int heads, int n, int headDim) => 2L * batch * heads * n * headDim;
 
     private static (long Critical, long Negligible) Entries(int batch, int heads, int n, int headDim) =>
