@@ -91,7 +91,7 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dq_kernel(const __gri
         const float prob = valid ? device::fast_exp2(s[t][e] * p.scale_log2 - lse[e / 2]) : 0.f;
         s[t][e] = prob * (dp[t][e] - delta[e / 2]);  // dS
       }
-    mma_regs_nn<Traits>(dq, s, 1.f, s_k_addr);
+    mma_regs_nn<Traits>(dq, s, s_k_addr);
   }
   store_rows<Traits>(dq, p.d_q, p.dq_strides, batch, head, m0 + row0, p.n, p.scale, true);
 }
@@ -154,8 +154,8 @@ __global__ void __launch_bounds__(Traits::kThreads) sparse_dkv_kernel(const __gr
         st[t][e] = prob;                                // Pᵀ
         dpt[t][e] = prob * (dpt[t][e] - s_delta[c]);    // dSᵀ
       }
-    mma_regs_nn<Traits>(dv, st, 1.f, s_do_addr);
-    mma_regs_nn<Traits>(dk, dpt, 1.f, s_q_addr);
+    mma_regs_nn<Traits>(dv, st, s_do_addr);
+    mma_regs_nn<Traits>(dk, dpt, s_q_addr);
   }
   store_rows<Traits>(dk, p.d_k, p.dk_strides, batch, head, n0 + row0, p.n, p.scale, true);
   store_rows<Traits>(dv, p.d_v, p.dv_strides, batch, head, n0 + row0, p.n, 1.f, true);

@@ -7,7 +7,7 @@
 //                  S = Q·Kᵀ, dP = dO·Vᵀ, Sᵀ = K·Qᵀ, and X·Wᵀ with W stored [out][in].
 //   mma_nn:        acc (16 x D) += A·B, A = 16 rows of a tile, B a [K][D] tile read transposed
 //                  (ldmatrix.trans), K = head_dim: X·H with H stored [in][out].
-//   mma_regs_nn:   acc (16 x D) += sign·P·B, P a 16 x 64 accumulator tile in registers (its C
+//   mma_regs_nn:   acc (16 x D) += P·B, P a 16 x 64 accumulator tile in registers (its C
 //                  layout is the A layout of four k16 steps), B a [64][D] tile read transposed: P·V,
 //                  dS·K, Pᵀ·dO.
 #pragma once
@@ -61,16 +61,16 @@ __device__ __forceinline__ void mma_nn(float (&acc)[Traits::kHeadDim / 8][4], ui
   }
 }
 
-// P's k16 step kk as an A fragment, each value times `sign`.
+// P's k16 step kk as an A fragment.
 template <typename Element>
-__device__ __forceinline__ void a_fragment(uint32_t (&a)[4], const float (&p)[8][4], int kk, float sign) {
+__device__ __forceinline__ void a_fragment(uint32_t (&a)[4], const float (&p)[8][4], int kk) {
 #pragma unroll
   for (int r = 0; r < 4; ++r)
-    a[r] = device::pack2<Element>(sign * p[2 * kk + r / 2][(r % 2) * 2], sign * p[2 * kk + r / 2][(r % 2) * 2 + 1]);
+    a[r] = device::pack2<Element>(p[2 * kk + r / 2][(r % 2) * 2], p[2 * kk + r / 2][(r % 2) * 2 + 1]);
 }
 
 template <typename Traits>
-__device__ __forceinline__ void mma_regs_nn(float (&acc)[Traits::kHeadDim / 8][4], const float (&p)[8][4], float sign,
+__device__ __forceinline__ void mma_regs_nn(float (&acc)[Traits::kHeadDim / 8][4], const float (&p)[8][4],
                                             uint32_t b_addr) {
   using Element = typename Traits::Element;
   using Mma = device::Mma16816<Element>;
@@ -78,7 +78,7 @@ __device__ __forceinline__ void mma_regs_nn(float (&acc)[Traits::kHeadDim / 8][4
 #pragma unroll
   for (int kk = 0; kk < 4; ++kk) {
     uint32_t a[4];
-    a_fragment<Element>(a, p, kk, sign);
+    a_fragment<Element>(a, p, kk);
 #pragma unroll
     for (int dp = 0; dp < Traits::kHeadDim / 16; ++dp) {
       uint32_t b[4];
