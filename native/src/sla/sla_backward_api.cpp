@@ -237,16 +237,7 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
 
     // The state GEMMs (marginal blocks): rows of the forward's indices for H_i, Z_i (scaled as the
     // forward's, 64 / n over rows stored / 64), columns for dH_j, dZ_j (64, unscaled).
-    mi::sla::StateGemmParams gemm{};
-    gemm.blocks = blocks;
-    gemm.cols = static_cast<int>(w.state.state_cols);
-    gemm.mask = reinterpret_cast<uint32_t*>(base + w.state.mask);
-    gemm.mask_words = static_cast<int>(mi::sla::mask_words_of(blocks));
-    gemm.causal = b.causal;
-    gemm.x_hi = base + w.state.x_hi;
-    gemm.x_lo = base + w.state.x_lo;
-    gemm.y_hi = base + w.state.y_hi;
-    gemm.y_lo = base + w.state.y_lo;
+    mi::sla::StateGemmParams gemm = mi::sla::state_gemm_over(base, w.state, blocks, b.causal);
 
     const int batch = static_cast<int>(args->batch);
     MI_CUDA_CHECK(mi::dispatch_head_dim_and_dtype(args->dtype, args->head_dim, [&](auto hd, auto element) {
@@ -289,13 +280,7 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
         reduce.groups = 0;  // W only
         err = mi::sla::run_reduce_key_state<hd(), element()>(reduce, s);
         if (err == cudaSuccess) err = mi::sla::run_backward_prep<hd(), element()>(prep, groups, s);
-        mi::sla::KeyStateParams block_rows = sums;
-        block_rows.chunk_tokens = 64;
-        block_rows.chunks = blocks;
-        block_rows.state_hi = base + w.state.x_hi;
-        block_rows.state_lo = base + w.state.x_lo;
-        block_rows.state_cols = static_cast<int>(w.state.state_cols);
-        block_rows.state_scale = 1.f / 64.f;
+        mi::sla::KeyStateParams block_rows = mi::sla::as_state_rows(sums, base, w.state, blocks);
         for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.state.chunk_groups) {
           const int64_t count = std::min(w.state.chunk_groups, groups - first);
           block_rows.group_offset = gemm.group_offset = b.group_offset = first;

@@ -152,28 +152,14 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     } else {
       // One row per key block, [h_j, z_j] / 64 (a per-token mean: fp16 holds it); the GEMM scales
       // the marginal sums by 64 / n, the range of the totals.
-      key_state.chunk_tokens = 64;
-      key_state.chunks = blocks;
-      key_state.state_hi = base + w.state.x_hi;
-      key_state.state_lo = base + w.state.x_lo;
-      key_state.state_cols = static_cast<int>(w.state.state_cols);
-      key_state.state_scale = 1.f / 64.f;
+      key_state = mi::sla::as_state_rows(key_state, base, w.state, blocks);
       reduce.groups = 0;  // W only
     }
 
-    mi::sla::StateGemmParams gemm{};
+    mi::sla::StateGemmParams gemm = mi::sla::state_gemm_over(base, w.state, blocks, args->causal == 1);
     gemm.critical = critical.blocks;
     if (!all_keys) gemm.negligible = {args->negligible.row_ptr, args->negligible.values, args->negligible.value_count};
-    gemm.blocks = blocks;
-    gemm.cols = static_cast<int>(w.state.state_cols);
-    gemm.mask = reinterpret_cast<uint32_t*>(base + w.state.mask);
-    gemm.mask_words = static_cast<int>(mi::sla::mask_words_of(blocks));
-    gemm.causal = args->causal == 1;
-    gemm.x_hi = key_state.state_hi;
-    gemm.x_lo = key_state.state_lo;
     gemm.scale = 64.f / static_cast<float>(key_state.n);
-    gemm.y_hi = base + w.state.y_hi;
-    gemm.y_lo = base + w.state.y_lo;
 
     mi::sla::LinearParams linear{};
     linear.q = args->q.data;

@@ -180,4 +180,32 @@ inline StateBuffers take_state_buffers(WorkspaceLayout& layout, int64_t blocks, 
   return b;
 }
 
+// `sums` switched to state rows (one per 64-token block, [h, z] / 64 as hi + lo halves) into the
+// buffers' X, which lies in the workspace at `base`.
+inline KeyStateParams as_state_rows(KeyStateParams sums, char* base, const StateBuffers& b, int blocks) {
+  sums.chunk_tokens = 64;
+  sums.chunks = blocks;
+  sums.state_hi = base + b.x_hi;
+  sums.state_lo = base + b.x_lo;
+  sums.state_cols = static_cast<int>(b.state_cols);
+  sums.state_scale = 1.f / 64.f;
+  return sums;
+}
+
+// The state GEMM over the buffers (X in, C's bits, Y out); the caller sets the indices, `columns`
+// and the scale (64 / n over rows stored / 64 for H_i, 64 for dH_j).
+inline StateGemmParams state_gemm_over(char* base, const StateBuffers& b, int blocks, bool causal) {
+  StateGemmParams g{};
+  g.blocks = blocks;
+  g.cols = static_cast<int>(b.state_cols);
+  g.causal = causal;
+  g.mask = reinterpret_cast<uint32_t*>(base + b.mask);
+  g.mask_words = static_cast<int>(mask_words_of(blocks));
+  g.x_hi = base + b.x_hi;
+  g.x_lo = base + b.x_lo;
+  g.y_hi = base + b.y_hi;
+  g.y_lo = base + b.y_lo;
+  return g;
+}
+
 }  // namespace mi::sla
