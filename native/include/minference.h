@@ -920,9 +920,12 @@ typedef struct mi_sla_forward_args {
 } mi_sla_forward_args;
 
 /* O_s = softmax(scale · Q Kᵀ) V over each row's critical blocks (exact, with the log-sum-exp);
- * O_l = φ(q)·H / φ(q)·Z with H = Σ φ(k)ᵀv and Z = Σ φ(k) over the linear branch's keys (computed
- * as all keys minus the critical and negligible blocks: H and Z in fp32, the products on tensor
- * cores with the fp32 operands split into two 16-bit halves); O = O_s + O_l·Wᵀ + b. Async. */
+ * O_l = φ(q)·H / φ(q)·Z with H = Σ φ(k)ᵀv and Z = Σ φ(k) over the linear branch's keys: all keys
+ * (MI_SLA_ALL_KEYS), or per query block the blocks neither index names, summed as one GEMM of the
+ * rows' 0/1 marginal matrix with per-key-block states (fp32 accumulators, the states and products
+ * carried as two 16-bit halves); O = O_s + O_l·Wᵀ + b. Workspace with MI_SLA_MARGINAL_BLOCKS: the
+ * per-block states of as many (batch, head) groups as fit in the size of Q, at least one (a group's
+ * take about head_dim / 16 times its share of Q); with MI_SLA_ALL_KEYS a few D x D sums. Async. */
 MI_API MI_NODISCARD mi_status mi_sla_forward_workspace_size(const mi_sla_forward_args* args,
                                                             int64_t* bytes);
 MI_API MI_NODISCARD mi_status mi_sla_forward(const mi_sla_forward_args* args, void* workspace,
@@ -962,10 +965,11 @@ typedef struct mi_sla_backward_args {
 /* dQ, dK, dV, dW and db of mi_sla_forward for dO, deterministic (every sum in a fixed order, no
  * atomics): the critical blocks by FlashAttention-2's backward (dK and dV per key block over the
  * query blocks that list it, dQ per query block over its row), the linear branch by the paper's
- * Algorithm 2 with the excluded blocks subtracted from all-keys totals as in the forward (nothing
- * of size (N / 64)·D² is stored). Workspace: one Q (dO·W / φ(q)·Z per row, in the element type),
- * the column indices (as large as the row indices), per (batch, head) at most 32 fp32 D x D partial
- * sums (one per 1024 tokens) and a few D x D states: 1.3 Q at 32K tokens, D 128. Async. */
+ * Algorithm 2, its per-block sums H_i and dH_j as the forward's GEMM over the row and the column
+ * indices. Workspace: one Q (dO·W / φ(q)·Z per row, in the element type), the column indices (as
+ * large as the row indices), per (batch, head) at most 32 fp32 D x D partial sums (one per 1024
+ * tokens), and with MI_SLA_MARGINAL_BLOCKS the per-block states of as many groups as keep the whole
+ * within 2 Q, at least one (1.98 Q at 1 x 12 x 32K tokens, D 128). Async. */
 MI_API MI_NODISCARD mi_status mi_sla_backward_workspace_size(const mi_sla_backward_args* args,
                                                              int64_t* bytes);
 MI_API MI_NODISCARD mi_status mi_sla_backward(const mi_sla_backward_args* args, void* workspace,
