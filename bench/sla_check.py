@@ -334,11 +334,53 @@ def bench(sla, args):
             print(json.dumps({"op": "dense_fwd", "impl": name, "error": str(error)[:200]}), flush=True)
 
 
+def profile(sla, args):
+    """One run of each step under torch.profiler (after warm-up): where each step's time goes, per kernel."""
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+    bsz, heads, n, d = args.batch, args.heads, args.seq, args.head_dim
+    q, k, v, w, b = make(bsz, heads, n, d, torch.bfloat16, 7)
+    blocks = (n + 63) // 64
+    critical = max(int(math.floor(args.critical * blocks + 1e-9)), 1)
+    negligible = min(int(math.floor(args.negligible * blocks + 1e-9)), blocks - critical)
+    cases = [("marginal", critical, negligible, 0), ("all", critical, negligible, 1), ("dense", blocks, 0, 0)]
+    for name, crit, negl, branch in cases:
+        p = Problem(sla, q, k, v, w, b, crit, negl, 0, branch, keep_classes=False)
+        p.mask()
+        p.forward()
+        p.prepare_backward(torch.randn_like(q))
+        steps = [("mask", p.mask), ("forward", p.forward), ("backward", p.backward)]
+        if name == "dense":
+            steps = steps[2:]
+        for step, run in steps:
+            for _ in range(3):
+                run()
+            torch.cuda.synchronize()
+            with torch_profile(activities=[ProfilerActivity.CUDA]) as prof:
+                run()
+                torch.cuda.synchronize()
+            total = 0.0
+            rows = []
+            for e in prof.key_averages():
+                us = getattr(e, "device_time_total", None)
+                if us is None:
+                    us = e.cuda_time_total
+                if us > 0:
+                    rows.append((us, e.count, e.key))
+                    total += us
+            rows.sort(reverse=True)
+            print(f"== {name} {step}: {total / 1000:.3f} ms of kernels", flush=True)
+            for us, count, key in rows:
+                print(f"  {us / 1000:8.3f} ms  x{count:<4d} {key[:110]}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lib", required=True)
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--bench", action="store_true")
+    parser.add_argument("--profile", action="store_true",
+                        help="per kernel, CUDA time of one mask, forward and backward per branch and of the dense backward")
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--heads", type=int, default=12)
     parser.add_argument("--seq", type=int, default=32760)
@@ -352,6 +394,8 @@ def main():
     failures = check(sla) if args.check else 0
     if args.bench:
         bench(sla, args)
+    if args.profile:
+        profile(sla, args)
     sys.exit(1 if failures else 0)
 
 
