@@ -228,11 +228,13 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
     b.scale_log2 = params.scale_log2;
     // The forward's H is stored / n (the totals' Z is not; the marginal states' Z is); dH is not.
     if (all_keys) {
-      b.row_state = {base + w.h_hi, base + w.h_lo, reinterpret_cast<float*>(base + w.z), 0, float(n), 1.f};
-      b.column_state = {base + w.dh_hi, base + w.dh_lo, reinterpret_cast<float*>(base + w.dz), 0, 1.f, 1.f};
+      b.row_state = {base + w.h_hi, base + w.h_lo, reinterpret_cast<float*>(base + w.z), 0, float(n), 1.f, nullptr};
+      b.column_state = {base + w.dh_hi, base + w.dh_lo, reinterpret_cast<float*>(base + w.dz), 0, 1.f, 1.f, nullptr};
     } else {
-      b.row_state = {base + w.state.y_hi, base + w.state.y_lo, nullptr, w.state.state_cols, float(n), float(n)};
-      b.column_state = {base + w.state.y_hi, base + w.state.y_lo, nullptr, w.state.state_cols, 1.f, 1.f};
+      // The row flags are the last mask's: the rows' when dq runs, the columns' when dk, dv run.
+      const auto* any = reinterpret_cast<const uint32_t*>(base + w.state.any);
+      b.row_state = {base + w.state.y_hi, base + w.state.y_lo, nullptr, w.state.state_cols, float(n), float(n), any};
+      b.column_state = {base + w.state.y_hi, base + w.state.y_lo, nullptr, w.state.state_cols, 1.f, 1.f, any};
     }
 
     // The state GEMMs (marginal blocks): rows of the forward's indices for H_i, Z_i (scaled as the
@@ -284,22 +286,27 @@ extern "C" MI_API mi_status mi_sla_backward(const mi_sla_backward_args* args, vo
         for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.state.chunk_groups) {
           const int64_t count = std::min(w.state.chunk_groups, groups - first);
           block_rows.group_offset = gemm.group_offset = b.group_offset = first;
-          // H_i, Z_i: per key block [φ(K_j)ᵀV_j, Σ φ(K_j)] / 64, summed over each row's marginal blocks.
-          err = sum(block_rows, args->k.data, params.k_strides, args->v.data, params.v_strides, nullptr, args->feature_map, count);
+          // H_i, Z_i: per key block [φ(K_j)ᵀV_j, Σ φ(K_j)] / 64, summed over each row's marginal
+          // blocks (C's bits and row flags first: the state rows read the flags).
           gemm.critical = critical;
           gemm.negligible = negligible;
           gemm.columns = false;
           gemm.scale = 64.f / static_cast<float>(n);
+          err = mi::sla::run_marginal_mask(gemm, count, s);
+          if (err == cudaSuccess)
+            err = sum(block_rows, args->k.data, params.k_strides, args->v.data, params.v_strides, nullptr, args->feature_map, count);
           if (err == cudaSuccess) err = mi::sla::run_state_gemm<element()>(gemm, count, s);
           if (err == cudaSuccess) err = mi::sla::run_linear_dq<hd(), element()>(b, count, s);
           // dH_j, dZ_j: per query block [φ(Q_i)ᵀdnum_i, Σ dden·φ(Q_i)] / 64, summed over each
-          // column's query blocks that hold it as marginal (X and Y are free again: stream order).
-          if (err == cudaSuccess)
-            err = sum(block_rows, args->q.data, params.q_strides, prep.dnum, dnum_strides, prep.dden, args->feature_map, count);
+          // column's query blocks that hold it as marginal (X, Y, the bits and flags are free again:
+          // stream order).
           gemm.critical = critical_cols;
           gemm.negligible = negligible_cols;
           gemm.columns = true;
           gemm.scale = 64.f;
+          if (err == cudaSuccess) err = mi::sla::run_marginal_mask(gemm, count, s);
+          if (err == cudaSuccess)
+            err = sum(block_rows, args->q.data, params.q_strides, prep.dnum, dnum_strides, prep.dden, args->feature_map, count);
           if (err == cudaSuccess) err = mi::sla::run_state_gemm<element()>(gemm, count, s);
           if (err == cudaSuccess) err = mi::sla::run_linear_dkv<hd(), element()>(b, count, s);
         }

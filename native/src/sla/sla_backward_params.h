@@ -65,6 +65,8 @@ struct StateRef {
   int64_t state_cols;
   float h_scale;
   float z_scale;
+  const uint32_t* any;  // state rows: the GEMM's row flags (StateGemmParams::any); a block whose flag
+                        // is 0 has a zero state, so zero linear gradients, and reads nothing
 };
 
 // One linear-branch or sparse backward launch; the kernels read the fields their step needs.

@@ -179,6 +179,7 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
     linear.h_lo = all_keys ? reduce.h_lo : gemm.y_lo;
     linear.z = reduce.z;
     linear.state_cols = w.state.state_cols;
+  linear.any = all_keys ? nullptr : gemm.any;
     linear.w_hi = reduce.w_hi;
     linear.w_lo = reduce.w_lo;
     linear.bias = args->proj_bias;
@@ -197,7 +198,9 @@ extern "C" MI_API mi_status mi_sla_forward(const mi_sla_forward_args* args, void
       for (int64_t first = 0; first < groups && err == cudaSuccess; first += w.state.chunk_groups) {
         const int64_t count = std::min(w.state.chunk_groups, groups - first);
         key_state.group_offset = gemm.group_offset = linear.group_offset = first;
-        err = mi::sla::run_key_state<hd(), element()>(key_state, count, s);
+        // C's bits and row flags first: the state rows of a group without marginal blocks are skipped.
+        err = mi::sla::run_marginal_mask(gemm, count, s);
+        if (err == cudaSuccess) err = mi::sla::run_key_state<hd(), element()>(key_state, count, s);
         if (err == cudaSuccess) err = mi::sla::run_state_gemm<element()>(gemm, count, s);
         if (err == cudaSuccess) err = mi::sla::run_linear_fwd<hd(), element()>(linear, count, s);
       }

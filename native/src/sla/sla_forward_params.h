@@ -69,6 +69,9 @@ struct KeyStateParams {
   void* state_lo = nullptr;
   int state_cols = 0;
   float state_scale = 1.f;
+  // Optional with state rows: the GEMM's row flags ([groups][chunks], StateGemmParams::any). A group
+  // none of whose rows has a marginal block writes no rows: no tile of its GEMM reads them.
+  const uint32_t* needed = nullptr;
   int64_t group_offset = 0;  // blockIdx.y + group_offset is the group read
 };
 
@@ -87,7 +90,12 @@ struct StateGemmParams {
                           // lists, and causal candidates are the query blocks after the row's
   int64_t group_offset;   // the first group's index into the CSR rows
   uint32_t* mask;         // [groups][blocks][mask_words]: C's rows as bits (key block j: bit j % 32
-  int mask_words;         // of word j / 32), written by run_state_gemm's first kernel
+  int mask_words;         // of word j / 32), written by run_marginal_mask
+  uint32_t* any;          // [groups][blocks]: 1 where C's row has a bit set, written beside the bits.
+                          // A row without one has a zero state, which no kernel reads (a GEMM tile
+                          // of such rows writes nothing, the linear kernels take the state as 0):
+                          // with every block critical (k_h = 100 %, the dense fallback) the
+                          // branch costs a mask and some zero stores.
   const void* x_hi;       // [groups][blocks][cols]
   const void* x_lo;
   float scale;
@@ -135,6 +143,7 @@ struct LinearParams {
   const void* h_lo;
   const float* z;
   int64_t state_cols;    // marginal blocks: the row length of the GEMM's output
+  const uint32_t* any;   // marginal blocks: the GEMM's row flags (StateGemmParams::any); 0: no state
   const void* w_hi;
   const void* w_lo;
   const float* bias;
@@ -147,6 +156,8 @@ template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_reduce_key_state(const ReduceParams& params, cudaStream_t stream);
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_linear_fwd(const LinearParams& params, int64_t groups, cudaStream_t stream);
+// C's bit rows and row flags for `groups` groups (before the state rows: they read the flags).
+cudaError_t run_marginal_mask(const StateGemmParams& params, int64_t groups, cudaStream_t stream);
 template <attention::ElementType kElement>
 cudaError_t run_state_gemm(const StateGemmParams& params, int64_t groups, cudaStream_t stream);
 
@@ -161,7 +172,7 @@ inline int64_t mask_words_of(int64_t blocks) { return (blocks + 63) / 64 * 2; }
 struct StateBuffers {
   int64_t state_cols = 0;
   int64_t chunk_groups = 0;
-  int64_t mask = 0, x_hi = 0, x_lo = 0, y_hi = 0, y_lo = 0;
+  int64_t mask = 0, any = 0, x_hi = 0, x_lo = 0, y_hi = 0, y_lo = 0;
 };
 
 // Takes them from `layout` for as many groups as fit in `room` bytes: at least one, at most `groups`.
@@ -171,8 +182,10 @@ inline StateBuffers take_state_buffers(WorkspaceLayout& layout, int64_t blocks, 
   b.state_cols = state_cols_of(head_dim);
   const int64_t half = blocks * b.state_cols * 2;             // one group's X (or Y) hi (or lo)
   const int64_t mask = blocks * mask_words_of(blocks) * 4;    // one group's bits of C
-  b.chunk_groups = std::clamp<int64_t>(room / (4 * half + mask), 1, groups);
+  const int64_t any = blocks * 4;                             // and its row flags
+  b.chunk_groups = std::clamp<int64_t>(room / (4 * half + mask + any), 1, groups);
   b.mask = layout.take(b.chunk_groups * mask);
+  b.any = layout.take(b.chunk_groups * any);
   b.x_hi = layout.take(b.chunk_groups * half);
   b.x_lo = layout.take(b.chunk_groups * half);
   b.y_hi = layout.take(b.chunk_groups * half);
@@ -189,6 +202,7 @@ inline KeyStateParams as_state_rows(KeyStateParams sums, char* base, const State
   sums.state_lo = base + b.x_lo;
   sums.state_cols = static_cast<int>(b.state_cols);
   sums.state_scale = 1.f / 64.f;
+  sums.needed = reinterpret_cast<const uint32_t*>(base + b.any);
   return sums;
 }
 
@@ -201,6 +215,7 @@ inline StateGemmParams state_gemm_over(char* base, const StateBuffers& b, int bl
   g.causal = causal;
   g.mask = reinterpret_cast<uint32_t*>(base + b.mask);
   g.mask_words = static_cast<int>(mask_words_of(blocks));
+  g.any = reinterpret_cast<uint32_t*>(base + b.any);
   g.x_hi = base + b.x_hi;
   g.x_lo = base + b.x_lo;
   g.y_hi = base + b.y_hi;

@@ -84,6 +84,12 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
   __shared__ __align__(128) Element s_v[kTile * kHeadDim];  // y
   __shared__ float s_w[kTile];
 
+  if (p.needed != nullptr) {
+    // State rows nobody reads: a group none of whose GEMM rows has a marginal block.
+    int any = 0;
+    for (int r = threadIdx.x; r < p.chunks; r += Traits::kThreads) any |= p.needed[int64_t(blockIdx.y) * p.chunks + r] != 0u;
+    if (!__syncthreads_or(any)) return;
+  }
   const int64_t group = blockIdx.y + p.group_offset;
   const int64_t batch = group / p.heads;
   const int head = static_cast<int>(group % p.heads);

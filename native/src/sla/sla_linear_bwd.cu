@@ -13,7 +13,8 @@
 // dH_j = 0 and dZ_j = 0, so its linear gradient is exactly 0.
 //
 // Two kernels of 4 warps x 16 rows: per query block (dq) and per key block (dk, dv), for the
-// launch's groups (blockIdx.y + group_offset).
+// launch's groups (blockIdx.y + group_offset). A block whose state row is absent (no marginal
+// block: StateRef::any) stores zeros and reads nothing.
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -57,6 +58,19 @@ __device__ __forceinline__ void load_state(const StateRef& ref, int64_t group, i
                                                  : to_float(hi[kHeadDim * kHeadDim + i]) + to_float(lo[kHeadDim * kHeadDim + i]));
 }
 
+// Whether block `block`'s state is zero (a state GEMM row without marginal blocks): then its linear
+// gradients are 0, and each warp stores its 16 rows of zeros (written: step 6 adds to them).
+template <typename Traits>
+__device__ __forceinline__ bool store_zeros_if_stateless(const StateRef& ref, int64_t local_group, int block, int blocks,
+                                                         void* out, const RowStrides& strides, int64_t batch, int head,
+                                                         int first_row, int n) {
+  if (ref.any == nullptr || ref.any[local_group * blocks + block] != 0u) return false;
+  float zeros[Traits::kHeadDim / 8][4];
+  zero_acc<16, Traits::kHeadDim>(zeros);
+  store_rows<Traits>(zeros, out, strides, batch, head, first_row, n, 1.f, false);
+  return true;
+}
+
 // Per query block: dq = J_φᵀ(dnum·Hᵀ·h_scale + dden·Z).
 template <typename Traits>
 __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __grid_constant__ BackwardParams p) {
@@ -79,6 +93,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dq_kernel(const __gri
   const int m0 = qb * kBlock;
   const int lane = threadIdx.x % 32;
   const int row0 = (threadIdx.x / 32) * 16;
+  if (store_zeros_if_stateless<Traits>(p.row_state, local_group, qb, p.blocks, p.d_q, p.dq_strides, batch, head, m0 + row0, p.n))
+    return;
   attention::detail::load_tile_async<Traits, kBlock>(s_fq, head_rows<Element>(p.q, p.q_strides, batch, head), p.q_strides.row, m0, p.n);
   attention::detail::load_tile_async<Traits, kBlock>(s_dn, static_cast<const Element*>(p.dnum) + group * p.n * int64_t(kHeadDim), kHeadDim, m0, p.n);
   load_state<Traits>(p.row_state, group, local_group, qb, p.blocks, s_hi, s_lo, s_z);
@@ -128,6 +144,10 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
   const int n0 = kb * kBlock;
   const int lane = threadIdx.x % 32;
   const int row0 = (threadIdx.x / 32) * 16;
+  if (store_zeros_if_stateless<Traits>(p.column_state, local_group, kb, p.blocks, p.d_k, p.dk_strides, batch, head, n0 + row0, p.n)) {
+    store_zeros_if_stateless<Traits>(p.column_state, local_group, kb, p.blocks, p.d_v, p.dv_strides, batch, head, n0 + row0, p.n);
+    return;
+  }
   attention::detail::load_tile_async<Traits, kBlock>(s_fk, head_rows<Element>(p.k, p.k_strides, batch, head), p.k_strides.row, n0, p.n);
   attention::detail::load_tile_async<Traits, kBlock>(s_v, head_rows<Element>(p.v, p.v_strides, batch, head), p.v_strides.row, n0, p.n);
   load_state<Traits>(p.column_state, group, local_group, kb, p.blocks, s_hi, s_lo, s_dz);

@@ -66,16 +66,21 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
 
   const auto* q = static_cast<const Element*>(p.q) + batch * p.q_strides.batch + head * p.q_strides.head;
   attention::detail::load_tile_async<Traits, kBlock>(s_q, q, p.q_strides.row, m0, p.n);
-  // The state: the group's totals, or this block's row of the GEMM's output ([H, Z] / n).
+  // The state: the group's totals, or this block's row of the GEMM's output ([H, Z] / n), which a
+  // block without marginal blocks does not have (its state is 0: O_l = 0, as the GEMM would give).
+  const bool has_state = p.all_keys || p.any[local_group * p.blocks + qb] != 0u;
   const index_t state = p.all_keys ? group * kHeadDim * kHeadDim : (local_group * p.blocks + qb) * p.state_cols;
   const auto* h_hi = static_cast<const Element*>(p.h_hi) + state;
   const auto* h_lo = static_cast<const Element*>(p.h_lo) + state;
-  attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, h_hi, kHeadDim, 0, kHeadDim);
-  attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, h_lo, kHeadDim, 0, kHeadDim);
+  if (has_state) {
+    attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, h_hi, kHeadDim, 0, kHeadDim);
+    attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, h_lo, kHeadDim, 0, kHeadDim);
+  }
   device::cp_async_commit();
   for (int i = threadIdx.x; i < kHeadDim; i += Traits::kThreads) {
-    s_z[i] = p.all_keys ? p.z[group * kHeadDim + i]
-                        : to_float(h_hi[kHeadDim * kHeadDim + i]) + to_float(h_lo[kHeadDim * kHeadDim + i]);
+    s_z[i] = !has_state ? 0.f
+             : p.all_keys ? p.z[group * kHeadDim + i]
+                          : to_float(h_hi[kHeadDim * kHeadDim + i]) + to_float(h_lo[kHeadDim * kHeadDim + i]);
     s_bias[i] = p.bias[i];
   }
   device::cp_async_wait<0>();
@@ -99,8 +104,10 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
   }
   float num[kOTiles][4];
   zero_acc<16, kHeadDim>(num);
-  mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_hi));
-  mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_lo));
+  if (has_state) {
+    mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_hi));
+    mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_lo));
+  }
   __syncthreads();  // every warp is done with H: W takes its place
   attention::detail::load_tile_async<Traits, kHeadDim>(s_hi, static_cast<const Element*>(p.w_hi), kHeadDim, 0, kHeadDim);
   attention::detail::load_tile_async<Traits, kHeadDim>(s_lo, static_cast<const Element*>(p.w_lo), kHeadDim, 0, kHeadDim);

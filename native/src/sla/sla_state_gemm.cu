@@ -13,11 +13,16 @@
 // the candidate range set, then the bits of the row's critical and negligible entries cleared in
 // shared memory, which leaves the same bits in any order), 32 key blocks a word, blocks² / 8 bytes
 // a group. state_gemm_kernel: 128 x 128 tiles of Y, 8 warps (4 along M x 2 along N, 32 x 64 each),
-// K in 64-column steps over a two-stage ring (X's hi and lo tiles by cp.async; C's tile expanded
+// K in 64-column steps over a four-stage ring (X's hi and lo tiles by cp.async; C's tile expanded
 // from one word per thread, two threads a row); each step multiplies C's tile by both halves
 // (m16n8k16, fp32 accumulators); the epilogue scales and splits Y into hi + lo halves and stores
 // them through shared memory in whole 16-byte chunks. Causal rows skip the K tiles past their row
 // tile, causal columns those before it.
+//
+// Rows without a marginal block (every block critical or negligible: k_h = 100 % for the dense
+// fallback, or k_h + k_l = 100 %) are flagged beside the bits: a tile of such rows writes nothing,
+// the state rows of a group with no marginal block at all are not formed (sla_key_state.cu), and
+// the linear kernels take such a block's state as zero without reading it.
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -35,6 +40,10 @@ constexpr int kTileM = 128;
 constexpr int kTileN = 128;
 constexpr int kTileK = 64;
 constexpr int kWarps = 8;
+// The ring's depth: with one CTA (8 warps) per SM, the loads in flight hide L2's latency. Two
+// stages left the SM waiting on them (82 us per Wan group, a third of the issue slots busy); four
+// take 192 KB, which Hopper has, three A100's 163 KB, and two any other GPU's 99 KB.
+constexpr int kMaxStages = 4;
 
 constexpr int kMaskThreads = 128;
 
@@ -64,32 +73,45 @@ __global__ void __launch_bounds__(kMaskThreads) marginal_mask_kernel(const __gri
   }
   __syncthreads();
   uint32_t* out = p.mask + (local_group * p.blocks + row) * p.mask_words;
-  for (int w = threadIdx.x; w < p.mask_words; w += kMaskThreads) out[w] = s_words[w];
+  int any = 0;
+  for (int w = threadIdx.x; w < p.mask_words; w += kMaskThreads) {
+    out[w] = s_words[w];
+    any |= s_words[w] != 0u;
+  }
+  any = __syncthreads_or(any);
+  if (threadIdx.x == 0) p.any[local_group * p.blocks + row] = any != 0 ? 1u : 0u;
 }
 
-template <typename Element>
+template <typename Element, int kStages>
 struct GemmSmem {
   static constexpr int kA = kTileM * kTileK;  // elements of C's tile
   static constexpr int kB = kTileK * kTileN;  // of one X half's tile
   static constexpr int kStage = kA + 2 * kB;
-  static constexpr int kBytes = 2 * kStage * int(sizeof(Element));
-  static_assert(2 * kStage >= 2 * kTileM * kTileN, "the ring holds the epilogue's hi and lo tiles");
+  static constexpr int kBytes = kStages * kStage * int(sizeof(Element));
+  static_assert(kStages * kStage >= 2 * kTileM * kTileN, "the ring holds the epilogue's hi and lo tiles");
+  static_assert(kBytes <= 227 * 1024, "one CTA fits an SM");
 };
 
 // One CTA of 8 warps per SM: about 130-160 registers a thread (capped at 128 for two CTAs, it spills).
-template <attention::ElementType kElement>
+template <attention::ElementType kElement, int kStages>
 __global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid_constant__ StateGemmParams p) {
   using TA = SlaTileTraits<kTileK, kElement, kWarps>;  // C's tile: 128 rows of 64
   using TB = SlaTileTraits<kTileN, kElement, kWarps>;  // X's tiles: 64 rows of 128
   using Element = typename TA::Element;
   using Mma = device::Mma16816<Element>;
-  using Smem = GemmSmem<Element>;
+  using Smem = GemmSmem<Element, kStages>;
   extern __shared__ __align__(128) unsigned char smem_raw[];
   Element* smem = reinterpret_cast<Element*>(smem_raw);
 
   const int i0 = blockIdx.x * kTileM;
   const int col0 = blockIdx.y * kTileN;
   const int64_t local_group = blockIdx.z;
+  // A tile of rows without a marginal block writes nothing: no kernel reads those rows' states.
+  {
+    const int row = i0 + static_cast<int>(threadIdx.x);
+    const bool any = threadIdx.x < kTileM && row < p.blocks && p.any[local_group * p.blocks + row] != 0u;
+    if (!__syncthreads_or(any)) return;
+  }
   const int64_t x_offset = local_group * p.blocks * int64_t(p.cols) + col0;
   const auto* x_hi = static_cast<const Element*>(p.x_hi) + x_offset;
   const auto* x_lo = static_cast<const Element*>(p.x_lo) + x_offset;
@@ -136,17 +158,21 @@ __global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid
 #pragma unroll
       for (int e = 0; e < 4; ++e) acc[mi][t][e] = 0.f;
 
-  if (k_tiles > 0) load(0, 0);
+  // Tiles kt + 1 .. kt + kStages - 1 in flight while tile kt is multiplied: one commit group per
+  // step (empty past the last tile), so tile kt has landed once at most kStages - 2 are pending.
+#pragma unroll
+  for (int t = 0; t < kStages - 1; ++t) {
+    if (t < k_tiles) load(t, t);
+    else device::cp_async_commit();
+  }
   for (int kt = 0; kt < k_tiles; ++kt) {
-    if (kt + 1 < k_tiles) {
-      load((kt + 1) % 2, kt + 1);  // the other stage: every warp finished it last step (C's tile
-                                   // is stored now, visible after the barrier below)
-      device::cp_async_wait<1>();
-    } else {
-      device::cp_async_wait<0>();
-    }
+    device::cp_async_wait<kStages - 2>();
+    // Tile kt (cp.async and C's stores) is visible to every warp, and every warp is done with the
+    // stage of tile kt - 1, which tile kt + kStages - 1 now refills.
     __syncthreads();
-    const Element* s = smem + (kt % 2) * Smem::kStage;
+    if (kt + kStages - 1 < k_tiles) load((kt + kStages - 1) % kStages, kt + kStages - 1);
+    else device::cp_async_commit();
+    const Element* s = smem + (kt % kStages) * Smem::kStage;
     const uint32_t a_addr = device::smem_address(s);
     const uint32_t hi_addr = device::smem_address(s + Smem::kA);
     const uint32_t lo_addr = device::smem_address(s + Smem::kA + Smem::kB);
@@ -171,8 +197,9 @@ __global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid
         }
       }
     }
-    __syncthreads();  // every warp is done with this stage before it is refilled
   }
+  device::cp_async_wait<0>();
+  __syncthreads();  // every warp is done with the ring, which stages the epilogue
 
   // Y = scale · acc as hi + lo halves, staged in the ring's memory (every warp is past its last
   // read: the loop ends on a barrier) as two swizzled [128][128] tiles, then copied out in 16-byte
@@ -212,20 +239,35 @@ __global__ void __launch_bounds__(kWarps * 32, 1) state_gemm_kernel(const __grid
 
 }  // namespace
 
-template <attention::ElementType kElement>
-cudaError_t run_state_gemm(const StateGemmParams& p, int64_t groups, cudaStream_t stream) {
-  using Element = typename attention::ElementOf<kElement>::type;
-  constexpr int kSmem = GemmSmem<Element>::kBytes;
-  const auto kernel = state_gemm_kernel<kElement>;
-  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
-  if (err != cudaSuccess) return err;
+cudaError_t run_marginal_mask(const StateGemmParams& p, int64_t groups, cudaStream_t stream) {
   if (p.mask_words > kMaxMaskWords || p.mask_words * 32 < p.blocks) return cudaErrorInvalidValue;
   marginal_mask_kernel<<<dim3(p.blocks, static_cast<unsigned>(groups)), kMaskThreads, 0, stream>>>(p);
-  cudaError_t launched = cudaGetLastError();
-  if (launched != cudaSuccess) return launched;
+  return cudaGetLastError();
+}
+
+template <attention::ElementType kElement, int kStages>
+cudaError_t launch_state_gemm(const StateGemmParams& p, int64_t groups, int max_smem, cudaStream_t stream) {
+  using Element = typename attention::ElementOf<kElement>::type;
+  constexpr int kSmem = GemmSmem<Element, kStages>::kBytes;
+  if constexpr (kStages > 2) {
+    if (kSmem > max_smem) return launch_state_gemm<kElement, kStages - 1>(p, groups, max_smem, stream);
+  }
+  const auto kernel = state_gemm_kernel<kElement, kStages>;
+  const cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  if (err != cudaSuccess) return err;
   const unsigned row_tiles = static_cast<unsigned>((p.blocks + kTileM - 1) / kTileM);
   kernel<<<dim3(row_tiles, p.cols / kTileN, static_cast<unsigned>(groups)), kWarps * 32, kSmem, stream>>>(p);
   return cudaGetLastError();
+}
+
+template <attention::ElementType kElement>
+cudaError_t run_state_gemm(const StateGemmParams& p, int64_t groups, cudaStream_t stream) {
+  // The deepest ring the device's shared memory per block takes (a host query, no synchronisation).
+  int device = 0, max_smem = 0;
+  cudaError_t err = cudaGetDevice(&device);
+  if (err == cudaSuccess) err = cudaDeviceGetAttribute(&max_smem, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
+  if (err != cudaSuccess) return err;
+  return launch_state_gemm<kElement, kMaxStages>(p, groups, max_smem, stream);
 }
 
 template cudaError_t run_state_gemm<attention::ElementType::kFloat16>(const StateGemmParams&, int64_t, cudaStream_t);
