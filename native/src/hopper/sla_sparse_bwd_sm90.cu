@@ -6,8 +6,10 @@
 // A CTA is a producer warpgroup and two consumer warpgroups, each consumer owning one 64-row
 // block (its "fixed" tiles: Q and dO for dQ, K and V for dK/dV) and a two-stage ring of the
 // 64-row tiles its list streams (K and V for dQ; Q, dO and their log-sum-exp and D for dK/dV),
-// filled by its half of the producer warpgroup with cp.async and signalled on mbarriers. Per
-// streamed tile:
+// filled by its half of the producer warpgroup and signalled on mbarriers. The streamed tiles come
+// by TMA where the operands allow it (head_dim 64 or 128, 16-byte aligned strides): one thread
+// issues a stage's boxes, where copying them with cp.async took as many issue slots as the
+// consumers' elementwise work; otherwise by cp.async. Per streamed tile:
 //   dQ:     S = Q·Kᵀ, dP = dO·Vᵀ (both operands in shared memory), dS = P ⊙ (dP − D) in
 //           registers, dQ += dS·K (dS as the register operand, K read N-major);
 //   dK, dV: Sᵀ = K·Qᵀ, dPᵀ = V·dOᵀ, Pᵀ and dSᵀ in registers, dV += Pᵀ·dO and dK += dSᵀ·Q.
@@ -18,12 +20,15 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <cuda.h>
+
 #include "../common/csr_rows.cuh"
 #include "../common/device_primitives.cuh"
 #include "../sla/sla_backward_params.h"
 #include "../sla/sla_rows.cuh"
 #include "sla_sparse_bwd_sm90.h"
 #include "sm90_primitives.cuh"
+#include "tma_maps.h"
 
 namespace mi::hopper {
 namespace {
@@ -143,6 +148,11 @@ __device__ __forceinline__ void add_rows(float (&acc)[Traits::kHeadDim / 2], voi
   sla::store_rows<Traits>(rows, base, s, batch, head, first + (threadIdx.x % 128) / 32 * 16, n, scale, true);
 }
 
+// The four operands' TMA maps (tma_maps.h), boxes of 64 columns x 64 rows.
+struct SlaBwdMaps {  // CUtensorMap carries its own 64-byte alignment
+  CUtensorMap q, k, v, d_o;
+};
+
 struct Roles {
   int consumer;  // 0 or 1 (the producer: the ring it fills)
   int thread;    // within the warpgroup
@@ -158,8 +168,9 @@ __device__ __forceinline__ Roles roles(const sla::BackwardParams& p) {
   return {consumer, thread, block, block < p.blocks};
 }
 
-template <typename Traits, bool kKeyBlocks>
-__global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kernel(const __grid_constant__ sla::BackwardParams p) {
+template <typename Traits, bool kKeyBlocks, bool kTma>
+__global__ void __launch_bounds__(Traits::kThreads, 1)
+    sla_sparse_bwd_sm90_kernel(const __grid_constant__ sla::BackwardParams p, const __grid_constant__ SlaBwdMaps maps) {
   using Element = typename Traits::Element;
   extern __shared__ __align__(128) unsigned char smem_raw[];
   unsigned char* smem = reinterpret_cast<unsigned char*>((reinterpret_cast<uintptr_t>(smem_raw) + 1023) & ~uintptr_t{1023});
@@ -213,25 +224,44 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
     barrier_arrive(fixed_full);
     const auto* a = sla::head_rows<Element>(stream_a, stream_a_s, batch, head);
     const auto* b = sla::head_rows<Element>(stream_b, stream_b_s, batch, head);
+    const CUtensorMap* map_a = kKeyBlocks ? &maps.q : &maps.k;
+    const CUtensorMap* map_b = kKeyBlocks ? &maps.d_o : &maps.v;
     for (int i = 0; i < count; ++i) {
       const int s = i % Traits::kStages;
       const uint32_t parity = (i / Traits::kStages) & 1;
       const int row0 = block_first(__ldg(index.values + list.begin + i), p);
       barrier_wait(empty + s, parity ^ 1);
-      copy_tile<Traits>(smem_u32(stage(s)), a, stream_a_s.row, row0, p.n, copier);
-      copy_tile<Traits>(smem_u32(stage(s) + Traits::kTileBytes), b, stream_b_s.row, row0, p.n, copier);
+      if constexpr (kTma) {
+        // One thread announces the stage's bytes (rows past n come as zeros, and count) and issues
+        // the boxes; its arrival is that announcement, the other 63 arrive below.
+        if (copier == 0) {
+          barrier_arrive_expect(full + s, 2 * Traits::kTileBytes);
+          for (int box = 0; box < Traits::kColumnBlocks; ++box) {
+            tma_load_4d(smem_u32(stage(s)) + box * kBlock * 128, map_a, box * 64, row0, head, batch, full + s);
+            tma_load_4d(smem_u32(stage(s) + Traits::kTileBytes) + box * kBlock * 128, map_b, box * 64, row0, head, batch, full + s);
+          }
+        }
+      } else {
+        copy_tile<Traits>(smem_u32(stage(s)), a, stream_a_s.row, row0, p.n, copier);
+        copy_tile<Traits>(smem_u32(stage(s) + Traits::kTileBytes), b, stream_b_s.row, row0, p.n, copier);
+      }
       if constexpr (kKeyBlocks) {
-        // The streamed query rows' log-sum-exp and D (read by the consumers' threads, not by the
-        // MMAs: plain stores, ordered by the barrier's release; rows past n: 0, masked there).
+        // The streamed query rows' log-sum-exp (times log2 e, the exponent's base) and D, read by
+        // the consumers' threads, not by the MMAs: plain stores, ordered by the barrier's release;
+        // rows past n: 0, masked there.
         float* vectors = reinterpret_cast<float*>(stage(s) + 2 * Traits::kTileBytes);
         const bool valid = row0 + copier < p.n;
-        vectors[copier] = valid ? p.lse[group * p.n + row0 + copier] : 0.f;
+        vectors[copier] = valid ? p.lse[group * p.n + row0 + copier] * kLog2e : 0.f;
         vectors[kBlock + copier] = valid ? p.delta[group * p.n + row0 + copier] : 0.f;
       }
-      device::cp_async_commit();
-      device::cp_async_wait<0>();
-      fence_async_shared();
-      barrier_arrive(full + s);
+      if constexpr (kTma) {
+        if (copier != 0) barrier_arrive(full + s);
+      } else {
+        device::cp_async_commit();
+        device::cp_async_wait<0>();
+        fence_async_shared();
+        barrier_arrive(full + s);
+      }
     }
     return;
   }
@@ -263,16 +293,24 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
       const uint32_t k_tile = smem_u32(stage(s)), v_tile = smem_u32(stage(s) + Traits::kTileBytes);
       float sc[32], dp[32];
       scores_and_gradients<Traits, kBlock>(sc, fixed_a_tile, k_tile, dp, fixed_b_tile, v_tile);
+      // Only a tile past the sequence end or, causal, the diagonal one holds keys to mask (the
+      // index lists no later block): the others skip the per-element tests.
+      const bool masked = key0 + kBlock > p.n || (p.causal && key0 + kBlock - 1 > role.block * kBlock);
+      auto gradient = [&](auto with_mask) {
 #pragma unroll
-      for (int j = 0; j < 8; ++j)
+        for (int j = 0; j < 8; ++j)
 #pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          const int key = key0 + 8 * j + 2 * (lane % 4) + e % 2;
-          // Causal: only the diagonal block holds keys past a query (the index lists no later one).
-          const bool valid = key < p.n && (!p.causal || key <= role.block * kBlock + warp_row + 8 * (e / 2));
-          const float prob = valid ? device::fast_exp2(sc[4 * j + e] * p.scale_log2 - lse[e / 2]) : 0.f;
-          sc[4 * j + e] = prob * (dp[4 * j + e] - delta[e / 2]);  // dS
-        }
+          for (int e = 0; e < 4; ++e) {
+            const int key = key0 + 8 * j + 2 * (lane % 4) + e % 2;
+            const bool valid = !with_mask || (key < p.n && (!p.causal || key <= role.block * kBlock + warp_row + 8 * (e / 2)));
+            const float prob = valid ? device::fast_exp2(sc[4 * j + e] * p.scale_log2 - lse[e / 2]) : 0.f;
+            sc[4 * j + e] = prob * (dp[4 * j + e] - delta[e / 2]);  // dS
+          }
+      };
+      if (masked)
+        gradient(std::true_type{});
+      else
+        gradient(std::false_type{});
       uint32_t ds[4][4];
       pack<Element, kBlock>(sc, ds);
       wgmma_fence();
@@ -295,8 +333,10 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
       const int query0 = block_first(__ldg(index.values + list.begin + i), p);
       barrier_wait(full + s, (i / Traits::kStages) & 1);
       const uint32_t q_tile = smem_u32(stage(s)), do_tile = smem_u32(stage(s) + Traits::kTileBytes);
-      const float* s_lse = reinterpret_cast<const float*>(stage(s) + 2 * Traits::kTileBytes);
+      const float* s_lse = reinterpret_cast<const float*>(stage(s) + 2 * Traits::kTileBytes);  // times log2 e
       const float* s_delta = s_lse + kBlock;
+      // As for dQ: only a tile past the sequence end or the causal diagonal masks queries.
+      const bool masked = query0 + kBlock > p.n || (p.causal && query0 < (role.block + 1) * kBlock);
       // The streamed block in slices of kSlice queries: at head_dim 128 four 64-column
       // accumulators (Sᵀ, dPᵀ, dK, dV) would not fit the registers beside the packed operands.
 #pragma unroll 1
@@ -304,16 +344,23 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
         const uint32_t q_rows = q_tile + slice * kSlice * 128, do_rows = do_tile + slice * kSlice * 128;
         float st[kSlice / 2], dpt[kSlice / 2];
         scores_and_gradients<Traits, kSlice>(st, fixed_a_tile, q_rows, dpt, fixed_b_tile, do_rows);
+        auto gradient = [&](auto with_mask) {
 #pragma unroll
-        for (int j = 0; j < kSlice / 8; ++j)
+          for (int j = 0; j < kSlice / 8; ++j)
 #pragma unroll
-          for (int e = 0; e < 4; ++e) {
-            const int c = slice * kSlice + 8 * j + 2 * (lane % 4) + e % 2;
-            const bool valid = query0 + c < p.n && (!p.causal || role.block * kBlock + warp_row + 8 * (e / 2) <= query0 + c);
-            const float prob = valid ? device::fast_exp2(st[4 * j + e] * p.scale_log2 - s_lse[c] * kLog2e) : 0.f;
-            st[4 * j + e] = prob;                                    // Pᵀ
-            dpt[4 * j + e] = prob * (dpt[4 * j + e] - s_delta[c]);  // dSᵀ
-          }
+            for (int e = 0; e < 4; ++e) {
+              const int c = slice * kSlice + 8 * j + 2 * (lane % 4) + e % 2;
+              const bool valid =
+                  !with_mask || (query0 + c < p.n && (!p.causal || role.block * kBlock + warp_row + 8 * (e / 2) <= query0 + c));
+              const float prob = valid ? device::fast_exp2(st[4 * j + e] * p.scale_log2 - s_lse[c]) : 0.f;
+              st[4 * j + e] = prob;                                    // Pᵀ
+              dpt[4 * j + e] = prob * (dpt[4 * j + e] - s_delta[c]);  // dSᵀ
+            }
+        };
+        if (masked)
+          gradient(std::true_type{});
+        else
+          gradient(std::false_type{});
         uint32_t pt[kSlice / 16][4], dst[kSlice / 16][4];
         pack<Element, kSlice>(st, pt);
         pack<Element, kSlice>(dpt, dst);
@@ -336,16 +383,27 @@ __global__ void __launch_bounds__(Traits::kThreads, 1) sla_sparse_bwd_sm90_kerne
   }
 }
 
-template <typename Traits, bool kKeyBlocks>
-cudaError_t launch(const sla::BackwardParams& p, int batch, cudaStream_t stream) {
-  const auto kernel = sla_sparse_bwd_sm90_kernel<Traits, kKeyBlocks>;
+template <typename Traits, bool kKeyBlocks, bool kTma>
+cudaError_t launch(const sla::BackwardParams& p, const SlaBwdMaps& maps, int batch, cudaStream_t stream) {
+  const auto kernel = sla_sparse_bwd_sm90_kernel<Traits, kKeyBlocks, kTma>;
   // (cudaFuncSetAttribute on every call: the SLA backward is not a per-token hot path, and the
   // sm_80 kernels it replaces do the same.)
   cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Traits::kSmemBytes);
   if (err != cudaSuccess) return err;
   const dim3 grid((p.blocks + 1) / 2, p.heads, batch);
-  kernel<<<grid, Traits::kThreads, Traits::kSmemBytes, stream>>>(p);
+  kernel<<<grid, Traits::kThreads, Traits::kSmemBytes, stream>>>(p, maps);
   return cudaGetLastError();
+}
+
+// The maps of q, k, v and d_o; false where an operand breaks TMA's rules (or it is switched off).
+template <typename Traits>
+bool make_maps(const sla::BackwardParams& p, int batch, SlaBwdMaps* maps) {
+  constexpr bool kBFloat16 = std::is_same_v<typename Traits::Element, __nv_bfloat16>;
+  auto map = [&](const void* base, const sla::RowStrides& strides, CUtensorMap* out) {
+    return make_tma_map(base, kBFloat16, Traits::kHeadDim, p.n, p.heads, batch, strides, kBlock, out);
+  };
+  return tma_enabled() && map(p.q, p.q_strides, &maps->q) && map(p.k, p.k_strides, &maps->k) && map(p.v, p.v_strides, &maps->v) &&
+         map(p.d_o, p.do_strides, &maps->d_o);
 }
 
 }  // namespace
@@ -354,9 +412,18 @@ template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_sla_sparse_bwd_sm90(const sla::BackwardParams& p, int batch, cudaStream_t stream) {
   using Element = std::conditional_t<kElement == attention::ElementType::kBFloat16, __nv_bfloat16, __half>;
   using Traits = SlaBwdTraits<kHeadDim, Element>;
-  cudaError_t err = launch<Traits, false>(p, batch, stream);
+  SlaBwdMaps maps{};
+  // TMA boxes are whole 64-column blocks: head_dim 96 keeps the cp.async producer.
+  if constexpr (kHeadDim % 64 == 0) {
+    if (make_maps<Traits>(p, batch, &maps)) {
+      const cudaError_t err = launch<Traits, false, true>(p, maps, batch, stream);
+      if (err != cudaSuccess) return err;
+      return launch<Traits, true, true>(p, maps, batch, stream);
+    }
+  }
+  const cudaError_t err = launch<Traits, false, false>(p, maps, batch, stream);
   if (err != cudaSuccess) return err;
-  return launch<Traits, true>(p, batch, stream);
+  return launch<Traits, true, false>(p, maps, batch, stream);
 }
 
 #define MI_INSTANTIATE_SLA_SPARSE_BWD_SM90(D)                                                                                    \

@@ -55,6 +55,12 @@ bool make_tma_maps(const attention::AttentionFwdParams& p, int head_dim, bool bf
          encode(encode_tiled, &maps->v, p.v, bfloat16, head_dim, p.kv_len, kv_heads, p.batch, p.v_strides, kv_rows);
 }
 
+bool make_tma_map(const void* base, bool bfloat16, int head_dim, int rows, int heads, int batch,
+                  const attention::AttentionFwdParams::RowStrides& strides, int box_rows, CUtensorMap* map) noexcept {
+  const Encode encode_tiled = encoder();
+  return encode_tiled != nullptr && encode(encode_tiled, map, base, bfloat16, head_dim, rows, heads, batch, strides, box_rows);
+}
+
 bool tma_enabled() noexcept {
   static const bool enabled = [] {
     const char* value = std::getenv("MINFERENCE_SM90A_TMA");

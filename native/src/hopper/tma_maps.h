@@ -21,6 +21,11 @@ struct TmaMaps {  // CUtensorMap carries its own 64-byte alignment
 bool make_tma_maps(const attention::AttentionFwdParams& params, int head_dim, bool bfloat16, int q_rows, int kv_rows,
                    TmaMaps* maps) noexcept;
 
+// One such map of a [batch, heads, rows, head_dim] operand with the given element strides, copied
+// in boxes of 64 elements x box_rows; false as make_tma_maps.
+bool make_tma_map(const void* base, bool bfloat16, int head_dim, int rows, int heads, int batch,
+                  const attention::AttentionFwdParams::RowStrides& strides, int box_rows, CUtensorMap* map) noexcept;
+
 // False when MINFERENCE_SM90A_TMA=0: the cp.async producer then copies even where TMA could
 // (bring-up and bisection: the two producers must give the same results); read once.
 bool tma_enabled() noexcept;
