@@ -91,8 +91,26 @@ __device__ __forceinline__ uint64_t k_major(uint32_t tile, int kk) {
   return descriptor(tile + (kk / 4) * (kBlock * 128) + (kk % 4) * 32, 16, 1024);
 }
 
-// acc (+)= A·Bᵀ over the head dimension, A a 64-row tile and B kRows rows of one (from `b`, a
-// multiple of 8 rows into its tile), both in shared memory: S = Q·Kᵀ, dP = dO·Vᵀ, their transposes.
+// A fixed 64-row tile's register A operand (the m64k16 fragments of every k16 step of the head
+// dimension; warp w of the warpgroup holds rows 16w..16w + 15, as mma.sync's A): held for the
+// whole list, so the products that read it take only their B operand from shared memory. With
+// both operands there, a 64 x 64 product over k16 reads 4 KB per 131 kFLOP, which at the tensor
+// cores' rate is all of shared memory's 128 bytes a clock, before the ring's own fills.
+template <typename Traits>
+using Fragments = uint32_t[Traits::kHeadDim / 16][4];
+
+template <typename Traits>
+__device__ __forceinline__ void load_fragments(Fragments<Traits>& frag, uint32_t tile, int thread) {
+  const int lane = thread % 32;
+  const int row = (thread / 32) * 16 + lane % 16;
+#pragma unroll
+  for (int kk = 0; kk < Traits::kHeadDim / 16; ++kk)
+    device::ldmatrix_x4(frag[kk], tile + swizzled_offset(kBlock, row, kk * 2 + lane / 16));
+}
+
+// acc (+)= A·Bᵀ over the head dimension, A a 64-row tile (in shared memory or as fragments) and B
+// kRows rows of one (from `b`, a multiple of 8 rows into its tile) in shared memory: S = Q·Kᵀ,
+// dP = dO·Vᵀ, their transposes.
 template <typename Traits, int kRows>
 __device__ __forceinline__ void mma_rows(float (&acc)[kRows / 2], uint32_t a, uint32_t b) {
 #pragma unroll
@@ -100,10 +118,17 @@ __device__ __forceinline__ void mma_rows(float (&acc)[kRows / 2], uint32_t a, ui
     Wgmma<kRows, typename Traits::Element>::ss(acc, k_major(a, kk), k_major(b, kk), kk > 0 ? 1 : 0);
 }
 
-// The two products of a streamed tile, issued together and awaited: s = A·Bᵀ and dp = C·Dᵀ
-// (dQ: S = Q·Kᵀ, dP = dO·Vᵀ; dK/dV: Sᵀ = K·Qᵀ, dPᵀ = V·dOᵀ).
 template <typename Traits, int kRows>
-__device__ __forceinline__ void scores_and_gradients(float (&s)[kRows / 2], uint32_t a, uint32_t b, float (&dp)[kRows / 2], uint32_t c,
+__device__ __forceinline__ void mma_rows(float (&acc)[kRows / 2], const Fragments<Traits>& a, uint32_t b) {
+#pragma unroll
+  for (int kk = 0; kk < Traits::kHeadDim / 16; ++kk)
+    Wgmma<kRows, typename Traits::Element>::rs_k(acc, a[kk], k_major(b, kk), kk > 0 ? 1 : 0);
+}
+
+// The two products of a streamed tile, issued together and awaited: s = A·Bᵀ and dp = C·Dᵀ
+// (dQ: S = Q·Kᵀ, dP = dO·Vᵀ; dK/dV: Sᵀ = K·Qᵀ, dPᵀ = V·dOᵀ), A and C as fragments or tiles.
+template <typename Traits, int kRows, typename A, typename C>
+__device__ __forceinline__ void scores_and_gradients(float (&s)[kRows / 2], const A& a, uint32_t b, float (&dp)[kRows / 2], const C& c,
                                                      uint32_t d) {
   wgmma_fence();
   mma_rows<Traits, kRows>(s, a, b);
@@ -284,6 +309,11 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       lse[h] = role.active && row < p.n ? p.lse[group * p.n + row] * kLog2e : INFINITY;
       delta[h] = role.active && row < p.n ? p.delta[group * p.n + row] : 0.f;
     }
+    // Q and dO, the score products' A operands, in registers for the whole list. (dK/dV keeps K and
+    // V in shared memory: beside its two D-wide accumulators, K's fragments spill at head_dim 128.)
+    Fragments<Traits> a_fragments, b_fragments;
+    load_fragments<Traits>(a_fragments, fixed_a_tile, role.thread);
+    load_fragments<Traits>(b_fragments, fixed_b_tile, role.thread);
     float dq[kORegs];
     zero(dq);
     for (int i = 0; i < count; ++i) {
@@ -292,7 +322,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       barrier_wait(full + s, (i / Traits::kStages) & 1);
       const uint32_t k_tile = smem_u32(stage(s)), v_tile = smem_u32(stage(s) + Traits::kTileBytes);
       float sc[32], dp[32];
-      scores_and_gradients<Traits, kBlock>(sc, fixed_a_tile, k_tile, dp, fixed_b_tile, v_tile);
+      scores_and_gradients<Traits, kBlock>(sc, a_fragments, k_tile, dp, b_fragments, v_tile);
       // Only a tile past the sequence end or, causal, the diagonal one holds keys to mask (the
       // index lists no later block): the others skip the per-element tests.
       const bool masked = key0 + kBlock > p.n || (p.causal && key0 + kBlock - 1 > role.block * kBlock);

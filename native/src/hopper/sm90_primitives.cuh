@@ -175,7 +175,8 @@ struct Wgmma;
 //   ss: A and B from shared memory (K-major descriptors); accumulate = 0 overwrites D (the scale-d
 //       predicate: no mov touches the accumulators between fence and wait);
 //   rs: A from registers (the m64k16 fragment), B from shared memory stored N-major (imm-trans-b = 1:
-//       V's rows are keys, its columns head dimensions).
+//       V's rows are keys, its columns head dimensions);
+//   rs_k: A from registers, B K-major as in ss (Q·Kᵀ with Q held in registers); accumulate as ss.
 // Operand numbers: the REGS accumulators first, then the inputs in order.
 #define MI_WGMMA(N, REGS, ELEMENT, PTX_TYPE, A_DESC, B_DESC, SCALE, A0, RS_B, RS_SCALE)                                   \
   template <>                                                                                                              \
@@ -193,6 +194,13 @@ struct Wgmma;
                    "{" MI_WGMMA_OUTS_##REGS "}, " A0 ", " RS_B ", p, 1, 1, 1;\n}\n"                                      \
                    : MI_WGMMA_CONS_##REGS                                                                                  \
                    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc_b), "r"(1));                                   \
+    }                                                                                                                      \
+    __device__ __forceinline__ static void rs_k(float (&d)[REGS], const uint32_t (&a)[4], uint64_t desc_b, int accumulate) { \
+      asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, " RS_SCALE ", 0;\n"                                                \
+                   "wgmma.mma_async.sync.aligned.m64n" #N "k16.f32." PTX_TYPE "." PTX_TYPE " "                             \
+                   "{" MI_WGMMA_OUTS_##REGS "}, " A0 ", " RS_B ", p, 1, 1, 0;\n}\n"                                      \
+                   : MI_WGMMA_CONS_##REGS                                                                                  \
+                   : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc_b), "r"(accumulate));                          \
     }                                                                                                                      \
   };
 
