@@ -56,12 +56,18 @@ struct SlaBwdTraits {
   // fixed tiles landed (all 128 producer threads), then per consumer: full[stage], empty[stage]
   static constexpr int kBarriers = 1 + 2 * 2 * kStages;
   static constexpr int kSmemBytes = 2 * kConsumerBytes + kBarriers * 8 + 1024;
-  // The producer walks a CSR list and copies 64-row tiles (it spills at 40); the consumers hold up to
-  // four 64-column accumulators (dK/dV: Sᵀ, dPᵀ, dK, dV) and take the rest.
-  static constexpr int kProducerRegisters = 56;
-  static constexpr int kConsumerRegisters = 224;  // 128·56 + 256·224 = 64,512
-  // setmaxnreg moves registers within the CTA's 384 x 168 only: asking for more hangs.
-  static_assert(128 * kProducerRegisters + 256 * kConsumerRegisters <= 384 * 168, "register counts exceed the CTA's allocation");
+  // Registers per thread of the producer and the consumers (setmaxnreg moves them within the
+  // CTA's 384 x 168 only: asking for more hangs). A cp.async producer walks the list and copies
+  // 64-row tiles (it spills at 40); a TMA producer issues a stage's boxes from one thread and fits
+  // in 40 (dK/dV's writes the LSE and D rows too; at 24 it spills), which leaves the consumers 232:
+  // enough for dK/dV's staged products at head_dim 96 and 128 (at 224 they spill).
+  template <bool kTma>
+  static constexpr int kProducerRegisters = kTma ? 40 : 56;
+  template <bool kTma>
+  static constexpr int kConsumerRegisters = kTma ? 232 : 224;
+  static_assert(128 * kProducerRegisters<true> + 256 * kConsumerRegisters<true> <= 384 * 168 &&
+                    128 * kProducerRegisters<false> + 256 * kConsumerRegisters<false> <= 384 * 168,
+                "register counts exceed the CTA's allocation");
   static_assert(kSmemBytes <= 227 * 1024, "one CTA must fit an SM");
 };
 
@@ -237,7 +243,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
 
   if (threadIdx.x < 128) {
     // ---- producer: each half fills its consumer's fixed tiles, then its ring ----
-    release_registers<Traits::kProducerRegisters>();
+    release_registers<Traits::template kProducerRegisters<kTma>>();
     const int copier = role.thread % 64;
     const int first = role.active ? role.block * kBlock : p.n;
     copy_tile<Traits>(smem_u32(mine), sla::head_rows<Element>(fixed_a, fixed_a_s, batch, head), fixed_a_s.row, first, p.n, copier);
@@ -292,7 +298,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
   }
 
   // ---- consumers ----
-  claim_registers<Traits::kConsumerRegisters>();
+  claim_registers<Traits::template kConsumerRegisters<kTma>>();
   constexpr int kORegs = Traits::kHeadDim / 2;
   const int lane = role.thread % 32;
   const int warp_row = (role.thread / 32) * 16 + lane / 4;  // and + 8: this thread's accumulator rows
@@ -309,11 +315,17 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       lse[h] = role.active && row < p.n ? p.lse[group * p.n + row] * kLog2e : INFINITY;
       delta[h] = role.active && row < p.n ? p.delta[group * p.n + row] : 0.f;
     }
-    // Q and dO, the score products' A operands, in registers for the whole list. (dK/dV keeps K and
-    // V in shared memory: beside its two D-wide accumulators, K's fragments spill at head_dim 128.)
+    // Q and dO, the score products' A operands, in registers for the whole list at head_dim 96 and
+    // 128. (At 64 that form gave wrong dQ on the H100 for lists of two or more blocks, dQ rel-L2
+    // 0.5-1.0, where 96 and 128 pass: cause not found, so 64 reads both operands from shared
+    // memory as before. dK/dV keeps K and V there: beside its two D-wide accumulators, K's
+    // fragments spill at head_dim 128.)
+    constexpr bool kFragments = Traits::kHeadDim >= 96;
     Fragments<Traits> a_fragments, b_fragments;
-    load_fragments<Traits>(a_fragments, fixed_a_tile, role.thread);
-    load_fragments<Traits>(b_fragments, fixed_b_tile, role.thread);
+    if constexpr (kFragments) {
+      load_fragments<Traits>(a_fragments, fixed_a_tile, role.thread);
+      load_fragments<Traits>(b_fragments, fixed_b_tile, role.thread);
+    }
     float dq[kORegs];
     zero(dq);
     for (int i = 0; i < count; ++i) {
@@ -322,7 +334,10 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       barrier_wait(full + s, (i / Traits::kStages) & 1);
       const uint32_t k_tile = smem_u32(stage(s)), v_tile = smem_u32(stage(s) + Traits::kTileBytes);
       float sc[32], dp[32];
-      scores_and_gradients<Traits, kBlock>(sc, a_fragments, k_tile, dp, b_fragments, v_tile);
+      if constexpr (kFragments)
+        scores_and_gradients<Traits, kBlock>(sc, a_fragments, k_tile, dp, b_fragments, v_tile);
+      else
+        scores_and_gradients<Traits, kBlock>(sc, fixed_a_tile, k_tile, dp, fixed_b_tile, v_tile);
       // Only a tile past the sequence end or, causal, the diagonal one holds keys to mask (the
       // index lists no later block): the others skip the per-element tests.
       const bool masked = key0 + kBlock > p.n || (p.causal && key0 + kBlock - 1 > role.block * kBlock);
@@ -354,6 +369,7 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
     if (role.active) add_rows<Traits>(dq, p.d_q, p.dq_strides, batch, head, role.block * kBlock, p.n, p.scale);
   } else {
     // dK, dV of key block role.block: the accumulators' rows are keys, their columns queries.
+    constexpr bool kStaged = Traits::kHeadDim > 64 && kTma;  // needs the TMA split's registers
     constexpr int kSlice = Traits::kHeadDim > 64 ? 32 : 64;
     float dk[kORegs], dv[kORegs];
     zero(dk);
@@ -367,42 +383,95 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       const float* s_delta = s_lse + kBlock;
       // As for dQ: only a tile past the sequence end or the causal diagonal masks queries.
       const bool masked = query0 + kBlock > p.n || (p.causal && query0 < (role.block + 1) * kBlock);
-      // The streamed block in slices of kSlice queries: at head_dim 128 four 64-column
-      // accumulators (Sᵀ, dPᵀ, dK, dV) would not fit the registers beside the packed operands.
-#pragma unroll 1
-      for (int slice = 0; slice < kBlock / kSlice; ++slice) {
-        const uint32_t q_rows = q_tile + slice * kSlice * 128, do_rows = do_tile + slice * kSlice * 128;
-        float st[kSlice / 2], dpt[kSlice / 2];
-        scores_and_gradients<Traits, kSlice>(st, fixed_a_tile, q_rows, dpt, fixed_b_tile, do_rows);
-        auto gradient = [&](auto with_mask) {
+      if constexpr (kStaged) {
+        // Sᵀ first; then dV += Pᵀ·dO beside dPᵀ = V·dOᵀ, Pᵀ (fp32) kept for dSᵀ; then dK += dSᵀ·Q.
+        // Four 64-column accumulators are never live at once (dPᵀ is formed after Pᵀ is packed),
+        // so the products run 64 queries wide: two 32-query slices read K and V twice from shared
+        // memory, the ring's bandwidth limit.
+        float st[32], dpt[32];
+        wgmma_fence();
+        mma_rows<Traits, kBlock>(st, fixed_a_tile, q_tile);
+        wgmma_commit();
+        wgmma_wait<0>();
+        pin(st);
+        auto probabilities = [&](auto with_mask) {
 #pragma unroll
-          for (int j = 0; j < kSlice / 8; ++j)
+          for (int j = 0; j < 8; ++j)
 #pragma unroll
             for (int e = 0; e < 4; ++e) {
-              const int c = slice * kSlice + 8 * j + 2 * (lane % 4) + e % 2;
+              const int c = 8 * j + 2 * (lane % 4) + e % 2;
               const bool valid =
                   !with_mask || (query0 + c < p.n && (!p.causal || role.block * kBlock + warp_row + 8 * (e / 2) <= query0 + c));
-              const float prob = valid ? device::fast_exp2(st[4 * j + e] * p.scale_log2 - s_lse[c]) : 0.f;
-              st[4 * j + e] = prob;                                    // Pᵀ
-              dpt[4 * j + e] = prob * (dpt[4 * j + e] - s_delta[c]);  // dSᵀ
+              st[4 * j + e] = valid ? device::fast_exp2(st[4 * j + e] * p.scale_log2 - s_lse[c]) : 0.f;  // Pᵀ
             }
         };
         if (masked)
-          gradient(std::true_type{});
+          probabilities(std::true_type{});
         else
-          gradient(std::false_type{});
-        uint32_t pt[kSlice / 16][4], dst[kSlice / 16][4];
-        pack<Element, kSlice>(st, pt);
-        pack<Element, kSlice>(dpt, dst);
+          probabilities(std::false_type{});
+        uint32_t pt[4][4];
+        pack<Element, kBlock>(st, pt);
         wgmma_fence();
-        mma_into<Traits, kSlice>(dv, pt, do_rows);
-        mma_into<Traits, kSlice>(dk, dst, q_rows);
+        mma_into<Traits, kBlock>(dv, pt, do_tile);
+        mma_rows<Traits, kBlock>(dpt, fixed_b_tile, do_tile);
         wgmma_commit();
         wgmma_wait<0>();
         pin(dv);
-        pin(dk);
         pin(pt);
+        pin(dpt);
+#pragma unroll
+        for (int j = 0; j < 8; ++j)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const int c = 8 * j + 2 * (lane % 4) + e % 2;
+            dpt[4 * j + e] = st[4 * j + e] * (dpt[4 * j + e] - s_delta[c]);  // dSᵀ (Pᵀ = 0 where masked)
+          }
+        uint32_t dst[4][4];
+        pack<Element, kBlock>(dpt, dst);
+        wgmma_fence();
+        mma_into<Traits, kBlock>(dk, dst, q_tile);
+        wgmma_commit();
+        wgmma_wait<0>();
+        pin(dk);
         pin(dst);
+      } else {
+        // Otherwise both products per slice of kSlice queries: at head_dim 64 four 64-column
+        // accumulators fit; at 96 and 128 (cp.async producer) two 32-query slices do.
+#pragma unroll 1
+        for (int slice = 0; slice < kBlock / kSlice; ++slice) {
+          const uint32_t q_rows = q_tile + slice * kSlice * 128, do_rows = do_tile + slice * kSlice * 128;
+          float st[kSlice / 2], dpt[kSlice / 2];
+          scores_and_gradients<Traits, kSlice>(st, fixed_a_tile, q_rows, dpt, fixed_b_tile, do_rows);
+          auto gradient = [&](auto with_mask) {
+#pragma unroll
+            for (int j = 0; j < kSlice / 8; ++j)
+#pragma unroll
+              for (int e = 0; e < 4; ++e) {
+                const int c = slice * kSlice + 8 * j + 2 * (lane % 4) + e % 2;
+                const bool valid =
+                    !with_mask || (query0 + c < p.n && (!p.causal || role.block * kBlock + warp_row + 8 * (e / 2) <= query0 + c));
+                const float prob = valid ? device::fast_exp2(st[4 * j + e] * p.scale_log2 - s_lse[c]) : 0.f;
+                st[4 * j + e] = prob;                                    // Pᵀ
+                dpt[4 * j + e] = prob * (dpt[4 * j + e] - s_delta[c]);  // dSᵀ
+              }
+          };
+          if (masked)
+            gradient(std::true_type{});
+          else
+            gradient(std::false_type{});
+          uint32_t pt[kSlice / 16][4], dst[kSlice / 16][4];
+          pack<Element, kSlice>(st, pt);
+          pack<Element, kSlice>(dpt, dst);
+          wgmma_fence();
+          mma_into<Traits, kSlice>(dv, pt, do_rows);
+          mma_into<Traits, kSlice>(dk, dst, q_rows);
+          wgmma_commit();
+          wgmma_wait<0>();
+          pin(dv);
+          pin(dk);
+          pin(pt);
+          pin(dst);
+        }
       }
       barrier_arrive(empty + s);
     }
