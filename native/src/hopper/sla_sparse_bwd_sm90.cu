@@ -279,11 +279,16 @@ __global__ void __launch_bounds__(Traits::kThreads, 1)
       if constexpr (kKeyBlocks) {
         // The streamed query rows' log-sum-exp (times log2 e, the exponent's base) and D, read by
         // the consumers' threads, not by the MMAs: plain stores, ordered by the barrier's release;
-        // rows past n: 0, masked there.
+        // rows past n: 0, masked there. With TMA, thread 0's arrival (the bytes' announcement)
+        // comes before this point and releases nothing after it, so its row is the last thread's.
         float* vectors = reinterpret_cast<float*>(stage(s) + 2 * Traits::kTileBytes);
-        const bool valid = row0 + copier < p.n;
-        vectors[copier] = valid ? p.lse[group * p.n + row0 + copier] * kLog2e : 0.f;
-        vectors[kBlock + copier] = valid ? p.delta[group * p.n + row0 + copier] : 0.f;
+        auto write_row = [&](int r) {
+          const bool valid = row0 + r < p.n;
+          vectors[r] = valid ? p.lse[group * p.n + row0 + r] * kLog2e : 0.f;
+          vectors[kBlock + r] = valid ? p.delta[group * p.n + row0 + r] : 0.f;
+        };
+        if (!kTma || copier != 0) write_row(copier);
+        if (kTma && copier == 63) write_row(0);
       }
       if constexpr (kTma) {
         if (copier != 0) barrier_arrive(full + s);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Session 27, call 6: after the LSE/D release fix (racecheck in call 5): the SLA tests (sm_90a) with
+# racecheck and synccheck on the backward at N 65 beside them, then sla_check --check.
+set -uo pipefail
+out=${OUT:-gpu-results}; mkdir -p "$out"
+source .gpu/gpu-env.sh
+b=$(mktemp -d); tar -C "$b" -xJf .gpu/bundle.tar.xz; bin=$b/bundle
+nvidia-smi --query-gpu=name --format=csv,noheader | tee "$out/gpu.txt"
+timeout 120 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-sm90a.log" 2>&1 &
+small="FullyQualifiedName~SlaBackwardGpuTests&Name~N65"
+timeout 120 compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 dotnet $bin/MInference.Tests.dll --filter "$small" > "$out/sanitize-racecheck.log" 2>&1 &
+timeout 120 compute-sanitizer --tool synccheck --error-exitcode 86 --print-limit 20 dotnet $bin/MInference.Tests.dll --filter "$small" > "$out/sanitize-synccheck.log" 2>&1 &
+timeout 120 python3 -u bench/sla_check.py --lib $bin/libminference.so --check > "$out/sla-check.log" 2>&1 &
+wait
+echo "== sm90a"; grep -E "^\s*failed |^\s+(total|failed|succeeded|skipped):" "$out/tests-sm90a.log" | tail -n 20
+for tool in racecheck synccheck; do echo "== $tool: $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$out/sanitize-$tool.log" | tail -n 2 | tr '\n' ' ') $(grep -E '^\s+(total|failed|succeeded):' "$out/sanitize-$tool.log" | tr -s ' ' | tr '\n' ' ')"; done
+grep -m3 "hazard" "$out/sanitize-racecheck.log"
+echo "== check"; grep -v "^ok" "$out/sla-check.log" | tail -n 4
