@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # Session 27, call 1: the SLA GPU tests on both mainloops, sla_check, bench sla, and a per-kernel profile.
 set -uo pipefail
-out=${OUT:-gpu-results}; mkdir -p "$out"
 source .gpu/gpu-env.sh
-b=$(mktemp -d); tar -C "$b" -xJf .gpu/bundle.tar.xz; bin=$b/bundle
-nvidia-smi --query-gpu=name,clocks.sm,power.draw --format=csv,noheader | tee "$out/gpu.txt"
+source bench/call-prologue.sh gpu-results  # $out, $bin, gpu.txt
 for m in sm90a sm80; do
   MINFERENCE_MAINLOOP=$m timeout 300 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-$m.log" 2>&1 &
 done

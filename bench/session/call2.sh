@@ -2,9 +2,8 @@
 # Session 27, call 2: ncu of the sm_90a SLA sparse backward kernels, dense (k_h 100 %, 8K) and at 5 % (32K),
 # and of the forward's linear-branch kernels at 5 % (32K).
 set -uo pipefail
-out=${OUT:-gpu-results}; mkdir -p "$out"
 source .gpu/gpu-env.sh
-b=$(mktemp -d); tar -C "$b" -xJf .gpu/bundle.tar.xz; bin=$b/bundle
+source bench/call-prologue.sh gpu-results  # $out, $bin, gpu.txt
 sections="--section SpeedOfLight --section MemoryWorkloadAnalysis --section WarpStateStats --section SchedulerStats --section ComputeWorkloadAnalysis --section Occupancy"
 run() { name=$1; shift; timeout 200 ncu "$@" $sections python3 -u bench/sla_check.py --lib $bin/libminference.so --profile $EXTRA > "$out/ncu-$name.txt" 2>&1; echo "$name rc $?"; }
 EXTRA="--seq 8192 --critical 1.0 --negligible 0" run dense8k --kernel-name regex:sla_sparse_bwd_sm90 --launch-count 2

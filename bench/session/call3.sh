@@ -2,10 +2,8 @@
 # Session 27, call 3: SLA tests on both mainloops (TMA bwd producer, stateless rows), sla_check,
 # bench + profile, and the backward with MINFERENCE_SM90A_TMA=0 (cp.async producer) for A/B.
 set -uo pipefail
-out=${OUT:-gpu-results}; mkdir -p "$out"
 source .gpu/gpu-env.sh
-b=$(mktemp -d); tar -C "$b" -xJf .gpu/bundle.tar.xz; bin=$b/bundle
-nvidia-smi --query-gpu=name,clocks.sm,power.draw --format=csv,noheader | tee "$out/gpu.txt"
+source bench/call-prologue.sh gpu-results  # $out, $bin, gpu.txt
 for m in sm90a sm80; do
   MINFERENCE_MAINLOOP=$m timeout 300 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-$m.log" 2>&1 &
 done

@@ -2,10 +2,8 @@
 # Session 27, call 5 (the last device minutes): SLA tests (sm_90a) with racecheck, synccheck and
 # sla_check --check beside them, then sla_check --bench (SDPA beside) and bench sla --json.
 set -uo pipefail
-out=${OUT:-gpu-results}; mkdir -p "$out"
 source .gpu/gpu-env.sh
-b=$(mktemp -d); tar -C "$b" -xJf .gpu/bundle.tar.xz; bin=$b/bundle
-nvidia-smi --query-gpu=name,clocks.sm,power.draw --format=csv,noheader | tee "$out/gpu.txt"
+source bench/call-prologue.sh gpu-results  # $out, $bin, gpu.txt
 timeout 150 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-sm90a.log" 2>&1 &
 small="FullyQualifiedName~SlaBackwardGpuTests&Name~N65"
 for tool in racecheck synccheck; do

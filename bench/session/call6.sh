@@ -2,10 +2,8 @@
 # Session 27, call 6: after the LSE/D release fix (racecheck in call 5): the SLA tests (sm_90a) with
 # racecheck and synccheck on the backward at N 65 beside them, then sla_check --check.
 set -uo pipefail
-out=${OUT:-gpu-results}; mkdir -p "$out"
 source .gpu/gpu-env.sh
-b=$(mktemp -d); tar -C "$b" -xJf .gpu/bundle.tar.xz; bin=$b/bundle
-nvidia-smi --query-gpu=name --format=csv,noheader | tee "$out/gpu.txt"
+source bench/call-prologue.sh gpu-results  # $out, $bin, gpu.txt
 timeout 120 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-sm90a.log" 2>&1 &
 small="FullyQualifiedName~SlaBackwardGpuTests&Name~N65"
 timeout 120 compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 dotnet $bin/MInference.Tests.dll --filter "$small" > "$out/sanitize-racecheck.log" 2>&1 &
