@@ -1,5 +1,5 @@
-// compute_capability and current_device_sms (device_info.h): one cudaDeviceGetAttribute query per
-// property, device and process.
+// compute_capability, max_shared_memory_optin and current_device_sms (device_info.h): one
+// cudaDeviceGetAttribute query per property, device and process.
 #include "device_info.h"
 
 #include <atomic>
@@ -13,6 +13,7 @@ namespace {
 constexpr int kCachedDevices = 64;
 std::atomic<int> g_capability[kCachedDevices];
 std::atomic<int> g_sms[kCachedDevices];
+std::atomic<int> g_smem_optin[kCachedDevices];
 
 cudaError_t query(int device, int* capability) noexcept {
   int major = 0, minor = 0;
@@ -34,6 +35,20 @@ cudaError_t compute_capability(int device, int* capability) noexcept {
   }
   const cudaError_t err = query(device, capability);
   if (err == cudaSuccess) g_capability[device].store(*capability, std::memory_order_relaxed);
+  return err;
+}
+
+cudaError_t max_shared_memory_optin(int device, int* bytes) noexcept {
+  const bool cached = device >= 0 && device < kCachedDevices;
+  if (cached) {
+    const int known = g_smem_optin[device].load(std::memory_order_relaxed);
+    if (known != 0) {
+      *bytes = known;
+      return cudaSuccess;
+    }
+  }
+  const cudaError_t err = cudaDeviceGetAttribute(bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
+  if (err == cudaSuccess && cached) g_smem_optin[device].store(*bytes, std::memory_order_relaxed);
   return err;
 }
 

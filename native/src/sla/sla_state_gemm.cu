@@ -29,6 +29,7 @@
 
 #include "../attention/attention_fwd_kernel.cuh"
 #include "../common/csr_rows.cuh"
+#include "../common/device_info.h"
 #include "../common/device_primitives.cuh"
 #include "sla_forward_params.h"
 #include "sla_tiles.cuh"
@@ -262,10 +263,10 @@ cudaError_t launch_state_gemm(const StateGemmParams& p, int64_t groups, int max_
 
 template <attention::ElementType kElement>
 cudaError_t run_state_gemm(const StateGemmParams& p, int64_t groups, cudaStream_t stream) {
-  // The deepest ring the device's shared memory per block takes (a host query, no synchronisation).
+  // The deepest ring the device's shared memory per block takes (queried once per device).
   int device = 0, max_smem = 0;
   cudaError_t err = cudaGetDevice(&device);
-  if (err == cudaSuccess) err = cudaDeviceGetAttribute(&max_smem, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
+  if (err == cudaSuccess) err = max_shared_memory_optin(device, &max_smem);
   if (err != cudaSuccess) return err;
   return launch_state_gemm<kElement, kMaxStages>(p, groups, max_smem, stream);
 }
