@@ -21,7 +21,7 @@ internal static class CpuSlaEvaluation
         SlaProjection zero = SlaProjection.Zero(d);
         var dense = new float[layout.ElementCount];
         progress.Describe("dense attention");
-        double denseForward = Milliseconds(() => CpuAttention.Dense(data.Q, data.K, data.V, new HostTensor(dense, layout), new DenseAttentionOptions { Causal = false }));
+        double denseForward = Milliseconds(() => CpuAttention.Dense(data.Q, data.K, data.V, new HostTensor(dense, layout), new DenseAttentionOptions { Causal = settings.Options.Causal }));
         progress.Advance();
 
         progress.Describe("SLA forward (Proj = 0)");

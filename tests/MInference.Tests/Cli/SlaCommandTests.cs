@@ -94,6 +94,18 @@ public sealed class SlaCommandTests
     }
 
     [Test]
+    public void CausalSlaIsMeasuredAgainstCausalDenseAttention()
+    {
+        // Every visible block critical: causal SLA is causal attention, so its error against the
+        // dense reference is rounding alone (against non-causal attention it would be order 1).
+        JsonElement json = CliRun.Json(["sla", "--causal", "--seq", "256", "--heads", "2", "--fit-steps", "0", "--critical", "1", "--negligible", "0"]);
+        foreach (JsonElement head in json.GetProperty("head_results").EnumerateArray())
+        {
+            Assert.That(head.GetProperty("rel_l2_sparse").GetDouble(), Is.LessThan(1e-6));
+        }
+    }
+
+    [Test]
     public void CausalWithTheAllKeysBranchIsOneLine()
     {
         (int exitCode, _, string errors) = CliRun.InvokeWithErrors(["sla", "--causal", "--linear-branch", "all", "--seq", "256"]);
