@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "../common/device_info.h"
 #include "../common/status.h"
 #include "../common/workspace.h"
 #include "minference.h"
@@ -44,10 +45,11 @@ IndexParams params_of(const mi_vs_index_args& a) {
 // only change how fast the chain kernel finds its answers, not the answers.
 template <bool kFill>
 void launch(IndexParams p, cudaStream_t s) {
-  int device = 0, sms = 0, smem_optin = 0;
+  // Both properties come from device_info's per-device cache: this runs on every estimation.
+  int device = 0, smem_optin = 0;
   MI_CUDA_CHECK(cudaGetDevice(&device));
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  MI_CUDA_CHECK(cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  const int sms = current_device_sms();
+  MI_CUDA_CHECK(max_shared_memory_optin(device, &smem_optin));
   cudaFuncAttributes attributes{};
   MI_CUDA_CHECK(cudaFuncGetAttributes(&attributes, vs_index_chain_kernel<kFill>));
   const int64_t budget =  // less the static shared memory (the scans)
