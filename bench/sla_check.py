@@ -239,7 +239,10 @@ def check(sla):
                 cases.append((1, 2, 1000, 128, dtype, fm, branch, 0.05, 0.10))
     cases += [(1, 2, 1000, 64, torch.bfloat16, 0, 0, 1.0, 0.0),   # k_h = 100 %: linear branch vanishes
               (1, 2, 1000, 64, torch.bfloat16, 0, 0, 0.01, 0.0),  # one critical block, no negligible
-              (1, 1, 4096, 128, torch.bfloat16, 0, 0, 0.2, 0.5)]
+              (1, 1, 4096, 128, torch.bfloat16, 0, 0, 0.2, 0.5),
+              # more blocks than an H100's CTA slots: the linear kernels' CTAs take runs of blocks
+              (1, 1, 12000, 128, torch.bfloat16, 0, 0, 0.05, 0.10),  # the paper's: a group per launch, runs of 2
+              (1, 12, 4096, 128, torch.bfloat16, 0, 1, 0.05, 0.10)]  # the released: runs of 6
     failures = 0
     for i, (bsz, heads, n, d, dtype, fm, branch, kh, kl) in enumerate(cases):
         blocks = (n + 63) // 64

@@ -96,6 +96,7 @@ struct BackwardParams {
   bool causal;          // the diagonal block masks keys past the query (step 6)
   float scale;
   float scale_log2;
+  int blocks_per_cta;   // step 5, set by its launch: the blocks of a CTA's run
 };
 
 cudaError_t run_count_columns(const ColumnParams& params, cudaStream_t stream);

@@ -148,6 +148,7 @@ struct LinearParams {
   const void* w_lo;
   const float* bias;
   float* inv_den;        // optional [groups, n]: 1 / (φ(q)·Z) per row, 0 where the branch is off
+  int blocks_per_cta;    // set by run_linear_fwd: the query blocks of a CTA's run
 };
 
 template <int kHeadDim, attention::ElementType kElement>

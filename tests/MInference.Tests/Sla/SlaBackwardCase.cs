@@ -75,6 +75,14 @@ public sealed record SlaBackwardCase(
                 SlaLinearBranch.MarginalBlocks, chunked.Variant, chunked.Options, chunked.Heads);
             yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
         }
+
+        foreach (SlaForwardCase.RunCase run in SlaForwardCase.RunCases())
+        {
+            var testCase = new SlaBackwardCase(
+                run.SequenceLength, run.HeadDim, run.DType, MemoryOrder.Bhsd, MemoryOrder.Bshd, SlaFeatureMap.Softmax,
+                run.LinearBranch, run.Variant, new SlaOptions { LinearBranch = run.LinearBranch }, run.Heads);
+            yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
+        }
     }
 
     public override string ToString() =>

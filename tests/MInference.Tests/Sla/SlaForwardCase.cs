@@ -78,7 +78,33 @@ public sealed record SlaForwardCase(
                 SlaLinearBranch.MarginalBlocks, chunked.Variant, chunked.Options);
             yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
         }
+
+        foreach (RunCase run in RunCases())
+        {
+            var testCase = new SlaForwardCase(
+                run.SequenceLength, run.HeadDim, run.DType, run.Heads, MemoryOrder.Bhsd, SlaFeatureMap.Softmax,
+                run.LinearBranch, run.Variant, new SlaOptions { LinearBranch = run.LinearBranch });
+            yield return new TestCaseData(testCase).SetArgDisplayNames(testCase.ToString());
+        }
     }
+
+    /// <summary>
+    /// More blocks than the device has CTA slots for the linear-branch kernels, so that on an H100
+    /// a CTA takes a run of several blocks (the forward's W and the group's state resident, the next
+    /// block fetched during this one; the backward's group state loaded once): 2 x 40 groups of 5
+    /// blocks at head_dim 128 (one CTA per SM: runs of 5 forward, of 2 or 3 backward), and 2 x 32
+    /// groups of 10 blocks at head_dim 64 (four per SM: runs of 2). Both branches at head_dim 128;
+    /// the released one (whose state the runs share) at 64.
+    /// </summary>
+    internal static IEnumerable<RunCase> RunCases()
+    {
+        foreach (SlaLinearBranch branch in Enum.GetValues<SlaLinearBranch>())
+            yield return new RunCase(300, 128, 40, DType.BFloat16, branch, "runs of blocks");
+        yield return new RunCase(600, 64, 32, DType.Float16, SlaLinearBranch.AllKeys, "runs of blocks");
+    }
+
+    /// <summary>One many-groups setting: sizes, heads, dtype and the branch (default options otherwise).</summary>
+    internal readonly record struct RunCase(int SequenceLength, int HeadDim, int Heads, DType DType, SlaLinearBranch LinearBranch, string Variant);
 
     /// <summary>
     /// Enough groups at head_dim 64 that the paper branch's marginal states go several groups to a
