@@ -6,9 +6,11 @@
 //
 // One CTA per (chunk of tokens, group), D / 16 warps; warp w owns rows [16w, 16w + 16) of H
 // (feature index a) and every column (y's dim c). Per 64-token tile: x and y land in swizzled
-// shared memory, φ is applied to x in place, Z takes the weighted column sums of φ(x) (one thread
-// per feature), and H += φ(x)ᵀ·y on m16n8k16 MMAs: φ(x)ᵀ's fragments come from the [token][feature]
-// tile through ldmatrix.trans (the same instruction that reads V as the B operand of P·V).
+// shared memory (two stages: the next tile lands during this one, since at D = 128 the registers
+// allow one CTA per SM), φ is applied to x in place, Z takes the weighted column sums of φ(x) (one
+// thread per feature), and H += φ(x)ᵀ·y on m16n8k16 MMAs: φ(x)ᵀ's fragments come from the
+// [token][feature] tile through ldmatrix.trans (the same instruction that reads V as the B operand
+// of P·V).
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -74,15 +76,25 @@ __device__ __forceinline__ void write_state_row(const KeyStateParams& p, const f
   }
 }
 
+// Two stages of (φ(x), y) tiles: the next tile lands while this one is summed.
+template <typename Traits>
+struct KeyStateSmem {
+  static constexpr int kTileElems = kTile * Traits::kHeadDim;
+  static constexpr int kBytes = 2 * (2 * kTileElems * int(sizeof(typename Traits::Element)) + kTile * int(sizeof(float)));
+};
+
 template <typename Traits>
 __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __grid_constant__ KeyStateParams p) {
   using Element = typename Traits::Element;
   using Mma = device::Mma16816<Element>;
+  using Smem = KeyStateSmem<Traits>;
   constexpr int kHeadDim = Traits::kHeadDim;
   constexpr int kOTiles = Traits::kOTiles;
-  __shared__ __align__(128) Element s_k[kTile * kHeadDim];  // φ(x)
-  __shared__ __align__(128) Element s_v[kTile * kHeadDim];  // y
-  __shared__ float s_w[kTile];
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  // Stage s: φ(x) at s_k + s·kTileElems, y at s_v + s·kTileElems, the row weights at s_w + s·kTile.
+  Element* s_k = reinterpret_cast<Element*>(smem_raw);
+  Element* s_v = s_k + 2 * Smem::kTileElems;
+  float* s_w = reinterpret_cast<float*>(s_v + 2 * Smem::kTileElems);
 
   if (p.needed != nullptr) {
     // State rows nobody reads: a group none of whose GEMM rows has a marginal block.
@@ -98,6 +110,13 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
   const auto* k = static_cast<const Element*>(p.x) + batch * p.x_strides.batch + head * p.x_strides.head;
   const auto* v = static_cast<const Element*>(p.y) + batch * p.y_strides.batch + head * p.y_strides.head;
   const float* weight = p.row_weight != nullptr ? p.row_weight + group * p.n : nullptr;
+  auto load = [&](int t0, int stage) {
+    attention::detail::load_tile_async<Traits, kTile>(s_k + stage * Smem::kTileElems, k, p.x_strides.row, t0, end);
+    attention::detail::load_tile_async<Traits, kTile>(s_v + stage * Smem::kTileElems, v, p.y_strides.row, t0, end);
+    device::cp_async_commit();
+    for (int r = threadIdx.x; r < kTile; r += Traits::kThreads)
+      s_w[stage * kTile + r] = t0 + r >= end ? 0.f : weight != nullptr ? weight[t0 + r] : 1.f;
+  };
 
   const int warp = threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
@@ -107,25 +126,29 @@ __global__ void __launch_bounds__(Traits::kThreads) key_state_kernel(const __gri
 #pragma unroll
     for (int e = 0; e < 4; ++e) acc[t][e] = 0.f;
   float z = 0.f;  // feature threadIdx.x (threads >= D: unused)
-  const uint32_t s_k_addr = device::smem_address(s_k);
-  const uint32_t s_v_addr = device::smem_address(s_v);
 
-  for (int t0 = first; t0 < end; t0 += kTile) {
-    __syncthreads();  // every warp finished reading the previous tile
-    attention::detail::load_tile_async<Traits, kTile>(s_k, k, p.x_strides.row, t0, end);
-    attention::detail::load_tile_async<Traits, kTile>(s_v, v, p.y_strides.row, t0, end);
-    device::cp_async_commit();
-    for (int r = threadIdx.x; r < kTile; r += Traits::kThreads)
-      s_w[r] = t0 + r >= end ? 0.f : weight != nullptr ? weight[t0 + r] : 1.f;
-    device::cp_async_wait<0>();
+  load(first, 0);
+  int stage = 0;
+  for (int t0 = first; t0 < end; t0 += kTile, stage ^= 1) {
+    __syncthreads();  // every warp finished reading the previous tile, whose stage the next takes
+    if (t0 + kTile < end) {
+      load(t0 + kTile, stage ^ 1);
+      device::cp_async_wait<1>();
+    } else {
+      device::cp_async_wait<0>();
+    }
     __syncthreads();
-    apply_feature_map<Traits, kTile>(s_k, end - t0, p.feature_map);
+    Element* tile_k = s_k + stage * Smem::kTileElems;
+    const float* tile_w = s_w + stage * kTile;
+    apply_feature_map<Traits, kTile>(tile_k, end - t0, p.feature_map);
     __syncthreads();
     if (threadIdx.x < kHeadDim) {
       const int a = threadIdx.x;
 #pragma unroll 8
-      for (int row = 0; row < kTile; ++row) z = fmaf(s_w[row], to_float(s_k[Traits::swizzle(row, a / 8) + a % 8]), z);
+      for (int row = 0; row < kTile; ++row) z = fmaf(tile_w[row], to_float(tile_k[Traits::swizzle(row, a / 8) + a % 8]), z);
     }
+    const uint32_t s_k_addr = device::smem_address(tile_k);
+    const uint32_t s_v_addr = device::smem_address(s_v + stage * Smem::kTileElems);
 #pragma unroll
     for (int kk = 0; kk < kTile / 16; ++kk) {
       uint32_t a_frag[4];
@@ -216,7 +239,10 @@ __global__ void __launch_bounds__(kReduceThreads) reduce_key_state_kernel(const 
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_key_state(const KeyStateParams& p, int64_t groups, cudaStream_t stream) {
   using Traits = SlaTileTraits<kHeadDim, kElement, kHeadDim / 16>;
-  key_state_kernel<Traits><<<dim3(p.chunks, static_cast<unsigned>(groups)), Traits::kThreads, 0, stream>>>(p);
+  constexpr int kSmem = KeyStateSmem<Traits>::kBytes;
+  const cudaError_t err = cudaFuncSetAttribute(key_state_kernel<Traits>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+  if (err != cudaSuccess) return err;
+  key_state_kernel<Traits><<<dim3(p.chunks, static_cast<unsigned>(groups)), Traits::kThreads, kSmem, stream>>>(p);
   return cudaGetLastError();
 }
 
