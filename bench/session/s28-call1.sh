@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Session 28, call 1: stop 27's LSE/D release fix (racecheck in its call 5) and this session's
 # linear-branch runs (forward: W and the group state resident, the next block fetched during this
-# one; backward: the group state loaded once per run). The SLA tests (sm_90a) with racecheck and
+# one; backward: the group state loaded once per run; key state: two tile stages). The SLA tests (sm_90a) with racecheck and
 # synccheck beside them (backward at N 65; the forward's runs at D 64), sla_check --check; then the
 # figures and per-kernel profile of this build and of the session's starting build (66326ee,
 # .gpu/bundle-base.tar.xz) in the same call; then the sm_80 mainloop's SLA tests.
