@@ -55,7 +55,7 @@ internal static class SlaBenchmark
         double msForward = SparseBenchmark.Median(benchCase.Iterations, timer, Forward);
 
         report("timing dense attention");
-        var dense = new DenseAttentionOptions { Causal = false };
+        var dense = new DenseAttentionOptions { Causal = options.Causal };
         void Dense() => Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.DenseOutput, dense);
         WarmUp(benchCase, Dense);
         double denseMs = SparseBenchmark.Median(benchCase.Iterations, timer, Dense);

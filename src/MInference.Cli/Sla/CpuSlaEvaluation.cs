@@ -44,7 +44,7 @@ internal static class CpuSlaEvaluation
 
         (double[] curve, float[]? fitted) = Fit(settings, data, dense, sparse, progress);
         return new SlaRunOutputs(
-            $"CPU, {Environment.ProcessorCount} threads", dense, sparse, fitted, curve, CountClasses(state!.Masks, settings.Heads), settings.Options.CriticalBlocks(settings.Blocks),
+            $"CPU, {Environment.ProcessorCount} threads", dense, sparse, fitted, curve, SlaClassCounts.PerHead(state!.Masks, settings.Heads), settings.Options.CriticalBlocks(settings.Blocks),
             settings.Options.NegligibleBlocks(settings.Blocks), settings.PlotPath is null ? null : state.Masks[settings.PlotHead],
             new SlaTimings("cpu-wall-clock", slaForward, denseForward, slaBackward, denseBackward));
     }
@@ -76,28 +76,6 @@ internal static class CpuSlaEvaluation
         CpuSparseLinearAttention.Backward(
             state, new ReadOnlyHostTensor(outputGradient, layout), new HostTensor(new float[layout.ElementCount], layout), new HostTensor(new float[layout.ElementCount], layout),
             new HostTensor(new float[layout.ElementCount], layout));
-
-    private static SlaClassCounts[] CountClasses(IReadOnlyList<SlaBlockMask> masks, int heads)
-    {
-        var counts = new SlaClassCounts[heads];
-        for (int index = 0; index < masks.Count; index++)
-        {
-            SlaClassCounts sum = counts[index % heads];
-            foreach (SlaBlockClass blockClass in masks[index].Classes)
-            {
-                sum = blockClass switch
-                {
-                    SlaBlockClass.Critical => sum with { Critical = sum.Critical + 1 },
-                    SlaBlockClass.Negligible => sum with { Negligible = sum.Negligible + 1 },
-                    _ => sum with { Marginal = sum.Marginal + 1 },
-                };
-            }
-
-            counts[index % heads] = sum;
-        }
-
-        return counts;
-    }
 
     private static double Milliseconds(Action work)
     {

@@ -20,7 +20,7 @@ internal static class GpuProjectionFit
         GpuContext context, DeviceAttentionBuffers buffers, SlaDeviceMask mask, SlaSettings settings, float[] dense, WorkProgress progress)
     {
         SlaOptions options = settings.Options;
-        var problem = new AttentionProblem(settings.Batch, settings.Heads, settings.Heads, settings.SequenceLength, settings.HeadDim, settings.DType, Causal: false);
+        var problem = new AttentionProblem(settings.Batch, settings.Heads, settings.Heads, settings.SequenceLength, settings.HeadDim, settings.DType, options.Causal);
         using SlaDeviceSavedState state = SlaDeviceSavedState.Allocate(context, buffers.Q, mask);
         using var gradients = new SlaGradientBuffers(context, problem, new Random(settings.Seed));
         var adam = new SlaProjectionAdam(SlaProjection.Zero(settings.HeadDim), settings.LearningRate);

@@ -5,7 +5,7 @@ using MInference.Synthetic;
 namespace MInference.Cli.Sla;
 
 /// <summary>
-/// `sla` on the GPU: dense attention (<see cref="Attention.Dense"/>, non-causal), the mask, SLA at
+/// `sla` on the GPU: dense attention (<see cref="Attention.Dense"/>, causal as SLA is), the mask, SLA at
 /// Proj = 0 and the fitting (<see cref="GpuProjectionFit"/>), then the timings of `bench sla` on the
 /// same tensors (<see cref="SlaBenchmark"/>: CUDA events, medians of 10 runs after 3 warm-up runs).
 /// </summary>
@@ -20,21 +20,25 @@ internal static class GpuSlaEvaluation
     public static SlaRunOutputs Run(SlaSettings settings, VideoLatentData data, WorkProgress progress)
     {
         using var context = new GpuContext();
-        var problem = new AttentionProblem(settings.Batch, settings.Heads, settings.Heads, settings.SequenceLength, settings.HeadDim, settings.DType, Causal: false);
+        bool causal = settings.Options.Causal;
+        var problem = new AttentionProblem(settings.Batch, settings.Heads, settings.Heads, settings.SequenceLength, settings.HeadDim, settings.DType, causal);
         using var buffers = new DeviceAttentionBuffers(context, problem, withDenseOutput: true);
         HalfTensorCopies.Upload(data.Q.Data.Span, buffers.Q);
         HalfTensorCopies.Upload(data.K.Data.Span, buffers.K);
         HalfTensorCopies.Upload(data.V.Data.Span, buffers.V);
 
         progress.Describe("dense attention");
-        Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.DenseOutput, new DenseAttentionOptions { Causal = false });
+        Attention.Dense(context, buffers.Q, buffers.K, buffers.V, buffers.DenseOutput, new DenseAttentionOptions { Causal = causal });
         var dense = new float[data.Q.Data.Length];
         HalfTensorCopies.Download(buffers.DenseOutput, dense);
         progress.Advance();
 
         progress.Describe("mask prediction");
-        using SlaDeviceMask mask = GpuSparseLinearAttention.PredictMask(context, buffers.Q, buffers.K, settings.Options, keepClasses: settings.PlotPath is not null);
-        SlaBlockMask? plotMask = mask.HasClasses ? mask.CopyClassesToHost()[settings.PlotHead] : null;
+        // Causal rows differ in their counts (a row sees the blocks up to its own): they are counted
+        // from the classes, which the picture needs too.
+        using SlaDeviceMask mask = GpuSparseLinearAttention.PredictMask(context, buffers.Q, buffers.K, settings.Options, keepClasses: causal || settings.PlotPath is not null);
+        SlaBlockMask[]? classMasks = mask.HasClasses ? mask.CopyClassesToHost() : null;
+        SlaBlockMask? plotMask = settings.PlotPath is null ? null : classMasks![settings.PlotHead];
         progress.Advance();
 
         (float[] sparse, float[]? fitted, double[] curve) = GpuProjectionFit.Run(context, buffers, mask, settings, dense, progress);
@@ -45,10 +49,11 @@ internal static class GpuSlaEvaluation
         progress.Advance();
 
         long perHead = (long)settings.Batch * settings.Blocks;
-        var classes = new SlaClassCounts(
+        var rowClasses = new SlaClassCounts(
             perHead * mask.CriticalBlocksPerRow, perHead * (settings.Blocks - mask.CriticalBlocksPerRow - mask.NegligibleBlocksPerRow), perHead * mask.NegligibleBlocksPerRow);
+        SlaClassCounts[] classes = causal ? SlaClassCounts.PerHead(classMasks!, settings.Heads) : [.. Enumerable.Repeat(rowClasses, settings.Heads)];
         return new SlaRunOutputs(
-            context.Device.Name, dense, sparse, fitted, curve, [.. Enumerable.Repeat(classes, settings.Heads)], mask.CriticalBlocksPerRow, mask.NegligibleBlocksPerRow, plotMask,
+            context.Device.Name, dense, sparse, fitted, curve, classes, mask.CriticalBlocksPerRow, mask.NegligibleBlocksPerRow, plotMask,
             new SlaTimings("cuda-events", timing.MsFwd, timing.DenseFwdMs, timing.MsBwd, timing.DenseBwdMs));
     }
 }

@@ -20,7 +20,7 @@ internal static class SlaCommand
     /// <summary>The longest sequence the CPU backend takes: its reference is O(N²·D) in double.</summary>
     public const int MaxCpuSequenceLength = 2048;
 
-    /// <summary>The longest sequence drawn with --plot on the GPU: the mask's classes take B·H·blocks² bytes.</summary>
+    /// <summary>The longest sequence with --plot or --causal on the GPU, which copy the mask's classes (B·H·blocks² bytes) to the host.</summary>
     public const int MaxPlotSequenceLength = 131072;
 
     /// <summary>The most elements of one [B, H, N, D] tensor: the command keeps the outputs on the host as fp32.</summary>
@@ -52,7 +52,7 @@ internal static class SlaCommand
     private static readonly Option<bool> s_cpu = new("--cpu") { Description = "Run on the CPU backend even when there is a GPU" };
     private static readonly Option<bool> s_causal = new("--causal")
     {
-        Description = "Causal SLA (query t sees keys s <= t, the diagonal block critical): evaluated on the CPU backend, so it implies --cpu",
+        Description = "Causal SLA (query t sees keys s <= t, the diagonal block critical), measured against causal dense attention; needs --linear-branch marginal",
     };
     private static readonly Option<bool> s_json = new("--json") { Description = "Print one JSON document instead of the tables" };
 
@@ -116,7 +116,7 @@ internal static class SlaCommand
             throw new ArgumentException($"{s_causal.Name} with {s_layer.LinearBranch.Name} all: the all-keys branch would sum future keys; expected {s_layer.LinearBranch.Name} marginal");
         }
 
-        bool onGpu = !parse.GetValue(s_cpu) && !causal && GpuBackend.IsAvailable;
+        bool onGpu = !parse.GetValue(s_cpu) && GpuBackend.IsAvailable;
         int? frames = parse.GetValue(s_frames), height = parse.GetValue(s_height), width = parse.GetValue(s_width);
         long latentTokens = (long)(frames ?? 0) * (height ?? 0) * (width ?? 0);
         int maxLength = onGpu ? GpuSparseLinearAttention.MaxSequenceLength : MaxCpuSequenceLength;
@@ -129,7 +129,6 @@ internal static class SlaCommand
         if (sequenceLength > maxLength)
         {
             string why = onGpu ? "(2^21)"
-                : causal ? "(causal SLA runs on the CPU backend, whose reference is O(N²·D) in double; lower --seq)"
                 : $"(its reference is O(N²·D) in double; {(GpuBackend.IsAvailable ? "leave out --cpu" : "use a GPU")} or lower --seq)";
             throw new ArgumentException($"{s_sequenceLength.Name} {sequenceLength}: {Backend(onGpu)} takes at most {maxLength} tokens {why}");
         }
@@ -151,10 +150,12 @@ internal static class SlaCommand
         if (plotPath is not null)
         {
             PathChecks.RequireOutputFile(s_plot.Name, plotPath);
-            if (onGpu && sequenceLength > MaxPlotSequenceLength)
-            {
-                throw new ArgumentException($"{s_plot.Name} with --seq {sequenceLength}: the picture keeps every head's block classes on the GPU; expected --seq at most {MaxPlotSequenceLength}");
-            }
+        }
+
+        if (onGpu && (plotPath is not null || causal) && sequenceLength > MaxPlotSequenceLength)
+        {
+            string what = plotPath is not null ? s_plot.Name : s_causal.Name;
+            throw new ArgumentException($"{what} with --seq {sequenceLength}: every head's block classes are kept on the GPU and copied to the host; expected --seq at most {MaxPlotSequenceLength}");
         }
 
         return new SlaSettings(

@@ -6,6 +6,29 @@ namespace MInference.Cli.Sla;
 internal readonly record struct SlaClassCounts(long Critical, long Marginal, long Negligible)
 {
     public long Total => Critical + Marginal + Negligible;
+
+    /// <summary>Per head, the classes of <paramref name="masks"/> ([batch · heads], head fastest) summed over the batch.</summary>
+    public static SlaClassCounts[] PerHead(IReadOnlyList<SlaBlockMask> masks, int heads)
+    {
+        var counts = new SlaClassCounts[heads];
+        for (int index = 0; index < masks.Count; index++)
+        {
+            SlaClassCounts sum = counts[index % heads];
+            foreach (SlaBlockClass blockClass in masks[index].Classes)
+            {
+                sum = blockClass switch
+                {
+                    SlaBlockClass.Critical => sum with { Critical = sum.Critical + 1 },
+                    SlaBlockClass.Negligible => sum with { Negligible = sum.Negligible + 1 },
+                    _ => sum with { Marginal = sum.Marginal + 1 },
+                };
+            }
+
+            counts[index % heads] = sum;
+        }
+
+        return counts;
+    }
 }
 
 /// <summary>What a backend's run of `sla` gives, on the host: every output [B, H, N, D] contiguous, and the mask and timings.</summary>

@@ -70,8 +70,7 @@ public sealed class SlaCommandTests
     {
         using var directory = new TempDirectory();
         string path = directory.File("causal.png");
-        // No --cpu: --causal implies it, on a machine with a GPU too.
-        JsonElement json = CliRun.Json(["sla", "--causal", "--seq", "256", "--heads", "2", "--fit-steps", "2", "--negligible", "0.25", "--plot", path]);
+        JsonElement json = CliRun.Json(["sla", "--cpu", "--causal", "--seq", "256", "--heads", "2", "--fit-steps", "2", "--negligible", "0.25", "--plot", path]);
         Assert.Multiple(() =>
         {
             Assert.That(json.GetProperty("backend").GetString(), Is.EqualTo("cpu"));
@@ -98,7 +97,7 @@ public sealed class SlaCommandTests
     {
         // Every visible block critical: causal SLA is causal attention, so its error against the
         // dense reference is rounding alone (against non-causal attention it would be order 1).
-        JsonElement json = CliRun.Json(["sla", "--causal", "--seq", "256", "--heads", "2", "--fit-steps", "0", "--critical", "1", "--negligible", "0"]);
+        JsonElement json = CliRun.Json(["sla", "--cpu", "--causal", "--seq", "256", "--heads", "2", "--fit-steps", "0", "--critical", "1", "--negligible", "0"]);
         foreach (JsonElement head in json.GetProperty("head_results").EnumerateArray())
         {
             Assert.That(head.GetProperty("rel_l2_sparse").GetDouble(), Is.LessThan(1e-6));
