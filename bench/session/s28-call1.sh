@@ -4,13 +4,14 @@
 # one; backward: the group state loaded once per run; key state: two tile stages). The SLA tests (sm_90a) with racecheck and
 # synccheck beside them (backward at N 65; the forward's runs at D 64), sla_check --check; then the
 # figures and per-kernel profile of this build and of the session's starting build (66326ee,
-# .gpu/bundle-base.tar.xz) in the same call; then the sm_80 mainloop's SLA tests.
+# .gpu/bundle-base.tar.xz) in the same call; then the sm_80 mainloop's SLA tests. The sm_90a run
+# includes `minference sla` on the GPU (SlaCommandGpuTests: bidirectional and, new, causal).
 set -uo pipefail
 source .gpu/gpu-env.sh
 source bench/call-prologue.sh gpu-results  # $out, $bin, gpu.txt
 base=$(mktemp -d); tar -C "$base" -xJf .gpu/bundle-base.tar.xz; base_lib=$base/bundle/libminference.so
 tests=(dotnet $bin/MInference.Tests.dll)
-timeout 220 "${tests[@]}" --filter "FullyQualifiedName~.Sla." > "$out/tests-sm90a.log" 2>&1 &
+timeout 220 "${tests[@]}" --filter "FullyQualifiedName~.Sla.|FullyQualifiedName~SlaCommandGpuTests" > "$out/tests-sm90a.log" 2>&1 &
 small="(FullyQualifiedName~SlaBackwardGpuTests&Name~N65)|(FullyQualifiedName~SlaForwardGpuTests&Name~runs&Name~D64)"
 for tool in racecheck synccheck; do
   extra=(); [ $tool = racecheck ] && extra=(--racecheck-report all)
