@@ -18,7 +18,10 @@ for tool in racecheck synccheck; do
   timeout 220 compute-sanitizer --tool $tool "${extra[@]}" --error-exitcode 86 --print-limit 20 "${tests[@]}" --filter "$small" > "$out/sanitize-$tool.log" 2>&1 &
 done
 timeout 220 python3 -u bench/sla_check.py --lib $lib --check > "$out/sla-check.log" 2>&1 &
+# vs_index_launch now reads the SM count and opt-in shared memory from device_info
+timeout 220 "${tests[@]}" --filter "FullyQualifiedName~VerticalSlashIndexGpuTests|FullyQualifiedName~VerticalSlashEndToEndGpuTests" > "$out/tests-vs-index.log" 2>&1 &
 wait
+echo "== vs index"; grep -E "^\s+(total|failed|succeeded|skipped):" "$out/tests-vs-index.log" | tr -s ' ' | tr '\n' ' '; echo
 echo "== sm90a"; grep -E "^\s*failed |^\s+(total|failed|succeeded|skipped):" "$out/tests-sm90a.log" | tail -n 20
 for tool in racecheck synccheck; do echo "== $tool: $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$out/sanitize-$tool.log" | tail -n 2 | tr '\n' ' ') $(grep -E '^\s+(total|failed|succeeded):' "$out/sanitize-$tool.log" | tr -s ' ' | tr '\n' ' ')"; done
 grep -m3 "hazard" "$out/sanitize-racecheck.log"
