@@ -208,13 +208,16 @@ def mask_agreement(q, k, classes, critical, negligible, smooth):
     worst = 0.0
     if not bool(same.all()):
         scale = scores.abs().amax(-1, keepdim=True).clamp_min(1e-30)
-        bad = ~same
-        # The GPU's score of each block it classed differently, against the boundary score.
-        for idx in bad.nonzero()[:8]:
-            row = scores[tuple(idx)]
+        # Each block classed differently, against the boundary it crossed: the critical one (between
+        # the critical-th and next score) where either class is critical, else the negligible one.
+        for idx in (~same).nonzero()[:8]:
+            row, got, want = scores[tuple(idx)], classes[tuple(idx)], expected[tuple(idx)]
             s = torch.sort(row, descending=True).values
-            lo = s[critical - 1] - s[min(critical, blocks - 1)] if critical < blocks else 0
-            worst = max(worst, float(abs(lo) / scale[tuple(idx)][0]))
+            crit_edge = float(s[critical - 1] + s[min(critical, blocks - 1)]) / 2
+            negl_edge = float(s[blocks - negligible - 1] + s[blocks - negligible]) / 2 if negligible > 0 else crit_edge
+            for j in (got != want).nonzero()[:, 0].tolist():
+                edge = crit_edge if 1 in (int(got[j]), int(want[j])) else negl_edge
+                worst = max(worst, abs(float(row[j]) - edge) / float(scale[tuple(idx)][0]))
     return float(same.double().mean()), worst
 
 
@@ -347,7 +350,7 @@ def profile(sla, args):
     critical = max(int(math.floor(args.critical * blocks + 1e-9)), 1)
     negligible = min(int(math.floor(args.negligible * blocks + 1e-9)), blocks - critical)
     cases = [("marginal", critical, negligible, 0), ("all", critical, negligible, 1), ("dense", blocks, 0, 0)]
-    for name, crit, negl, branch in cases:
+    for name, crit, negl, branch in [c for c in cases if c[0] in args.cases.split(",")]:
         p = Problem(sla, q, k, v, w, b, crit, negl, 0, branch, keep_classes=False)
         p.mask()
         p.forward()
@@ -384,6 +387,8 @@ def main():
     parser.add_argument("--bench", action="store_true")
     parser.add_argument("--profile", action="store_true",
                         help="per kernel, CUDA time of one mask, forward and backward per branch and of the dense backward")
+    parser.add_argument("--cases", default="marginal,all,dense",
+                        help="--profile's cases: marginal (the paper's branch), all (the released), dense")
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--heads", type=int, default=12)
     parser.add_argument("--seq", type=int, default=32760)

@@ -91,7 +91,7 @@ public sealed record SlaForwardCase(
     /// <summary>
     /// More blocks than the device has CTA slots for the linear-branch kernels, so that on an H100
     /// a CTA takes a run of several blocks (the forward's W and the group's state resident, the next
-    /// block fetched during this one; the backward's group state loaded once): 2 x 40 groups of 5
+    /// block fetched during this one; the released backward dq's group state loaded once): 2 x 40 groups of 5
     /// blocks at head_dim 128 (one CTA per SM: runs of 5 forward, of 2 or 3 backward), and 2 x 32
     /// groups of 10 blocks at head_dim 64 (four per SM: runs of 2). Both branches at head_dim 128;
     /// the released one (whose state the runs share) at 64.
