@@ -3,7 +3,7 @@
 # branch's dq; the paper's dq and every dk/dv one block per CTA again, as measured), and
 # sla_check's mask agreement measuring each misclassed block against the boundary it crossed.
 # SLA tests (sm_90a) with racecheck/synccheck on the backward at N 65 and the forward's runs, the
-# check, bench + profile of this build and of 66326ee (.gpu/bundle-base.tar.xz), ncu of the
+# check, bench (sla_check with SDPA, and `minference bench sla --json`) + profile of this build and of 66326ee (.gpu/bundle-base.tar.xz), ncu of the
 # released forward's linear kernels, the sm_80 SLA tests.
 set -uo pipefail
 source .gpu/gpu-env.sh
@@ -25,6 +25,9 @@ echo "== check"; grep -v "^ok" "$out/sla-check.log" | tail -n 4; grep "N4096 D12
 step "bench (this build, then the base)"
 timeout 80 python3 -u bench/sla_check.py --lib $lib --bench --iters 10 2>&1 | tee "$out/sla-bench.log" | grep "^{"
 timeout 60 python3 -u bench/sla_check.py --lib $base_lib --bench --iters 10 2>&1 | tee "$out/sla-bench-base.log" | grep "^{" | grep '"op": "sla"'
+step "bench sla --json (the C# CLI), both branches"
+timeout 60 dotnet $bin/minference.dll bench sla --json 2>&1 | tail -n 1 | tee "$out/bench-sla.json"
+timeout 60 dotnet $bin/minference.dll bench sla --linear-branch all --json 2>&1 | tail -n 1 | tee "$out/bench-sla-all.json"
 step "profile"
 timeout 50 python3 -u bench/sla_check.py --lib $lib --profile > "$out/sla-profile.log" 2>&1
 timeout 50 python3 -u bench/sla_check.py --lib $base_lib --profile --cases marginal,all > "$out/sla-profile-base.log" 2>&1
