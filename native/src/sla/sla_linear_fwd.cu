@@ -10,7 +10,11 @@
 // with no marginal token (its Z_i is exactly 0), or whose denominator is not positive (relu), gets
 // O_l = 0, as the reference.
 //
-// A CTA of 4 warps per (run of query blocks, group); warp w owns rows [16w, 16w + 16) of each block.
+// A CTA of 8 warps per (run of query blocks, group); warp w owns rows [16(w % 4), +16) and the
+// column half w / 4 of each block (of num and of O), so each scheduler has two warps: with 4 warps
+// (one CTA per SM under the 178 KB below) every ldmatrix -> mma chain waited alone (stop 28:
+// 8.6 µs a block). The den dot is over all of a row's features, so both warps of a row form it.
+// At D = 96 a D x D tile is not a whole number of 256-thread copy passes: 4 warps, whole rows.
 // Where the device's shared memory holds them (178 KB at D = 128: Hopper), W's halves stay
 // resident for the run, and so does H when it is the group's (the released branch); the next
 // block's φ(Q) tile and (the paper's branch) H_i are fetched, and this block's O_s tile, while this
@@ -32,7 +36,9 @@ namespace mi::sla {
 namespace {
 
 constexpr int kBlock = 64;
-constexpr int kWarps = 4;
+// 8 warps where the D x D tiles load in whole passes of 256 threads, else 4 (D = 96).
+template <int kHeadDim>
+constexpr int kLinearWarps = (kHeadDim * kHeadDim / 8) % 256 == 0 ? 8 : 4;
 
 // kResident: W in its own tiles and separate O_l staging and O_s tiles (the pipelined run);
 // otherwise one block per CTA, O_l staged over φ(Q) and O_s read from global memory.
@@ -53,7 +59,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
   using index_t = int64_t;
   using Smem = LinearSmem<Traits, kResident>;
   constexpr int kHeadDim = Traits::kHeadDim;
-  constexpr int kOTiles = Traits::kOTiles;
+  constexpr int kCols = kHeadDim / (Traits::kWarps / 4);  // a warp's columns of num, O_l and O
+  constexpr int kColTiles = kCols / 8;
 
   extern __shared__ __align__(128) unsigned char smem_raw[];
   Element* s_q = reinterpret_cast<Element*>(smem_raw);
@@ -75,7 +82,8 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
   const int last = min(first + p.blocks_per_cta, p.blocks);
   const int warp = threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
-  const int warp_row0 = warp * 16;
+  const int warp_row0 = (warp % 4) * 16;
+  const int col0 = (warp / 4) * kCols;
 
   const auto* q = static_cast<const Element*>(p.q) + batch * p.q_strides.batch + head * p.q_strides.head;
   const auto* o_sparse = static_cast<const Element*>(p.o_sparse) + batch * p.s_strides.batch + head * p.s_strides.head;
@@ -139,11 +147,11 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
       den[0] = __shfl_sync(0xffffffffu, dot, lane / 4);
       den[1] = __shfl_sync(0xffffffffu, dot, lane / 4 + 8);
     }
-    float num[kOTiles][4];
-    zero_acc<16, kHeadDim>(num);
+    float num[kColTiles][4];
+    zero_acc<16, kCols>(num);
     if (state) {
-      mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_hi));
-      mma_nn<Traits>(num, s_q_addr, warp_row0, device::smem_address(s_lo));
+      mma_nn<Traits, kCols>(num, s_q_addr, warp_row0, device::smem_address(s_hi), col0);
+      mma_nn<Traits, kCols>(num, s_q_addr, warp_row0, device::smem_address(s_lo), col0);
     }
     __syncthreads();  // every warp is done with φ(Q), H and Z: the next block's (or W) take their place
     if constexpr (kResident) {
@@ -174,53 +182,56 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
       }
     }
 #pragma unroll
-    for (int t = 0; t < kOTiles; ++t)
+    for (int t = 0; t < kColTiles; ++t)
 #pragma unroll
       for (int e = 0; e < 4; ++e) num[t][e] *= num_scale;
-    if (p.inv_den != nullptr && lane % 4 == 0)
+    if (p.inv_den != nullptr && col0 == 0 && lane % 4 == 0)
 #pragma unroll
       for (int h = 0; h < 2; ++h) {
         const int row = m0 + warp_row0 + lane / 4 + 8 * h;
         if (row < p.n) p.inv_den[group * p.n + row] = inv_den[h];
       }
-    // O_l per row; staged (rounded) in the warp's own rows for the Proj MMA.
+    // O_l per row; staged (rounded) in the warp's rows and columns for the Proj MMA.
 #pragma unroll
-    for (int t = 0; t < kOTiles; ++t)
+    for (int t = 0; t < kColTiles; ++t)
 #pragma unroll
       for (int h = 0; h < 2; ++h) {
         const int local = warp_row0 + lane / 4 + 8 * h;
-        const int c = t * 8 + 2 * (lane % 4);
+        const int c = col0 + t * 8 + 2 * (lane % 4);
         const uint32_t packed = device::pack2<Element>(num[t][2 * h] * inv_den[h], num[t][2 * h + 1] * inv_den[h]);
-        *reinterpret_cast<uint32_t*>(s_stage + Traits::swizzle(local, t) + 2 * (lane % 4)) = packed;
+        *reinterpret_cast<uint32_t*>(s_stage + Traits::swizzle(local, col0 / 8 + t) + 2 * (lane % 4)) = packed;
         if (o_linear != nullptr && m0 + local < p.n)
           *reinterpret_cast<uint32_t*>(o_linear + index_t(m0 + local) * p.l_strides.row + c) = packed;
       }
     if constexpr (kResident) {
-      __syncwarp();  // the warp's O_l rows are staged (W has been resident since the first block)
+      __syncthreads();  // both halves of every row's O_l are staged (W resident since the first block)
     } else {
       device::cp_async_wait<0>();
       __syncthreads();  // W landed; every warp's O_l rows are staged
     }
 
-    // O = O_s + O_l·Wᵀ + b: W stored [out][in] is Wᵀ's N x K layout (as K in Q·Kᵀ).
-    float y[kOTiles][4];
-    zero_acc<16, kHeadDim>(y);
-    mma_nt<Traits, kHeadDim>(y, s_stage_addr, warp_row0, device::smem_address(s_w_hi));
-    mma_nt<Traits, kHeadDim>(y, s_stage_addr, warp_row0, device::smem_address(s_w_lo));
+    // O = O_s + O_l·Wᵀ + b: W stored [out][in] is Wᵀ's N x K layout (as K in Q·Kᵀ); the warp's
+    // output columns are W's rows from col0, a multiple of 16, where the swizzle repeats (it
+    // depends on row bits 0-2), so they start col0 whole rows on.
+    float y[kColTiles][4];
+    zero_acc<16, kCols>(y);
+    const uint32_t w_rows = 2 * col0 * kHeadDim;
+    mma_nt<Traits, kCols>(y, s_stage_addr, warp_row0, device::smem_address(s_w_hi) + w_rows);
+    mma_nt<Traits, kCols>(y, s_stage_addr, warp_row0, device::smem_address(s_w_lo) + w_rows);
     if constexpr (kResident) {
       device::cp_async_wait<1>();
       __syncthreads();  // this block's O_s tile landed (each thread copied rows of every warp)
     }
 #pragma unroll
-    for (int t = 0; t < kOTiles; ++t)
+    for (int t = 0; t < kColTiles; ++t)
 #pragma unroll
       for (int h = 0; h < 2; ++h) {
         const int local = warp_row0 + lane / 4 + 8 * h;
         const int row = m0 + local;
         if (row >= p.n) continue;
-        const int c = t * 8 + 2 * (lane % 4);
+        const int c = col0 + t * 8 + 2 * (lane % 4);
         // O_s from its tile, or (one block per CTA) from global memory: the same element pair.
-        const uint32_t sparse_bits = kResident ? *reinterpret_cast<const uint32_t*>(s_os + Traits::swizzle(local, t) + 2 * (lane % 4))
+        const uint32_t sparse_bits = kResident ? *reinterpret_cast<const uint32_t*>(s_os + Traits::swizzle(local, col0 / 8 + t) + 2 * (lane % 4))
                                                : *reinterpret_cast<const uint32_t*>(o_sparse + index_t(row) * p.s_strides.row + c);
         const Element* sparse = reinterpret_cast<const Element*>(&sparse_bits);
         *reinterpret_cast<uint32_t*>(o + index_t(row) * p.o_strides.row + c) =
@@ -233,7 +244,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
 
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_linear_fwd(const LinearParams& params, int64_t groups, cudaStream_t stream) {
-  using Traits = SlaTileTraits<kHeadDim, kElement, kWarps>;
+  using Traits = SlaTileTraits<kHeadDim, kElement, kLinearWarps<kHeadDim>>;
   using Resident = LinearSmem<Traits, true>;
   int device = 0, max_smem = 0, per_sm = 0;
   cudaError_t err = cudaGetDevice(&device);

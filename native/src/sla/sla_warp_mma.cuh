@@ -5,8 +5,9 @@
 //
 //   mma_nt:        acc (16 x N) += A·Bᵀ, A = 16 rows of a tile, B = N rows of a tile (K = head_dim):
 //                  S = Q·Kᵀ, dP = dO·Vᵀ, Sᵀ = K·Qᵀ, and X·Wᵀ with W stored [out][in].
-//   mma_nn:        acc (16 x D) += A·B, A = 16 rows of a tile, B a [K][D] tile read transposed
-//                  (ldmatrix.trans), K = head_dim: X·H with H stored [in][out].
+//   mma_nn:        acc (16 x kCols) += A·B, A = 16 rows of a tile, B columns [col0, col0 + kCols)
+//                  of a [K][D] tile read transposed (ldmatrix.trans), K = head_dim: X·H with H
+//                  stored [in][out] (kCols = D, or a warp's share of the columns).
 //   mma_regs_nn:   acc (16 x D) += P·B, P a 16 x 64 accumulator tile in registers (its C
 //                  layout is the A layout of four k16 steps), B a [64][D] tile read transposed: P·V,
 //                  dS·K, Pᵀ·dO.
@@ -43,18 +44,19 @@ __device__ __forceinline__ void mma_nt(float (&acc)[kNRows / 8][4], uint32_t a_a
   }
 }
 
-template <typename Traits>
-__device__ __forceinline__ void mma_nn(float (&acc)[Traits::kHeadDim / 8][4], uint32_t a_addr, int a_row0, uint32_t b_addr) {
+template <typename Traits, int kCols = Traits::kHeadDim>
+__device__ __forceinline__ void mma_nn(float (&acc)[kCols / 8][4], uint32_t a_addr, int a_row0, uint32_t b_addr, int col0 = 0) {
   using Mma = device::Mma16816<typename Traits::Element>;
+  static_assert(kCols % 16 == 0, "whole 16-column steps of B");
   const int lane = threadIdx.x % 32;
 #pragma unroll
   for (int ks = 0; ks < Traits::kHeadDim / 16; ++ks) {
     uint32_t a[4];
     device::ldmatrix_x4(a, a_addr + 2 * Traits::swizzle(a_row0 + (lane % 16), ks * 2 + lane / 16));
 #pragma unroll
-    for (int dp = 0; dp < Traits::kHeadDim / 16; ++dp) {
+    for (int dp = 0; dp < kCols / 16; ++dp) {
       uint32_t b[4];
-      device::ldmatrix_x4_trans(b, b_addr + 2 * Traits::swizzle(ks * 16 + (lane % 8) + ((lane / 8) % 2) * 8, dp * 2 + lane / 16));
+      device::ldmatrix_x4_trans(b, b_addr + 2 * Traits::swizzle(ks * 16 + (lane % 8) + ((lane / 8) % 2) * 8, col0 / 8 + dp * 2 + lane / 16));
       Mma::run(acc[2 * dp], a, b[0], b[1]);
       Mma::run(acc[2 * dp + 1], a, b[2], b[3]);
     }
