@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Session 29, call 3: racecheck on what call 2's racecheck did not reach before its time limit (it
+# spent it on the backward's head_dim 128 runs): the forward's 8-warp O_l with Proj (the runs, both
+# branches, and N 65 at every head_dim) and the released backward's dq runs at head_dim 64.
+set -uo pipefail
+source .gpu/gpu-env.sh
+source bench/call-prologue.sh gpu-results  # $out, $bin, gpu.txt
+tests=(dotnet $bin/MInference.Tests.dll)
+filter="(FullyQualifiedName~SlaForwardGpuTests&Name~runs)|(FullyQualifiedName~SlaForwardGpuTests&Name~N65)|(FullyQualifiedName~SlaBackwardGpuTests&Name~runs&Name~D64)"
+timeout $(( $(left) - 10 )) compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 "${tests[@]}" --filter "$filter" > "$out/sanitize-racecheck.log" 2>&1
+echo "rc=$?"
+echo "== racecheck: $(grep -E 'RACECHECK SUMMARY' "$out/sanitize-racecheck.log" | tail -n 1) $(grep -E '^\s+(total|failed|succeeded):' "$out/sanitize-racecheck.log" | tr -s ' ' | tr '\n' ' ')"
+grep -m3 "hazard" "$out/sanitize-racecheck.log"
