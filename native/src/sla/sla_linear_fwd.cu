@@ -107,6 +107,18 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
                             (i < kChunks ? h_hi : h_lo) + kHeadDim * kHeadDim + 8 * (i % kChunks), true);
     }
   };
+  // A block's rows [m0, min(m0 + 64, n)) of a swizzled tile out in whole 16-byte chunks, each row's
+  // 128..256 bytes by consecutive threads (the per-thread MMA layout writes 4 bytes a row, so a
+  // warp's store touched 8 rows; stop 29, the resident path).
+  auto store_tile = [&](const Element* tile, Element* dst, index_t row_stride, int m0) {
+    for (int i = threadIdx.x; i < kBlock * Traits::kChunksPerRow; i += Traits::kThreads) {
+      const int r = i / Traits::kChunksPerRow;
+      const int chunk = i % Traits::kChunksPerRow;
+      if (m0 + r < p.n)
+        *reinterpret_cast<uint4*>(dst + index_t(m0 + r) * row_stride + chunk * Traits::kChunkElems) =
+            *reinterpret_cast<const uint4*>(tile + Traits::swizzle(r, chunk));
+    }
+  };
   auto load_w = [&] {
     attention::detail::load_tile_async<Traits, kHeadDim>(s_w_hi, static_cast<const Element*>(p.w_hi), kHeadDim, 0, kHeadDim);
     attention::detail::load_tile_async<Traits, kHeadDim>(s_w_lo, static_cast<const Element*>(p.w_lo), kHeadDim, 0, kHeadDim);
@@ -200,7 +212,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
         const int c = col0 + t * 8 + 2 * (lane % 4);
         const uint32_t packed = device::pack2<Element>(num[t][2 * h] * inv_den[h], num[t][2 * h + 1] * inv_den[h]);
         *reinterpret_cast<uint32_t*>(s_stage + Traits::swizzle(local, col0 / 8 + t) + 2 * (lane % 4)) = packed;
-        if (o_linear != nullptr && m0 + local < p.n)
+        if (!kResident && o_linear != nullptr && m0 + local < p.n)
           *reinterpret_cast<uint32_t*>(o_linear + index_t(m0 + local) * p.l_strides.row + c) = packed;
       }
     if constexpr (kResident) {
@@ -219,6 +231,7 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
     mma_nt<Traits, kCols>(y, s_stage_addr, warp_row0, device::smem_address(s_w_hi) + w_rows);
     mma_nt<Traits, kCols>(y, s_stage_addr, warp_row0, device::smem_address(s_w_lo) + w_rows);
     if constexpr (kResident) {
+      if (o_linear != nullptr) store_tile(s_stage, o_linear, p.l_strides.row, m0);
       device::cp_async_wait<1>();
       __syncthreads();  // this block's O_s tile landed (each thread copied rows of every warp)
     }
@@ -234,9 +247,16 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
         const uint32_t sparse_bits = kResident ? *reinterpret_cast<const uint32_t*>(s_os + Traits::swizzle(local, col0 / 8 + t) + 2 * (lane % 4))
                                                : *reinterpret_cast<const uint32_t*>(o_sparse + index_t(row) * p.s_strides.row + c);
         const Element* sparse = reinterpret_cast<const Element*>(&sparse_bits);
-        *reinterpret_cast<uint32_t*>(o + index_t(row) * p.o_strides.row + c) =
-            device::pack2<Element>(to_float(sparse[0]) + y[t][2 * h] + s_bias[c], to_float(sparse[1]) + y[t][2 * h + 1] + s_bias[c + 1]);
+        const uint32_t out = device::pack2<Element>(to_float(sparse[0]) + y[t][2 * h] + s_bias[c], to_float(sparse[1]) + y[t][2 * h + 1] + s_bias[c + 1]);
+        if constexpr (kResident)  // over the O_s pair it was formed from: the thread's own elements
+          *reinterpret_cast<uint32_t*>(s_os + Traits::swizzle(local, col0 / 8 + t) + 2 * (lane % 4)) = out;
+        else
+          *reinterpret_cast<uint32_t*>(o + index_t(row) * p.o_strides.row + c) = out;
       }
+    if constexpr (kResident) {
+      __syncthreads();  // every warp's O is in the tile
+      store_tile(s_os, o, p.o_strides.row, m0);
+    }
   }
 }
 
