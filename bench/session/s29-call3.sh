@@ -1,18 +1,34 @@
 #!/usr/bin/env bash
-# Session 29, call 3: racecheck on what call 2's racecheck did not reach before its time limit (it
-# spent it on the backward's head_dim 128 runs): the forward's 8-warp O_l with Proj (the runs, both
-# branches, and N 65 at every head_dim) and the released backward's dq runs at head_dim 64; beside
-# it, sla_check --check for its per-case errors.
+# Session 29, call 3. Racecheck on what call 2's racecheck did not reach before its time limit
+# (it spent it on the backward's head_dim 128 runs): the forward's 8-warp O_l with Proj (the runs,
+# both branches, and N 65 at every head_dim) and the released backward's dq runs at head_dim 64,
+# for main's build (.gpu/bundle-s29c2.tar.xz, call 2's) and for this build (.gpu/bundle.tar.xz:
+# O and O_l stored through shared tiles in 16-byte chunks). Then this build's SLA tests and
+# sla_check --check, the bench of both builds, and ncu of this build's released linear forward.
 set -uo pipefail
 source .gpu/gpu-env.sh
-source bench/call-prologue.sh gpu-results  # $out, $bin, gpu.txt
-tests=(dotnet $bin/MInference.Tests.dll)
+source bench/call-prologue.sh gpu-results  # $out, $bin (this build), gpu.txt
+main=$(mktemp -d); tar -C "$main" -xJf .gpu/bundle-s29c2.tar.xz; main_bin=$main/bundle
 filter="(FullyQualifiedName~SlaForwardGpuTests&Name~runs)|(FullyQualifiedName~SlaForwardGpuTests&Name~N65)|(FullyQualifiedName~SlaBackwardGpuTests&Name~runs&Name~D64)"
-# The check's per-case errors (call 2 passed 38 of 38, but its log did not come back: 8 files a call).
+for b in main this; do
+  dir=$bin; [ $b = main ] && dir=$main_bin
+  timeout 260 compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 \
+    dotnet $dir/MInference.Tests.dll --filter "$filter" > "$out/racecheck-$b.log" 2>&1 &
+done
+timeout 200 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-sm90a.log" 2>&1 &
 timeout 200 python3 -u bench/sla_check.py --lib $lib --check > "$out/sla-check.log" 2>&1 &
-timeout $(( $(left) - 10 )) compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 "${tests[@]}" --filter "$filter" > "$out/sanitize-racecheck.log" 2>&1
-echo "rc=$?"
-echo "== racecheck: $(grep -E 'RACECHECK SUMMARY' "$out/sanitize-racecheck.log" | tail -n 1) $(grep -E '^\s+(total|failed|succeeded):' "$out/sanitize-racecheck.log" | tr -s ' ' | tr '\n' ' ')"
-grep -m3 "hazard" "$out/sanitize-racecheck.log"
 wait
-echo "== check: $(tail -n 1 "$out/sla-check.log")"
+for b in main this; do
+  echo "== racecheck $b: $(grep -E 'RACECHECK SUMMARY' "$out/racecheck-$b.log" | tail -n 1) $(grep -E '^\s+(total|failed|succeeded):' "$out/racecheck-$b.log" | tr -s ' ' | tr '\n' ' ')"
+  grep -m3 "hazard" "$out/racecheck-$b.log"
+done
+echo "== sm90a $(grep -E '^\s+(total|failed|succeeded|skipped):' "$out/tests-sm90a.log" | tr -s ' ' | tr '\n' ' ')"
+grep -E "^\s*failed " "$out/tests-sm90a.log" | head
+echo "== check: $(tail -n 1 "$out/sla-check.log")"; grep "^FAIL" "$out/sla-check.log" | head -n 4
+step "bench (this build, then main's)"
+timeout 80 python3 -u bench/sla_check.py --lib $lib --bench --iters 10 2>&1 | tee "$out/sla-bench.log" | grep "^{"
+timeout 60 python3 -u bench/sla_check.py --lib $main_bin/libminference.so --bench --iters 10 2>&1 | grep "^{" | grep '"op": "sla"'
+step "ncu: this build's released linear forward"
+timeout 60 ncu -k regex:"^linear_fwd_kernel|linear_fwd_kernel<" -c 1 --section SpeedOfLight --section Occupancy --section WarpStateStats --section MemoryWorkloadAnalysis \
+  python3 bench/sla_check.py --lib $lib --profile --cases all > "$out/ncu-linear-fwd.txt" 2>&1
+grep -E "linear_fwd_kernel|Duration|Throughput|Achieved Occupancy|Registers Per|Warp Cycles Per Issued|Stall" "$out/ncu-linear-fwd.txt" | head -n 24
