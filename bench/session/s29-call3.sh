@@ -29,6 +29,6 @@ step "bench (this build, then main's)"
 timeout 80 python3 -u bench/sla_check.py --lib $lib --bench --iters 10 2>&1 | tee "$out/sla-bench.log" | grep "^{"
 timeout 60 python3 -u bench/sla_check.py --lib $main_bin/libminference.so --bench --iters 10 2>&1 | grep "^{" | grep '"op": "sla"'
 step "ncu: this build's released linear forward"
-timeout 60 ncu -k regex:"^linear_fwd_kernel|linear_fwd_kernel<" -c 1 --section SpeedOfLight --section Occupancy --section WarpStateStats --section MemoryWorkloadAnalysis \
+timeout 60 ncu -k regex:linear_fwd -c 1 --section SpeedOfLight --section Occupancy --section WarpStateStats --section MemoryWorkloadAnalysis \
   python3 bench/sla_check.py --lib $lib --profile --cases all > "$out/ncu-linear-fwd.txt" 2>&1
 grep -E "linear_fwd_kernel|Duration|Throughput|Achieved Occupancy|Registers Per|Warp Cycles Per Issued|Stall" "$out/ncu-linear-fwd.txt" | head -n 24
