@@ -28,6 +28,9 @@ echo "== check: $(tail -n 1 "$out/sla-check.log")"; grep "^FAIL" "$out/sla-check
 step "bench (this build, then main's)"
 timeout 80 python3 -u bench/sla_check.py --lib $lib --bench --iters 10 2>&1 | tee "$out/sla-bench.log" | grep "^{"
 timeout 60 python3 -u bench/sla_check.py --lib $main_bin/libminference.so --bench --iters 10 2>&1 | grep "^{" | grep '"op": "sla"'
+step "bench sla --json (this build), both branches"
+timeout 50 dotnet $bin/minference.dll bench sla --json 2>&1 | tail -n 1
+timeout 50 dotnet $bin/minference.dll bench sla --linear-branch all --json 2>&1 | tail -n 1
 step "ncu: this build's released linear forward"
 timeout 60 ncu -k regex:linear_fwd -c 1 --section SpeedOfLight --section Occupancy --section WarpStateStats --section MemoryWorkloadAnalysis \
   python3 bench/sla_check.py --lib $lib --profile --cases all > "$out/ncu-linear-fwd.txt" 2>&1
