@@ -4,7 +4,7 @@
 # both branches, and N 65 at every head_dim) and the released backward's dq runs at head_dim 64,
 # for main's build (.gpu/bundle-s29c2.tar.xz, call 2's) and for this build (.gpu/bundle.tar.xz:
 # O and O_l stored through shared tiles in 16-byte chunks). Then this build's SLA tests and
-# sla_check --check, the bench of both builds, and ncu of this build's released linear forward.
+# sla_check --check, the bench of both builds and `bench sla --json` of this build.
 set -uo pipefail
 source .gpu/gpu-env.sh
 source bench/call-prologue.sh gpu-results  # $out, $bin (this build), gpu.txt
@@ -12,7 +12,7 @@ main=$(mktemp -d); tar -C "$main" -xJf .gpu/bundle-s29c2.tar.xz; main_bin=$main/
 filter="(FullyQualifiedName~SlaForwardGpuTests&Name~runs)|(FullyQualifiedName~SlaForwardGpuTests&Name~N65)|(FullyQualifiedName~SlaBackwardGpuTests&Name~runs&Name~D64)"
 for b in main this; do
   dir=$bin; [ $b = main ] && dir=$main_bin
-  timeout 260 compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 \
+  timeout 200 compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 \
     dotnet $dir/MInference.Tests.dll --filter "$filter" > "$out/racecheck-$b.log" 2>&1 &
 done
 timeout 200 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-sm90a.log" 2>&1 &
@@ -31,7 +31,3 @@ timeout 60 python3 -u bench/sla_check.py --lib $main_bin/libminference.so --benc
 step "bench sla --json (this build), both branches"
 timeout 50 dotnet $bin/minference.dll bench sla --json 2>&1 | tail -n 1
 timeout 50 dotnet $bin/minference.dll bench sla --linear-branch all --json 2>&1 | tail -n 1
-step "ncu: this build's released linear forward"
-timeout 60 ncu -k regex:linear_fwd -c 1 --section SpeedOfLight --section Occupancy --section WarpStateStats --section MemoryWorkloadAnalysis \
-  python3 bench/sla_check.py --lib $lib --profile --cases all > "$out/ncu-linear-fwd.txt" 2>&1
-grep -E "linear_fwd_kernel|Duration|Throughput|Achieved Occupancy|Registers Per|Warp Cycles Per Issued|Stall" "$out/ncu-linear-fwd.txt" | head -n 24
