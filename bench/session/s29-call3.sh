@@ -12,11 +12,11 @@ main=$(mktemp -d); tar -C "$main" -xJf .gpu/bundle-s29c2.tar.xz; main_bin=$main/
 filter="(FullyQualifiedName~SlaForwardGpuTests&Name~runs)|(FullyQualifiedName~SlaForwardGpuTests&Name~N65)"
 for b in main this; do
   dir=$bin; [ $b = main ] && dir=$main_bin
-  timeout 200 compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 \
+  timeout 170 compute-sanitizer --tool racecheck --racecheck-report all --error-exitcode 86 --print-limit 20 \
     dotnet $dir/MInference.Tests.dll --filter "$filter" > "$out/racecheck-$b.log" 2>&1 &
 done
-timeout 200 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-sm90a.log" 2>&1 &
-timeout 200 python3 -u bench/sla_check.py --lib $lib --check > "$out/sla-check.log" 2>&1 &
+timeout 170 dotnet $bin/MInference.Tests.dll --filter "FullyQualifiedName~.Sla." > "$out/tests-sm90a.log" 2>&1 &
+timeout 170 python3 -u bench/sla_check.py --lib $lib --check > "$out/sla-check.log" 2>&1 &
 wait
 for b in main this; do
   echo "== racecheck $b: $(grep -E 'RACECHECK SUMMARY' "$out/racecheck-$b.log" | tail -n 1) $(grep -E '^\s+(total|failed|succeeded):' "$out/racecheck-$b.log" | tr -s ' ' | tr '\n' ' ')"
@@ -25,9 +25,11 @@ done
 echo "== sm90a $(grep -E '^\s+(total|failed|succeeded|skipped):' "$out/tests-sm90a.log" | tr -s ' ' | tr '\n' ' ')"
 grep -E "^\s*failed " "$out/tests-sm90a.log" | head
 echo "== check: $(tail -n 1 "$out/sla-check.log")"; grep "^FAIL" "$out/sla-check.log" | head -n 4
+[ $(left) -lt 100 ] && { echo "no time left for the bench"; exit 0; }
 step "bench (this build, then main's)"
 timeout 80 python3 -u bench/sla_check.py --lib $lib --bench --iters 10 2>&1 | tee "$out/sla-bench.log" | grep "^{"
 timeout 60 python3 -u bench/sla_check.py --lib $main_bin/libminference.so --bench --iters 10 2>&1 | grep "^{" | grep '"op": "sla"'
+[ $(left) -lt 60 ] && { echo "no time left for bench sla"; exit 0; }
 step "bench sla --json (this build), both branches"
 timeout 50 dotnet $bin/minference.dll bench sla --json 2>&1 | tail -n 1
 timeout 50 dotnet $bin/minference.dll bench sla --linear-branch all --json 2>&1 | tail -n 1
