@@ -11,15 +11,16 @@
 // O_l = 0, as the reference.
 //
 // A CTA of 8 warps per (run of query blocks, group); warp w owns rows [16(w % 4), +16) and the
-// column half w / 4 of each block (of num and of O), so each scheduler has two warps: with 4 warps
-// (one CTA per SM under the 178 KB below) every ldmatrix -> mma chain waited alone (stop 28:
-// 8.6 µs a block). The den dot is over all of a row's features, so both warps of a row form it.
+// column half w / 4 of each block (of num and of O), so each scheduler has two warps (4 warps, one
+// CTA per SM under the 178 KB below, took 8.6 µs a block on the H100, 8 take 8.0). The den dot is
+// over all of a row's features, so both warps of a row form it.
 // At D = 96 a D x D tile is not a whole number of 256-thread copy passes: 4 warps, whole rows.
 // Where the device's shared memory holds them (178 KB at D = 128: Hopper), W's halves stay
 // resident for the run, and so does H when it is the group's (the released branch); the next
 // block's φ(Q) tile and (the paper's branch) H_i are fetched, and this block's O_s tile, while this
-// block's Proj runs. A run spans as many blocks as fill the device in one wave. Elsewhere (A100:
-// 164 KB, Ada: 99 KB) a CTA takes one block, and W is loaded into H's place once H is spent.
+// block's Proj runs, and O_l and O leave through their tiles in whole 16-byte row chunks. A run
+// spans as many blocks as fill the device in one wave. Elsewhere (A100: 164 KB, Ada: 99 KB) a CTA
+// takes one block, and W is loaded into H's place once H is spent.
 #include <cuda_runtime.h>
 
 #include <algorithm>
