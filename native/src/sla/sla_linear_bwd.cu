@@ -18,11 +18,9 @@
 // block whose state row is absent (no marginal block: StateRef::any) stores zeros and reads nothing.
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cstdint>
 
 #include "../attention/attention_fwd_kernel.cuh"
-#include "../common/device_info.h"
 #include "mi_instantiations.h"
 #include "sla_backward_params.h"
 #include "sla_rows.cuh"
@@ -198,24 +196,13 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_dkv_kernel(const __gr
   store_rows<Traits>(dv, p.d_v, p.dv_strides, batch, head, n0 + row0, p.n, h_scale, false);
 }
 
-// The released branch's dq: runs that fill the device once (the occupancy's CTA slots over the
-// groups), the state loaded once per run. The paper's: a block per CTA.
+// The released branch's dq in runs (the state loaded once per run); the paper's a block per CTA.
 template <typename Traits>
-cudaError_t launch_dq(BackwardParams p, int64_t groups, cudaStream_t stream) {
+cudaError_t launch_dq(const BackwardParams& p, int64_t groups, cudaStream_t stream) {
   constexpr int kSmem = LinearBwdSmem<Traits>::kBytes;
   if (p.row_state.state_cols != 0)
     return launch_over_blocks(linear_dq_kernel<Traits, false>, p, p.blocks, groups, Traits::kThreads, kSmem, stream);
-  const auto kernel = linear_dq_kernel<Traits, true>;
-  int per_sm = 1;
-  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
-  if (err == cudaSuccess) err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, Traits::kThreads, kSmem);
-  if (err != cudaSuccess) return err;
-  const int64_t slots = std::max<int64_t>(1, int64_t(current_device_sms()) * per_sm);
-  const int64_t runs_per_group = std::clamp<int64_t>(slots / std::max<int64_t>(1, groups), 1, p.blocks);
-  p.blocks_per_cta = static_cast<int>((p.blocks + runs_per_group - 1) / runs_per_group);
-  const int runs = (p.blocks + p.blocks_per_cta - 1) / p.blocks_per_cta;
-  kernel<<<dim3(static_cast<unsigned>(runs), static_cast<unsigned>(groups)), Traits::kThreads, kSmem, stream>>>(p);
-  return cudaGetLastError();
+  return launch_in_runs(linear_dq_kernel<Traits, true>, p, p.blocks, groups, Traits::kThreads, kSmem, stream);
 }
 
 }  // namespace

@@ -23,8 +23,9 @@
 // takes one block, and W is loaded into H's place once H is spent.
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #include "../attention/attention_fwd_kernel.cuh"
 #include "../common/device_info.h"
@@ -261,33 +262,34 @@ __global__ void __launch_bounds__(Traits::kThreads) linear_fwd_kernel(const __gr
   }
 }
 
+// False when MINFERENCE_SLA_LINEAR_RUNS=0: one block per CTA even where the runs fit (bring-up,
+// and the A100 / Ada path on a Hopper: both flows must give the same results); read once.
+bool linear_runs_enabled() {
+  static const bool enabled = [] {
+    const char* value = std::getenv("MINFERENCE_SLA_LINEAR_RUNS");
+    return value == nullptr || std::strcmp(value, "0") != 0;
+  }();
+  return enabled;
+}
+
 }  // namespace
 
 template <int kHeadDim, attention::ElementType kElement>
 cudaError_t run_linear_fwd(const LinearParams& params, int64_t groups, cudaStream_t stream) {
   using Traits = SlaTileTraits<kHeadDim, kElement, kLinearWarps<kHeadDim>>;
   using Resident = LinearSmem<Traits, true>;
-  int device = 0, max_smem = 0, per_sm = 0;
+  int device = 0, max_smem = 0;
   cudaError_t err = cudaGetDevice(&device);
   if (err == cudaSuccess) err = max_shared_memory_optin(device, &max_smem);
   if (err != cudaSuccess) return err;
-  LinearParams p = params;
-  if (max_smem < Resident::kBytes) {
+  if (max_smem < Resident::kBytes || !linear_runs_enabled()) {
+    LinearParams p = params;
     p.blocks_per_cta = 1;
     return launch_over_blocks(linear_fwd_kernel<Traits, false>, p, p.blocks, groups, Traits::kThreads,
                               LinearSmem<Traits, false>::kBytes, stream);
   }
-  // Runs of blocks that fill the device once: as many CTAs as fit on it, each taking an equal run.
-  const auto kernel = linear_fwd_kernel<Traits, true>;
-  err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Resident::kBytes);
-  if (err == cudaSuccess) err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, Traits::kThreads, Resident::kBytes);
-  if (err != cudaSuccess) return err;
-  const int64_t slots = std::max<int64_t>(1, int64_t(current_device_sms()) * per_sm);
-  const int64_t runs_per_group = std::clamp<int64_t>(slots / std::max<int64_t>(1, groups), 1, p.blocks);
-  p.blocks_per_cta = static_cast<int>((p.blocks + runs_per_group - 1) / runs_per_group);
-  const int runs = (p.blocks + p.blocks_per_cta - 1) / p.blocks_per_cta;
-  kernel<<<dim3(static_cast<unsigned>(runs), static_cast<unsigned>(groups)), Traits::kThreads, Resident::kBytes, stream>>>(p);
-  return cudaGetLastError();
+  return launch_in_runs(linear_fwd_kernel<Traits, true>, params, params.blocks, groups, Traits::kThreads, Resident::kBytes,
+                        stream);
 }
 
 #define MI_INSTANTIATE_LINEAR_FWD(D)                                                                     \

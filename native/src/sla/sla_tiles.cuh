@@ -5,9 +5,12 @@
 
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "../attention/attention_traits.cuh"
+#include "../common/device_info.h"
 #include "sla_forward_params.h"
 
 namespace mi::sla {
@@ -112,6 +115,24 @@ inline cudaError_t launch_over_blocks(void (*kernel)(Params), const Params& p, i
   const cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
   if (err != cudaSuccess) return err;
   kernel<<<dim3(blocks, static_cast<unsigned>(groups)), threads, smem, stream>>>(p);
+  return cudaGetLastError();
+}
+
+// Launches `kernel` over runs of blocks that fill the device once: the occupancy's CTA slots
+// shared among the groups, each CTA taking p.blocks_per_cta consecutive blocks (set here), so a
+// run loads what its blocks share once.
+template <typename Params>
+inline cudaError_t launch_in_runs(void (*kernel)(Params), Params p, int blocks, int64_t groups, int threads, int smem,
+                                  cudaStream_t stream) {
+  int per_sm = 1;
+  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
+  if (err == cudaSuccess) err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, threads, smem);
+  if (err != cudaSuccess) return err;
+  const int64_t slots = std::max<int64_t>(1, int64_t(current_device_sms()) * per_sm);
+  const int64_t runs_per_group = std::clamp<int64_t>(slots / std::max<int64_t>(1, groups), 1, blocks);
+  p.blocks_per_cta = static_cast<int>((blocks + runs_per_group - 1) / runs_per_group);
+  const int runs = (blocks + p.blocks_per_cta - 1) / p.blocks_per_cta;
+  kernel<<<dim3(static_cast<unsigned>(runs), static_cast<unsigned>(groups)), threads, smem, stream>>>(p);
   return cudaGetLastError();
 }
 
