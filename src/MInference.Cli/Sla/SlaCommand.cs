@@ -21,7 +21,7 @@ internal static class SlaCommand
     public const int MaxCpuSequenceLength = 2048;
 
     /// <summary>The longest sequence with --plot or --causal on the GPU, which copy the mask's classes (B·H·blocks² bytes) to the host.</summary>
-    public const int MaxPlotSequenceLength = 131072;
+    public const int MaxHostClassesSequenceLength = 131072;
 
     /// <summary>The most elements of one [B, H, N, D] tensor: the command keeps the outputs on the host as fp32.</summary>
     public const long MaxElements = 1L << 27;
@@ -152,10 +152,10 @@ internal static class SlaCommand
             PathChecks.RequireOutputFile(s_plot.Name, plotPath);
         }
 
-        if (onGpu && (plotPath is not null || causal) && sequenceLength > MaxPlotSequenceLength)
+        if (onGpu && (plotPath is not null || causal) && sequenceLength > MaxHostClassesSequenceLength)
         {
             string what = plotPath is not null ? s_plot.Name : s_causal.Name;
-            throw new ArgumentException($"{what} with --seq {sequenceLength}: every head's block classes are kept on the GPU and copied to the host; expected --seq at most {MaxPlotSequenceLength}");
+            throw new ArgumentException($"{what} with --seq {sequenceLength}: every head's block classes are kept on the GPU and copied to the host; expected --seq at most {MaxHostClassesSequenceLength}");
         }
 
         return new SlaSettings(
